@@ -1,0 +1,12 @@
+package io.agentmesh.streams.envelope;
+
+import java.util.Optional;
+
+/** The routing-relevant attributes of one mesh message, read from its CloudEvents headers. */
+public record Envelope(String id, String source, String type, Target target, String from,
+                       String correlationId, int payloadBytes) {
+
+    public Optional<String> correlation() {
+        return Optional.ofNullable(correlationId);
+    }
+}

@@ -1,0 +1,43 @@
+package io.agentmesh.streams.envelope;
+
+/**
+ * Header names on mesh topics. Messages use the CloudEvents Kafka binding in binary mode, so
+ * attributes are {@code ce_}-prefixed headers; mesh extensions follow the CloudEvents naming rule
+ * (lower-case letters and digits).
+ */
+public final class MeshHeaders {
+
+    public static final String CE_PREFIX = "ce_";
+    public static final String ID = "ce_id";
+    public static final String SOURCE = "ce_source";
+    public static final String TYPE = "ce_type";
+    public static final String TIME = "ce_time";
+    public static final String SPEC_VERSION = "ce_specversion";
+    public static final String CONTENT_TYPE = "content-type";
+
+    /** Extension names (without the ce_ prefix), as set on a CloudEvent. */
+    public static final String EXT_TO = "meshto";
+    public static final String EXT_FROM = "meshfrom";
+    public static final String EXT_TARGET = "meshtarget";
+    public static final String EXT_CORRELATION_ID = "correlationid";
+    public static final String EXT_REPLY_TO = "replyto";
+    public static final String EXT_EXPIRES_AT = "expiresat";
+    public static final String EXT_ATTEMPT = "attempt";
+    public static final String EXT_TRACEPARENT = "traceparent";
+
+    public static final String TO = CE_PREFIX + EXT_TO;
+    public static final String FROM = CE_PREFIX + EXT_FROM;
+    /** The agent this copy was routed to (set by the router on every inbox record). */
+    public static final String TARGET = CE_PREFIX + EXT_TARGET;
+    public static final String CORRELATION_ID = CE_PREFIX + EXT_CORRELATION_ID;
+
+    /** Dead-letter headers, added to the original headers on {@code mesh.dlq}. */
+    public static final String DLQ_REASON = "mesh_dlq_reason";
+    public static final String DLQ_ERROR = "mesh_dlq_error";
+    public static final String DLQ_ATTEMPTS = "mesh_dlq_attempts";
+    public static final String DLQ_ORIGIN = "mesh_dlq_origin";
+    public static final String DLQ_TIME = "mesh_dlq_time";
+
+    private MeshHeaders() {
+    }
+}

@@ -1,0 +1,32 @@
+package io.agentmesh.streams.registry;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+import java.util.List;
+
+/**
+ * An agent as the router sees it: the value of a {@code mesh.registry} record (JSON, keyed by
+ * agent id; a tombstone removes the agent).
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record RegistryEntry(
+        @JsonProperty("id") String id,
+        @JsonProperty("name") String name,
+        @JsonProperty("namespace") String namespace,
+        @JsonProperty("capabilities") List<String> capabilities,
+        @JsonProperty("endpoint") String endpoint,
+        @JsonProperty("status") String status,
+        @JsonProperty("updated_at") String updatedAt) {
+
+    public static final String STATUS_ACTIVE = "active";
+
+    public RegistryEntry {
+        capabilities = capabilities == null ? List.of() : List.copyOf(capabilities);
+    }
+
+    /** Whether messages may be routed to this agent. */
+    public boolean routable() {
+        return status == null || STATUS_ACTIVE.equals(status);
+    }
+}
