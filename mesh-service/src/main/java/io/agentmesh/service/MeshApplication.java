@@ -1,0 +1,233 @@
+package io.agentmesh.service;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import io.agentmesh.service.config.KafkaSettings;
+import io.agentmesh.service.config.StreamsSettings;
+import io.agentmesh.service.coordination.ClusterMembership;
+import io.agentmesh.service.core.AgentRegistry;
+import io.agentmesh.service.core.AgentValidator;
+import io.agentmesh.service.core.BoundedGate;
+import io.agentmesh.service.core.MessageService;
+import io.agentmesh.service.core.MessageValidator;
+import io.agentmesh.service.db.AgentDao;
+import io.agentmesh.service.db.DatabaseBootstrap;
+import io.agentmesh.service.dev.DevCommand;
+import io.agentmesh.service.errors.CatchAllMapper;
+import io.agentmesh.service.errors.JsonErrorMapper;
+import io.agentmesh.service.errors.MeshExceptionMapper;
+import io.agentmesh.service.errors.WebApplicationExceptionMapper;
+import io.agentmesh.service.grpc.GrpcServer;
+import io.agentmesh.service.grpc.MeshGrpcService;
+import io.agentmesh.service.health.KafkaHealthCheck;
+import io.agentmesh.service.health.RedisHealthCheck;
+import io.agentmesh.service.health.StreamsHealthCheck;
+import io.agentmesh.service.health.ZooKeeperHealthCheck;
+import io.agentmesh.service.kafka.InboxReader;
+import io.agentmesh.service.kafka.KafkaClientProps;
+import io.agentmesh.service.kafka.MessagePublisher;
+import io.agentmesh.service.kafka.RegistryPublisher;
+import io.agentmesh.service.kafka.RouterStreams;
+import io.agentmesh.service.kafka.TopicAdmin;
+import io.agentmesh.service.metrics.MeshMetrics;
+import io.agentmesh.service.metrics.MetricsRoutingListener;
+import io.agentmesh.service.redis.AgentCache;
+import io.agentmesh.service.resources.AgentResource;
+import io.agentmesh.service.resources.HealthResource;
+import io.agentmesh.service.resources.InboxResource;
+import io.agentmesh.service.resources.MessageResource;
+import io.agentmesh.service.resources.RequestSizeLimitFilter;
+import io.agentmesh.streams.router.RouterPolicy;
+import io.agentmesh.streams.router.RouterTopology;
+import io.agentmesh.streams.topics.MeshTopics;
+import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
+import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.dropwizard.core.Application;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.core.server.SimpleServerFactory;
+import io.dropwizard.jdbi3.JdbiFactory;
+import io.dropwizard.jetty.HttpConnectorFactory;
+import io.grpc.BindableService;
+import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
+import jakarta.servlet.DispatcherType;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.ExponentialBackoffRetry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.jdbi.v3.core.Jdbi;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Wiring only: builds every collaborator with plain constructors and hands them to Dropwizard. */
+public class MeshApplication extends Application<MeshConfiguration> {
+
+    private static final int ENVELOPE_ALLOWANCE = 64 * 1024;
+
+    public static void main(String[] args) throws Exception {
+        new MeshApplication().run(args);
+    }
+
+    @Override
+    public String getName() {
+        return "agent-mesh";
+    }
+
+    @Override
+    public void initialize(Bootstrap<MeshConfiguration> bootstrap) {
+        bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
+                bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
+        bootstrap.addCommand(new DevCommand(this));
+    }
+
+    @Override
+    public void run(MeshConfiguration config, Environment env) throws Exception {
+        String nodeId = nodeId(config);
+        Clock clock = Clock.systemUTC();
+        ObjectMapper mapper = strict(env.getObjectMapper());
+        MeshTopics topics = new MeshTopics(config.getKafka().getTopicPrefix());
+        MeshMetrics metrics = new MeshMetrics(env.metrics());
+        int maxPayload = config.getMessages().getMaxPayloadBytes();
+
+        DatabaseBootstrap.migrate(config.getDatabase());
+        Jdbi jdbi = new JdbiFactory().build(env, config.getDatabase(), "postgres");
+        AgentDao dao = new AgentDao(jdbi, mapper);
+
+        KafkaClientProps kafkaProps = new KafkaClientProps(config.getKafka(), "mesh-" + nodeId);
+        Admin admin = Admin.create(kafkaProps.admin());
+        TopicAdmin topicAdmin = new TopicAdmin(admin, topics, config.getKafka());
+        MessagePublisher publisher = new MessagePublisher(new KafkaProducer<>(kafkaProps.producer("publisher")));
+        RouterStreams router = new RouterStreams(
+                RouterTopology.build(topics,
+                        new RouterPolicy(Duration.ofMillis(config.getStreams().getDedupeWindow().toMilliseconds()), maxPayload),
+                        new MetricsRoutingListener(metrics, clock)),
+                streamsProperties(config.getStreams(), config.getKafka(), kafkaProps, nodeId));
+        AgentCache cache = new AgentCache(config.getRedis().getUri(),
+                Duration.ofMillis(config.getRedis().getHeartbeatTtl().toMilliseconds()),
+                Duration.ofMillis(config.getRedis().getCommandTimeout().toMilliseconds()), mapper);
+        ClusterMembership membership = new ClusterMembership(curator(config), config.getZookeeper().getBasePath(),
+                nodeId, "{\"node\":\"" + nodeId + "\"}");
+        env.lifecycle().manage(topicAdmin);
+        env.lifecycle().manage(publisher);
+        env.lifecycle().manage(router);
+        env.lifecycle().manage(cache);
+        env.lifecycle().manage(membership);
+
+        AgentRegistry registry = new AgentRegistry(new AgentValidator(mapper), dao, topicAdmin,
+                new RegistryPublisher(publisher, topics), cache, router, topics);
+        MessageService messages = new MessageService(new MessageValidator(maxPayload), registry, publisher, topics,
+                nodeId, clock);
+        InboxReader reader = new InboxReader(topics, kafkaProps);
+
+        env.jersey().register(new MeshExceptionMapper());
+        env.jersey().register(new JsonErrorMapper());
+        env.jersey().register(new WebApplicationExceptionMapper());
+        env.jersey().register(new CatchAllMapper());
+        env.jersey().register(new HealthResource(env.healthChecks(), Set.of("kafka", "streams"), nodeId));
+        env.jersey().register(new AgentResource(registry));
+        env.jersey().register(new MessageResource(messages, mapper, metrics));
+        env.jersey().register(new InboxResource(reader, registry,
+                new BoundedGate("long_poll", config.getMessages().getMaxConcurrentPolls(), env.metrics()), mapper,
+                config.getMessages().getMaxPollWaitSeconds()));
+        env.servlets().addFilter("request-size", new RequestSizeLimitFilter(maxPayload + ENVELOPE_ALLOWANCE, mapper))
+                .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/api/*");
+        env.servlets().addServlet("prometheus", new PrometheusMetricsServlet(metrics.prometheus())).addMapping("/metrics");
+
+        env.healthChecks().register("kafka", new KafkaHealthCheck(admin));
+        env.healthChecks().register("streams", new StreamsHealthCheck(router));
+        env.healthChecks().register("redis", new RedisHealthCheck(cache));
+        env.healthChecks().register("zookeeper", new ZooKeeperHealthCheck(membership));
+
+        ExecutorService streamThreads = boundedThreads("grpc-subscribe", config.getMessages().getMaxSubscriptions());
+        List<BindableService> services = List.of(new MeshGrpcService(registry, messages, reader,
+                new BoundedGate("grpc_subscriptions", config.getMessages().getMaxSubscriptions(), env.metrics()),
+                streamThreads, metrics));
+        env.lifecycle().manage(new GrpcServer(config.getGrpc().getBindHost(), config.getGrpc().getPort(),
+                maxPayload + ENVELOPE_ALLOWANCE, services, streamThreads));
+    }
+
+    private static ObjectMapper strict(ObjectMapper mapper) {
+        mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        mapper.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+        mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        var textual = mapper.coercionConfigFor(LogicalType.Textual);
+        textual.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail);
+        textual.setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
+        textual.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
+        mapper.coercionConfigFor(LogicalType.Collection).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
+        mapper.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
+        return mapper;
+    }
+
+    private static Properties streamsProperties(StreamsSettings streams, KafkaSettings kafka, KafkaClientProps props,
+                                                String nodeId) {
+        Properties p = new Properties();
+        p.putAll(props.common());
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, streams.getApplicationId());
+        p.put(StreamsConfig.STATE_DIR_CONFIG, Path.of(streams.getStateDir(), nodeId).toString());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "20");
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Short.toString(kafka.getReplicationFactor()));
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class.getName());
+        p.put(StreamsConfig.CLIENT_ID_CONFIG, "mesh-" + nodeId + "-router");
+        // a node that died is noticed in 10 s rather than the default 45 s
+        p.put(StreamsConfig.consumerPrefix("session.timeout.ms"), "10000");
+        p.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), "3000");
+        p.putAll(streams.getProperties());
+        return p;
+    }
+
+    private static CuratorFramework curator(MeshConfiguration config) {
+        var zk = config.getZookeeper();
+        return CuratorFrameworkFactory.builder()
+                .connectString(zk.getConnect())
+                .sessionTimeoutMs((int) zk.getSessionTimeout().toMilliseconds())
+                .connectionTimeoutMs((int) zk.getConnectionTimeout().toMilliseconds())
+                .retryPolicy(new ExponentialBackoffRetry(200, 10, 5000))
+                .build();
+    }
+
+    private static ExecutorService boundedThreads(String name, int max) {
+        AtomicInteger n = new AtomicInteger();
+        return new ThreadPoolExecutor(0, max, 60, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** The configured node id, else host name + REST port (stable across restarts), else a random suffix. */
+    private static String nodeId(MeshConfiguration config) {
+        if (config.getNodeId() != null && !config.getNodeId().isEmpty()) {
+            return config.getNodeId();
+        }
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName().replaceAll("[^a-zA-Z0-9.-]", "-");
+        } catch (Exception e) {
+            host = "node";
+        }
+        int port = config.getServerFactory() instanceof SimpleServerFactory simple
+                && simple.getConnector() instanceof HttpConnectorFactory http ? http.getPort() : 0;
+        return host + "-" + (port > 0 ? Integer.toString(port) : UUID.randomUUID().toString().substring(0, 8));
+    }
+}

@@ -1,0 +1,84 @@
+package io.agentmesh.service;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.agentmesh.service.config.DevSettings;
+import io.agentmesh.service.config.GrpcSettings;
+import io.agentmesh.service.config.KafkaSettings;
+import io.agentmesh.service.config.MessagesSettings;
+import io.agentmesh.service.config.RedisSettings;
+import io.agentmesh.service.config.StreamsSettings;
+import io.agentmesh.service.config.ZooKeeperSettings;
+import io.dropwizard.core.Configuration;
+import io.dropwizard.db.DataSourceFactory;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+
+/** The whole configuration, one validated section per concern (see config.yml). */
+public class MeshConfiguration extends Configuration {
+
+    /** This node's name in the cluster; empty means host name + REST port. */
+    @Pattern(regexp = "[a-zA-Z0-9._-]{0,64}")
+    @JsonProperty
+    private String nodeId = "";
+
+    @Valid @NotNull @JsonProperty
+    private KafkaSettings kafka = new KafkaSettings();
+
+    @Valid @NotNull @JsonProperty
+    private StreamsSettings streams = new StreamsSettings();
+
+    @Valid @NotNull @JsonProperty
+    private MessagesSettings messages = new MessagesSettings();
+
+    @Valid @NotNull @JsonProperty
+    private DataSourceFactory database = new DataSourceFactory();
+
+    @Valid @NotNull @JsonProperty
+    private RedisSettings redis = new RedisSettings();
+
+    @Valid @NotNull @JsonProperty
+    private ZooKeeperSettings zookeeper = new ZooKeeperSettings();
+
+    @Valid @NotNull @JsonProperty
+    private GrpcSettings grpc = new GrpcSettings();
+
+    @Valid @NotNull @JsonProperty
+    private DevSettings dev = new DevSettings();
+
+    public String getNodeId() {
+        return nodeId;
+    }
+
+    public KafkaSettings getKafka() {
+        return kafka;
+    }
+
+    public StreamsSettings getStreams() {
+        return streams;
+    }
+
+    public MessagesSettings getMessages() {
+        return messages;
+    }
+
+    public DataSourceFactory getDatabase() {
+        return database;
+    }
+
+    public RedisSettings getRedis() {
+        return redis;
+    }
+
+    public ZooKeeperSettings getZookeeper() {
+        return zookeeper;
+    }
+
+    public GrpcSettings getGrpc() {
+        return grpc;
+    }
+
+    public DevSettings getDev() {
+        return dev;
+    }
+}

@@ -1,0 +1,45 @@
+package io.agentmesh.service.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+
+/** Limits on messages and on the readers of inboxes. */
+public class MessagesSettings {
+
+    /** Largest payload accepted, in bytes (REST and gRPC); larger gets 413 / RESOURCE_EXHAUSTED. */
+    @Min(1) @Max(16 * 1024 * 1024)
+    @JsonProperty
+    private int maxPayloadBytes = 1024 * 1024;
+
+    /** Most long-poll requests served at once on this node; beyond it 503. */
+    @Min(1) @Max(10000)
+    @JsonProperty
+    private int maxConcurrentPolls = 64;
+
+    /** Most gRPC Subscribe streams open at once on this node; beyond it RESOURCE_EXHAUSTED. */
+    @Min(1) @Max(10000)
+    @JsonProperty
+    private int maxSubscriptions = 256;
+
+    /** Longest long-poll wait a client may ask for, in seconds. */
+    @Min(0) @Max(300)
+    @JsonProperty
+    private int maxPollWaitSeconds = 30;
+
+    public int getMaxPayloadBytes() {
+        return maxPayloadBytes;
+    }
+
+    public int getMaxConcurrentPolls() {
+        return maxConcurrentPolls;
+    }
+
+    public int getMaxSubscriptions() {
+        return maxSubscriptions;
+    }
+
+    public int getMaxPollWaitSeconds() {
+        return maxPollWaitSeconds;
+    }
+}

@@ -1,0 +1,212 @@
+package io.agentmesh.service.core;
+
+import io.agentmesh.service.api.AgentView;
+import io.agentmesh.service.db.AgentDao;
+import io.agentmesh.service.db.PostgresFailures;
+import io.agentmesh.service.errors.ErrorCode;
+import io.agentmesh.service.errors.KafkaFailures;
+import io.agentmesh.service.errors.MeshException;
+import io.agentmesh.service.kafka.RegistryPublisher;
+import io.agentmesh.service.kafka.TopicAdmin;
+import io.agentmesh.service.redis.AgentCache;
+import io.agentmesh.streams.topics.AgentIds;
+import io.agentmesh.streams.topics.MeshTopics;
+import org.jdbi.v3.core.JdbiException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * Registration, lookup and deregistration. Postgres holds the durable record, the inbox topic and
+ * the registry record are written inside the Postgres transaction (a Kafka failure rolls it back),
+ * Redis holds the live entry (best effort: its failure degrades, it does not fail a registration).
+ */
+public final class AgentRegistry {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.agentmesh.discovery");
+    private static final Pattern TOKEN = Pattern.compile("[a-z0-9._-]{1,64}");
+    private static final Duration ROUTER_WAIT = Duration.ofSeconds(5);
+
+    private final AgentValidator validator;
+    private final AgentDao dao;
+    private final TopicAdmin topicAdmin;
+    private final RegistryPublisher registryPublisher;
+    private final AgentCache cache;
+    private final RouterView router;
+    private final MeshTopics topics;
+
+    public AgentRegistry(AgentValidator validator, AgentDao dao, TopicAdmin topicAdmin,
+                         RegistryPublisher registryPublisher, AgentCache cache, RouterView router, MeshTopics topics) {
+        this.validator = validator;
+        this.dao = dao;
+        this.topicAdmin = topicAdmin;
+        this.registryPublisher = registryPublisher;
+        this.cache = cache;
+        this.router = router;
+        this.topics = topics;
+    }
+
+    public record Registration(AgentView agent, boolean created) {
+    }
+
+    public Registration register(RegisterCommand raw) {
+        RegisterCommand c = validator.validate(raw);
+        AgentDao.Upsert upsert = postgres(() -> dao.jdbi().inTransaction(h -> {
+            AgentDao.Upsert u = dao.upsert(h, c);
+            topicAdmin.ensureInbox(c.id());
+            join(() -> registryPublisher.publish(u.agent().toRegistryEntry()).join());
+            return u;
+        }));
+        AgentView view = view(upsert.agent());
+        cacheQuietly(view);
+        awaitRouter(c.id());
+        LOG.info("agent {} {} (namespace {}, capabilities {})", c.id(),
+                upsert.inserted() ? "registered" : "re-registered", c.namespace(), c.capabilities());
+        return new Registration(view, upsert.inserted());
+    }
+
+    public AgentView get(String id) {
+        requireValidId(id);
+        return postgres(() -> dao.find(id)).map(this::view)
+                .orElseThrow(() -> notFound(id));
+    }
+
+    public List<AgentView> list(String capability, String namespace, int limit, int offset) {
+        if (capability != null && !TOKEN.matcher(capability).matches()) {
+            throw MeshException.invalidField("capability", "'" + capability + "' must be 1-64 characters of [a-z0-9._-]");
+        }
+        if (namespace != null && !TOKEN.matcher(namespace).matches()) {
+            throw MeshException.invalidField("namespace", "'" + namespace + "' must be 1-64 characters of [a-z0-9._-]");
+        }
+        if (limit < 1 || limit > 1000) {
+            throw MeshException.invalidField("limit", "must be between 1 and 1000");
+        }
+        if (offset < 0) {
+            throw MeshException.invalidField("offset", "may not be negative");
+        }
+        return postgres(() -> dao.list(capability, namespace, limit, offset)).stream().map(this::view).toList();
+    }
+
+    public Map<String, Long> countByStatus() {
+        return postgres(dao::countByStatus);
+    }
+
+    public AgentView deregister(String id) {
+        requireValidId(id);
+        AgentRecord gone = postgres(() -> dao.jdbi().inTransaction(h -> {
+            AgentRecord r = dao.markDeregistered(h, id).orElseThrow(() -> notFound(id));
+            join(() -> registryPublisher.tombstone(id).join());
+            return r;
+        }));
+        try {
+            cache.remove(id);
+        } catch (MeshException e) {
+            LOG.warn("agent {} deregistered but its Redis entry could not be removed: {}", id, e.getMessage());
+        }
+        LOG.info("agent {} deregistered; inbox {} kept", id, topics.inbox(id));
+        return view(gone);
+    }
+
+    /** Refreshes the live entry; 404 for unknown or deregistered agents, 503 while Redis is down. */
+    public AgentView heartbeat(String id) {
+        AgentView agent = get(id);
+        if (!AgentRecord.ACTIVE.equals(agent.status())) {
+            throw notFound(id);
+        }
+        if (!cache.touch(id)) {
+            cache.put(agent);
+        }
+        return agent;
+    }
+
+    public long heartbeatTtlSeconds() {
+        return cache.ttl().toSeconds();
+    }
+
+    /** Whether a message may be sent to this agent now: the router's view first, Postgres if it has none. */
+    public boolean isRoutable(String id) {
+        if (router.available() && router.find(id).map(e -> e.routable()).orElse(false)) {
+            return true;
+        }
+        return postgres(() -> dao.find(id)).map(AgentRecord::active).orElse(false);
+    }
+
+    /** Whether this agent was ever registered (its inbox exists). */
+    public boolean exists(String id) {
+        if (!AgentIds.isValid(id)) {
+            return false;
+        }
+        if (router.available() && router.find(id).isPresent()) {
+            return true;
+        }
+        return postgres(() -> dao.find(id)).isPresent();
+    }
+
+    private AgentView view(AgentRecord r) {
+        return AgentView.of(r, topics.inbox(r.id()));
+    }
+
+    private void cacheQuietly(AgentView view) {
+        try {
+            cache.put(view);
+        } catch (MeshException e) {
+            LOG.warn("agent {} stored, but its live Redis entry was not written: {}", view.id(), e.getMessage());
+        }
+    }
+
+    /** Waits (bounded) until the local router sees the agent, so a send right after registration routes. */
+    private void awaitRouter(String id) {
+        if (!router.available()) {
+            return;
+        }
+        long deadline = System.nanoTime() + ROUTER_WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (router.find(id).map(e -> e.routable()).orElse(false)) {
+                return;
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        LOG.warn("router did not see agent {} within {}", id, ROUTER_WAIT);
+    }
+
+    private static void requireValidId(String id) {
+        if (!AgentIds.isValid(id)) {
+            throw MeshException.invalidField("id", "'" + id + "' is not a valid agent id: " + AgentIds.RULE);
+        }
+    }
+
+    private static MeshException notFound(String id) {
+        return new MeshException(ErrorCode.AGENT_NOT_FOUND, "no agent '" + id + "' is registered", Map.of("id", id));
+    }
+
+    private static void join(Runnable r) {
+        try {
+            r.run();
+        } catch (CompletionException e) {
+            throw KafkaFailures.translate(e, "registry");
+        }
+    }
+
+    static <T> T postgres(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (JdbiException e) {
+            if (PostgresFailures.isUnavailable(e)) {
+                throw new MeshException(ErrorCode.DEPENDENCY_UNAVAILABLE, "Postgres unavailable; retry later",
+                        Map.of("dependency", "postgres"), e);
+            }
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package io.agentmesh.service.core;
+
+import io.agentmesh.service.errors.ErrorCode;
+import io.agentmesh.service.errors.MeshException;
+import io.agentmesh.streams.envelope.Target;
+import io.agentmesh.streams.topics.AgentIds;
+
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** The rules a message must meet before anything is written to Kafka. */
+public final class MessageValidator {
+
+    public static final String DEFAULT_TYPE = "mesh.message";
+    public static final String DEFAULT_CONTENT_TYPE = "application/json";
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
+    private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9._:/-]{1,256}");
+    private static final int MAX_KEY = 256;
+
+    private final int maxPayloadBytes;
+
+    public MessageValidator(int maxPayloadBytes) {
+        this.maxPayloadBytes = maxPayloadBytes;
+    }
+
+    public int maxPayloadBytes() {
+        return maxPayloadBytes;
+    }
+
+    /** Checks everything but whether the target exists; returns the parsed target. */
+    public Target check(SendCommand c) {
+        if (c.to() == null || c.to().isEmpty()) {
+            throw new MeshException(ErrorCode.INVALID_REQUEST, "to: is required", Map.of("field", "to"));
+        }
+        Target target;
+        try {
+            target = Target.parse(c.to());
+        } catch (IllegalArgumentException e) {
+            throw new MeshException(ErrorCode.INVALID_TARGET, "to: " + e.getMessage(), Map.of("field", "to"));
+        }
+        if (target.kind() != Target.Kind.AGENT) {
+            throw new MeshException(ErrorCode.UNSUPPORTED_TARGET, "to: '" + target
+                    + "' - this mesh version routes to agent:<id> targets only", Map.of("field", "to"));
+        }
+        if (c.from() != null && !AgentIds.isValid(c.from())) {
+            throw MeshException.invalidField("from", "'" + c.from() + "' is not an agent id: " + AgentIds.RULE);
+        }
+        if (c.type() != null && !TYPE.matcher(c.type()).matches()) {
+            throw MeshException.invalidField("type", "1-256 characters of [A-Za-z0-9._:/-]");
+        }
+        if (c.id() != null && !ID.matcher(c.id()).matches()) {
+            throw MeshException.invalidField("id", "'" + c.id() + "' must be 1-128 characters of [A-Za-z0-9._:@-]");
+        }
+        if (c.correlationId() != null && !ID.matcher(c.correlationId()).matches()) {
+            throw MeshException.invalidField("correlation_id", "1-128 characters of [A-Za-z0-9._:@-]");
+        }
+        if (c.key() != null && (c.key().isEmpty() || c.key().length() > MAX_KEY)) {
+            throw MeshException.invalidField("key", "1-" + MAX_KEY + " characters");
+        }
+        if (c.payload() == null) {
+            throw MeshException.invalidField("payload", "is required");
+        }
+        if (c.payload().length > maxPayloadBytes) {
+            throw new MeshException(ErrorCode.PAYLOAD_TOO_LARGE, "payload is " + c.payload().length
+                    + " bytes; the limit is " + maxPayloadBytes,
+                    Map.of("field", "payload", "size", c.payload().length, "limit", maxPayloadBytes));
+        }
+        return target;
+    }
+}

@@ -1,0 +1,48 @@
+package io.agentmesh.service.errors;
+
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.TimeoutException;
+
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/** Turns what a Kafka client throws into a {@link MeshException} a caller can act on. */
+public final class KafkaFailures {
+
+    private KafkaFailures() {
+    }
+
+    public static MeshException translate(Throwable t, String action) {
+        Throwable cause = unwrap(t);
+        if (cause instanceof MeshException m) {
+            return m;
+        }
+        if (cause instanceof RecordTooLargeException) {
+            return new MeshException(ErrorCode.PAYLOAD_TOO_LARGE,
+                    action + ": record larger than Kafka accepts", java.util.Map.of(), cause);
+        }
+        if (cause instanceof TimeoutException || cause instanceof RetriableException
+                || cause instanceof org.apache.kafka.common.KafkaException && cause.getMessage() != null
+                && cause.getMessage().contains("closed")) {
+            return new MeshException(ErrorCode.KAFKA_UNAVAILABLE,
+                    action + ": Kafka did not confirm in time (" + cause.getClass().getSimpleName() + ")",
+                    java.util.Map.of(), cause);
+        }
+        if (cause instanceof AuthorizationException) {
+            return new MeshException(ErrorCode.KAFKA_UNAVAILABLE, action + ": not authorized by Kafka",
+                    java.util.Map.of(), cause);
+        }
+        return new MeshException(ErrorCode.KAFKA_UNAVAILABLE, action + ": " + cause.getMessage(),
+                java.util.Map.of(), cause);
+    }
+
+    public static Throwable unwrap(Throwable t) {
+        Throwable c = t;
+        while ((c instanceof ExecutionException || c instanceof CompletionException) && c.getCause() != null) {
+            c = c.getCause();
+        }
+        return c;
+    }
+}

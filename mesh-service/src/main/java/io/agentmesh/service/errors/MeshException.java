@@ -1,0 +1,45 @@
+package io.agentmesh.service.errors;
+
+import java.util.Map;
+
+/** A failure with a code, a message fit for the caller, and optional machine-readable details. */
+public class MeshException extends RuntimeException {
+
+    private final ErrorCode code;
+    private final transient Map<String, Object> details;
+
+    public MeshException(ErrorCode code, String message) {
+        this(code, message, Map.of(), null);
+    }
+
+    public MeshException(ErrorCode code, String message, Map<String, Object> details) {
+        this(code, message, details, null);
+    }
+
+    public MeshException(ErrorCode code, String message, Map<String, Object> details, Throwable cause) {
+        super(message, cause);
+        this.code = code;
+        this.details = details == null ? Map.of() : Map.copyOf(details);
+    }
+
+    public static MeshException invalid(String message) {
+        return new MeshException(ErrorCode.INVALID_REQUEST, message);
+    }
+
+    public static MeshException invalidField(String field, String message) {
+        return new MeshException(ErrorCode.INVALID_REQUEST, field + ": " + message, Map.of("field", field));
+    }
+
+    public ErrorCode code() {
+        return code;
+    }
+
+    public Map<String, Object> details() {
+        return details;
+    }
+
+    /** Seconds a client should wait before retrying, for 503s; 0 when not applicable. */
+    public int retryAfterSeconds() {
+        return code.httpStatus() == 503 ? 5 : 0;
+    }
+}

@@ -1,0 +1,47 @@
+package io.agentmesh.service.grpc;
+
+import io.agentmesh.service.errors.ErrorCode;
+import io.agentmesh.service.errors.KafkaFailures;
+import io.agentmesh.service.errors.MeshException;
+import io.grpc.Metadata;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.UUID;
+
+/**
+ * The gRPC side of the one error table: status from {@link ErrorCode}, and the mesh code in the
+ * {@code mesh-error-code} trailer so clients can branch on it as REST clients do on {@code code}.
+ */
+public final class GrpcErrors {
+
+    public static final Metadata.Key<String> ERROR_CODE = Metadata.Key.of("mesh-error-code", Metadata.ASCII_STRING_MARSHALLER);
+    public static final Metadata.Key<String> RETRY_AFTER = Metadata.Key.of("retry-after", Metadata.ASCII_STRING_MARSHALLER);
+    private static final Logger LOG = LoggerFactory.getLogger("io.agentmesh.grpc");
+
+    private GrpcErrors() {
+    }
+
+    public static StatusRuntimeException toStatus(Throwable t) {
+        Throwable cause = KafkaFailures.unwrap(t);
+        if (cause instanceof StatusRuntimeException s) {
+            return s;
+        }
+        MeshException e;
+        if (cause instanceof MeshException m) {
+            e = m;
+        } else {
+            String errorId = UUID.randomUUID().toString();
+            LOG.error("unexpected gRPC error {}", errorId, cause);
+            e = new MeshException(ErrorCode.INTERNAL, "internal error; quote error id " + errorId);
+        }
+        Metadata trailers = new Metadata();
+        trailers.put(ERROR_CODE, e.code().name());
+        if (e.retryAfterSeconds() > 0) {
+            trailers.put(RETRY_AFTER, Integer.toString(e.retryAfterSeconds()));
+        }
+        return Status.fromCode(e.code().grpcCode()).withDescription(e.getMessage()).asRuntimeException(trailers);
+    }
+}

@@ -1,0 +1,68 @@
+package io.agentmesh.service.grpc;
+
+import io.dropwizard.lifecycle.Managed;
+import io.grpc.BindableService;
+import io.grpc.Server;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/** The gRPC server: mesh services, grpc.health.v1 and server reflection. */
+public final class GrpcServer implements Managed {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.agentmesh.grpc");
+
+    private final String host;
+    private final int port;
+    private final int maxMessageBytes;
+    private final List<BindableService> services;
+    private final ExecutorService streamThreads;
+    private final HealthStatusManager health = new HealthStatusManager();
+    private Server server;
+
+    public GrpcServer(String host, int port, int maxMessageBytes, List<BindableService> services,
+                      ExecutorService streamThreads) {
+        this.host = host;
+        this.port = port;
+        this.maxMessageBytes = maxMessageBytes;
+        this.services = services;
+        this.streamThreads = streamThreads;
+    }
+
+    @Override
+    public void start() throws Exception {
+        NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+                .maxInboundMessageSize(maxMessageBytes)
+                .addService(health.getHealthService())
+                .addService(ProtoReflectionServiceV1.newInstance());
+        services.forEach(b::addService);
+        server = b.build().start();
+        health.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
+        services.forEach(s -> health.setStatus(s.bindService().getServiceDescriptor().getName(),
+                HealthCheckResponse.ServingStatus.SERVING));
+        LOG.info("gRPC listening on {}:{}", host, port());
+    }
+
+    public int port() {
+        return server.getPort();
+    }
+
+    @Override
+    public void stop() throws Exception {
+        health.enterTerminalState();
+        streamThreads.shutdownNow();
+        server.shutdown();
+        if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+            server.shutdownNow();
+        }
+        streamThreads.awaitTermination(5, TimeUnit.SECONDS);
+    }
+}

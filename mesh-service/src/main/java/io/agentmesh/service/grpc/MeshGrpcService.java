@@ -1,0 +1,121 @@
+package io.agentmesh.service.grpc;
+
+import io.agentmesh.proto.v1.AckRequest;
+import io.agentmesh.proto.v1.AckResponse;
+import io.agentmesh.proto.v1.Agent;
+import io.agentmesh.proto.v1.InboxMessage;
+import io.agentmesh.proto.v1.MeshServiceGrpc;
+import io.agentmesh.proto.v1.RegisterRequest;
+import io.agentmesh.proto.v1.SendRequest;
+import io.agentmesh.proto.v1.SendResponse;
+import io.agentmesh.proto.v1.SubscribeRequest;
+import io.agentmesh.service.core.AgentRegistry;
+import io.agentmesh.service.core.BoundedGate;
+import io.agentmesh.service.core.MessageService;
+import io.agentmesh.service.errors.ErrorCode;
+import io.agentmesh.service.errors.MeshException;
+import io.agentmesh.service.kafka.InboxReader;
+import io.agentmesh.service.metrics.MeshMetrics;
+import io.agentmesh.streams.topics.AgentIds;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+
+/** mesh.v1.MeshService: the same semantics as the REST API. */
+public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
+
+    private final AgentRegistry registry;
+    private final MessageService messages;
+    private final InboxReader reader;
+    private final BoundedGate subscriptions;
+    private final ExecutorService streamThreads;
+    private final MeshMetrics metrics;
+
+    public MeshGrpcService(AgentRegistry registry, MessageService messages, InboxReader reader,
+                           BoundedGate subscriptions, ExecutorService streamThreads, MeshMetrics metrics) {
+        this.registry = registry;
+        this.messages = messages;
+        this.reader = reader;
+        this.subscriptions = subscriptions;
+        this.streamThreads = streamThreads;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void register(RegisterRequest request, StreamObserver<Agent> out) {
+        try {
+            out.onNext(ProtoMapping.agent(registry.register(ProtoMapping.command(request)).agent()));
+            out.onCompleted();
+        } catch (RuntimeException e) {
+            out.onError(GrpcErrors.toStatus(e));
+        }
+    }
+
+    @Override
+    public void send(SendRequest request, StreamObserver<SendResponse> out) {
+        try {
+            messages.send(ProtoMapping.command(request)).whenComplete((result, error) -> {
+                if (error == null) {
+                    metrics.accepted();
+                    out.onNext(SendResponse.newBuilder().setId(result.id()).setTopic(result.topic()).build());
+                    out.onCompleted();
+                } else {
+                    metrics.rejected();
+                    out.onError(GrpcErrors.toStatus(error));
+                }
+            });
+        } catch (RuntimeException e) {
+            metrics.rejected();
+            out.onError(GrpcErrors.toStatus(e));
+        }
+    }
+
+    @Override
+    public void subscribe(SubscribeRequest request, StreamObserver<InboxMessage> out) {
+        ServerCallStreamObserver<InboxMessage> observer = (ServerCallStreamObserver<InboxMessage>) out;
+        try {
+            String agentId = requireKnownAgent(request.getAgentId());
+            AutoCloseable permit = subscriptions.enter();
+            InboxStreamer streamer = new InboxStreamer(reader, agentId, observer);
+            try {
+                streamThreads.execute(() -> {
+                    try (permit) {
+                        streamer.run();
+                    } catch (Exception e) {
+                        // permit release cannot fail
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                permit.close();
+                throw new MeshException(ErrorCode.KAFKA_UNAVAILABLE, "server is shutting down");
+            }
+        } catch (Exception e) {
+            out.onError(GrpcErrors.toStatus(e));
+        }
+    }
+
+    @Override
+    public void ack(AckRequest request, StreamObserver<AckResponse> out) {
+        try {
+            String agentId = requireKnownAgent(request.getAgentId());
+            Map<Integer, Long> committed = reader.ack(agentId, request.getOffsetsMap());
+            out.onNext(AckResponse.newBuilder().putAllCommitted(committed).build());
+            out.onCompleted();
+        } catch (RuntimeException e) {
+            out.onError(GrpcErrors.toStatus(e));
+        }
+    }
+
+    private String requireKnownAgent(String agentId) {
+        if (!AgentIds.isValid(agentId)) {
+            throw MeshException.invalidField("agent_id", "'" + agentId + "' is not a valid agent id: " + AgentIds.RULE);
+        }
+        if (!registry.exists(agentId)) {
+            throw new MeshException(ErrorCode.AGENT_NOT_FOUND, "no agent '" + agentId + "' is registered");
+        }
+        return agentId;
+    }
+}

@@ -1,0 +1,72 @@
+package io.agentmesh.service.grpc;
+
+import com.google.protobuf.ByteString;
+import io.agentmesh.proto.v1.Agent;
+import io.agentmesh.proto.v1.InboxMessage;
+import io.agentmesh.proto.v1.RegisterRequest;
+import io.agentmesh.proto.v1.SendRequest;
+import io.agentmesh.service.api.AgentView;
+import io.agentmesh.service.core.RegisterCommand;
+import io.agentmesh.service.core.SendCommand;
+import io.agentmesh.service.kafka.InboxRecord;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Between protobuf messages and the mesh's transport-neutral records. Empty strings mean absent. */
+final class ProtoMapping {
+
+    private ProtoMapping() {
+    }
+
+    static RegisterCommand command(RegisterRequest r) {
+        Map<String, Object> metadata = new LinkedHashMap<>(r.getMetadataMap());
+        return new RegisterCommand(blank(r.getId()), r.getName(), blank(r.getNamespace()),
+                r.getCapabilitiesList(), blank(r.getEndpoint()), metadata);
+    }
+
+    static SendCommand command(SendRequest r) {
+        return new SendCommand(blank(r.getTo()), blank(r.getFrom()), blank(r.getType()), blank(r.getId()),
+                blank(r.getCorrelationId()), blank(r.getKey()), r.getPayload().toByteArray(),
+                blank(r.getContentType()), null, null);
+    }
+
+    static Agent agent(AgentView a) {
+        Agent.Builder b = Agent.newBuilder()
+                .setId(a.id()).setName(a.name()).setNamespace(a.namespace())
+                .addAllCapabilities(a.capabilities())
+                .setStatus(a.status()).setInboxTopic(a.inboxTopic())
+                .setCreatedAt(a.createdAt()).setUpdatedAt(a.updatedAt());
+        if (a.endpoint() != null) {
+            b.setEndpoint(a.endpoint());
+        }
+        a.metadata().forEach((k, v) -> b.putMetadata(k, String.valueOf(v)));
+        return b.build();
+    }
+
+    static InboxMessage message(InboxRecord r) {
+        InboxMessage.Builder b = InboxMessage.newBuilder()
+                .setPayload(ByteString.copyFrom(r.payload()))
+                .setPartition(r.partition())
+                .setOffset(r.offset())
+                .putAllAttributes(r.attributes());
+        set(r.id(), b::setId);
+        set(r.from(), b::setFrom);
+        set(r.to(), b::setTo);
+        set(r.type(), b::setType);
+        set(r.time(), b::setTime);
+        set(r.correlationId(), b::setCorrelationId);
+        set(r.contentType(), b::setContentType);
+        return b.build();
+    }
+
+    private static void set(String value, java.util.function.Consumer<String> setter) {
+        if (value != null) {
+            setter.accept(value);
+        }
+    }
+
+    private static String blank(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+}

@@ -1,0 +1,44 @@
+package io.agentmesh.service.kafka;
+
+import io.agentmesh.service.errors.KafkaFailures;
+import io.dropwizard.lifecycle.Managed;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The one idempotent, acks=all producer of this node. A returned future completes only when every
+ * in-sync replica has the record, or fails with a MeshException within the configured send bound.
+ */
+public final class MessagePublisher implements Managed {
+
+    private final Producer<byte[], byte[]> producer;
+
+    public MessagePublisher(Producer<byte[], byte[]> producer) {
+        this.producer = producer;
+    }
+
+    public CompletableFuture<RecordMetadata> publish(ProducerRecord<byte[], byte[]> record, String action) {
+        CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
+        try {
+            producer.send(record, (metadata, error) -> {
+                if (error == null) {
+                    result.complete(metadata);
+                } else {
+                    result.completeExceptionally(KafkaFailures.translate(error, action));
+                }
+            });
+        } catch (RuntimeException e) {
+            result.completeExceptionally(KafkaFailures.translate(e, action));
+        }
+        return result;
+    }
+
+    @Override
+    public void stop() {
+        producer.close(Duration.ofSeconds(10));
+    }
+}

@@ -1,0 +1,77 @@
+package io.agentmesh.service.kafka;
+
+import io.agentmesh.service.core.RouterView;
+import io.agentmesh.streams.registry.RegistryEntry;
+import io.agentmesh.streams.registry.RegistryTable;
+import io.dropwizard.lifecycle.Managed;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * Runs the router topology in this process. A failing stream thread is replaced rather than
+ * taking the node down; the state is visible to the health check.
+ */
+public final class RouterStreams implements Managed, RouterView {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.agentmesh.routing");
+
+    private final KafkaStreams streams;
+
+    public RouterStreams(Topology topology, Properties props) {
+        this.streams = new KafkaStreams(topology, props);
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("router stream thread failed; replacing it", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.setStateListener((now, before) -> LOG.info("router state {} -> {}", before, now));
+    }
+
+    @Override
+    public void start() {
+        streams.start();
+    }
+
+    @Override
+    public void stop() {
+        streams.close(Duration.ofSeconds(30));
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    public boolean running() {
+        return streams.state() == KafkaStreams.State.RUNNING;
+    }
+
+    @Override
+    public boolean available() {
+        return running();
+    }
+
+    /** The router's own view of an agent; empty when unknown or when the router is not running. */
+    @Override
+    public Optional<RegistryEntry> find(String agentId) {
+        if (!running()) {
+            return Optional.empty();
+        }
+        try {
+            ReadOnlyKeyValueStore<String, RegistryEntry> store = streams.store(
+                    StoreQueryParameters.fromNameAndType(RegistryTable.STORE, QueryableStoreTypes.keyValueStore()));
+            return Optional.ofNullable(store.get(agentId));
+        } catch (InvalidStateStoreException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.agentmesh.service.metrics;
+
+import com.codahale.metrics.Meter;
+import com.codahale.metrics.MetricRegistry;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.instrumentation.dropwizard.DropwizardExports;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+
+/**
+ * The mesh's own metrics. Counters and meters live in Dropwizard's registry (exported by the
+ * Prometheus bridge with the {@code mesh_} names below); the message latency is a Prometheus
+ * histogram, because the runbook's alert takes quantiles from its {@code _bucket} series.
+ */
+public final class MeshMetrics {
+
+    private static final double[] LATENCY_BOUNDS = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30};
+
+    private final PrometheusRegistry prometheus;
+    private final Histogram latency;
+    private final Meter accepted;
+    private final Meter rejected;
+    private final Meter routed;
+    private final Meter duplicates;
+    private final Meter deadLettered;
+
+    public MeshMetrics(MetricRegistry dropwizard) {
+        this.prometheus = new PrometheusRegistry();
+        DropwizardExports.builder().dropwizardRegistry(dropwizard).register(prometheus);
+        this.latency = Histogram.builder()
+                .name("mesh_message_latency_seconds")
+                .help("Time from a message's acceptance (mesh.ingress write) to its routing into the target inbox")
+                .classicOnly()
+                .classicUpperBounds(LATENCY_BOUNDS)
+                .register(prometheus);
+        this.accepted = dropwizard.meter("mesh.messages.accepted");
+        this.rejected = dropwizard.meter("mesh.messages.rejected");
+        this.routed = dropwizard.meter("mesh.messages.routed");
+        this.duplicates = dropwizard.meter("mesh.messages.duplicates");
+        this.deadLettered = dropwizard.meter("mesh.messages.dead_lettered");
+    }
+
+    public PrometheusRegistry prometheus() {
+        return prometheus;
+    }
+
+    public void accepted() {
+        accepted.mark();
+    }
+
+    public void rejected() {
+        rejected.mark();
+    }
+
+    public void routed(double latencySeconds) {
+        routed.mark();
+        latency.observe(Math.max(0, latencySeconds));
+    }
+
+    public void duplicate() {
+        duplicates.mark();
+    }
+
+    public void deadLettered() {
+        deadLettered.mark();
+    }
+}

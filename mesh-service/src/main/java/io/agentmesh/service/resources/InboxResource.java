@@ -1,0 +1,101 @@
+package io.agentmesh.service.resources;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agentmesh.service.api.AckRequest;
+import io.agentmesh.service.api.AckResult;
+import io.agentmesh.service.api.InboxBatch;
+import io.agentmesh.service.api.InboxMessageView;
+import io.agentmesh.service.core.AgentRegistry;
+import io.agentmesh.service.core.BoundedGate;
+import io.agentmesh.service.errors.ErrorCode;
+import io.agentmesh.service.errors.MeshException;
+import io.agentmesh.service.kafka.InboxReader;
+import io.agentmesh.service.kafka.InboxRecord;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Map;
+
+/**
+ * Long-poll receive with explicit acknowledgement: GET returns unacknowledged messages and an
+ * {@code ack} map; POST .../ack with that map moves the agent's position. Until then, the same
+ * messages come back on the next GET.
+ */
+@Path("/api/v1/agents/{id}/messages")
+@Produces(MediaType.APPLICATION_JSON)
+public final class InboxResource {
+
+    private final InboxReader reader;
+    private final AgentRegistry registry;
+    private final BoundedGate gate;
+    private final ObjectMapper mapper;
+    private final int maxWaitSeconds;
+
+    public InboxResource(InboxReader reader, AgentRegistry registry, BoundedGate gate, ObjectMapper mapper,
+                         int maxWaitSeconds) {
+        this.reader = reader;
+        this.registry = registry;
+        this.gate = gate;
+        this.mapper = mapper;
+        this.maxWaitSeconds = maxWaitSeconds;
+    }
+
+    @GET
+    public InboxBatch poll(@PathParam("id") String rawId, @QueryParam("max") String max, @QueryParam("wait") String wait)
+            throws Exception {
+        String id = Params.agentId(rawId);
+        int maxMessages = Params.intParam("max", max, 100, 1, 1000);
+        int waitSeconds = Params.intParam("wait", wait, 0, 0, maxWaitSeconds);
+        requireKnown(id);
+        try (AutoCloseable permit = gate.enter()) {
+            InboxReader.Batch batch = reader.poll(id, maxMessages, Duration.ofSeconds(waitSeconds));
+            return new InboxBatch(id, batch.records().stream().map(this::view).toList(), batch.ack());
+        }
+    }
+
+    @POST
+    @Path("/ack")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public AckResult ack(@PathParam("id") String rawId, AckRequest request) {
+        String id = Params.agentId(rawId);
+        if (request == null) {
+            throw MeshException.invalid("request body is required: {\"offsets\": {\"<partition>\": <next offset>}}");
+        }
+        requireKnown(id);
+        return new AckResult(id, reader.ack(id, request.offsets()));
+    }
+
+    private void requireKnown(String id) {
+        if (!registry.exists(id)) {
+            throw new MeshException(ErrorCode.AGENT_NOT_FOUND, "no agent '" + id + "' is registered", Map.of("id", id));
+        }
+    }
+
+    private InboxMessageView view(InboxRecord r) {
+        JsonNode payload = null;
+        String encoding = null;
+        if (r.contentType() != null && r.contentType().toLowerCase().contains("json")) {
+            try {
+                payload = mapper.readTree(r.payload());
+            } catch (IOException e) {
+                payload = null;
+            }
+        }
+        if (payload == null) {
+            payload = mapper.getNodeFactory().textNode(Base64.getEncoder().encodeToString(r.payload()));
+            encoding = "base64";
+        }
+        return new InboxMessageView(r.id(), r.from(), r.to(), r.type(), r.time(), r.correlationId(), r.contentType(),
+                payload, encoding, r.partition(), r.offset(), r.attributes());
+    }
+}

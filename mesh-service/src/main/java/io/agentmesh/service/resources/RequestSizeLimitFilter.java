@@ -1,0 +1,113 @@
+package io.agentmesh.service.resources;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agentmesh.service.api.ErrorBody;
+import io.agentmesh.service.errors.ErrorCode;
+import io.agentmesh.service.errors.MeshException;
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * Refuses request bodies over the limit with 413 before they are buffered: at once from
+ * Content-Length, or while reading a chunked body.
+ */
+public final class RequestSizeLimitFilter implements Filter {
+
+    private final long limit;
+    private final ObjectMapper mapper;
+
+    public RequestSizeLimitFilter(long limit, ObjectMapper mapper) {
+        this.limit = limit;
+        this.mapper = mapper;
+    }
+
+    @Override
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
+        HttpServletRequest http = (HttpServletRequest) req;
+        if (http.getContentLengthLong() > limit) {
+            HttpServletResponse out = (HttpServletResponse) res;
+            out.setStatus(413);
+            out.setContentType("application/json");
+            mapper.writeValue(out.getOutputStream(), ErrorBody.of(tooLarge(http.getContentLengthLong())));
+            return;
+        }
+        chain.doFilter(new LimitedRequest(http, limit), res);
+    }
+
+    private MeshException tooLarge(long size) {
+        return new MeshException(ErrorCode.PAYLOAD_TOO_LARGE, "request body of " + (size < 0 ? "more than " + limit : size)
+                + " bytes exceeds the limit of " + limit, Map.of("limit", limit));
+    }
+
+    private final class LimitedRequest extends HttpServletRequestWrapper {
+        private final long max;
+        private ServletInputStream stream;
+
+        LimitedRequest(HttpServletRequest request, long max) {
+            super(request);
+            this.max = max;
+        }
+
+        @Override
+        public ServletInputStream getInputStream() throws IOException {
+            if (stream == null) {
+                ServletInputStream in = super.getInputStream();
+                stream = new ServletInputStream() {
+                    private long read;
+
+                    @Override
+                    public int read() throws IOException {
+                        int b = in.read();
+                        if (b >= 0) {
+                            count(1);
+                        }
+                        return b;
+                    }
+
+                    @Override
+                    public int read(byte[] buf, int off, int len) throws IOException {
+                        int n = in.read(buf, off, len);
+                        if (n > 0) {
+                            count(n);
+                        }
+                        return n;
+                    }
+
+                    private void count(int n) {
+                        read += n;
+                        if (read > max) {
+                            throw tooLarge(-1);
+                        }
+                    }
+
+                    @Override
+                    public boolean isFinished() {
+                        return in.isFinished();
+                    }
+
+                    @Override
+                    public boolean isReady() {
+                        return in.isReady();
+                    }
+
+                    @Override
+                    public void setReadListener(ReadListener listener) {
+                        in.setReadListener(listener);
+                    }
+                };
+            }
+            return stream;
+        }
+    }
+}
