@@ -18,6 +18,11 @@ public final class JsonErrorMapper implements ExceptionMapper<JsonProcessingExce
 
     @Override
     public Response toResponse(JsonProcessingException e) {
+        for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+            if (c instanceof MeshException mesh) {
+                return ErrorResponses.of(mesh);
+            }
+        }
         Map<String, Object> details = new LinkedHashMap<>();
         if (e.getLocation() != null) {
             details.put("line", e.getLocation().getLineNr());

@@ -24,6 +24,8 @@ import java.util.Map;
  */
 public final class RequestSizeLimitFilter implements Filter {
 
+    private static final long MAX_DRAIN = 8L * 1024 * 1024;
+
     private final long limit;
     private final ObjectMapper mapper;
 
@@ -36,13 +38,31 @@ public final class RequestSizeLimitFilter implements Filter {
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
         HttpServletRequest http = (HttpServletRequest) req;
         if (http.getContentLengthLong() > limit) {
+            drain(http);
             HttpServletResponse out = (HttpServletResponse) res;
+            out.setHeader("Connection", "close");
             out.setStatus(413);
             out.setContentType("application/json");
             mapper.writeValue(out.getOutputStream(), ErrorBody.of(tooLarge(http.getContentLengthLong())));
             return;
         }
         chain.doFilter(new LimitedRequest(http, limit), res);
+    }
+
+    /**
+     * Reads and discards a moderately oversized body so the client, still sending, gets the 413
+     * instead of a reset connection; a huge one is cut off (the connection closes).
+     */
+    private void drain(HttpServletRequest request) throws IOException {
+        long budget = Math.max(limit * 4, MAX_DRAIN);
+        if (request.getContentLengthLong() > budget) {
+            return;
+        }
+        byte[] buffer = new byte[16 * 1024];
+        var in = request.getInputStream();
+        while (in.read(buffer) >= 0) {
+            // discard
+        }
     }
 
     private MeshException tooLarge(long size) {

@@ -1,0 +1,201 @@
+package io.agentmesh.service.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.ByteString;
+import io.agentmesh.proto.v1.AckRequest;
+import io.agentmesh.proto.v1.InboxMessage;
+import io.agentmesh.proto.v1.SendRequest;
+import io.agentmesh.service.MeshConfiguration;
+import io.agentmesh.streams.envelope.MeshHeaders;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Register, send over REST and gRPC, receive by every path, against the real broker, Postgres and Redis. */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class MessagingIT {
+
+    static final MeshApp MESH = MeshApp.onSharedBroker();
+    static final DropwizardAppExtension<MeshConfiguration> APP = MESH.extension();
+
+    private static Topics topics;
+    private static GrpcClient grpc;
+
+    @BeforeAll
+    static void clients() {
+        topics = new Topics(TestInfra.get().bootstrapServers());
+        grpc = new GrpcClient(MESH.grpcPort());
+    }
+
+    @AfterAll
+    static void close() throws Exception {
+        grpc.close();
+        topics.close();
+    }
+
+    static String register(String prefix) {
+        String id = prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+        Http.Reply r = Http.post(MESH.url("/api/v1/agents"),
+                "{\"id\":\"" + id + "\",\"name\":\"" + prefix + "\",\"capabilities\":[\"chat\"]}");
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        assertThat(r.json().path("inbox_topic").asText()).isEqualTo(MESH.topic("agent." + id));
+        return id;
+    }
+
+    static String sendRest(String from, String to, String id) {
+        Http.Reply r = Http.post(MESH.url("/api/v1/messages"), "{\"to\":\"" + to + "\",\"from\":\"" + from
+                + "\",\"payload\":{\"n\":1}" + (id == null ? "" : ",\"id\":\"" + id + "\"") + "}");
+        assertThat(r.status()).as(r.body()).isEqualTo(202);
+        assertThat(r.json().path("status").asText()).isEqualTo("accepted");
+        return r.json().path("id").asText();
+    }
+
+    static String sendGrpc(String from, String to, String id) {
+        SendRequest.Builder b = SendRequest.newBuilder().setTo(to).setFrom(from)
+                .setPayload(ByteString.copyFromUtf8("{\"via\":\"grpc\"}"));
+        if (id != null) {
+            b.setId(id);
+        }
+        return grpc.blocking().send(b.build()).getId();
+    }
+
+    private static List<String> idsIn(List<ConsumerRecord<byte[], byte[]>> records) {
+        return records.stream().map(r -> Topics.header(r, MeshHeaders.ID)).toList();
+    }
+
+    /** Reads the inbox until every id is there, then a little longer so late duplicates would show. */
+    private static List<String> inboxIds(String agent, List<String> expected) {
+        String topic = MESH.topic("agent." + agent);
+        topics.readUntil(topic, rs -> idsIn(rs).containsAll(expected), Duration.ofSeconds(30));
+        long settle = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+        return idsIn(topics.readUntil(topic, rs -> System.nanoTime() > settle, Duration.ofSeconds(2)));
+    }
+
+    @Test
+    void restAndGrpcSendsReachTheInboxExactlyOnceByEveryReadPath() throws Exception {
+        String a = register("a");
+        String b = register("b");
+        List<String> sent = new ArrayList<>();
+        sent.add(sendRest(a, "agent:" + b, null));
+        sent.add(sendRest(a, b, "rest-" + UUID.randomUUID()));
+        sent.add(sendGrpc(a, "agent:" + b, null));
+        sent.add(sendGrpc(a, b, "grpc-" + UUID.randomUUID()));
+
+        // 1. a plain Kafka consumer of mesh.agent.<b> sees each ce_id exactly once
+        assertThat(inboxIds(b, sent)).containsExactlyInAnyOrderElementsOf(sent);
+        ConsumerRecord<byte[], byte[]> first = topics.readUntil(MESH.topic("agent." + b), rs -> !rs.isEmpty(),
+                Duration.ofSeconds(5)).get(0);
+        assertThat(Topics.header(first, MeshHeaders.FROM)).isEqualTo(a);
+        assertThat(Topics.header(first, "ce_specversion")).isEqualTo("1.0");
+
+        // 2. gRPC Subscribe streams each once
+        GrpcClient.Subscription sub = grpc.subscribe(b);
+        await().atMost(30, SECONDS).until(() -> sub.received.size() >= sent.size());
+        Thread.sleep(1000);
+        assertThat(sub.received).extracting(InboxMessage::getId).containsExactlyInAnyOrderElementsOf(sent);
+        assertThat(sub.error.get()).isNull();
+        grpc.channel().shutdownNow();
+        grpc = new GrpcClient(MESH.grpcPort());
+
+        // 3. REST long-poll returns each once, and nothing after the ack
+        Http.Reply poll = Http.get(MESH.url("/api/v1/agents/" + b + "/messages?max=100&wait=5"));
+        assertThat(poll.status()).as(poll.body()).isEqualTo(200);
+        List<String> polled = new ArrayList<>();
+        poll.json().path("messages").forEach(m -> polled.add(m.path("id").asText()));
+        assertThat(polled).containsExactlyInAnyOrderElementsOf(sent);
+        JsonNode ack = poll.json().path("ack");
+        Http.Reply acked = Http.post(MESH.url("/api/v1/agents/" + b + "/messages/ack"), "{\"offsets\":" + ack + "}");
+        assertThat(acked.status()).as(acked.body()).isEqualTo(200);
+        assertThat(acked.json().path("committed")).isEqualTo(ack);
+        Http.Reply after = Http.get(MESH.url("/api/v1/agents/" + b + "/messages?max=100&wait=1"));
+        assertThat(after.json().path("messages")).isEmpty();
+
+        // 4. after the ack, a new gRPC subscription starts behind the acknowledged messages
+        String later = sendGrpc(a, b, null);
+        GrpcClient.Subscription resumed = grpc.subscribe(b);
+        await().atMost(30, SECONDS).until(() -> !resumed.received.isEmpty());
+        Thread.sleep(500);
+        assertThat(resumed.received).extracting(InboxMessage::getId).containsExactly(later);
+        var committed = grpc.blocking().ack(AckRequest.newBuilder().setAgentId(b)
+                .putOffsets(resumed.received.get(0).getPartition(), resumed.received.get(0).getOffset() + 1).build());
+        assertThat(committed.getCommittedMap()).containsEntry(0, resumed.received.get(0).getOffset() + 1);
+    }
+
+    @Test
+    void theSameIdSentTwiceArrivesOnce() {
+        String a = register("a");
+        String b = register("b");
+        String restId = "dup-rest-" + UUID.randomUUID();
+        String grpcId = "dup-grpc-" + UUID.randomUUID();
+        sendRest(a, b, restId);
+        sendRest(a, b, restId);
+        sendGrpc(a, b, grpcId);
+        sendGrpc(a, b, grpcId);
+        sendRest(a, b, restId);
+
+        assertThat(inboxIds(b, List.of(restId, grpcId))).containsExactlyInAnyOrder(restId, grpcId);
+    }
+
+    @Test
+    void undecodableRecordsOnIngressAreDeadLetteredAndRoutingGoesOn() throws Exception {
+        String a = register("a");
+        String b = register("b");
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfra.get().bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
+            producer.send(new ProducerRecord<>(MESH.topic("ingress"), "poison".getBytes(StandardCharsets.UTF_8),
+                    new byte[]{0, 1, 2, (byte) 0xff})).get();
+        }
+        String good = sendRest(a, b, null);
+
+        assertThat(inboxIds(b, List.of(good))).containsExactly(good);
+        List<ConsumerRecord<byte[], byte[]>> dead = topics.readUntil(MESH.topic("dlq"),
+                rs -> rs.stream().anyMatch(r -> "poison".equals(new String(r.key(), StandardCharsets.UTF_8))),
+                Duration.ofSeconds(30));
+        ConsumerRecord<byte[], byte[]> poison = dead.stream()
+                .filter(r -> "poison".equals(new String(r.key(), StandardCharsets.UTF_8))).findFirst().orElseThrow();
+        assertThat(Topics.header(poison, MeshHeaders.DLQ_REASON)).isEqualTo("INVALID_ENVELOPE");
+        assertThat(poison.value()).containsExactly(0, 1, 2, (byte) 0xff);
+    }
+
+    @Test
+    void healthAndMetricsReportEveryComponent() {
+        String a = register("a");
+        String b = register("b");
+        sendRest(a, b, null);
+        for (String path : List.of("/health", "/api/v1/health")) {
+            Http.Reply h = Http.get(MESH.url(path));
+            assertThat(h.status()).as(h.body()).isEqualTo(200);
+            assertThat(h.json().path("status").asText()).isEqualTo("up");
+            for (String c : List.of("kafka", "streams", "postgres", "redis", "zookeeper")) {
+                assertThat(h.json().path("components").path(c).path("status").asText()).as(c).isEqualTo("up");
+            }
+        }
+        await().atMost(30, SECONDS).until(() -> {
+            String metrics = Http.get(MESH.url("/metrics")).body();
+            return metrics.contains("mesh_message_latency_seconds_bucket{le=\"+Inf\"}")
+                    && !metrics.contains("mesh_message_latency_seconds_count 0");
+        });
+        assertThat(Http.get(MESH.url("/metrics")).body()).contains("mesh_messages_accepted_total");
+    }
+}
