@@ -188,6 +188,7 @@ public class MeshApplication extends Application<MeshConfiguration> {
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "20");
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Short.toString(kafka.getReplicationFactor()));
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class.getName());
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
         p.put(StreamsConfig.CLIENT_ID_CONFIG, "mesh-" + nodeId + "-router");
         // a node that died is noticed in 10 s rather than the default 45 s
         p.put(StreamsConfig.consumerPrefix("session.timeout.ms"), "10000");

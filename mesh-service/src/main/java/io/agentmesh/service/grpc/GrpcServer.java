@@ -58,11 +58,15 @@ public final class GrpcServer implements Managed {
     @Override
     public void stop() throws Exception {
         health.enterTerminalState();
-        streamThreads.shutdownNow();
         server.shutdown();
         if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+            // cancels open Subscribe streams; their cancel handlers wake and close the inbox consumers
             server.shutdownNow();
+            server.awaitTermination(5, TimeUnit.SECONDS);
         }
-        streamThreads.awaitTermination(5, TimeUnit.SECONDS);
+        streamThreads.shutdown();
+        if (!streamThreads.awaitTermination(5, TimeUnit.SECONDS)) {
+            streamThreads.shutdownNow();
+        }
     }
 }

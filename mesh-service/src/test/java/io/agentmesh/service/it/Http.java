@@ -29,6 +29,13 @@ public final class Http {
             }
         }
 
+        /** The ids of the messages in a long-poll answer, in order. */
+        public java.util.List<String> ids() {
+            java.util.List<String> ids = new java.util.ArrayList<>();
+            json().path("messages").forEach(m -> ids.add(m.path("id").asText()));
+            return ids;
+        }
+
         public String code() {
             return json().path("code").asText();
         }

@@ -119,9 +119,7 @@ class MessagingIT {
         // 3. REST long-poll returns each once, and nothing after the ack
         Http.Reply poll = Http.get(MESH.url("/api/v1/agents/" + b + "/messages?max=100&wait=5"));
         assertThat(poll.status()).as(poll.body()).isEqualTo(200);
-        List<String> polled = new ArrayList<>();
-        poll.json().path("messages").forEach(m -> polled.add(m.path("id").asText()));
-        assertThat(polled).containsExactlyInAnyOrderElementsOf(sent);
+        assertThat(poll.ids()).containsExactlyInAnyOrderElementsOf(sent);
         JsonNode ack = poll.json().path("ack");
         Http.Reply acked = Http.post(MESH.url("/api/v1/agents/" + b + "/messages/ack"), "{\"offsets\":" + ack + "}");
         assertThat(acked.status()).as(acked.body()).isEqualTo(200);
@@ -138,6 +136,27 @@ class MessagingIT {
         var committed = grpc.blocking().ack(AckRequest.newBuilder().setAgentId(b)
                 .putOffsets(resumed.received.get(0).getPartition(), resumed.received.get(0).getOffset() + 1).build());
         assertThat(committed.getCommittedMap()).containsEntry(0, resumed.received.get(0).getOffset() + 1);
+    }
+
+    @Test
+    void aStructuredCloudEventIsAcceptedAndKeepsItsAttributes() {
+        String a = register("a");
+        String b = register("b");
+        String id = "ce-" + UUID.randomUUID();
+        Http.Reply r = Http.post(MESH.url("/api/v1/messages"), "application/cloudevents+json",
+                "{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"urn:agent:" + a + "\","
+                        + "\"type\":\"task.created\",\"datacontenttype\":\"application/json\","
+                        + "\"meshto\":\"agent:" + b + "\",\"meshfrom\":\"" + a + "\",\"tenant\":\"t1\",\"data\":{\"x\":1}}");
+        assertThat(r.status()).as(r.body()).isEqualTo(202);
+        assertThat(r.json().path("id").asText()).isEqualTo(id);
+
+        ConsumerRecord<byte[], byte[]> got = topics.readUntil(MESH.topic("agent." + b), rs -> !rs.isEmpty(),
+                Duration.ofSeconds(30)).get(0);
+        assertThat(Topics.header(got, MeshHeaders.ID)).isEqualTo(id);
+        assertThat(Topics.header(got, "ce_type")).isEqualTo("task.created");
+        assertThat(Topics.header(got, "ce_source")).isEqualTo("urn:agent:" + a);
+        assertThat(Topics.header(got, "ce_tenant")).isEqualTo("t1");
+        assertThat(new String(got.value(), StandardCharsets.UTF_8)).isEqualTo("{\"x\":1}");
     }
 
     @Test

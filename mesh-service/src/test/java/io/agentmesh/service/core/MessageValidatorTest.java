@@ -1,0 +1,45 @@
+package io.agentmesh.service.core;
+
+import io.agentmesh.service.errors.ErrorCode;
+import io.agentmesh.service.errors.MeshException;
+import io.agentmesh.streams.envelope.Target;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class MessageValidatorTest {
+
+    private final MessageValidator validator = new MessageValidator(10);
+
+    private static SendCommand to(String to, byte[] payload) {
+        return new SendCommand(to, null, null, null, null, null, payload, null, null, null);
+    }
+
+    @Test
+    void acceptsAgentTargetsInBothSpellings() {
+        assertThat(validator.check(to("agent:b", new byte[10]))).isEqualTo(Target.agent("b"));
+        assertThat(validator.check(to("b", new byte[0]))).isEqualTo(Target.agent("b"));
+    }
+
+    @Test
+    void mapsEachProblemToItsCode() {
+        expect(to(null, new byte[1]), ErrorCode.INVALID_REQUEST);
+        expect(to("smoke:b", new byte[1]), ErrorCode.INVALID_TARGET);
+        expect(to("agent:B", new byte[1]), ErrorCode.INVALID_TARGET);
+        expect(to("capability:chat", new byte[1]), ErrorCode.UNSUPPORTED_TARGET);
+        expect(to("broadcast", new byte[1]), ErrorCode.UNSUPPORTED_TARGET);
+        expect(to("b", null), ErrorCode.INVALID_REQUEST);
+        expect(to("b", new byte[11]), ErrorCode.PAYLOAD_TOO_LARGE);
+        expect(new SendCommand("b", "A B", null, null, null, null, new byte[1], null, null, null), ErrorCode.INVALID_REQUEST);
+        expect(new SendCommand("b", null, "bad type!", null, null, null, new byte[1], null, null, null), ErrorCode.INVALID_REQUEST);
+        expect(new SendCommand("b", null, null, "id with space", null, null, new byte[1], null, null, null), ErrorCode.INVALID_REQUEST);
+        expect(new SendCommand("b", null, null, null, "x".repeat(129), null, new byte[1], null, null, null), ErrorCode.INVALID_REQUEST);
+        expect(new SendCommand("b", null, null, null, null, "", new byte[1], null, null, null), ErrorCode.INVALID_REQUEST);
+    }
+
+    private void expect(SendCommand c, ErrorCode code) {
+        assertThatThrownBy(() -> validator.check(c)).isInstanceOfSatisfying(MeshException.class,
+                e -> assertThat(e.code()).isEqualTo(code));
+    }
+}

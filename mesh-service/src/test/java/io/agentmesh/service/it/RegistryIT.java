@@ -1,0 +1,110 @@
+package io.agentmesh.service.it;
+
+import io.agentmesh.service.MeshConfiguration;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Registration lands in Postgres, Redis and the registry topic; deregistration tombstones it. */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class RegistryIT {
+
+    static final MeshApp MESH = MeshApp.onSharedBroker();
+    static final DropwizardAppExtension<MeshConfiguration> APP = MESH.extension();
+
+    private static Topics topics;
+    private static RedisClient redisClient;
+    private static StatefulRedisConnection<String, String> redis;
+
+    @BeforeAll
+    static void setUp() {
+        topics = new Topics(TestInfra.get().bootstrapServers());
+        redisClient = RedisClient.create(TestInfra.REDIS_URI);
+        redis = redisClient.connect();
+    }
+
+    @AfterAll
+    static void tearDown() {
+        redis.close();
+        redisClient.shutdown();
+        topics.close();
+    }
+
+    @Test
+    void registerListCountHeartbeatAndDeregister() throws Exception {
+        String ns = "ns-" + UUID.randomUUID().toString().substring(0, 6);
+        String id = "planner-" + UUID.randomUUID().toString().substring(0, 6);
+        Http.Reply created = Http.post(MESH.url("/api/v1/agents"), "{\"id\":\"" + id + "\",\"name\":\"Planner\","
+                + "\"namespace\":\"" + ns + "\",\"capabilities\":[\"plan\",\"chat\",\"plan\"],"
+                + "\"endpoint\":\"http://127.0.0.1:3001/agent\",\"metadata\":{\"model\":\"small\",\"gpu\":false}}");
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        assertThat(created.raw().headers().firstValue("Location").orElseThrow()).endsWith("/api/v1/agents/" + id);
+        assertThat(created.json().path("capabilities").toString()).isEqualTo("[\"plan\",\"chat\"]");
+        assertThat(created.json().path("status").asText()).isEqualTo("active");
+
+        // re-registering the same id updates it (200, not 201)
+        Http.Reply again = Http.post(MESH.url("/api/v1/agents"), "{\"id\":\"" + id + "\",\"name\":\"Planner 2\","
+                + "\"namespace\":\"" + ns + "\",\"capabilities\":[\"plan\"]}");
+        assertThat(again.status()).as(again.body()).isEqualTo(200);
+        assertThat(again.json().path("name").asText()).isEqualTo("Planner 2");
+
+        Http.Reply generated = Http.post(MESH.url("/api/v1/agents"), "{\"name\":\"No id\",\"namespace\":\"" + ns + "\"}");
+        assertThat(generated.status()).isEqualTo(201);
+        String generatedId = generated.json().path("id").asText();
+        assertThat(generatedId).matches("[0-9a-f-]{36}");
+        assertThat(topics.names(MESH.topic("agent."))).contains(MESH.topic("agent." + id), MESH.topic("agent." + generatedId));
+
+        // durable record and filters
+        assertThat(Http.get(MESH.url("/api/v1/agents/" + id)).json().path("name").asText()).isEqualTo("Planner 2");
+        Http.Reply byNs = Http.get(MESH.url("/api/v1/agents?namespace=" + ns));
+        assertThat(byNs.json().path("count").asInt()).isEqualTo(2);
+        Http.Reply byCap = Http.get(MESH.url("/api/v1/agents?namespace=" + ns + "&capability=plan"));
+        assertThat(byCap.json().path("agents").findValuesAsText("id")).containsExactly(id);
+        assertThat(Http.get(MESH.url("/api/v1/agents/count")).json().path("count").asLong()).isGreaterThanOrEqualTo(2);
+
+        // live entry in Redis with a TTL, refreshed by heartbeats
+        assertThat(redis.sync().get("mesh:agent:" + id)).contains("\"Planner 2\"");
+        assertThat(redis.sync().ttl("mesh:agent:" + id)).isBetween(1L, 30L);
+        redis.sync().del("mesh:agent:" + id);
+        Http.Reply beat = Http.post(MESH.url("/api/v1/agents/" + id + "/heartbeat"), "");
+        assertThat(beat.status()).as(beat.body()).isEqualTo(200);
+        assertThat(beat.json().path("ttl_seconds").asInt()).isEqualTo(30);
+        assertThat(redis.sync().exists("mesh:agent:" + id)).isEqualTo(1L);
+
+        // registry topic carries the record, then a tombstone
+        Http.Reply gone = Http.delete(MESH.url("/api/v1/agents/" + id));
+        assertThat(gone.status()).as(gone.body()).isEqualTo(200);
+        assertThat(gone.json().path("status").asText()).isEqualTo("deregistered");
+        List<ConsumerRecord<byte[], byte[]>> registry = topics.readUntil(MESH.topic("registry"),
+                rs -> rs.stream().anyMatch(r -> id.equals(key(r)) && r.value() == null), Duration.ofSeconds(10));
+        List<ConsumerRecord<byte[], byte[]>> mine = registry.stream().filter(r -> id.equals(key(r))).toList();
+        assertThat(mine).hasSize(3);
+        assertThat(new String(mine.get(1).value(), StandardCharsets.UTF_8)).contains("Planner 2");
+        assertThat(mine.get(2).value()).isNull();
+        assertThat(redis.sync().exists("mesh:agent:" + id)).isZero();
+
+        // a deregistered agent takes no messages and no heartbeats, but stays readable
+        assertThat(Http.post(MESH.url("/api/v1/messages"), "{\"to\":\"" + id + "\",\"payload\":1}").status()).isEqualTo(404);
+        assertThat(Http.post(MESH.url("/api/v1/agents/" + id + "/heartbeat"), "").status()).isEqualTo(404);
+        assertThat(Http.get(MESH.url("/api/v1/agents/" + id)).json().path("status").asText()).isEqualTo("deregistered");
+        assertThat(Http.delete(MESH.url("/api/v1/agents/" + id)).status()).isEqualTo(404);
+        assertThat(Http.get(MESH.url("/api/v1/agents?namespace=" + ns)).json().path("count").asInt()).isEqualTo(1);
+    }
+
+    private static String key(ConsumerRecord<byte[], byte[]> r) {
+        return r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
+    }
+}
