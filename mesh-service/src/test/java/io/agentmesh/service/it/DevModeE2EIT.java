@@ -88,6 +88,22 @@ class DevModeE2EIT {
     }
 
     @Test
+    void saysWhichLocalServiceIsMissingAndHowToStartIt() throws Exception {
+        int closed = Ports.free();
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Ddw.database.url=jdbc:postgresql://127.0.0.1:" + closed + "/mesh",
+                "-Ddw.redis.uri=redis://127.0.0.1:" + closed + "/0",
+                "-Ddw.dev.dataDir=" + dir.resolve("unused"),
+                "-jar", JAR, "dev", CONFIG)
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(output).isEqualTo(3);
+        assertThat(output).contains("PostgreSQL is not reachable", "pg_ctlcluster --skip-systemctl-redirect",
+                "Redis is not reachable", "redis-server --daemonize yes");
+    }
+
+    @Test
     void runsLikeMeshDevAndKeepsMessagesAcrossARestart() throws Exception {
         Process first = start(1);
         String id = "e2e-" + UUID.randomUUID();

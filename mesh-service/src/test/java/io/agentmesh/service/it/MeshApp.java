@@ -38,7 +38,9 @@ public final class MeshApp {
                 ConfigOverride.config("database.url", infra.databaseUrl()),
                 ConfigOverride.config("redis.uri", TestInfra.REDIS_URI),
                 ConfigOverride.config("messages.maxPayloadBytes", "4096"),
-                ConfigOverride.config("logging.level", "WARN")));
+                ConfigOverride.config("logging.level", "WARN"),
+                // client reconnect warnings flood the log while KafkaDownIT has the broker stopped
+                ConfigOverride.config("logging.loggers.org\\.apache\\.kafka", "ERROR")));
         overrides.addAll(extra);
         this.extension = new DropwizardAppExtension<>(MeshApplication.class, CONFIG,
                 overrides.toArray(new ConfigOverride[0]));

@@ -217,4 +217,38 @@ class MessagingIT {
         });
         assertThat(Http.get(MESH.url("/metrics")).body()).contains("mesh_messages_accepted_total");
     }
+
+    @Test
+    void grpcServesHealthAndReflection() throws Exception {
+        var health = io.grpc.health.v1.HealthGrpc.newBlockingStub(grpc.channel())
+                .check(io.grpc.health.v1.HealthCheckRequest.newBuilder().build());
+        assertThat(health.getStatus()).isEqualTo(io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+        var meshHealth = io.grpc.health.v1.HealthGrpc.newBlockingStub(grpc.channel())
+                .check(io.grpc.health.v1.HealthCheckRequest.newBuilder().setService("mesh.v1.MeshService").build());
+        assertThat(meshHealth.getStatus()).isEqualTo(io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
+
+        List<String> services = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var done = new java.util.concurrent.CountDownLatch(1);
+        var requests = io.grpc.reflection.v1.ServerReflectionGrpc.newStub(grpc.channel()).serverReflectionInfo(
+                new io.grpc.stub.StreamObserver<>() {
+                    @Override
+                    public void onNext(io.grpc.reflection.v1.ServerReflectionResponse r) {
+                        r.getListServicesResponse().getServiceList().forEach(s -> services.add(s.getName()));
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        done.countDown();
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        done.countDown();
+                    }
+                });
+        requests.onNext(io.grpc.reflection.v1.ServerReflectionRequest.newBuilder().setListServices("").build());
+        requests.onCompleted();
+        assertThat(done.await(10, SECONDS)).isTrue();
+        assertThat(services).contains("mesh.v1.MeshService", "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection");
+    }
 }
