@@ -1,10 +1,16 @@
 package io.agentmesh.streams.envelope;
 
+import java.time.Instant;
 import java.util.Optional;
 
 /** The routing-relevant attributes of one mesh message, read from its CloudEvents headers. */
 public record Envelope(String id, String source, String type, Target target, String from,
-                       String correlationId, int payloadBytes) {
+                       String correlationId, int payloadBytes, Instant expiresAt, Strategy strategy,
+                       Integer maxAttempts) {
+
+    public boolean expiredAt(long nowMs) {
+        return expiresAt != null && expiresAt.toEpochMilli() <= nowMs;
+    }
 
     public Optional<String> correlation() {
         return Optional.ofNullable(correlationId);

@@ -5,6 +5,10 @@ import io.cloudevents.kafka.KafkaMessageFactory;
 import io.cloudevents.rw.CloudEventRWException;
 import org.apache.kafka.common.header.Headers;
 
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+
 /**
  * Reads and validates a mesh message from a Kafka record in CloudEvents binary mode, using the
  * CloudEvents SDK for the CloudEvents rules and adding the mesh's own ({@code meshto} present and
@@ -38,7 +42,44 @@ public final class EnvelopeReader {
                 target,
                 stringExtension(event, MeshHeaders.EXT_FROM),
                 stringExtension(event, MeshHeaders.EXT_CORRELATION_ID),
-                value == null ? 0 : value.length);
+                value == null ? 0 : value.length,
+                expiresAt(stringExtension(event, MeshHeaders.EXT_EXPIRES_AT)),
+                strategy(stringExtension(event, MeshHeaders.EXT_STRATEGY)),
+                maxAttempts(stringExtension(event, MeshHeaders.EXT_MAX_ATTEMPTS)));
+    }
+
+    private static Instant expiresAt(String raw) {
+        if (raw == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(raw).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new InvalidEnvelopeException("extension '" + MeshHeaders.EXT_EXPIRES_AT + "' is not an RFC 3339 time: " + raw);
+        }
+    }
+
+    private static Strategy strategy(String raw) {
+        if (raw == null) {
+            return null;
+        }
+        return Strategy.fromWire(raw).orElseThrow(() -> new InvalidEnvelopeException("extension '"
+                + MeshHeaders.EXT_STRATEGY + "' must be one of " + Strategy.names() + ", got '" + raw + "'"));
+    }
+
+    private static Integer maxAttempts(String raw) {
+        if (raw == null) {
+            return null;
+        }
+        try {
+            int n = Integer.parseInt(raw);
+            if (n >= 1 && n <= 100) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        throw new InvalidEnvelopeException("extension '" + MeshHeaders.EXT_MAX_ATTEMPTS + "' must be 1..100, got '" + raw + "'");
     }
 
     private static String stringExtension(CloudEvent event, String name) {

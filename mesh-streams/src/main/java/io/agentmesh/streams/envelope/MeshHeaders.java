@@ -24,12 +24,21 @@ public final class MeshHeaders {
     public static final String EXT_EXPIRES_AT = "expiresat";
     public static final String EXT_ATTEMPT = "attempt";
     public static final String EXT_TRACEPARENT = "traceparent";
+    /** Anycast strategy for this message: round-robin, least-loaded or consistent-hash. */
+    public static final String EXT_STRATEGY = "meshstrategy";
+    /** Per-message override of the retry policy's max attempts (1-100). */
+    public static final String EXT_MAX_ATTEMPTS = "meshmaxattempts";
+    /** Per-target delivery id, set by the router: "<message id>/<agent id>". */
+    public static final String EXT_DELIVERY = "meshdelivery";
 
     public static final String TO = CE_PREFIX + EXT_TO;
     public static final String FROM = CE_PREFIX + EXT_FROM;
     /** The agent this copy was routed to (set by the router on every inbox record). */
     public static final String TARGET = CE_PREFIX + EXT_TARGET;
     public static final String CORRELATION_ID = CE_PREFIX + EXT_CORRELATION_ID;
+    public static final String DELIVERY = CE_PREFIX + EXT_DELIVERY;
+    /** Set on copies delivered after a retry: the attempt that delivered them (2, 3, ...). */
+    public static final String ATTEMPT = CE_PREFIX + EXT_ATTEMPT;
 
     /** Dead-letter headers, added to the original headers on {@code mesh.dlq}. */
     public static final String DLQ_REASON = "mesh_dlq_reason";
@@ -37,6 +46,10 @@ public final class MeshHeaders {
     public static final String DLQ_ATTEMPTS = "mesh_dlq_attempts";
     public static final String DLQ_ORIGIN = "mesh_dlq_origin";
     public static final String DLQ_TIME = "mesh_dlq_time";
+    /** For MAX_ATTEMPTS: the reason of the last failed attempt. */
+    public static final String DLQ_CAUSE = "mesh_dlq_cause";
+    public static final String DLQ_FIRST_FAILURE = "mesh_dlq_first_failure";
+    public static final String DLQ_LAST_FAILURE = "mesh_dlq_last_failure";
 
     private MeshHeaders() {
     }

@@ -8,7 +8,10 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
-/** Builds the headers of a dead letter: the original ones plus reason, error, attempts, origin. */
+/**
+ * Builds the headers of a dead letter: the original ones plus reason, error, attempts, origin,
+ * time, and for retried messages the cause and the first and last failure times.
+ */
 final class DeadLetters {
 
     private static final int MAX_ERROR_CHARS = 1000;
@@ -16,14 +19,22 @@ final class DeadLetters {
     private DeadLetters() {
     }
 
-    static Headers headers(Headers original, DeadLetterReason reason, String error, int attempts,
-                           String origin, long nowMs) {
+    record Failure(DeadLetterReason reason, String error, int attempts, String origin, long firstFailureMs,
+                   long lastFailureMs, String cause) {
+    }
+
+    static Headers headers(Headers original, Failure f, long nowMs) {
         RecordHeaders headers = new RecordHeaders(original.toArray());
-        put(headers, MeshHeaders.DLQ_REASON, reason.name());
-        put(headers, MeshHeaders.DLQ_ERROR, truncate(error));
-        put(headers, MeshHeaders.DLQ_ATTEMPTS, Integer.toString(attempts));
-        put(headers, MeshHeaders.DLQ_ORIGIN, origin);
+        put(headers, MeshHeaders.DLQ_REASON, f.reason().name());
+        put(headers, MeshHeaders.DLQ_ERROR, truncate(f.error()));
+        put(headers, MeshHeaders.DLQ_ATTEMPTS, Integer.toString(f.attempts()));
+        put(headers, MeshHeaders.DLQ_ORIGIN, f.origin());
         put(headers, MeshHeaders.DLQ_TIME, Instant.ofEpochMilli(nowMs).toString());
+        put(headers, MeshHeaders.DLQ_FIRST_FAILURE, Instant.ofEpochMilli(f.firstFailureMs() > 0 ? f.firstFailureMs() : nowMs).toString());
+        put(headers, MeshHeaders.DLQ_LAST_FAILURE, Instant.ofEpochMilli(f.lastFailureMs() > 0 ? f.lastFailureMs() : nowMs).toString());
+        if (f.cause() != null) {
+            put(headers, MeshHeaders.DLQ_CAUSE, f.cause());
+        }
         return headers;
     }
 

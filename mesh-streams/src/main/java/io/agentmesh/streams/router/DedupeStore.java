@@ -39,4 +39,9 @@ final class DedupeStore {
     void remember(String id, long timestamp) {
         store.put(id, timestamp, timestamp);
     }
+
+    /** Removes the id again (a null put deletes the window entry). */
+    void forget(String id, long timestamp) {
+        store.put(id, null, timestamp);
+    }
 }

@@ -1,5 +1,7 @@
 package io.agentmesh.streams.router;
 
+import io.agentmesh.streams.envelope.Strategy;
+
 import java.time.Duration;
 import java.util.Objects;
 
@@ -8,8 +10,16 @@ import java.util.Objects;
  *
  * @param dedupeWindow    how long a message id is remembered; the same id within it is delivered once
  * @param maxPayloadBytes records with a larger value are dead-lettered as PAYLOAD_TOO_LARGE
+ * @param defaultStrategy how an anycast ({@code capability:}) target picks its agent unless the message says
+ * @param retry           backoff for messages that cannot be routed yet
+ * @param retryTick       how often due retries are looked for (wall-clock punctuation)
  */
-public record RouterPolicy(Duration dedupeWindow, int maxPayloadBytes) {
+public record RouterPolicy(Duration dedupeWindow, int maxPayloadBytes, Strategy defaultStrategy, RetryPolicy retry,
+                           Duration retryTick) {
+
+    public RouterPolicy(Duration dedupeWindow, int maxPayloadBytes) {
+        this(dedupeWindow, maxPayloadBytes, Strategy.ROUND_ROBIN, RetryPolicy.none(), Duration.ofMillis(100));
+    }
 
     public RouterPolicy {
         Objects.requireNonNull(dedupeWindow, "dedupeWindow");
@@ -19,9 +29,16 @@ public record RouterPolicy(Duration dedupeWindow, int maxPayloadBytes) {
         if (maxPayloadBytes <= 0) {
             throw new IllegalArgumentException("maxPayloadBytes must be positive");
         }
+        Objects.requireNonNull(defaultStrategy, "defaultStrategy");
+        Objects.requireNonNull(retry, "retry");
+        Objects.requireNonNull(retryTick, "retryTick");
+        if (retryTick.isNegative() || retryTick.isZero()) {
+            throw new IllegalArgumentException("retry tick must be positive");
+        }
     }
 
     public static RouterPolicy defaults() {
-        return new RouterPolicy(Duration.ofMinutes(10), 1024 * 1024);
+        return new RouterPolicy(Duration.ofMinutes(10), 1024 * 1024, Strategy.ROUND_ROBIN, RetryPolicy.defaults(),
+                Duration.ofMillis(100));
     }
 }

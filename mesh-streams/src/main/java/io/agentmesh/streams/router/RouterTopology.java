@@ -4,17 +4,22 @@ import io.agentmesh.streams.registry.RegistryTable;
 import io.agentmesh.streams.topics.MeshTopics;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
 
 /**
- * The router: {@code mesh.ingress} &rarr; dedupe &rarr; resolve &rarr; {@code mesh.agent.<id>} or
- * {@code mesh.dlq}. Keys and values pass through as bytes, so nothing here can fail to deserialize;
+ * The router: {@code mesh.ingress} &rarr; dedupe &rarr; resolve (agent, capability, namespace,
+ * broadcast) &rarr; {@code mesh.agent.<id>}, a retry with backoff, or {@code mesh.dlq}; every
+ * decision is also written to {@code mesh.events}. Keys and values pass through as bytes, so nothing here can fail to deserialize;
  * envelope problems are dead-lettered by the processor.
  */
 public final class RouterTopology {
 
     static final String INBOX_SINK = "inbox-sink";
     static final String DLQ_SINK = "dlq-sink";
+    static final String EVENTS_SINK = "events-sink";
+    static final String ROUND_ROBIN_STORE = "round-robin-store";
     private static final String SOURCE = "ingress-source";
     private static final String ROUTER = "router";
 
@@ -22,11 +27,19 @@ public final class RouterTopology {
     }
 
     public static Topology build(MeshTopics topics, RouterPolicy policy, RoutingListener listener) {
+        return build(topics, policy, listener, LoadView.NONE);
+    }
+
+    public static Topology build(MeshTopics topics, RouterPolicy policy, RoutingListener listener, LoadView load) {
         Topology topology = new Topology();
         RegistryTable.addTo(topology, topics.registry());
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.ingress());
-        topology.addProcessor(ROUTER, () -> new RouterProcessor(policy, listener), SOURCE);
+        topology.addProcessor(ROUTER, () -> new RouterProcessor(policy, listener, load), SOURCE);
         topology.addStateStore(DedupeStore.builder(policy.dedupeWindow()), ROUTER);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ROUND_ROBIN_STORE),
+                Serdes.String(), Serdes.Long()), ROUTER);
+        RetryStore.builders().forEach(b -> topology.addStateStore(b, ROUTER));
+        topology.addSink(EVENTS_SINK, topics.events(), new ByteArraySerializer(), new ByteArraySerializer(), ROUTER);
         topology.addSink(INBOX_SINK, new InboxTopicExtractor(topics), new ByteArraySerializer(),
                 new ByteArraySerializer(), ROUTER);
         topology.addSink(DLQ_SINK, topics.dlq(), new ByteArraySerializer(), new ByteArraySerializer(), ROUTER);

@@ -19,6 +19,10 @@ public interface RoutingListener {
     default void onDuplicate(String messageId) {
     }
 
+    /** A message could not be routed yet and waits for its next attempt. */
+    default void onRetryScheduled(String messageId, int failedAttempts) {
+    }
+
     /** {@code messageId} is null when the record had none (undecodable). */
     default void onDeadLetter(String messageId, DeadLetterReason reason) {
     }

@@ -198,10 +198,16 @@ class RouterTopologyTest {
     }
 
     @Test
-    void targetsThisRouterCannotResolveYetAreDeadLetteredNotDropped() {
-        ingress.pipeInput(message("m1", "capability:chat", "{}", T0));
+    void everyDecisionIsWrittenToTheEventsTopic() {
+        var events = driver.createOutputTopic(topics.events(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        ingress.pipeInput(message("m1", "agent:b", "{}", T0));
+        ingress.pipeInput(message("m1", "agent:b", "{}", T0));
+        ingress.pipeInput(message("m2", "agent:nobody", "{}", T0));
 
-        assertThat(dlq.readRecordsToList()).extracting(r -> header(r.headers(), MeshHeaders.DLQ_REASON))
-                .containsExactly("UNKNOWN_TARGET");
+        assertThat(events.readRecordsToList()).extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
+                .satisfiesExactly(
+                        e -> assertThat(e).contains("\"event\":\"routed\"", "\"id\":\"m1\"", "\"agents\":[\"b\"]"),
+                        e -> assertThat(e).contains("\"event\":\"deduplicated\"", "\"id\":\"m1\""),
+                        e -> assertThat(e).contains("\"event\":\"dead_lettered\"", "\"reason\":\"UNKNOWN_TARGET\""));
     }
 }
