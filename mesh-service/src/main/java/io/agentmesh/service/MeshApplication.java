@@ -26,6 +26,7 @@ import io.agentmesh.service.health.KafkaHealthCheck;
 import io.agentmesh.service.health.RedisHealthCheck;
 import io.agentmesh.service.health.StreamsHealthCheck;
 import io.agentmesh.service.health.ZooKeeperHealthCheck;
+import io.agentmesh.service.kafka.InboxLagMonitor;
 import io.agentmesh.service.kafka.InboxReader;
 import io.agentmesh.service.kafka.KafkaClientProps;
 import io.agentmesh.service.kafka.MessagePublisher;
@@ -116,10 +117,12 @@ public class MeshApplication extends Application<MeshConfiguration> {
         Admin admin = Admin.create(kafkaProps.admin());
         TopicAdmin topicAdmin = new TopicAdmin(admin, topics, config.getKafka());
         MessagePublisher publisher = new MessagePublisher(new KafkaProducer<>(kafkaProps.producer("publisher")));
+        InboxLagMonitor lagMonitor = new InboxLagMonitor(admin, topics, config.getRouting().lagRefresh());
+        RouterPolicy routerPolicy = new RouterPolicy(Duration.ofMillis(config.getStreams().getDedupeWindow().toMilliseconds()),
+                maxPayload, config.getRouting().defaultStrategy(), config.getRouting().retryPolicy(),
+                config.getRouting().retryTick());
         RouterStreams router = new RouterStreams(
-                RouterTopology.build(topics,
-                        new RouterPolicy(Duration.ofMillis(config.getStreams().getDedupeWindow().toMilliseconds()), maxPayload),
-                        new MetricsRoutingListener(metrics, clock)),
+                RouterTopology.build(topics, routerPolicy, new MetricsRoutingListener(metrics, clock), lagMonitor),
                 streamsProperties(config.getStreams(), config.getKafka(), kafkaProps, nodeId));
         AgentCache cache = new AgentCache(config.getRedis().getUri(),
                 Duration.ofMillis(config.getRedis().getHeartbeatTtl().toMilliseconds()),
@@ -128,6 +131,7 @@ public class MeshApplication extends Application<MeshConfiguration> {
                 nodeId, "{\"node\":\"" + nodeId + "\"}");
         env.lifecycle().manage(topicAdmin);
         env.lifecycle().manage(publisher);
+        env.lifecycle().manage(lagMonitor);
         env.lifecycle().manage(router);
         env.lifecycle().manage(cache);
         env.lifecycle().manage(membership);

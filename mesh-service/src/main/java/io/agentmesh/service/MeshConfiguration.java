@@ -6,6 +6,7 @@ import io.agentmesh.service.config.GrpcSettings;
 import io.agentmesh.service.config.KafkaSettings;
 import io.agentmesh.service.config.MessagesSettings;
 import io.agentmesh.service.config.RedisSettings;
+import io.agentmesh.service.config.RoutingSettings;
 import io.agentmesh.service.config.StreamsSettings;
 import io.agentmesh.service.config.ZooKeeperSettings;
 import io.dropwizard.core.Configuration;
@@ -30,6 +31,9 @@ public class MeshConfiguration extends Configuration {
 
     @Valid @NotNull @JsonProperty
     private MessagesSettings messages = new MessagesSettings();
+
+    @Valid @NotNull @JsonProperty
+    private RoutingSettings routing = new RoutingSettings();
 
     @Valid @NotNull @JsonProperty
     private DataSourceFactory database = new DataSourceFactory();
@@ -60,6 +64,10 @@ public class MeshConfiguration extends Configuration {
 
     public MessagesSettings getMessages() {
         return messages;
+    }
+
+    public RoutingSettings getRouting() {
+        return routing;
     }
 
     public DataSourceFactory getDatabase() {

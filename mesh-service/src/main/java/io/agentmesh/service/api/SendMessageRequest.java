@@ -2,13 +2,38 @@ package io.agentmesh.service.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.agentmesh.streams.envelope.MeshHeaders;
 
-/** Body of POST /api/v1/messages (application/json). {@code to} and {@code payload} are required. */
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Body of POST /api/v1/messages (application/json). {@code to} and {@code payload} are required;
+ * {@code strategy}, {@code expires_at} and {@code max_attempts} steer routing and retries.
+ */
 public record SendMessageRequest(@JsonProperty("to") String to,
                                  @JsonProperty("from") String from,
                                  @JsonProperty("type") String type,
                                  @JsonProperty("payload") JsonNode payload,
                                  @JsonProperty("id") String id,
                                  @JsonProperty("correlation_id") String correlationId,
-                                 @JsonProperty("key") String key) {
+                                 @JsonProperty("key") String key,
+                                 @JsonProperty("strategy") String strategy,
+                                 @JsonProperty("expires_at") String expiresAt,
+                                 @JsonProperty("max_attempts") Integer maxAttempts) {
+
+    /** The optional routing controls, as the CloudEvents extensions that carry them. */
+    public Map<String, String> extensions() {
+        Map<String, String> ext = new HashMap<>();
+        if (strategy != null) {
+            ext.put(MeshHeaders.EXT_STRATEGY, strategy);
+        }
+        if (expiresAt != null) {
+            ext.put(MeshHeaders.EXT_EXPIRES_AT, expiresAt);
+        }
+        if (maxAttempts != null) {
+            ext.put(MeshHeaders.EXT_MAX_ATTEMPTS, maxAttempts.toString());
+        }
+        return ext;
+    }
 }

@@ -46,7 +46,7 @@ public final class MessageService {
 
     public CompletableFuture<SendResult> send(SendCommand c) {
         Target target = validator.check(c);
-        if (!registry.isRoutable(target.value())) {
+        if (target.kind() == Target.Kind.AGENT && !registry.isRoutable(target.value())) {
             throw new MeshException(ErrorCode.UNKNOWN_TARGET, "to: no active agent '" + target.value() + "' is registered",
                     Map.of("field", "to", "agent", target.value()));
         }

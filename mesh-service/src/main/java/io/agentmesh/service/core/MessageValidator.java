@@ -2,9 +2,13 @@ package io.agentmesh.service.core;
 
 import io.agentmesh.service.errors.ErrorCode;
 import io.agentmesh.service.errors.MeshException;
+import io.agentmesh.streams.envelope.MeshHeaders;
+import io.agentmesh.streams.envelope.Strategy;
 import io.agentmesh.streams.envelope.Target;
 import io.agentmesh.streams.topics.AgentIds;
 
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -38,10 +42,6 @@ public final class MessageValidator {
         } catch (IllegalArgumentException e) {
             throw new MeshException(ErrorCode.INVALID_TARGET, "to: " + e.getMessage(), Map.of("field", "to"));
         }
-        if (target.kind() != Target.Kind.AGENT) {
-            throw new MeshException(ErrorCode.UNSUPPORTED_TARGET, "to: '" + target
-                    + "' - this mesh version routes to agent:<id> targets only", Map.of("field", "to"));
-        }
         if (c.from() != null && !AgentIds.isValid(c.from())) {
             throw MeshException.invalidField("from", "'" + c.from() + "' is not an agent id: " + AgentIds.RULE);
         }
@@ -57,6 +57,7 @@ public final class MessageValidator {
         if (c.key() != null && (c.key().isEmpty() || c.key().length() > MAX_KEY)) {
             throw MeshException.invalidField("key", "1-" + MAX_KEY + " characters");
         }
+        checkExtensions(c.extensions());
         if (c.payload() == null) {
             throw MeshException.invalidField("payload", "is required");
         }
@@ -66,5 +67,31 @@ public final class MessageValidator {
                     Map.of("field", "payload", "size", c.payload().length, "limit", maxPayloadBytes));
         }
         return target;
+    }
+
+    private static void checkExtensions(Map<String, String> extensions) {
+        String strategy = extensions.get(MeshHeaders.EXT_STRATEGY);
+        if (strategy != null && Strategy.fromWire(strategy).isEmpty()) {
+            throw MeshException.invalidField("strategy", "'" + strategy + "' is not one of " + Strategy.names());
+        }
+        String maxAttempts = extensions.get(MeshHeaders.EXT_MAX_ATTEMPTS);
+        if (maxAttempts != null) {
+            try {
+                int n = Integer.parseInt(maxAttempts);
+                if (n < 1 || n > 100) {
+                    throw new NumberFormatException();
+                }
+            } catch (NumberFormatException e) {
+                throw MeshException.invalidField("max_attempts", "must be 1..100, got '" + maxAttempts + "'");
+            }
+        }
+        String expiresAt = extensions.get(MeshHeaders.EXT_EXPIRES_AT);
+        if (expiresAt != null) {
+            try {
+                OffsetDateTime.parse(expiresAt);
+            } catch (DateTimeParseException e) {
+                throw MeshException.invalidField("expires_at", "'" + expiresAt + "' is not an RFC 3339 time");
+            }
+        }
     }
 }

@@ -17,7 +17,8 @@ public final class StructuredEvents {
 
     private static final JsonFormat FORMAT = new JsonFormat();
     private static final Set<String> MESH_OWNED = Set.of(MeshHeaders.EXT_TO, MeshHeaders.EXT_FROM,
-            MeshHeaders.EXT_CORRELATION_ID, MeshHeaders.EXT_TARGET, "partitionkey");
+            MeshHeaders.EXT_CORRELATION_ID, MeshHeaders.EXT_TARGET, MeshHeaders.EXT_DELIVERY, MeshHeaders.EXT_ATTEMPT,
+            "partitionkey");
 
     private StructuredEvents() {
     }

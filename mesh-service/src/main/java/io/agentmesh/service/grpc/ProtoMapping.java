@@ -9,6 +9,7 @@ import io.agentmesh.service.api.AgentView;
 import io.agentmesh.service.core.RegisterCommand;
 import io.agentmesh.service.core.SendCommand;
 import io.agentmesh.service.kafka.InboxRecord;
+import io.agentmesh.streams.envelope.MeshHeaders;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,9 +27,19 @@ final class ProtoMapping {
     }
 
     static SendCommand command(SendRequest r) {
+        Map<String, String> extensions = new LinkedHashMap<>();
+        if (!r.getStrategy().isEmpty()) {
+            extensions.put(MeshHeaders.EXT_STRATEGY, r.getStrategy());
+        }
+        if (!r.getExpiresAt().isEmpty()) {
+            extensions.put(MeshHeaders.EXT_EXPIRES_AT, r.getExpiresAt());
+        }
+        if (r.getMaxAttempts() != 0) {
+            extensions.put(MeshHeaders.EXT_MAX_ATTEMPTS, Integer.toString(r.getMaxAttempts()));
+        }
         return new SendCommand(blank(r.getTo()), blank(r.getFrom()), blank(r.getType()), blank(r.getId()),
                 blank(r.getCorrelationId()), blank(r.getKey()), r.getPayload().toByteArray(),
-                blank(r.getContentType()), null, null);
+                blank(r.getContentType()), null, extensions);
     }
 
     static Agent agent(AgentView a) {

@@ -22,6 +22,7 @@ public final class MeshMetrics {
     private final Meter routed;
     private final Meter duplicates;
     private final Meter deadLettered;
+    private final Meter retried;
 
     public MeshMetrics(MetricRegistry dropwizard) {
         this.prometheus = new PrometheusRegistry();
@@ -37,6 +38,7 @@ public final class MeshMetrics {
         this.routed = dropwizard.meter("mesh.messages.routed");
         this.duplicates = dropwizard.meter("mesh.messages.duplicates");
         this.deadLettered = dropwizard.meter("mesh.messages.dead_lettered");
+        this.retried = dropwizard.meter("mesh.messages.retried");
     }
 
     public PrometheusRegistry prometheus() {
@@ -62,5 +64,9 @@ public final class MeshMetrics {
 
     public void deadLettered() {
         deadLettered.mark();
+    }
+
+    public void retried() {
+        retried.mark();
     }
 }

@@ -27,6 +27,11 @@ public final class MetricsRoutingListener implements RoutingListener {
     }
 
     @Override
+    public void onRetryScheduled(String messageId, int failedAttempts) {
+        metrics.retried();
+    }
+
+    @Override
     public void onDeadLetter(String messageId, DeadLetterReason reason) {
         metrics.deadLettered();
     }

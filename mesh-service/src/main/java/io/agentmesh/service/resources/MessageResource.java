@@ -54,7 +54,7 @@ public final class MessageResource {
             throw MeshException.invalidField("payload", "cannot be serialized");
         }
         accept(new SendCommand(request.to(), request.from(), request.type(), request.id(), request.correlationId(),
-                request.key(), payload, MediaType.APPLICATION_JSON, null, null), response);
+                request.key(), payload, MediaType.APPLICATION_JSON, null, request.extensions()), response);
     }
 
     @POST

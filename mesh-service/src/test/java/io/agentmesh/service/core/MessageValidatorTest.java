@@ -16,10 +16,21 @@ class MessageValidatorTest {
         return new SendCommand(to, null, null, null, null, null, payload, null, null, null);
     }
 
+    private static SendCommand withExtension(String name, String value) {
+        return new SendCommand("capability:chat", null, null, null, null, null, new byte[1], null, null,
+                java.util.Map.of(name, value));
+    }
+
     @Test
-    void acceptsAgentTargetsInBothSpellings() {
+    void acceptsEveryTargetKindAndValidRoutingControls() {
         assertThat(validator.check(to("agent:b", new byte[10]))).isEqualTo(Target.agent("b"));
         assertThat(validator.check(to("b", new byte[0]))).isEqualTo(Target.agent("b"));
+        assertThat(validator.check(to("capability:chat", new byte[1])).kind()).isEqualTo(Target.Kind.CAPABILITY);
+        assertThat(validator.check(to("namespace:prod", new byte[1])).kind()).isEqualTo(Target.Kind.NAMESPACE);
+        assertThat(validator.check(to("broadcast", new byte[1])).kind()).isEqualTo(Target.Kind.BROADCAST);
+        assertThat(validator.check(new SendCommand("capability:chat", null, null, null, null, null, new byte[1], null, null,
+                java.util.Map.of("meshstrategy", "consistent-hash", "meshmaxattempts", "3",
+                        "expiresat", "2030-01-01T00:00:00Z"))).value()).isEqualTo("chat");
     }
 
     @Test
@@ -27,8 +38,10 @@ class MessageValidatorTest {
         expect(to(null, new byte[1]), ErrorCode.INVALID_REQUEST);
         expect(to("smoke:b", new byte[1]), ErrorCode.INVALID_TARGET);
         expect(to("agent:B", new byte[1]), ErrorCode.INVALID_TARGET);
-        expect(to("capability:chat", new byte[1]), ErrorCode.UNSUPPORTED_TARGET);
-        expect(to("broadcast", new byte[1]), ErrorCode.UNSUPPORTED_TARGET);
+        expect(withExtension("meshstrategy", "random"), ErrorCode.INVALID_REQUEST);
+        expect(withExtension("meshmaxattempts", "0"), ErrorCode.INVALID_REQUEST);
+        expect(withExtension("meshmaxattempts", "many"), ErrorCode.INVALID_REQUEST);
+        expect(withExtension("expiresat", "tomorrow"), ErrorCode.INVALID_REQUEST);
         expect(to("b", null), ErrorCode.INVALID_REQUEST);
         expect(to("b", new byte[11]), ErrorCode.PAYLOAD_TOO_LARGE);
         expect(new SendCommand("b", "A B", null, null, null, null, new byte[1], null, null, null), ErrorCode.INVALID_REQUEST);

@@ -11,7 +11,8 @@ import java.util.List;
 /**
  * Picks one of the candidate agents (sorted by id) for an anycast message.
  * <ul>
- *   <li>round-robin: a per-capability counter kept in a persistent store;</li>
+ *   <li>round-robin: a per-capability counter kept in a persistent store; strict rotation holds per
+ *       router task (ingress partition), so for one routing key, and evens out across keys;</li>
  *   <li>least-loaded: the smallest inbox lag, ties broken round-robin;</li>
  *   <li>consistent-hash: rendezvous (highest random weight) hashing of the routing key, so a key
  *       stays with its agent while that agent is there, and only its keys move when it leaves.</li>
@@ -21,10 +22,16 @@ final class AgentSelector {
 
     private final KeyValueStore<String, Long> counters;
     private final LoadView load;
+    private final int partition;
 
-    AgentSelector(KeyValueStore<String, Long> counters, LoadView load) {
+    /**
+     * @param partition the task's ingress partition: each task rotates on its own, starting at its
+     *                  partition number, so traffic spread over partitions spreads over agents
+     */
+    AgentSelector(KeyValueStore<String, Long> counters, LoadView load, int partition) {
         this.counters = counters;
         this.load = load;
+        this.partition = partition;
     }
 
     RegistryEntry select(Strategy strategy, String capability, List<RegistryEntry> candidates, byte[] routingKey) {
@@ -37,7 +44,7 @@ final class AgentSelector {
 
     private int next(String capability, int size) {
         Long n = counters.get(capability);
-        long value = n == null ? 0 : n;
+        long value = n == null ? partition : n;
         counters.put(capability, value + 1);
         return (int) Math.floorMod(value, (long) size);
     }

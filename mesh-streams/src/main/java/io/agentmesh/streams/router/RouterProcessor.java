@@ -48,7 +48,8 @@ final class RouterProcessor implements Processor<byte[], byte[], byte[], byte[]>
         this.context = context;
         this.dedupe = new DedupeStore(context.getStateStore(DedupeStore.NAME), policy.dedupeWindow());
         this.resolver = new TargetResolver(context.getStateStore(RegistryTable.STORE),
-                new AgentSelector(context.getStateStore(RouterTopology.ROUND_ROBIN_STORE), load));
+                new AgentSelector(context.getStateStore(RouterTopology.ROUND_ROBIN_STORE), load,
+                        context.taskId().partition()));
         this.retries = new RetryStore(context.getStateStore(RetryStore.QUEUE), context.getStateStore(RetryStore.KEYS),
                 context.getStateStore(RetryStore.DUE));
         context.schedule(policy.retryTick(), PunctuationType.WALL_CLOCK_TIME, this::releaseDue);
