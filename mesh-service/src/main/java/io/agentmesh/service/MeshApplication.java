@@ -16,6 +16,9 @@ import io.agentmesh.service.core.MessageValidator;
 import io.agentmesh.service.db.AgentDao;
 import io.agentmesh.service.db.DatabaseBootstrap;
 import io.agentmesh.service.dev.DevCommand;
+import io.agentmesh.service.dlq.DeadLetterReader;
+import io.agentmesh.service.dlq.DlqReplayer;
+import io.agentmesh.service.dlq.ReplayAuditDao;
 import io.agentmesh.service.errors.CatchAllMapper;
 import io.agentmesh.service.errors.JsonErrorMapper;
 import io.agentmesh.service.errors.MeshExceptionMapper;
@@ -37,6 +40,7 @@ import io.agentmesh.service.metrics.MeshMetrics;
 import io.agentmesh.service.metrics.MetricsRoutingListener;
 import io.agentmesh.service.redis.AgentCache;
 import io.agentmesh.service.resources.AgentResource;
+import io.agentmesh.service.resources.DeadLetterResource;
 import io.agentmesh.service.resources.HealthResource;
 import io.agentmesh.service.resources.InboxResource;
 import io.agentmesh.service.resources.MessageResource;
@@ -141,6 +145,8 @@ public class MeshApplication extends Application<MeshConfiguration> {
         MessageService messages = new MessageService(new MessageValidator(maxPayload), registry, publisher, topics,
                 nodeId, clock);
         InboxReader reader = new InboxReader(topics, kafkaProps);
+        DeadLetterReader deadLetters = new DeadLetterReader(topics, kafkaProps);
+        DlqReplayer replayer = new DlqReplayer(deadLetters, publisher, new ReplayAuditDao(jdbi), topics, mapper, clock);
 
         env.jersey().register(new MeshExceptionMapper());
         env.jersey().register(new JsonErrorMapper());
@@ -149,6 +155,7 @@ public class MeshApplication extends Application<MeshConfiguration> {
         env.jersey().register(new HealthResource(env.healthChecks(), Set.of("kafka", "streams"), nodeId));
         env.jersey().register(new AgentResource(registry));
         env.jersey().register(new MessageResource(messages, mapper, metrics));
+        env.jersey().register(new DeadLetterResource(deadLetters, replayer, mapper));
         env.jersey().register(new InboxResource(reader, registry,
                 new BoundedGate("long_poll", config.getMessages().getMaxConcurrentPolls(), env.metrics()), mapper,
                 config.getMessages().getMaxPollWaitSeconds()));

@@ -3,6 +3,11 @@ package io.agentmesh.service.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agentmesh.service.kafka.InboxRecord;
+
+import java.io.IOException;
+import java.util.Base64;
 
 import java.util.Map;
 
@@ -23,4 +28,23 @@ public record InboxMessageView(@JsonProperty("id") String id,
                                @JsonProperty("partition") int partition,
                                @JsonProperty("offset") long offset,
                                @JsonProperty("attributes") Map<String, String> attributes) {
+
+    /** Renders a record: a JSON payload inline, anything else base64. */
+    public static InboxMessageView of(InboxRecord r, ObjectMapper mapper) {
+        JsonNode payload = null;
+        String encoding = null;
+        if (r.contentType() != null && r.contentType().toLowerCase().contains("json")) {
+            try {
+                payload = mapper.readTree(r.payload());
+            } catch (IOException e) {
+                payload = null;
+            }
+        }
+        if (payload == null) {
+            payload = mapper.getNodeFactory().textNode(Base64.getEncoder().encodeToString(r.payload()));
+            encoding = "base64";
+        }
+        return new InboxMessageView(r.id(), r.from(), r.to(), r.type(), r.time(), r.correlationId(), r.contentType(),
+                payload, encoding, r.partition(), r.offset(), r.attributes());
+    }
 }

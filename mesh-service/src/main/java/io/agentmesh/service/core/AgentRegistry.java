@@ -11,7 +11,6 @@ import io.agentmesh.service.kafka.TopicAdmin;
 import io.agentmesh.service.redis.AgentCache;
 import io.agentmesh.streams.topics.AgentIds;
 import io.agentmesh.streams.topics.MeshTopics;
-import org.jdbi.v3.core.JdbiException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -198,15 +197,7 @@ public final class AgentRegistry {
         }
     }
 
-    static <T> T postgres(Supplier<T> call) {
-        try {
-            return call.get();
-        } catch (JdbiException e) {
-            if (PostgresFailures.isUnavailable(e)) {
-                throw new MeshException(ErrorCode.DEPENDENCY_UNAVAILABLE, "Postgres unavailable; retry later",
-                        Map.of("dependency", "postgres"), e);
-            }
-            throw e;
-        }
+    private static <T> T postgres(Supplier<T> call) {
+        return PostgresFailures.call(call);
     }
 }

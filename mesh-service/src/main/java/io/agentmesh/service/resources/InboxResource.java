@@ -1,6 +1,5 @@
 package io.agentmesh.service.resources;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agentmesh.service.api.AckRequest;
 import io.agentmesh.service.api.AckResult;
@@ -11,7 +10,6 @@ import io.agentmesh.service.core.BoundedGate;
 import io.agentmesh.service.errors.ErrorCode;
 import io.agentmesh.service.errors.MeshException;
 import io.agentmesh.service.kafka.InboxReader;
-import io.agentmesh.service.kafka.InboxRecord;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -21,9 +19,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
-import java.io.IOException;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
 
 /**
@@ -59,7 +55,7 @@ public final class InboxResource {
         requireKnown(id);
         try (AutoCloseable permit = gate.enter()) {
             InboxReader.Batch batch = reader.poll(id, maxMessages, Duration.ofSeconds(waitSeconds));
-            return new InboxBatch(id, batch.records().stream().map(this::view).toList(), batch.ack());
+            return new InboxBatch(id, batch.records().stream().map(r -> InboxMessageView.of(r, mapper)).toList(), batch.ack());
         }
     }
 
@@ -79,23 +75,5 @@ public final class InboxResource {
         if (!registry.exists(id)) {
             throw new MeshException(ErrorCode.AGENT_NOT_FOUND, "no agent '" + id + "' is registered", Map.of("id", id));
         }
-    }
-
-    private InboxMessageView view(InboxRecord r) {
-        JsonNode payload = null;
-        String encoding = null;
-        if (r.contentType() != null && r.contentType().toLowerCase().contains("json")) {
-            try {
-                payload = mapper.readTree(r.payload());
-            } catch (IOException e) {
-                payload = null;
-            }
-        }
-        if (payload == null) {
-            payload = mapper.getNodeFactory().textNode(Base64.getEncoder().encodeToString(r.payload()));
-            encoding = "base64";
-        }
-        return new InboxMessageView(r.id(), r.from(), r.to(), r.type(), r.time(), r.correlationId(), r.contentType(),
-                payload, encoding, r.partition(), r.offset(), r.attributes());
     }
 }

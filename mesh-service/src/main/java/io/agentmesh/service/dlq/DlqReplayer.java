@@ -1,0 +1,197 @@
+package io.agentmesh.service.dlq;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agentmesh.service.errors.ErrorCode;
+import io.agentmesh.service.errors.KafkaFailures;
+import io.agentmesh.service.errors.MeshException;
+import io.agentmesh.service.kafka.MessagePublisher;
+import io.agentmesh.streams.envelope.MeshHeaders;
+import io.agentmesh.streams.envelope.Target;
+import io.agentmesh.streams.topics.MeshTopics;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Puts dead letters back on {@code mesh.ingress}, where they pass dedupe and routing again. The
+ * audit rows and the writes happen in one Postgres transaction that commits only after Kafka has
+ * every replayed record, so a dead letter is never marked replayed without having been, and without
+ * {@code force} one is never replayed twice.
+ */
+public final class DlqReplayer {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.agentmesh.routing");
+    private static final long MAX_SCAN = 1_000_000;
+
+    private final DeadLetterReader reader;
+    private final MessagePublisher publisher;
+    private final ReplayAuditDao audit;
+    private final MeshTopics topics;
+    private final ObjectMapper mapper;
+    private final Clock clock;
+
+    public DlqReplayer(DeadLetterReader reader, MessagePublisher publisher, ReplayAuditDao audit, MeshTopics topics,
+                       ObjectMapper mapper, Clock clock) {
+        this.reader = reader;
+        this.publisher = publisher;
+        this.audit = audit;
+        this.topics = topics;
+        this.mapper = mapper;
+        this.clock = clock;
+    }
+
+    /** What a replay did (or, for a dry run, would do); {@code more} says the filter matched beyond {@code max}. */
+    public record Result(@JsonProperty("replay_id") long replayId,
+                         @JsonProperty("dry_run") boolean dryRun,
+                         @JsonProperty("selected") int selected,
+                         @JsonProperty("replayed") int replayed,
+                         @JsonProperty("skipped_already_replayed") int skippedAlreadyReplayed,
+                         @JsonProperty("more") boolean more,
+                         @JsonProperty("dlq_ids") List<String> ids) {
+    }
+
+    public Result replay(ReplayRequest request, String operator) {
+        int max = request.max() == null ? 1000 : request.max();
+        if (max < 1 || max > 10_000) {
+            throw MeshException.invalidField("max", "must be 1..10000");
+        }
+        byte[] newPayload = payloadEdit(request);
+        String newTarget = targetEdit(request);
+        Selection selection = select(request, max);
+        Set<String> before = audit.alreadyReplayed(selection.letters());
+        List<DeadLetter> todo = selection.letters().stream()
+                .filter(d -> request.isForced() || !before.contains(d.dlqId())).toList();
+        int skipped = selection.letters().size() - todo.size();
+        List<String> ids = todo.stream().map(DeadLetter::dlqId).toList();
+        if (request.isDryRun()) {
+            return new Result(0, true, selection.letters().size(), todo.size(), skipped, selection.more(), ids);
+        }
+        String requestJson = json(request);
+        List<String> replayedIds = new ArrayList<>();
+        long replayId = audit.jdbi().inTransaction(h -> {
+            long id = audit.startReplay(h, operator, requestJson, request.isForced());
+            List<CompletableFuture<RecordMetadata>> writes = new ArrayList<>();
+            for (DeadLetter d : todo) {
+                if (audit.markReplayed(h, id, d, request.isForced())) {
+                    replayedIds.add(d.dlqId());
+                    writes.add(publisher.publish(record(d, newPayload, newTarget), "replay dead letter " + d.dlqId()));
+                }
+            }
+            try {
+                CompletableFuture.allOf(writes.toArray(new CompletableFuture[0])).join();
+            } catch (CompletionException e) {
+                throw KafkaFailures.translate(e, "replay dead letters");
+            }
+            audit.finishReplay(h, id, replayedIds.size(), selection.letters().size() - replayedIds.size());
+            return id;
+        });
+        int skippedTotal = selection.letters().size() - replayedIds.size();
+        LOG.info("replay {} by {}: {} replayed, {} skipped as replayed before", replayId, operator, replayedIds.size(),
+                skippedTotal);
+        return new Result(replayId, false, selection.letters().size(), replayedIds.size(), skippedTotal,
+                selection.more(), replayedIds);
+    }
+
+    private record Selection(List<DeadLetter> letters, boolean more) {
+    }
+
+    private Selection select(ReplayRequest r, int max) {
+        boolean byIds = r.ids() != null && !r.ids().isEmpty();
+        boolean byFilter = r.filter() != null;
+        boolean all = Boolean.TRUE.equals(r.all());
+        if ((byIds ? 1 : 0) + (byFilter ? 1 : 0) + (all ? 1 : 0) != 1) {
+            throw MeshException.invalid("say what to replay with exactly one of \"ids\", \"filter\" or \"all\": true");
+        }
+        if (byIds) {
+            if (r.ids().size() > max) {
+                throw MeshException.invalidField("ids", "at most " + max + " per request");
+            }
+            List<DeadLetter> found = new ArrayList<>();
+            List<String> missing = new ArrayList<>();
+            for (String id : new java.util.LinkedHashSet<>(r.ids())) {
+                reader.get(id).ifPresentOrElse(found::add, () -> missing.add(id));
+            }
+            if (!missing.isEmpty()) {
+                throw new MeshException(ErrorCode.NOT_FOUND, "no dead letter " + String.join(", ", missing)
+                        + " on " + topics.dlq() + "; nothing was replayed", Map.of("missing", missing));
+            }
+            return new Selection(found, false);
+        }
+        DeadLetterFilter filter = byFilter ? r.filter().validated() : DeadLetterFilter.ALL;
+        DeadLetterReader.Page page = reader.list(filter, max, null, MAX_SCAN);
+        return new Selection(page.items(), page.nextCursor() != null);
+    }
+
+    private ProducerRecord<byte[], byte[]> record(DeadLetter d, byte[] newPayload, String newTarget) {
+        RecordHeaders headers = new RecordHeaders();
+        for (Header h : d.headers()) {
+            String k = h.key();
+            if (k.startsWith("mesh_dlq_") || k.equals(MeshHeaders.TARGET) || k.equals(MeshHeaders.DELIVERY)
+                    || k.equals(MeshHeaders.ATTEMPT)) {
+                continue;
+            }
+            if (newPayload != null && k.equals(MeshHeaders.CONTENT_TYPE)) {
+                continue;
+            }
+            if (newTarget != null && k.equals(MeshHeaders.TO)) {
+                continue;
+            }
+            headers.add(h);
+        }
+        if (newPayload != null) {
+            headers.add(MeshHeaders.CONTENT_TYPE, "application/json".getBytes(StandardCharsets.UTF_8));
+        }
+        if (newTarget != null) {
+            headers.add(MeshHeaders.TO, newTarget.getBytes(StandardCharsets.UTF_8));
+        }
+        headers.add(MeshHeaders.CE_PREFIX + "meshreplayof", d.dlqId().getBytes(StandardCharsets.UTF_8));
+        byte[] value = newPayload != null ? newPayload : d.message().payload();
+        return new ProducerRecord<>(topics.ingress(), null, clock.millis(), d.key(), value, headers);
+    }
+
+    private byte[] payloadEdit(ReplayRequest r) {
+        if (r.edit() == null || r.edit().payload() == null || r.edit().payload().isMissingNode()) {
+            return null;
+        }
+        try {
+            return mapper.writeValueAsBytes(r.edit().payload());
+        } catch (JsonProcessingException e) {
+            throw MeshException.invalidField("edit.payload", "cannot be serialized");
+        }
+    }
+
+    private static String targetEdit(ReplayRequest r) {
+        if (r.edit() == null || r.edit().to() == null) {
+            return null;
+        }
+        try {
+            return Target.parse(r.edit().to()).toString();
+        } catch (IllegalArgumentException e) {
+            throw new MeshException(ErrorCode.INVALID_TARGET, "edit.to: " + e.getMessage(), Map.of("field", "edit.to"));
+        }
+    }
+
+    private String json(ReplayRequest request) {
+        try {
+            Map<String, Object> copy = new LinkedHashMap<>(mapper.convertValue(request, Map.class));
+            return mapper.writeValueAsString(copy);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            return "{}";
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package io.agentmesh.service.dlq;
+
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** The replay audit in Postgres: who replayed what, and which dead letters were replayed. */
+public final class ReplayAuditDao {
+
+    private final Jdbi jdbi;
+
+    public ReplayAuditDao(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    /** Which of these dead letters (by {@code <partition>-<offset>}) were replayed before. */
+    public Set<String> alreadyReplayed(List<DeadLetter> letters) {
+        if (letters.isEmpty()) {
+            return Set.of();
+        }
+        return jdbi.withHandle(h -> new HashSet<>(h.createQuery(
+                        "SELECT dlq_partition || '-' || dlq_offset FROM dlq_replayed "
+                                + "WHERE (dlq_partition, dlq_offset) IN (SELECT * FROM unnest(:parts, :offsets))")
+                .bind("parts", letters.stream().map(DeadLetter::partition).toArray(Integer[]::new))
+                .bind("offsets", letters.stream().map(DeadLetter::offset).toArray(Long[]::new))
+                .mapTo(String.class).list()));
+    }
+
+    public long startReplay(Handle h, String requestedBy, String requestJson, boolean forced) {
+        return h.createQuery("INSERT INTO dlq_replays (requested_by, request, replayed, skipped, dry_run, forced) "
+                        + "VALUES (:by, CAST(:request AS jsonb), 0, 0, false, :forced) RETURNING id")
+                .bind("by", requestedBy).bind("request", requestJson).bind("forced", forced)
+                .mapTo(Long.class).one();
+    }
+
+    /**
+     * Records that a dead letter is replayed; false when it was replayed before (or is being replayed
+     * by a concurrent request) and {@code force} is off. The row lock holds until the transaction ends.
+     */
+    public boolean markReplayed(Handle h, long replayId, DeadLetter d, boolean force) {
+        String onConflict = force
+                ? "DO UPDATE SET times = dlq_replayed.times + 1, replay_id = :replay, replayed_at = now()"
+                : "DO NOTHING";
+        return h.createUpdate("INSERT INTO dlq_replayed (dlq_partition, dlq_offset, message_id, replay_id) "
+                        + "VALUES (:p, :o, :id, :replay) ON CONFLICT (dlq_partition, dlq_offset) " + onConflict)
+                .bind("p", d.partition()).bind("o", d.offset()).bind("id", d.message().id()).bind("replay", replayId)
+                .execute() == 1;
+    }
+
+    public void finishReplay(Handle h, long replayId, int replayed, int skipped) {
+        h.createUpdate("UPDATE dlq_replays SET replayed = :r, skipped = :s WHERE id = :id")
+                .bind("r", replayed).bind("s", skipped).bind("id", replayId).execute();
+    }
+}

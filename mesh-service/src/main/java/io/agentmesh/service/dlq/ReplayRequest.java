@@ -1,0 +1,35 @@
+package io.agentmesh.service.dlq;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.List;
+
+/**
+ * Body of POST /api/v1/queues/dlq/retry. Exactly one of {@code ids}, {@code filter} or
+ * {@code all: true} says what to replay.
+ *
+ * @param edit    optional changes: {@code payload} (any JSON, replaces the payload) and/or {@code to}
+ * @param dryRun  say what would be replayed, change nothing
+ * @param force   replay dead letters that were replayed before
+ * @param max     most dead letters one request replays (default 1000)
+ */
+public record ReplayRequest(@JsonProperty("ids") List<String> ids,
+                            @JsonProperty("filter") DeadLetterFilter filter,
+                            @JsonProperty("all") Boolean all,
+                            @JsonProperty("edit") Edit edit,
+                            @JsonProperty("dry_run") Boolean dryRun,
+                            @JsonProperty("force") Boolean force,
+                            @JsonProperty("max") Integer max) {
+
+    public record Edit(@JsonProperty("payload") JsonNode payload, @JsonProperty("to") String to) {
+    }
+
+    public boolean isDryRun() {
+        return Boolean.TRUE.equals(dryRun);
+    }
+
+    public boolean isForced() {
+        return Boolean.TRUE.equals(force);
+    }
+}
