@@ -1,5 +1,6 @@
 package io.agentmesh.service;
 
+import com.codahale.metrics.CachedGauge;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
@@ -39,7 +40,10 @@ import io.agentmesh.service.kafka.TopicAdmin;
 import io.agentmesh.service.metrics.MeshMetrics;
 import io.agentmesh.service.metrics.MetricsRoutingListener;
 import io.agentmesh.service.redis.AgentCache;
+import io.agentmesh.service.queues.QueuePurger;
+import io.agentmesh.service.queues.QueueStats;
 import io.agentmesh.service.resources.AgentResource;
+import io.agentmesh.service.resources.QueueResource;
 import io.agentmesh.service.resources.DeadLetterResource;
 import io.agentmesh.service.resources.HealthResource;
 import io.agentmesh.service.resources.InboxResource;
@@ -156,6 +160,18 @@ public class MeshApplication extends Application<MeshConfiguration> {
         env.jersey().register(new AgentResource(registry));
         env.jersey().register(new MessageResource(messages, mapper, metrics));
         env.jersey().register(new DeadLetterResource(deadLetters, replayer, mapper));
+        QueueStats queueStats = new QueueStats(admin, topics, config.getStreams().getApplicationId(), router::pendingRetries);
+        env.jersey().register(new QueueResource(queueStats, new QueuePurger(admin, topics, clock)));
+        env.metrics().register("mesh.queue.depth", new CachedGauge<Long>(5, TimeUnit.SECONDS) {
+            @Override
+            protected Long loadValue() {
+                try {
+                    return queueStats.snapshot().depth();
+                } catch (RuntimeException e) {
+                    return -1L;
+                }
+            }
+        });
         env.jersey().register(new InboxResource(reader, registry,
                 new BoundedGate("long_poll", config.getMessages().getMaxConcurrentPolls(), env.metrics()), mapper,
                 config.getMessages().getMaxPollWaitSeconds()));

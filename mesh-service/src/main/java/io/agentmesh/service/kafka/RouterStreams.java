@@ -3,6 +3,7 @@ package io.agentmesh.service.kafka;
 import io.agentmesh.service.core.RouterView;
 import io.agentmesh.streams.registry.RegistryEntry;
 import io.agentmesh.streams.registry.RegistryTable;
+import io.agentmesh.streams.router.RouterTopology;
 import io.dropwizard.lifecycle.Managed;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -53,6 +54,19 @@ public final class RouterStreams implements Managed, RouterView {
 
     public boolean running() {
         return streams.state() == KafkaStreams.State.RUNNING;
+    }
+
+    /** Messages the local router tasks hold for a retry (approximate). */
+    public long pendingRetries() {
+        if (!running()) {
+            return 0;
+        }
+        try {
+            return streams.store(StoreQueryParameters.fromNameAndType(RouterTopology.RETRY_QUEUE_STORE,
+                    QueryableStoreTypes.<String, byte[]>keyValueStore())).approximateNumEntries();
+        } catch (InvalidStateStoreException e) {
+            return 0;
+        }
     }
 
     @Override
