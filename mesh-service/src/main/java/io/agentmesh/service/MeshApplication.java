@@ -14,6 +14,7 @@ import io.agentmesh.service.core.AgentValidator;
 import io.agentmesh.service.core.BoundedGate;
 import io.agentmesh.service.core.MessageService;
 import io.agentmesh.service.core.MessageValidator;
+import io.agentmesh.service.core.RequestReply;
 import io.agentmesh.service.db.AgentDao;
 import io.agentmesh.service.db.DatabaseBootstrap;
 import io.agentmesh.service.dev.DevCommand;
@@ -44,6 +45,7 @@ import io.agentmesh.service.queues.QueuePurger;
 import io.agentmesh.service.queues.QueueStats;
 import io.agentmesh.service.resources.AgentResource;
 import io.agentmesh.service.resources.QueueResource;
+import io.agentmesh.service.resources.RequestResource;
 import io.agentmesh.service.resources.DeadLetterResource;
 import io.agentmesh.service.resources.HealthResource;
 import io.agentmesh.service.resources.InboxResource;
@@ -184,10 +186,15 @@ public class MeshApplication extends Application<MeshConfiguration> {
         env.healthChecks().register("redis", new RedisHealthCheck(cache));
         env.healthChecks().register("zookeeper", new ZooKeeperHealthCheck(membership));
 
+        int maxRequests = config.getMessages().getMaxPendingRequests();
+        RequestReply requests = new RequestReply(messages, registry, topics, kafkaProps,
+                new BoundedGate("pending_requests", maxRequests, env.metrics()), boundedThreads("reply-wait", maxRequests));
+        env.jersey().register(new RequestResource(requests, mapper));
+
         ExecutorService streamThreads = boundedThreads("grpc-subscribe", config.getMessages().getMaxSubscriptions());
         List<BindableService> services = List.of(new MeshGrpcService(registry, messages, reader,
                 new BoundedGate("grpc_subscriptions", config.getMessages().getMaxSubscriptions(), env.metrics()),
-                streamThreads, metrics));
+                streamThreads, metrics, requests));
         env.lifecycle().manage(new GrpcServer(config.getGrpc().getBindHost(), config.getGrpc().getPort(),
                 maxPayload + ENVELOPE_ALLOWANCE, services, streamThreads));
     }

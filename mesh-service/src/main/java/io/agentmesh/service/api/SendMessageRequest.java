@@ -1,7 +1,11 @@
 package io.agentmesh.service.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agentmesh.service.core.SendCommand;
+import io.agentmesh.service.errors.MeshException;
 import io.agentmesh.streams.envelope.MeshHeaders;
 
 import java.util.HashMap;
@@ -21,6 +25,19 @@ public record SendMessageRequest(@JsonProperty("to") String to,
                                  @JsonProperty("strategy") String strategy,
                                  @JsonProperty("expires_at") String expiresAt,
                                  @JsonProperty("max_attempts") Integer maxAttempts) {
+
+    /** The send as a command: the payload (any JSON but null) serialized to bytes. */
+    public SendCommand toCommand(ObjectMapper mapper) {
+        if (payload == null || payload.isNull() || payload.isMissingNode()) {
+            throw MeshException.invalidField("payload", "is required (any JSON value but null)");
+        }
+        try {
+            return new SendCommand(to, from, type, id, correlationId, key, mapper.writeValueAsBytes(payload),
+                    "application/json", null, extensions());
+        } catch (JsonProcessingException e) {
+            throw MeshException.invalidField("payload", "cannot be serialized");
+        }
+    }
 
     /** The optional routing controls, as the CloudEvents extensions that carry them. */
     public Map<String, String> extensions() {

@@ -22,6 +22,11 @@ public class MessagesSettings {
     @JsonProperty
     private int maxSubscriptions = 256;
 
+    /** Most request/reply calls waiting for a reply at once on this node; beyond it 503 TOO_BUSY. */
+    @Min(1) @Max(10000)
+    @JsonProperty
+    private int maxPendingRequests = 256;
+
     /** Longest long-poll wait a client may ask for, in seconds. */
     @Min(0) @Max(300)
     @JsonProperty
@@ -37,6 +42,10 @@ public class MessagesSettings {
 
     public int getMaxSubscriptions() {
         return maxSubscriptions;
+    }
+
+    public int getMaxPendingRequests() {
+        return maxPendingRequests;
     }
 
     public int getMaxPollWaitSeconds() {

@@ -6,12 +6,15 @@ import io.agentmesh.proto.v1.Agent;
 import io.agentmesh.proto.v1.InboxMessage;
 import io.agentmesh.proto.v1.MeshServiceGrpc;
 import io.agentmesh.proto.v1.RegisterRequest;
+import io.agentmesh.proto.v1.RequestRequest;
+import io.agentmesh.proto.v1.RequestResponse;
 import io.agentmesh.proto.v1.SendRequest;
 import io.agentmesh.proto.v1.SendResponse;
 import io.agentmesh.proto.v1.SubscribeRequest;
 import io.agentmesh.service.core.AgentRegistry;
 import io.agentmesh.service.core.BoundedGate;
 import io.agentmesh.service.core.MessageService;
+import io.agentmesh.service.core.RequestReply;
 import io.agentmesh.service.errors.ErrorCode;
 import io.agentmesh.service.errors.MeshException;
 import io.agentmesh.service.kafka.InboxReader;
@@ -33,15 +36,18 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
     private final BoundedGate subscriptions;
     private final ExecutorService streamThreads;
     private final MeshMetrics metrics;
+    private final RequestReply requests;
 
     public MeshGrpcService(AgentRegistry registry, MessageService messages, InboxReader reader,
-                           BoundedGate subscriptions, ExecutorService streamThreads, MeshMetrics metrics) {
+                           BoundedGate subscriptions, ExecutorService streamThreads, MeshMetrics metrics,
+                           RequestReply requests) {
         this.registry = registry;
         this.messages = messages;
         this.reader = reader;
         this.subscriptions = subscriptions;
         this.streamThreads = streamThreads;
         this.metrics = metrics;
+        this.requests = requests;
     }
 
     @Override
@@ -69,6 +75,26 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
             });
         } catch (RuntimeException e) {
             metrics.rejected();
+            out.onError(GrpcErrors.toStatus(e));
+        }
+    }
+
+    @Override
+    public void request(RequestRequest request, StreamObserver<RequestResponse> out) {
+        try {
+            long timeout = request.getTimeoutMs() == 0 ? 30_000 : request.getTimeoutMs();
+            requests.request(ProtoMapping.command(request.getMessage()), java.time.Duration.ofMillis(timeout))
+                    .whenComplete((reply, error) -> {
+                        if (error != null) {
+                            out.onError(GrpcErrors.toStatus(error));
+                            return;
+                        }
+                        out.onNext(RequestResponse.newBuilder().setRequestId(reply.requestId())
+                                .setCorrelationId(reply.correlationId())
+                                .setReply(ProtoMapping.message(reply.message())).build());
+                        out.onCompleted();
+                    });
+        } catch (RuntimeException e) {
             out.onError(GrpcErrors.toStatus(e));
         }
     }

@@ -1,6 +1,5 @@
 package io.agentmesh.service.resources;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agentmesh.service.api.SendMessageRequest;
 import io.agentmesh.service.core.SendCommand;
@@ -44,17 +43,7 @@ public final class MessageResource {
         if (request == null) {
             throw MeshException.invalid("request body is required");
         }
-        if (request.payload() == null || request.payload().isNull() || request.payload().isMissingNode()) {
-            throw MeshException.invalidField("payload", "is required (any JSON value but null)");
-        }
-        byte[] payload;
-        try {
-            payload = mapper.writeValueAsBytes(request.payload());
-        } catch (JsonProcessingException e) {
-            throw MeshException.invalidField("payload", "cannot be serialized");
-        }
-        accept(new SendCommand(request.to(), request.from(), request.type(), request.id(), request.correlationId(),
-                request.key(), payload, MediaType.APPLICATION_JSON, null, request.extensions()), response);
+        accept(request.toCommand(mapper), response);
     }
 
     @POST

@@ -23,8 +23,12 @@ public final class MeshApp {
     private final DropwizardAppExtension<MeshConfiguration> extension;
 
     private MeshApp(String bootstrap, List<ConfigOverride> extra) {
+        this(bootstrap, extra, "it" + UUID.randomUUID().toString().substring(0, 6), "node");
+    }
+
+    private MeshApp(String bootstrap, List<ConfigOverride> extra, String prefix, String node) {
         TestInfra infra = TestInfra.get();
-        this.prefix = "it" + UUID.randomUUID().toString().substring(0, 6);
+        this.prefix = prefix;
         List<ConfigOverride> overrides = new ArrayList<>(List.of(
                 ConfigOverride.config("server.connector.port", "0"),
                 ConfigOverride.config("grpc.port", Integer.toString(grpcPort)),
@@ -32,7 +36,7 @@ public final class MeshApp {
                 ConfigOverride.config("kafka.topicPrefix", prefix),
                 ConfigOverride.config("streams.applicationId", prefix + "-router"),
                 ConfigOverride.config("streams.stateDir", infra.dir().resolve("streams-" + prefix).toString()),
-                ConfigOverride.config("nodeId", prefix + "-node"),
+                ConfigOverride.config("nodeId", prefix + "-" + node),
                 ConfigOverride.config("zookeeper.connect", infra.zookeeper()),
                 ConfigOverride.config("zookeeper.basePath", "/" + prefix),
                 ConfigOverride.config("database.url", infra.databaseUrl()),
@@ -54,6 +58,11 @@ public final class MeshApp {
         List<ConfigOverride> list = new ArrayList<>();
         Collections.addAll(list, extra);
         return new MeshApp(bootstrap, list);
+    }
+
+    /** Another node of the same mesh: same topics, router group and cluster path; its own ports and state. */
+    public MeshApp secondNode(ConfigOverride... extra) {
+        return new MeshApp(TestInfra.get().bootstrapServers(), List.of(extra), prefix, "node2");
     }
 
     public DropwizardAppExtension<MeshConfiguration> extension() {
