@@ -47,6 +47,8 @@ import io.agentmesh.service.resources.AgentResource;
 import io.agentmesh.service.resources.QueueResource;
 import io.agentmesh.service.resources.RequestResource;
 import io.agentmesh.service.resources.DeadLetterResource;
+import io.agentmesh.service.resources.MessageLogResource;
+import io.agentmesh.service.messages.MessageLog;
 import io.agentmesh.service.resources.HealthResource;
 import io.agentmesh.service.resources.InboxResource;
 import io.agentmesh.service.resources.MessageResource;
@@ -162,6 +164,7 @@ public class MeshApplication extends Application<MeshConfiguration> {
         env.jersey().register(new AgentResource(registry));
         env.jersey().register(new MessageResource(messages, mapper, metrics));
         env.jersey().register(new DeadLetterResource(deadLetters, replayer, mapper));
+        env.jersey().register(new MessageLogResource(new MessageLog(topics, kafkaProps, mapper), deadLetters, mapper));
         QueueStats queueStats = new QueueStats(admin, topics, config.getStreams().getApplicationId(), router::pendingRetries);
         env.jersey().register(new QueueResource(queueStats, new QueuePurger(admin, topics, clock)));
         env.metrics().register("mesh.queue.depth", new CachedGauge<Long>(5, TimeUnit.SECONDS) {

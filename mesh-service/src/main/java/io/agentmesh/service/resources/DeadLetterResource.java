@@ -22,8 +22,11 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The dead-letter queue for operators: list, inspect, replay; and the recent failures. */
-@Path("/api/v1")
+/**
+ * The dead-letter queue for operators: list, inspect, replay. (Class paths must not be a prefix of
+ * another resource's paths: JAX-RS picks the class with the longest matching literal path first.)
+ */
+@Path("/api/v1/queues/dlq")
 @Produces(MediaType.APPLICATION_JSON)
 public final class DeadLetterResource {
 
@@ -40,7 +43,6 @@ public final class DeadLetterResource {
     }
 
     @GET
-    @Path("queues/dlq")
     public Map<String, Object> list(@QueryParam("reason") String reason, @QueryParam("target") String target,
                                     @QueryParam("from") String from, @QueryParam("since") String since,
                                     @QueryParam("until") String until, @QueryParam("limit") String limit,
@@ -58,14 +60,14 @@ public final class DeadLetterResource {
     }
 
     @GET
-    @Path("queues/dlq/{dlqId}")
+    @Path("{dlqId}")
     public DeadLetterView get(@PathParam("dlqId") String dlqId) {
         return reader.get(dlqId).map(d -> DeadLetterView.of(d, mapper))
                 .orElseThrow(() -> new MeshException(ErrorCode.NOT_FOUND, "no dead letter " + dlqId, Map.of("id", dlqId)));
     }
 
     @POST
-    @Path("queues/dlq/retry")
+    @Path("retry")
     @Consumes(MediaType.APPLICATION_JSON)
     public DlqReplayer.Result replay(ReplayRequest request, @HeaderParam("X-Mesh-Operator") String operator) {
         if (request == null) {
@@ -73,15 +75,5 @@ public final class DeadLetterResource {
         }
         String who = operator == null || operator.isBlank() ? "anonymous" : operator.strip();
         return PostgresFailures.call(() -> replayer.replay(request, who));
-    }
-
-    @GET
-    @Path("messages/failed")
-    public Map<String, Object> failed(@QueryParam("limit") String limit) {
-        var recent = reader.recent(Params.intParam("limit", limit, 20, 1, 500));
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("failed", recent.stream().map(d -> DeadLetterView.of(d, mapper)).toList());
-        out.put("count", recent.size());
-        return out;
     }
 }

@@ -20,20 +20,20 @@ final class MessageEvents {
     private MessageEvents() {
     }
 
-    static byte[] routed(String id, String to, List<String> agents, int attempt, long now) {
-        ObjectNode n = base("routed", id, to, now);
+    static byte[] routed(String id, String to, List<String> agents, int attempt, long acceptedAt, long now) {
+        ObjectNode n = base("routed", id, to, acceptedAt, now);
         n.putPOJO("agents", agents);
         n.put("attempt", attempt);
         return bytes(n);
     }
 
-    static byte[] deduplicated(String id, String to, long now) {
-        return bytes(base("deduplicated", id, to, now));
+    static byte[] deduplicated(String id, String to, long acceptedAt, long now) {
+        return bytes(base("deduplicated", id, to, acceptedAt, now));
     }
 
     static byte[] retryScheduled(String id, String to, int attempts, DeadLetterReason reason, String error,
-                                 long nextAt, long now) {
-        ObjectNode n = base("retry_scheduled", id, to, now);
+                                 long nextAt, long acceptedAt, long now) {
+        ObjectNode n = base("retry_scheduled", id, to, acceptedAt, now);
         n.put("attempts", attempts);
         n.put("reason", reason.name());
         n.put("error", error);
@@ -41,8 +41,9 @@ final class MessageEvents {
         return bytes(n);
     }
 
-    static byte[] deadLettered(String id, String to, DeadLetterReason reason, String error, int attempts, long now) {
-        ObjectNode n = base("dead_lettered", id, to, now);
+    static byte[] deadLettered(String id, String to, DeadLetterReason reason, String error, int attempts,
+                               long acceptedAt, long now) {
+        ObjectNode n = base("dead_lettered", id, to, acceptedAt, now);
         n.put("reason", reason.name());
         n.put("error", error);
         n.put("attempts", attempts);
@@ -53,12 +54,13 @@ final class MessageEvents {
         return id == null ? null : id.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static ObjectNode base(String event, String id, String to, long now) {
+    private static ObjectNode base(String event, String id, String to, long acceptedAt, long now) {
         ObjectNode n = MAPPER.createObjectNode();
         n.put("event", event);
         n.put("id", id);
         n.put("to", to);
         n.put("time", Instant.ofEpochMilli(now).toString());
+        n.put("accepted_at", Instant.ofEpochMilli(acceptedAt).toString());
         return n;
     }
 

@@ -75,7 +75,7 @@ final class RouterProcessor implements Processor<byte[], byte[], byte[], byte[]>
         if (dedupe.seen(envelope.id(), record.timestamp())) {
             LOG.debug("duplicate message {} dropped", envelope.id());
             listener.onDuplicate(envelope.id());
-            event(envelope.id(), MessageEvents.deduplicated(envelope.id(), envelope.target().toString(), now), now);
+            event(envelope.id(), MessageEvents.deduplicated(envelope.id(), envelope.target().toString(), record.timestamp(), now), now);
             return;
         }
         dedupe.remember(envelope.id(), record.timestamp());
@@ -129,7 +129,7 @@ final class RouterProcessor implements Processor<byte[], byte[], byte[], byte[]>
         }
         listener.onRetryScheduled(envelope.id(), failed.attempts());
         event(envelope.id(), MessageEvents.retryScheduled(envelope.id(), envelope.target().toString(), failed.attempts(),
-                why.reason(), why.error(), dueAt, now), now);
+                why.reason(), why.error(), dueAt, r.timestamp(), now), now);
         LOG.debug("message {} not routable ({}), attempt {} of {}, next at {}", envelope.id(), why.error(),
                 failed.attempts(), maxAttempts, dueAt);
         return false;
@@ -163,7 +163,7 @@ final class RouterProcessor implements Processor<byte[], byte[], byte[], byte[]>
             listener.onRouted(envelope.id(), agent.id(), r.timestamp());
         }
         event(envelope.id(), MessageEvents.routed(envelope.id(), envelope.target().toString(),
-                agents.stream().map(RegistryEntry::id).toList(), attempt, now), now);
+                agents.stream().map(RegistryEntry::id).toList(), attempt, r.timestamp(), now), now);
         LOG.debug("message {} routed to {} (attempt {})", envelope.id(), agents.size() == 1 ? agents.get(0).id() : agents.size() + " agents", attempt);
     }
 
@@ -185,7 +185,7 @@ final class RouterProcessor implements Processor<byte[], byte[], byte[], byte[]>
         listener.onDeadLetter(messageId, failure.reason());
         if (messageId != null) {
             event(messageId, MessageEvents.deadLettered(messageId, envelope == null ? null : envelope.target().toString(),
-                    failure.reason(), failure.error(), failure.attempts(), now), now);
+                    failure.reason(), failure.error(), failure.attempts(), timestamp, now), now);
         }
         LOG.info("message {} dead-lettered: {} ({})", messageId, failure.reason(), failure.error());
     }

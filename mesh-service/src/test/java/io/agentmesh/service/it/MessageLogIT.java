@@ -1,0 +1,82 @@
+package io.agentmesh.service.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.agentmesh.service.MeshConfiguration;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The message log read from mesh.events: recent messages, one message's life, the NDJSON export. */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class MessageLogIT {
+
+    static final MeshApp MESH = MeshApp.onSharedBroker();
+    static final DropwizardAppExtension<MeshConfiguration> APP = MESH.extension();
+
+    private static List<String> events(JsonNode life) {
+        List<String> out = new ArrayList<>();
+        life.path("events").forEach(e -> out.add(e.path("event").asText()));
+        return out;
+    }
+
+    @Test
+    void aMessagesLifeRecentMessagesAndExport() {
+        Instant start = Instant.now().minusSeconds(1);
+        String agent = "log-" + UUID.randomUUID().toString().substring(0, 6);
+        assertThat(Http.post(MESH.url("/api/v1/agents"), "{\"id\":\"" + agent + "\",\"name\":\"L\"}").status()).isEqualTo(201);
+        String id = "log-msg-" + UUID.randomUUID();
+        for (int i = 0; i < 2; i++) {
+            assertThat(Http.post(MESH.url("/api/v1/messages"), "{\"to\":\"" + agent + "\",\"id\":\"" + id + "\",\"payload\":1}")
+                    .status()).isEqualTo(202);
+        }
+        String dead = Http.post(MESH.url("/api/v1/messages"),
+                "{\"to\":\"capability:none-" + UUID.randomUUID().toString().substring(0, 4) + "\",\"payload\":1,\"max_attempts\":1}")
+                .json().path("id").asText();
+
+        await().atMost(30, SECONDS).until(() -> Http.get(MESH.url("/api/v1/messages/" + id)).status() == 200
+                && events(Http.get(MESH.url("/api/v1/messages/" + id)).json()).size() == 2);
+        JsonNode life = Http.get(MESH.url("/api/v1/messages/" + id)).json();
+        assertThat(events(life)).containsExactly("routed", "deduplicated");
+        assertThat(life.path("events").get(0).path("agents").get(0).asText()).isEqualTo(agent);
+        assertThat(life.path("events").get(0).path("accepted_at").asText()).isNotBlank();
+
+        await().atMost(30, SECONDS).until(() -> Http.get(MESH.url("/api/v1/messages/" + dead)).status() == 200);
+        JsonNode deadLife = Http.get(MESH.url("/api/v1/messages/" + dead)).json();
+        assertThat(deadLife.path("status").asText()).isEqualTo("dead_lettered");
+        assertThat(deadLife.path("events").get(0).path("reason").asText()).isEqualTo("NO_HEALTHY_AGENT");
+
+        JsonNode recent = Http.get(MESH.url("/api/v1/messages?limit=10")).json();
+        List<String> recentIds = new ArrayList<>();
+        recent.path("messages").forEach(m -> recentIds.add(m.path("id").asText()));
+        assertThat(recentIds).contains(id, dead);
+
+        Http.Reply export = Http.get(MESH.url("/api/v1/messages/export?since=" + start));
+        assertThat(export.status()).isEqualTo(200);
+        assertThat(export.raw().headers().firstValue("Content-Type").orElse("")).startsWith("application/x-ndjson");
+        String[] lines = export.body().split("\n");
+        assertThat(lines).hasSizeGreaterThanOrEqualTo(3);
+        assertThat(export.body()).contains(id, dead);
+        assertThat(Http.get(MESH.url("/api/v1/messages/export?since=" + Instant.now().plusSeconds(60))).body()).isEmpty();
+    }
+
+    @Test
+    void badQueriesAreRefused() {
+        assertThat(Http.get(MESH.url("/api/v1/messages/no-such-message")).status()).isEqualTo(404);
+        assertThat(Http.get(MESH.url("/api/v1/messages/has%20space")).status()).isEqualTo(400);
+        assertThat(Http.get(MESH.url("/api/v1/messages?limit=0")).status()).isEqualTo(400);
+        assertThat(Http.get(MESH.url("/api/v1/messages/export?since=yesterday")).status()).isEqualTo(400);
+        assertThat(Http.get(MESH.url("/api/v1/messages/export?since=2026-01-02T00:00:00Z&until=2026-01-01T00:00:00Z"))
+                .status()).isEqualTo(400);
+        assertThat(Http.get(MESH.url("/api/v1/messages/failed?limit=9999")).status()).isEqualTo(400);
+    }
+}
