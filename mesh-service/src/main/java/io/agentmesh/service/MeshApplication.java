@@ -45,6 +45,8 @@ import io.agentmesh.service.queues.QueuePurger;
 import io.agentmesh.service.queues.QueueStats;
 import io.agentmesh.service.resources.AgentResource;
 import io.agentmesh.service.resources.QueueResource;
+import io.agentmesh.service.resources.RoutingMetricsResource;
+import io.agentmesh.service.resources.RoutingResource;
 import io.agentmesh.service.resources.RequestResource;
 import io.agentmesh.service.resources.DeadLetterResource;
 import io.agentmesh.service.resources.MessageLogResource;
@@ -164,6 +166,8 @@ public class MeshApplication extends Application<MeshConfiguration> {
         env.jersey().register(new AgentResource(registry));
         env.jersey().register(new MessageResource(messages, mapper, metrics));
         env.jersey().register(new DeadLetterResource(deadLetters, replayer, mapper));
+        env.jersey().register(new RoutingResource(router, lagMonitor, registry, topics));
+        env.jersey().register(new RoutingMetricsResource(metrics));
         env.jersey().register(new MessageLogResource(new MessageLog(topics, kafkaProps, mapper), deadLetters, mapper));
         QueueStats queueStats = new QueueStats(admin, topics, config.getStreams().getApplicationId(), router::pendingRetries);
         env.jersey().register(new QueueResource(queueStats, new QueuePurger(admin, topics, clock)));

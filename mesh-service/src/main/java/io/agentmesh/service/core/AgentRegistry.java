@@ -124,6 +124,26 @@ public final class AgentRegistry {
         return agent;
     }
 
+    /** Writes every Postgres agent to the registry topic again (a tombstone for deregistered ones). */
+    public Map<String, Integer> republishAll() {
+        List<AgentRecord> all = postgres(dao::all);
+        int records = 0;
+        int tombstones = 0;
+        List<java.util.concurrent.CompletableFuture<?>> writes = new java.util.ArrayList<>();
+        for (AgentRecord r : all) {
+            if (AgentRecord.DEREGISTERED.equals(r.status())) {
+                writes.add(registryPublisher.tombstone(r.id()));
+                tombstones++;
+            } else {
+                writes.add(registryPublisher.publish(r.toRegistryEntry()));
+                records++;
+            }
+        }
+        join(() -> java.util.concurrent.CompletableFuture.allOf(writes.toArray(new java.util.concurrent.CompletableFuture[0])).join());
+        LOG.info("registry topic rebuilt from Postgres: {} records, {} tombstones", records, tombstones);
+        return Map.of("republished", records, "tombstones", tombstones);
+    }
+
     public long heartbeatTtlSeconds() {
         return cache.ttl().toSeconds();
     }

@@ -86,6 +86,11 @@ public final class AgentDao {
         });
     }
 
+    /** Every agent ever registered, deregistered ones included, in id order. */
+    public List<AgentRecord> all() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM agents ORDER BY id").map(rowMapper).list());
+    }
+
     public Map<String, Long> countByStatus() {
         return jdbi.withHandle(h -> h.createQuery("SELECT status, count(*) AS n FROM agents GROUP BY status")
                 .reduceRows(new java.util.TreeMap<String, Long>(), (acc, row) -> {

@@ -50,6 +50,14 @@ public final class InboxLagMonitor implements LoadView, Managed {
         return lags.getOrDefault(agentId, 0L);
     }
 
+    /** Forgets every known lag (they are re-learned on the next refresh); returns how many were held. */
+    public int clear() {
+        int n = lags.size();
+        lags.clear();
+        tracked.clear();
+        return n;
+    }
+
     @Override
     public void start() {
         timer = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -56,6 +56,21 @@ public final class RouterStreams implements Managed, RouterView {
         return streams.state() == KafkaStreams.State.RUNNING;
     }
 
+    /** Every agent in the router's registry store, in id order; empty when the router is not running. */
+    public java.util.List<RegistryEntry> all() {
+        if (!running()) {
+            return java.util.List.of();
+        }
+        java.util.List<RegistryEntry> out = new java.util.ArrayList<>();
+        try (var it = streams.store(StoreQueryParameters.fromNameAndType(RegistryTable.STORE,
+                QueryableStoreTypes.<String, RegistryEntry>keyValueStore())).all()) {
+            it.forEachRemaining(kv -> out.add(kv.value));
+        } catch (InvalidStateStoreException e) {
+            return java.util.List.of();
+        }
+        return out;
+    }
+
     /** Messages the local router tasks hold for a retry (approximate). */
     public long pendingRetries() {
         if (!running()) {

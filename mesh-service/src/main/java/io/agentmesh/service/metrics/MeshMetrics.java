@@ -2,6 +2,7 @@ package io.agentmesh.service.metrics;
 
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.Timer;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.instrumentation.dropwizard.DropwizardExports;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -23,6 +24,7 @@ public final class MeshMetrics {
     private final Meter duplicates;
     private final Meter deadLettered;
     private final Meter retried;
+    private final Timer routingLatency;
 
     public MeshMetrics(MetricRegistry dropwizard) {
         this.prometheus = new PrometheusRegistry();
@@ -39,6 +41,7 @@ public final class MeshMetrics {
         this.duplicates = dropwizard.meter("mesh.messages.duplicates");
         this.deadLettered = dropwizard.meter("mesh.messages.dead_lettered");
         this.retried = dropwizard.meter("mesh.messages.retried");
+        this.routingLatency = dropwizard.timer("mesh.routing.latency");
     }
 
     public PrometheusRegistry prometheus() {
@@ -56,6 +59,21 @@ public final class MeshMetrics {
     public void routed(double latencySeconds) {
         routed.mark();
         latency.observe(Math.max(0, latencySeconds));
+        routingLatency.update((long) (Math.max(0, latencySeconds) * 1_000_000), java.util.concurrent.TimeUnit.MICROSECONDS);
+    }
+
+    /** Counts, rates and latency percentiles of routing, for GET /api/v1/metrics/routing. */
+    public java.util.Map<String, Object> routingSummary() {
+        java.util.Map<String, Object> out = new java.util.LinkedHashMap<>();
+        for (var e : java.util.Map.of("accepted", accepted, "rejected", rejected, "routed", routed, "retried", retried,
+                "dead_lettered", deadLettered, "duplicates_dropped", duplicates).entrySet()) {
+            out.put(e.getKey(), java.util.Map.of("count", e.getValue().getCount(),
+                    "per_second_1m", Math.round(e.getValue().getOneMinuteRate() * 1000) / 1000.0));
+        }
+        var s = routingLatency.getSnapshot();
+        out.put("latency_seconds", java.util.Map.of("p50", s.getMedian() / 1e9, "p95", s.get95thPercentile() / 1e9,
+                "p99", s.get99thPercentile() / 1e9, "max", s.getMax() / 1e9, "samples", routingLatency.getCount()));
+        return out;
     }
 
     public void duplicate() {

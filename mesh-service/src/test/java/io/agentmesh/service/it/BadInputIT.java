@@ -111,7 +111,8 @@ class BadInputIT {
                 new Case("list: bad limit", () -> Http.get(MESH.url("/api/v1/agents?limit=0")), 400, "INVALID_REQUEST"),
                 new Case("delete: unknown agent", () -> Http.delete(MESH.url("/api/v1/agents/nobody-z")), 404, "AGENT_NOT_FOUND"),
                 new Case("unknown path", () -> Http.get(MESH.url("/api/v1/nothing-here")), 404, "NOT_FOUND"),
-                new Case("wrong method", () -> Http.send(HttpRequest.newBuilder(URI.create(MESH.url("/api/v1/messages"))).GET()), 405, "METHOD_NOT_ALLOWED"),
+                new Case("wrong method", () -> Http.send(HttpRequest.newBuilder(URI.create(MESH.url("/api/v1/messages")))
+                        .PUT(HttpRequest.BodyPublishers.ofString("{}")).header("Content-Type", json)), 405, "METHOD_NOT_ALLOWED"),
                 new Case("chunked body over the limit", () -> Http.send(HttpRequest.newBuilder(URI.create(MESH.url(msgs)))
                         .header("Content-Type", json)
                         .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(

@@ -175,4 +175,33 @@ class RoutingIT {
         assertThat(Topics.header(mine, MeshHeaders.DLQ_CAUSE)).isEqualTo("NO_HEALTHY_AGENT");
         assertThat(Topics.header(mine, MeshHeaders.DLQ_ATTEMPTS)).isEqualTo("2");
     }
+
+    @Test
+    void routingTableCacheClearRebuildAndMetrics() {
+        String cap = unique("tbl");
+        String ns = unique("tblns");
+        String agent = register(unique("t"), ns, cap);
+        await().atMost(30, SECONDS).until(() -> Http.get(MESH.url("/api/v1/routing/table")).body().contains(agent));
+        var table = Http.get(MESH.url("/api/v1/routing/table")).json();
+        assertThat(table.path("capabilities").path(cap).get(0).asText()).isEqualTo(agent);
+        assertThat(table.path("namespaces").path(ns).get(0).asText()).isEqualTo(agent);
+        assertThat(table.path("routable").asInt()).isPositive();
+
+        Http.Reply cleared = Http.post(MESH.url("/api/v1/routing/cache/clear"), "");
+        assertThat(cleared.status()).as(cleared.body()).isEqualTo(200);
+        assertThat(cleared.json().path("cleared").has("inbox_lag_entries")).isTrue();
+        Http.Reply rebuilt = Http.post(MESH.url("/api/v1/routing/rebuild"), "");
+        assertThat(rebuilt.status()).as(rebuilt.body()).isEqualTo(200);
+        assertThat(rebuilt.json().path("republished").asInt()).isPositive();
+
+        send("{\"to\":\"" + agent + "\",\"payload\":1}");
+        await().atMost(30, SECONDS).until(() -> {
+            var m = Http.get(MESH.url("/api/v1/metrics/routing")).json();
+            return m.path("routed").path("count").asLong() > 0 && m.path("latency_seconds").path("samples").asLong() > 0;
+        });
+        var m = Http.get(MESH.url("/api/v1/metrics/routing")).json();
+        assertThat(m.path("latency_seconds").path("p99").asDouble()).isGreaterThanOrEqualTo(m.path("latency_seconds").path("p50").asDouble());
+        assertThat(m.has("dead_lettered")).isTrue();
+        assertThat(m.has("duplicates_dropped")).isTrue();
+    }
 }
