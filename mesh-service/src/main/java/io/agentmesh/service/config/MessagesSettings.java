@@ -27,6 +27,11 @@ public class MessagesSettings {
     @JsonProperty
     private int maxPendingRequests = 256;
 
+    /** Messages per second an inbox replay (POST /agents/{id}/replay) writes at most. */
+    @Min(1) @Max(1_000_000)
+    @JsonProperty
+    private int replayRatePerSecond = 1000;
+
     /** Longest long-poll wait a client may ask for, in seconds. */
     @Min(0) @Max(300)
     @JsonProperty
@@ -46,6 +51,10 @@ public class MessagesSettings {
 
     public int getMaxPendingRequests() {
         return maxPendingRequests;
+    }
+
+    public int getReplayRatePerSecond() {
+        return replayRatePerSecond;
     }
 
     public int getMaxPollWaitSeconds() {

@@ -71,6 +71,24 @@ public final class RouterStreams implements Managed, RouterView {
         return out;
     }
 
+    /** How many message ids the local router tasks remember for dedupe, counting up to {@code cap}. */
+    public long dedupeHeld(long cap) {
+        if (!running()) {
+            return 0;
+        }
+        long n = 0;
+        try (var it = streams.store(StoreQueryParameters.fromNameAndType(RouterTopology.DEDUPE_STORE,
+                QueryableStoreTypes.<String, Long>windowStore())).all()) {
+            while (it.hasNext() && n < cap) {
+                it.next();
+                n++;
+            }
+        } catch (InvalidStateStoreException e) {
+            return 0;
+        }
+        return n;
+    }
+
     /** Messages the local router tasks hold for a retry (approximate). */
     public long pendingRetries() {
         if (!running()) {

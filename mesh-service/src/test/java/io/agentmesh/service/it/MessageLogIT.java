@@ -79,4 +79,55 @@ class MessageLogIT {
                 .status()).isEqualTo(400);
         assertThat(Http.get(MESH.url("/api/v1/messages/failed?limit=9999")).status()).isEqualTo(400);
     }
+
+    @Test
+    void dedupeReportsWhatItHoldsAndDropped() {
+        String agent = "dd-" + UUID.randomUUID().toString().substring(0, 6);
+        assertThat(Http.post(MESH.url("/api/v1/agents"), "{\"id\":\"" + agent + "\",\"name\":\"D\"}").status()).isEqualTo(201);
+        for (int i = 0; i < 3; i++) {
+            Http.post(MESH.url("/api/v1/messages"), "{\"to\":\"" + agent + "\",\"id\":\"same-" + agent + "\",\"payload\":1}");
+        }
+        await().atMost(30, SECONDS).until(() ->
+                Http.post(MESH.url("/api/v1/messages/dedupe"), "").json().path("duplicates_dropped").path("count").asLong() >= 2);
+        JsonNode report = Http.post(MESH.url("/api/v1/messages/dedupe"), "").json();
+        assertThat(report.path("ids_held").asLong()).isPositive();
+        assertThat(report.path("window").asText()).isEqualTo("PT10M");
+    }
+
+    @Test
+    void anAgentsInboxWindowCanBePutInFrontOfItAgain() throws Exception {
+        String agent = "rp-" + UUID.randomUUID().toString().substring(0, 6);
+        assertThat(Http.post(MESH.url("/api/v1/agents"), "{\"id\":\"" + agent + "\",\"name\":\"R\"}").status()).isEqualTo(201);
+        Instant from = Instant.now().minusSeconds(1);
+        List<String> early = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            early.add(Http.post(MESH.url("/api/v1/messages"), "{\"to\":\"" + agent + "\",\"payload\":" + i + "}").json().path("id").asText());
+        }
+        await().atMost(30, SECONDS).until(() -> Http.get(MESH.url("/api/v1/agents/" + agent + "/messages?max=100")).ids().size() == 3);
+        Thread.sleep(1000);
+        Instant to = Instant.now();
+        Thread.sleep(200);
+        Http.post(MESH.url("/api/v1/messages"), "{\"to\":\"" + agent + "\",\"payload\":\"later\"}");
+        await().atMost(30, SECONDS).until(() -> Http.get(MESH.url("/api/v1/agents/" + agent + "/messages?max=100")).ids().size() == 4);
+        Http.Reply all = Http.get(MESH.url("/api/v1/agents/" + agent + "/messages?max=100"));
+        Http.post(MESH.url("/api/v1/agents/" + agent + "/messages/ack"), "{\"offsets\":" + all.json().path("ack") + "}");
+
+        Http.Reply replay = Http.post(MESH.url("/api/v1/agents/" + agent + "/replay"),
+                "{\"from\":\"" + from + "\",\"to\":\"" + to + "\"}");
+        assertThat(replay.status()).as(replay.body()).isEqualTo(200);
+        assertThat(replay.json().path("replayed").asInt()).isEqualTo(3);
+
+        Http.Reply again = Http.get(MESH.url("/api/v1/agents/" + agent + "/messages?max=100&wait=5"));
+        // the replay keeps the inbox's order (which need not be the send order of unrelated keys)
+        assertThat(all.ids().subList(0, 3)).containsExactlyInAnyOrderElementsOf(early);
+        assertThat(again.ids()).containsExactlyElementsOf(all.ids().subList(0, 3));
+        assertThat(again.json().path("messages").get(0).path("attributes").has("meshreplayed")).isTrue();
+
+        for (String[] c : new String[][]{{"{}", "400"}, {"{\"from\":\"" + to + "\",\"to\":\"" + from + "\"}", "400"},
+                {"{\"from\":\"yesterday\",\"to\":\"" + to + "\"}", "400"}, {"{\"from\":\"" + from + "\",\"to\":\"" + to + "\",\"max\":0}", "400"}}) {
+            assertThat(Http.post(MESH.url("/api/v1/agents/" + agent + "/replay"), c[0]).status()).as(c[0]).isEqualTo(Integer.parseInt(c[1]));
+        }
+        assertThat(Http.post(MESH.url("/api/v1/agents/nobody-rp/replay"), "{\"from\":\"" + from + "\",\"to\":\"" + to + "\"}")
+                .status()).isEqualTo(404);
+    }
 }

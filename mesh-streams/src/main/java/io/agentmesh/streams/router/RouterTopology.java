@@ -20,6 +20,8 @@ public final class RouterTopology {
     static final String DLQ_SINK = "dlq-sink";
     static final String EVENTS_SINK = "events-sink";
     static final String ROUND_ROBIN_STORE = "round-robin-store";
+    /** The window store of message ids seen within the dedupe window (queryable). */
+    public static final String DEDUPE_STORE = DedupeStore.NAME;
     /** The store of messages waiting for a retry (queryable: its size is the pending-retry count). */
     public static final String RETRY_QUEUE_STORE = RetryStore.QUEUE;
     private static final String SOURCE = "ingress-source";
