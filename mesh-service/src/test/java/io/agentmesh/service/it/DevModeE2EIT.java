@@ -107,6 +107,7 @@ class DevModeE2EIT {
     void runsLikeMeshDevAndKeepsMessagesAcrossARestart() throws Exception {
         Process first = start(1);
         String id = "e2e-" + UUID.randomUUID();
+        String parked = "parked-" + UUID.randomUUID();
         try {
             awaitHealthy(first, 1);
             assertThat(Files.readString(dir.resolve("mesh-run-1.log"))).contains("Agent Mesh is running");
@@ -118,6 +119,11 @@ class DevModeE2EIT {
             Http.Reply got = Http.get(url("/api/v1/agents/e2e-b/messages?wait=10"));
             assertThat(got.ids()).containsExactly(id);
             assertThat(got.json().path("messages").get(0).path("payload").path("task").asText()).isEqualTo("summarize");
+            // nobody has this capability yet: the message waits in the router's retry store
+            assertThat(Http.post(url("/api/v1/messages"), "{\"to\":\"capability:after-restart\",\"id\":\"" + parked
+                    + "\",\"payload\":{},\"max_attempts\":30}").status()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(30)).until(() -> Http.get(url("/api/v1/messages/" + parked)).body()
+                    .contains("retry_scheduled"));
         } finally {
             stop(first);
         }
@@ -137,6 +143,11 @@ class DevModeE2EIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> Http.get(url("/api/v1/agents/e2e-b/messages?wait=2"))
                     .ids().contains(marker));
             assertThat(Http.get(url("/api/v1/agents/e2e-b/messages?wait=1")).ids()).containsExactly(id, marker);
+            // the retry survived the restart: an agent with the capability now gets the parked message
+            assertThat(Http.post(url("/api/v1/agents"), "{\"id\":\"e2e-late\",\"name\":\"Late\",\"capabilities\":[\"after-restart\"]}")
+                    .status()).isEqualTo(201);
+            await().atMost(Duration.ofSeconds(90)).until(() -> Http.get(url("/api/v1/agents/e2e-late/messages?wait=2"))
+                    .ids().contains(parked));
         } finally {
             stop(second);
         }
