@@ -17,9 +17,11 @@ public record RequestBody(@JsonProperty("to") String to,
                           @JsonProperty("strategy") String strategy,
                           @JsonProperty("expires_at") String expiresAt,
                           @JsonProperty("max_attempts") Integer maxAttempts,
+                          @JsonProperty("retry_delay_ms") Long retryDelayMs,
                           @JsonProperty("timeout_ms") Long timeoutMs) {
 
     public SendMessageRequest message() {
-        return new SendMessageRequest(to, from, type, payload, id, correlationId, key, strategy, expiresAt, maxAttempts);
+        return new SendMessageRequest(to, from, type, payload, id, correlationId, key, strategy, expiresAt, maxAttempts,
+                retryDelayMs);
     }
 }

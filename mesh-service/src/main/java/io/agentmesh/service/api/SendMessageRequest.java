@@ -13,7 +13,8 @@ import java.util.Map;
 
 /**
  * Body of POST /api/v1/messages (application/json). {@code to} and {@code payload} are required;
- * {@code strategy}, {@code expires_at} and {@code max_attempts} steer routing and retries.
+ * {@code strategy}, {@code expires_at}, {@code max_attempts} and {@code retry_delay_ms} steer
+ * routing and retries.
  */
 public record SendMessageRequest(@JsonProperty("to") String to,
                                  @JsonProperty("from") String from,
@@ -24,7 +25,8 @@ public record SendMessageRequest(@JsonProperty("to") String to,
                                  @JsonProperty("key") String key,
                                  @JsonProperty("strategy") String strategy,
                                  @JsonProperty("expires_at") String expiresAt,
-                                 @JsonProperty("max_attempts") Integer maxAttempts) {
+                                 @JsonProperty("max_attempts") Integer maxAttempts,
+                                 @JsonProperty("retry_delay_ms") Long retryDelayMs) {
 
     /** The send as a command: the payload (any JSON but null) serialized to bytes. */
     public SendCommand toCommand(ObjectMapper mapper) {
@@ -50,6 +52,9 @@ public record SendMessageRequest(@JsonProperty("to") String to,
         }
         if (maxAttempts != null) {
             ext.put(MeshHeaders.EXT_MAX_ATTEMPTS, maxAttempts.toString());
+        }
+        if (retryDelayMs != null) {
+            ext.put(MeshHeaders.EXT_RETRY_DELAY_MS, retryDelayMs.toString());
         }
         return ext;
     }

@@ -85,6 +85,17 @@ public final class MessageValidator {
                 throw MeshException.invalidField("max_attempts", "must be 1..100, got '" + maxAttempts + "'");
             }
         }
+        String retryDelay = extensions.get(MeshHeaders.EXT_RETRY_DELAY_MS);
+        if (retryDelay != null) {
+            try {
+                long n = Long.parseLong(retryDelay);
+                if (n < 10 || n > 3_600_000) {
+                    throw new NumberFormatException();
+                }
+            } catch (NumberFormatException e) {
+                throw MeshException.invalidField("retry_delay_ms", "must be 10..3600000, got '" + retryDelay + "'");
+            }
+        }
         String expiresAt = extensions.get(MeshHeaders.EXT_EXPIRES_AT);
         if (expiresAt != null) {
             try {

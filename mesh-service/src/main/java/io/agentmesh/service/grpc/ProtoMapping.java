@@ -37,6 +37,9 @@ final class ProtoMapping {
         if (r.getMaxAttempts() != 0) {
             extensions.put(MeshHeaders.EXT_MAX_ATTEMPTS, Integer.toString(r.getMaxAttempts()));
         }
+        if (r.getRetryDelayMs() != 0) {
+            extensions.put(MeshHeaders.EXT_RETRY_DELAY_MS, Long.toString(r.getRetryDelayMs()));
+        }
         return new SendCommand(blank(r.getTo()), blank(r.getFrom()), blank(r.getType()), blank(r.getId()),
                 blank(r.getCorrelationId()), blank(r.getKey()), r.getPayload().toByteArray(),
                 blank(r.getContentType()), null, extensions);

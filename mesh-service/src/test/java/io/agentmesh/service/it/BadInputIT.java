@@ -81,6 +81,7 @@ class BadInputIT {
                 post("unknown agent", msgs, json, "{\"to\":\"agent:nobody-" + UUID.randomUUID() + "\",\"payload\":{}}", 404, "UNKNOWN_TARGET"),
                 post("unknown strategy", msgs, json, "{\"to\":\"capability:chat\",\"payload\":{},\"strategy\":\"random\"}", 400, "INVALID_REQUEST"),
                 post("max_attempts out of range", msgs, json, "{\"to\":\"capability:chat\",\"payload\":{},\"max_attempts\":0}", 400, "INVALID_REQUEST"),
+                post("retry_delay_ms out of range", msgs, json, "{\"to\":\"capability:chat\",\"payload\":{},\"retry_delay_ms\":1}", 400, "INVALID_REQUEST"),
                 post("expires_at not a time", msgs, json, "{\"to\":\"" + agent + "\",\"payload\":{},\"expires_at\":\"soon\"}", 400, "INVALID_REQUEST"),
                 post("bad capability target", msgs, json, "{\"to\":\"capability:Not Valid\",\"payload\":{}}", 400, "INVALID_TARGET"),
                 post("bad message id", msgs, json, "{\"to\":\"" + agent + "\",\"payload\":{},\"id\":\"has space\"}", 400, "INVALID_REQUEST"),

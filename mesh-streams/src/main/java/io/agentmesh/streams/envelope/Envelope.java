@@ -6,7 +6,7 @@ import java.util.Optional;
 /** The routing-relevant attributes of one mesh message, read from its CloudEvents headers. */
 public record Envelope(String id, String source, String type, Target target, String from,
                        String correlationId, int payloadBytes, Instant expiresAt, Strategy strategy,
-                       Integer maxAttempts) {
+                       Integer maxAttempts, Long retryDelayMs) {
 
     public boolean expiredAt(long nowMs) {
         return expiresAt != null && expiresAt.toEpochMilli() <= nowMs;

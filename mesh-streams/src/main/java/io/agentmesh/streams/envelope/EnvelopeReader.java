@@ -45,7 +45,23 @@ public final class EnvelopeReader {
                 value == null ? 0 : value.length,
                 expiresAt(stringExtension(event, MeshHeaders.EXT_EXPIRES_AT)),
                 strategy(stringExtension(event, MeshHeaders.EXT_STRATEGY)),
-                maxAttempts(stringExtension(event, MeshHeaders.EXT_MAX_ATTEMPTS)));
+                maxAttempts(stringExtension(event, MeshHeaders.EXT_MAX_ATTEMPTS)),
+                retryDelayMs(stringExtension(event, MeshHeaders.EXT_RETRY_DELAY_MS)));
+    }
+
+    private static Long retryDelayMs(String raw) {
+        if (raw == null) {
+            return null;
+        }
+        try {
+            long n = Long.parseLong(raw);
+            if (n >= 10 && n <= 3_600_000) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // fall through
+        }
+        throw new InvalidEnvelopeException("extension '" + MeshHeaders.EXT_RETRY_DELAY_MS + "' must be 10..3600000 ms, got '" + raw + "'");
     }
 
     private static Instant expiresAt(String raw) {

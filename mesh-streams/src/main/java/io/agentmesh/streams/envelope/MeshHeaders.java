@@ -28,6 +28,8 @@ public final class MeshHeaders {
     public static final String EXT_STRATEGY = "meshstrategy";
     /** Per-message override of the retry policy's max attempts (1-100). */
     public static final String EXT_MAX_ATTEMPTS = "meshmaxattempts";
+    /** Per-message override of the retry policy's initial delay, in milliseconds (10-3600000). */
+    public static final String EXT_RETRY_DELAY_MS = "meshretrydelayms";
     /** Per-target delivery id, set by the router: "<message id>/<agent id>". */
     public static final String EXT_DELIVERY = "meshdelivery";
 

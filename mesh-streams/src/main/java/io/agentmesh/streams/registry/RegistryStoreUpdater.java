@@ -5,11 +5,11 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-/** Keeps the global registry store equal to the compacted {@code mesh.registry} topic. */
-final class RegistryStoreUpdater implements Processor<String, RegistryEntry, Void, Void> {
+/** Keeps a global store equal to its compacted topic ({@code mesh.registry}, {@code mesh.health}). */
+final class RegistryStoreUpdater<V> implements Processor<String, V, Void, Void> {
 
     private final String storeName;
-    private KeyValueStore<String, RegistryEntry> store;
+    private KeyValueStore<String, V> store;
 
     RegistryStoreUpdater(String storeName) {
         this.storeName = storeName;
@@ -21,7 +21,7 @@ final class RegistryStoreUpdater implements Processor<String, RegistryEntry, Voi
     }
 
     @Override
-    public void process(Record<String, RegistryEntry> record) {
+    public void process(Record<String, V> record) {
         if (record.key() == null) {
             return;
         }

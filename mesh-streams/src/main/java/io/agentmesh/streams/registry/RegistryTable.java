@@ -7,20 +7,31 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
-/** Adds the registry as a global store (every router instance sees every agent). */
+/**
+ * Adds the registry and the health topic as global stores (every router instance sees every agent
+ * and its health).
+ */
 public final class RegistryTable {
 
     public static final String STORE = "registry-store";
+    public static final String HEALTH_STORE = "health-store";
 
     private RegistryTable() {
     }
 
     public static void addTo(Topology topology, String registryTopic) {
-        StoreBuilder<KeyValueStore<String, RegistryEntry>> store = Stores
-                .keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), new RegistryEntrySerde())
+        add(topology, STORE, registryTopic, "registry", new RegistryEntrySerde());
+    }
+
+    public static void addHealthTo(Topology topology, String healthTopic) {
+        add(topology, HEALTH_STORE, healthTopic, "health", new JsonSerde<>(AgentHealth.class));
+    }
+
+    private static <V> void add(Topology topology, String storeName, String topic, String name, JsonSerde<V> serde) {
+        StoreBuilder<KeyValueStore<String, V>> store = Stores
+                .keyValueStoreBuilder(Stores.persistentKeyValueStore(storeName), Serdes.String(), serde)
                 .withLoggingDisabled();
-        topology.addGlobalStore(store, "registry-source", new StringDeserializer(),
-                new RegistryEntrySerde().deserializer(), registryTopic, "registry-updater",
-                () -> new RegistryStoreUpdater(STORE));
+        topology.addGlobalStore(store, name + "-source", new StringDeserializer(), serde.deserializer(), topic,
+                name + "-updater", () -> new RegistryStoreUpdater<V>(storeName));
     }
 }

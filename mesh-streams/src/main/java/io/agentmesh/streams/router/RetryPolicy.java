@@ -36,6 +36,11 @@ public record RetryPolicy(Duration initialDelay, double multiplier, Duration max
         return new RetryPolicy(Duration.ofSeconds(1), 2.0, Duration.ofMinutes(1), 6);
     }
 
+    /** The same policy starting from another initial delay (the max delay grows to it if needed). */
+    public RetryPolicy withInitialDelay(Duration initial) {
+        return new RetryPolicy(initial, multiplier, maxDelay.compareTo(initial) < 0 ? initial : maxDelay, maxAttempts);
+    }
+
     /** The wait after the given number of failed attempts (1 = after the first failure). */
     public Duration delayAfter(int failedAttempts) {
         double millis = initialDelay.toMillis() * Math.pow(multiplier, Math.max(0, failedAttempts - 1));

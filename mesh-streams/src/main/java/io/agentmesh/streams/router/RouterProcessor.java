@@ -48,6 +48,7 @@ final class RouterProcessor implements Processor<byte[], byte[], byte[], byte[]>
         this.context = context;
         this.dedupe = new DedupeStore(context.getStateStore(DedupeStore.NAME), policy.dedupeWindow());
         this.resolver = new TargetResolver(context.getStateStore(RegistryTable.STORE),
+                context.getStateStore(RegistryTable.HEALTH_STORE),
                 new AgentSelector(context.getStateStore(RouterTopology.ROUND_ROBIN_STORE), load,
                         context.taskId().partition()));
         this.retries = new RetryStore(context.getStateStore(RetryStore.QUEUE), context.getStateStore(RetryStore.KEYS),
@@ -121,7 +122,9 @@ final class RouterProcessor implements Processor<byte[], byte[], byte[], byte[]>
                     reason == DeadLetterReason.MAX_ATTEMPTS ? why.reason().name() : null), now);
             return true;
         }
-        long dueAt = now + policy.retry().delayAfter(failed.attempts()).toMillis();
+        RetryPolicy retry = envelope.retryDelayMs() == null ? policy.retry()
+                : policy.retry().withInitialDelay(java.time.Duration.ofMillis(envelope.retryDelayMs()));
+        long dueAt = now + retry.delayAfter(failed.attempts()).toMillis();
         if (parked) {
             retries.reschedule(routingKey, failed, dueAt);
         } else {

@@ -37,6 +37,7 @@ public final class RouterTopology {
     public static Topology build(MeshTopics topics, RouterPolicy policy, RoutingListener listener, LoadView load) {
         Topology topology = new Topology();
         RegistryTable.addTo(topology, topics.registry());
+        RegistryTable.addHealthTo(topology, topics.health());
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.ingress());
         topology.addProcessor(ROUTER, () -> new RouterProcessor(policy, listener, load), SOURCE);
         topology.addStateStore(DedupeStore.builder(policy.dedupeWindow()), ROUTER);

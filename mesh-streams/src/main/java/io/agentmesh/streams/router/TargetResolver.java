@@ -3,6 +3,7 @@ package io.agentmesh.streams.router;
 import io.agentmesh.streams.envelope.DeadLetterReason;
 import io.agentmesh.streams.envelope.Strategy;
 import io.agentmesh.streams.envelope.Target;
+import io.agentmesh.streams.registry.AgentHealth;
 import io.agentmesh.streams.registry.RegistryEntry;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -14,7 +15,7 @@ import java.util.function.Predicate;
 /**
  * Turns a target into the agents that get a copy: one for {@code agent:} and {@code capability:},
  * every matching one for {@code namespace:} and {@code broadcast}. Only routable (active) agents
- * count. Capability, namespace and broadcast scan the registry store (O(agents) per message).
+ * that are not unhealthy count. Capability, namespace and broadcast scan the registry store (O(agents) per message).
  */
 final class TargetResolver {
 
@@ -34,11 +35,19 @@ final class TargetResolver {
     }
 
     private final KeyValueStore<String, RegistryEntry> registry;
+    private final KeyValueStore<String, AgentHealth> health;
     private final AgentSelector selector;
 
-    TargetResolver(KeyValueStore<String, RegistryEntry> registry, AgentSelector selector) {
+    TargetResolver(KeyValueStore<String, RegistryEntry> registry, KeyValueStore<String, AgentHealth> health,
+                   AgentSelector selector) {
         this.registry = registry;
+        this.health = health;
         this.selector = selector;
+    }
+
+    private boolean healthy(RegistryEntry agent) {
+        AgentHealth h = health.get(agent.id());
+        return h == null || h.eligible();
     }
 
     Resolution resolve(Target target, Strategy strategy, byte[] routingKey) {
@@ -72,6 +81,9 @@ final class TargetResolver {
         if (!agent.routable()) {
             return Resolution.none(DeadLetterReason.UNKNOWN_TARGET, "agent '" + id + "' is " + agent.status());
         }
+        if (!healthy(agent)) {
+            return Resolution.none(DeadLetterReason.NO_HEALTHY_AGENT, "agent '" + id + "' is unhealthy");
+        }
         return Resolution.of(List.of(agent));
     }
 
@@ -80,7 +92,7 @@ final class TargetResolver {
         List<RegistryEntry> out = new ArrayList<>();
         try (KeyValueIterator<String, RegistryEntry> all = registry.all()) {
             all.forEachRemaining(kv -> {
-                if (kv.value != null && kv.value.routable() && predicate.test(kv.value)) {
+                if (kv.value != null && kv.value.routable() && healthy(kv.value) && predicate.test(kv.value)) {
                     out.add(kv.value);
                 }
             });

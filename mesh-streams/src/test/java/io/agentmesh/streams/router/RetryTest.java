@@ -123,4 +123,35 @@ class RetryTest {
         assertThat(header(dead.headers(), MeshHeaders.DLQ_REASON)).isEqualTo("NO_HEALTHY_AGENT");
         assertThat(header(dead.headers(), MeshHeaders.DLQ_ATTEMPTS)).isEqualTo("1");
     }
+
+    @Test
+    void unhealthyAgentsAreSkippedAndADirectMessageWaitsUntilItsAgentRecovers() {
+        mesh.agent("s1", "ocr");
+        mesh.agent("s2", "ocr");
+        mesh.health("s1", "unhealthy");
+        mesh.send("any-1", "capability:ocr", "k1");
+        mesh.send("any-2", "capability:ocr", "k2");
+        assertThat(ids(mesh.inbox("s2"))).containsExactly("any-1", "any-2");
+        assertThat(mesh.inbox("s1").isEmpty()).isTrue();
+
+        mesh.send("direct", "agent:s1", "k3");
+        assertThat(mesh.inbox("s1").isEmpty()).isTrue();
+        assertThat(eventsOf("retry_scheduled")).anySatisfy(e -> assertThat(e).contains("NO_HEALTHY_AGENT", "is unhealthy"));
+        mesh.health("s1", "healthy");
+        mesh.advance(Duration.ofMillis(1100));
+        assertThat(ids(mesh.inbox("s1"))).containsExactly("direct");
+    }
+
+    @Test
+    void aMessageMayAskForItsOwnInitialRetryDelay() {
+        mesh.send("m1", "agent:late", "k", MeshHeaders.EXT_RETRY_DELAY_MS, "5000");
+        mesh.agent("late");
+        mesh.advance(Duration.ofMillis(4000));
+        assertThat(mesh.inbox("late").isEmpty()).isTrue();
+        mesh.advance(Duration.ofMillis(1100));
+        assertThat(ids(mesh.inbox("late"))).containsExactly("m1");
+        mesh.send("m2", "agent:gone", "k2", MeshHeaders.EXT_RETRY_DELAY_MS, "5");
+        assertThat(mesh.dlq.readRecordsToList()).extracting(r -> header(r.headers(), MeshHeaders.DLQ_REASON))
+                .containsExactly("INVALID_ENVELOPE");
+    }
 }

@@ -30,6 +30,7 @@ final class RouterFixture implements AutoCloseable {
     final TopologyTestDriver driver;
     final TestInputTopic<byte[], byte[]> ingress;
     final TestInputTopic<String, RegistryEntry> registry;
+    final TestInputTopic<String, io.agentmesh.streams.registry.AgentHealth> health;
     final TestOutputTopic<byte[], byte[]> dlq;
     final TestOutputTopic<byte[], byte[]> events;
     final Map<String, Long> lags = new HashMap<>();
@@ -43,6 +44,8 @@ final class RouterFixture implements AutoCloseable {
                 id -> lags.getOrDefault(id, 0L)), props, T0);
         ingress = driver.createInputTopic(topics.ingress(), new ByteArraySerializer(), new ByteArraySerializer());
         registry = driver.createInputTopic(topics.registry(), new StringSerializer(), new RegistryEntrySerde().serializer());
+        health = driver.createInputTopic(topics.health(), new StringSerializer(),
+                new io.agentmesh.streams.registry.JsonSerde<>(io.agentmesh.streams.registry.AgentHealth.class).serializer());
         dlq = driver.createOutputTopic(topics.dlq(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         events = driver.createOutputTopic(topics.events(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
@@ -53,6 +56,10 @@ final class RouterFixture implements AutoCloseable {
 
     void agent(String id, String... capabilities) {
         agentIn(id, "default", "active", capabilities);
+    }
+
+    void health(String id, String status) {
+        health.pipeInput(id, new io.agentmesh.streams.registry.AgentHealth(status, T0.toString(), "test"));
     }
 
     TestOutputTopic<byte[], byte[]> inbox(String agent) {
