@@ -32,6 +32,7 @@ import io.agentmesh.service.health.RedisHealthCheck;
 import io.agentmesh.service.health.StreamsHealthCheck;
 import io.agentmesh.service.health.ZooKeeperHealthCheck;
 import io.agentmesh.service.kafka.InboxLagMonitor;
+import io.agentmesh.service.kafka.DeliveryEvents;
 import io.agentmesh.service.kafka.InboxReader;
 import io.agentmesh.service.kafka.InboxReplayer;
 import io.agentmesh.service.kafka.KafkaClientProps;
@@ -158,6 +159,7 @@ public class MeshApplication extends Application<MeshConfiguration> {
         MessageService messages = new MessageService(new MessageValidator(maxPayload), registry, publisher, topics,
                 nodeId, clock);
         InboxReader reader = new InboxReader(topics, kafkaProps);
+        DeliveryEvents deliveries = new DeliveryEvents(publisher, topics, mapper, clock);
         DeadLetterReader deadLetters = new DeadLetterReader(topics, kafkaProps);
         DlqReplayer replayer = new DlqReplayer(deadLetters, publisher, new ReplayAuditDao(jdbi), topics, mapper, clock);
 
@@ -189,7 +191,7 @@ public class MeshApplication extends Application<MeshConfiguration> {
         });
         env.jersey().register(new InboxResource(reader, registry,
                 new BoundedGate("long_poll", config.getMessages().getMaxConcurrentPolls(), env.metrics()), mapper,
-                config.getMessages().getMaxPollWaitSeconds()));
+                config.getMessages().getMaxPollWaitSeconds(), deliveries));
         env.servlets().addFilter("request-size", new RequestSizeLimitFilter(maxPayload + ENVELOPE_ALLOWANCE, mapper))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/api/*");
         env.servlets().addServlet("prometheus", new PrometheusMetricsServlet(metrics.prometheus())).addMapping("/metrics");
@@ -207,7 +209,7 @@ public class MeshApplication extends Application<MeshConfiguration> {
         ExecutorService streamThreads = boundedThreads("grpc-subscribe", config.getMessages().getMaxSubscriptions());
         List<BindableService> services = List.of(new MeshGrpcService(registry, messages, reader,
                 new BoundedGate("grpc_subscriptions", config.getMessages().getMaxSubscriptions(), env.metrics()),
-                streamThreads, metrics, requests));
+                streamThreads, metrics, requests, deliveries));
         env.lifecycle().manage(new GrpcServer(config.getGrpc().getBindHost(), config.getGrpc().getPort(),
                 maxPayload + ENVELOPE_ALLOWANCE, services, streamThreads));
     }

@@ -1,6 +1,7 @@
 package io.agentmesh.service.grpc;
 
 import io.agentmesh.proto.v1.InboxMessage;
+import io.agentmesh.service.kafka.DeliveryEvents;
 import io.agentmesh.service.kafka.InboxReader;
 import io.agentmesh.service.kafka.InboxRecord;
 import io.grpc.Status;
@@ -25,13 +26,16 @@ final class InboxStreamer implements Runnable {
     private static final int BATCH = 100;
 
     private final InboxReader reader;
+    private final DeliveryEvents deliveries;
     private final String agentId;
     private final ServerCallStreamObserver<InboxMessage> observer;
     private volatile boolean cancelled;
     private volatile Consumer<byte[], byte[]> consumer;
 
-    InboxStreamer(InboxReader reader, String agentId, ServerCallStreamObserver<InboxMessage> observer) {
+    InboxStreamer(InboxReader reader, DeliveryEvents deliveries, String agentId,
+                  ServerCallStreamObserver<InboxMessage> observer) {
         this.reader = reader;
+        this.deliveries = deliveries;
         this.agentId = agentId;
         this.observer = observer;
         observer.setOnCancelHandler(this::cancel);
@@ -54,7 +58,9 @@ final class InboxStreamer implements Runnable {
                     if (!awaitReady()) {
                         return;
                     }
-                    observer.onNext(ProtoMapping.message(InboxRecord.of(r)));
+                    InboxRecord record = InboxRecord.of(r);
+                    observer.onNext(ProtoMapping.message(record));
+                    deliveries.delivered(agentId, "grpc", java.util.List.of(record));
                 }
             }
             if (!cancelled) {

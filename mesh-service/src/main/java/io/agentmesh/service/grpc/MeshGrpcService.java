@@ -17,6 +17,7 @@ import io.agentmesh.service.core.MessageService;
 import io.agentmesh.service.core.RequestReply;
 import io.agentmesh.service.errors.ErrorCode;
 import io.agentmesh.service.errors.MeshException;
+import io.agentmesh.service.kafka.DeliveryEvents;
 import io.agentmesh.service.kafka.InboxReader;
 import io.agentmesh.service.metrics.MeshMetrics;
 import io.agentmesh.streams.topics.AgentIds;
@@ -37,10 +38,11 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
     private final ExecutorService streamThreads;
     private final MeshMetrics metrics;
     private final RequestReply requests;
+    private final DeliveryEvents deliveries;
 
     public MeshGrpcService(AgentRegistry registry, MessageService messages, InboxReader reader,
                            BoundedGate subscriptions, ExecutorService streamThreads, MeshMetrics metrics,
-                           RequestReply requests) {
+                           RequestReply requests, DeliveryEvents deliveries) {
         this.registry = registry;
         this.messages = messages;
         this.reader = reader;
@@ -48,6 +50,7 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
         this.streamThreads = streamThreads;
         this.metrics = metrics;
         this.requests = requests;
+        this.deliveries = deliveries;
     }
 
     @Override
@@ -105,7 +108,7 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
         try {
             String agentId = requireKnownAgent(request.getAgentId());
             AutoCloseable permit = subscriptions.enter();
-            InboxStreamer streamer = new InboxStreamer(reader, agentId, observer);
+            InboxStreamer streamer = new InboxStreamer(reader, deliveries, agentId, observer);
             try {
                 streamThreads.execute(() -> {
                     try (permit) {

@@ -9,6 +9,7 @@ import io.agentmesh.service.core.AgentRegistry;
 import io.agentmesh.service.core.BoundedGate;
 import io.agentmesh.service.errors.ErrorCode;
 import io.agentmesh.service.errors.MeshException;
+import io.agentmesh.service.kafka.DeliveryEvents;
 import io.agentmesh.service.kafka.InboxReader;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -36,14 +37,16 @@ public final class InboxResource {
     private final BoundedGate gate;
     private final ObjectMapper mapper;
     private final int maxWaitSeconds;
+    private final DeliveryEvents deliveries;
 
     public InboxResource(InboxReader reader, AgentRegistry registry, BoundedGate gate, ObjectMapper mapper,
-                         int maxWaitSeconds) {
+                         int maxWaitSeconds, DeliveryEvents deliveries) {
         this.reader = reader;
         this.registry = registry;
         this.gate = gate;
         this.mapper = mapper;
         this.maxWaitSeconds = maxWaitSeconds;
+        this.deliveries = deliveries;
     }
 
     @GET
@@ -55,6 +58,7 @@ public final class InboxResource {
         requireKnown(id);
         try (AutoCloseable permit = gate.enter()) {
             InboxReader.Batch batch = reader.poll(id, maxMessages, Duration.ofSeconds(waitSeconds));
+            deliveries.delivered(id, "long-poll", batch.records());
             return new InboxBatch(id, batch.records().stream().map(r -> InboxMessageView.of(r, mapper)).toList(), batch.ack());
         }
     }

@@ -76,10 +76,18 @@ public final class MessageLogResource {
             throw new MeshException(ErrorCode.NOT_FOUND, "no events for message " + id + " since " + from
                     + " (it may not be routed yet, or be older: pass since=)", Map.of("id", id));
         }
+        List<JsonNode> life = new java.util.ArrayList<>();
+        String acceptedAt = events.stream().map(e -> e.path("accepted_at").asText(null))
+                .filter(java.util.Objects::nonNull).findFirst().orElse(null);
+        if (acceptedAt != null) {
+            // acceptance is not a separate record: every router event carries the ingress timestamp
+            life.add(mapper.createObjectNode().put("event", "accepted").put("id", id).put("time", acceptedAt));
+        }
+        life.addAll(events);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", id);
         out.put("status", events.get(events.size() - 1).path("event").asText());
-        out.put("events", events);
+        out.put("events", life);
         return out;
     }
 

@@ -44,16 +44,19 @@ class MessageLogIT {
                 .json().path("id").asText();
 
         await().atMost(30, SECONDS).until(() -> Http.get(MESH.url("/api/v1/messages/" + id)).status() == 200
-                && events(Http.get(MESH.url("/api/v1/messages/" + id)).json()).size() == 2);
+                && events(Http.get(MESH.url("/api/v1/messages/" + id)).json()).size() == 3);
+        assertThat(Http.get(MESH.url("/api/v1/agents/" + agent + "/messages?wait=5")).ids()).containsExactly(id);
+        await().atMost(30, SECONDS).until(() -> events(Http.get(MESH.url("/api/v1/messages/" + id)).json()).size() == 4);
         JsonNode life = Http.get(MESH.url("/api/v1/messages/" + id)).json();
-        assertThat(events(life)).containsExactly("routed", "deduplicated");
-        assertThat(life.path("events").get(0).path("agents").get(0).asText()).isEqualTo(agent);
-        assertThat(life.path("events").get(0).path("accepted_at").asText()).isNotBlank();
+        assertThat(events(life)).containsExactly("accepted", "routed", "deduplicated", "delivered");
+        assertThat(life.path("events").get(1).path("agents").get(0).asText()).isEqualTo(agent);
+        assertThat(life.path("events").get(3).path("via").asText()).isEqualTo("long-poll");
+        assertThat(life.path("status").asText()).isEqualTo("delivered");
 
         await().atMost(30, SECONDS).until(() -> Http.get(MESH.url("/api/v1/messages/" + dead)).status() == 200);
         JsonNode deadLife = Http.get(MESH.url("/api/v1/messages/" + dead)).json();
         assertThat(deadLife.path("status").asText()).isEqualTo("dead_lettered");
-        assertThat(deadLife.path("events").get(0).path("reason").asText()).isEqualTo("NO_HEALTHY_AGENT");
+        assertThat(deadLife.path("events").get(1).path("reason").asText()).isEqualTo("NO_HEALTHY_AGENT");
 
         JsonNode recent = Http.get(MESH.url("/api/v1/messages?limit=10")).json();
         List<String> recentIds = new ArrayList<>();

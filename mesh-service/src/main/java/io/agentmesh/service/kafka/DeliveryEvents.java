@@ -1,0 +1,64 @@
+package io.agentmesh.service.kafka;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentmesh.streams.topics.MeshTopics;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Records on {@code mesh.events} that the mesh handed messages to an agent (long-poll, gRPC
+ * Subscribe): {@code {"event": "delivered", "id", "agent", "via", "partition", "offset", "time"}}.
+ * Best effort: an event that cannot be written is logged, never fails the delivery itself.
+ * Messages an agent reads straight from Kafka have no delivered event.
+ */
+public final class DeliveryEvents {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.agentmesh.routing");
+
+    private final MessagePublisher publisher;
+    private final MeshTopics topics;
+    private final ObjectMapper mapper;
+    private final Clock clock;
+
+    public DeliveryEvents(MessagePublisher publisher, MeshTopics topics, ObjectMapper mapper, Clock clock) {
+        this.publisher = publisher;
+        this.topics = topics;
+        this.mapper = mapper;
+        this.clock = clock;
+    }
+
+    public void delivered(String agentId, String via, List<InboxRecord> records) {
+        long now = clock.millis();
+        for (InboxRecord r : records) {
+            if (r.id() == null) {
+                continue;
+            }
+            ObjectNode e = mapper.createObjectNode();
+            e.put("event", "delivered");
+            e.put("id", r.id());
+            e.put("agent", agentId);
+            e.put("via", via);
+            e.put("partition", r.partition());
+            e.put("offset", r.offset());
+            e.put("time", Instant.ofEpochMilli(now).toString());
+            try {
+                publisher.publish(new ProducerRecord<>(topics.events(), null, now, r.id().getBytes(StandardCharsets.UTF_8),
+                        mapper.writeValueAsBytes(e)), "record delivery of " + r.id())
+                        .exceptionally(t -> {
+                            LOG.debug("delivered event for {} not written: {}", r.id(), t.getMessage());
+                            return null;
+                        });
+            } catch (JsonProcessingException ex) {
+                LOG.debug("delivered event for {} not serializable", r.id());
+            }
+        }
+    }
+}
