@@ -58,25 +58,22 @@ public final class KafkaClientProps {
 
     /** A reader that joins no group (operator scans): committed data only. */
     public Map<String, Object> reader(int maxPollRecords) {
-        Map<String, Object> p = common();
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientIdPrefix + "-reader");
-        p.putAll(settings.getConsumer());
+        Map<String, Object> p = consumer("reader", maxPollRecords);
         p.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(maxPollRecords));
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         return p;
     }
 
     /** A reader of an agent's inbox: group = agent id, manual commits, committed data only. */
     public Map<String, Object> inboxConsumer(String agentId, int maxPollRecords) {
-        Map<String, Object> p = common();
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientIdPrefix + "-inbox-" + agentId);
-        p.putAll(settings.getConsumer());
+        Map<String, Object> p = consumer("inbox-" + agentId, maxPollRecords);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, agentId);
+        return p;
+    }
+
+    private Map<String, Object> consumer(String name, int maxPollRecords) {
+        Map<String, Object> p = common();
+        p.put(ConsumerConfig.CLIENT_ID_CONFIG, clientIdPrefix + "-" + name);
+        p.putAll(settings.getConsumer());
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
