@@ -37,6 +37,7 @@ import io.agentmesh.service.kafka.InboxReader;
 import io.agentmesh.service.kafka.InboxReplayer;
 import io.agentmesh.service.kafka.KafkaClientProps;
 import io.agentmesh.service.kafka.MessagePublisher;
+import io.agentmesh.service.kafka.RegistryBootstrap;
 import io.agentmesh.service.kafka.RegistryPublisher;
 import io.agentmesh.service.kafka.RouterStreams;
 import io.agentmesh.service.kafka.TopicAdmin;
@@ -156,6 +157,7 @@ public class MeshApplication extends Application<MeshConfiguration> {
 
         AgentRegistry registry = new AgentRegistry(new AgentValidator(mapper), dao, topicAdmin,
                 new RegistryPublisher(publisher, topics), cache, router, topics);
+        env.lifecycle().manage(new RegistryBootstrap(admin, topics, registry));
         MessageService messages = new MessageService(new MessageValidator(maxPayload), registry, publisher, topics,
                 nodeId, clock);
         InboxReader reader = new InboxReader(topics, kafkaProps);

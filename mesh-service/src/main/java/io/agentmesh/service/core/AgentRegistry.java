@@ -124,7 +124,10 @@ public final class AgentRegistry {
         return agent;
     }
 
-    /** Writes every Postgres agent to the registry topic again (a tombstone for deregistered ones). */
+    /**
+     * Writes every Postgres agent to the registry topic again (a tombstone for deregistered ones),
+     * creating missing inbox topics.
+     */
     public Map<String, Integer> republishAll() {
         List<AgentRecord> all = postgres(dao::all);
         int records = 0;
@@ -135,6 +138,7 @@ public final class AgentRegistry {
                 writes.add(registryPublisher.tombstone(r.id()));
                 tombstones++;
             } else {
+                topicAdmin.ensureInbox(r.id());
                 writes.add(registryPublisher.publish(r.toRegistryEntry()));
                 records++;
             }

@@ -47,6 +47,10 @@ class DevModeE2EIT {
     }
 
     private static Process start(int run) throws Exception {
+        return start(run, "data");
+    }
+
+    private static Process start(int run, String dataDir) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m",
                 "-Ddw.server.connector.port=" + REST,
@@ -54,7 +58,7 @@ class DevModeE2EIT {
                 "-Ddw.dev.kafkaPort=" + KAFKA,
                 "-Ddw.dev.controllerPort=" + CONTROLLER,
                 "-Ddw.dev.zookeeperPort=" + ZK,
-                "-Ddw.dev.dataDir=" + dir.resolve("data"),
+                "-Ddw.dev.dataDir=" + dir.resolve(dataDir),
                 "-Ddw.database.url=" + TestInfra.PG_BASE + DB,
                 "-Ddw.redis.uri=" + TestInfra.REDIS_URI,
                 "-jar", JAR, "dev", CONFIG));
@@ -150,6 +154,20 @@ class DevModeE2EIT {
                     .ids().contains(parked));
         } finally {
             stop(second);
+        }
+
+        // a brand-new Kafka under the same database: the registry is written to Kafka again at start
+        Process third = start(3, "fresh-kafka");
+        try {
+            awaitHealthy(third, 3);
+            await().atMost(Duration.ofSeconds(30)).until(() -> Http.get(url("/api/v1/routing/table")).body().contains("e2e-b"));
+            String after = "fresh-" + UUID.randomUUID();
+            assertThat(Http.post(url("/api/v1/messages"), "{\"to\":\"e2e-b\",\"id\":\"" + after + "\",\"payload\":{}}")
+                    .status()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(30)).until(() -> Http.get(url("/api/v1/agents/e2e-b/messages?wait=2"))
+                    .ids().contains(after));
+        } finally {
+            stop(third);
         }
     }
 }
