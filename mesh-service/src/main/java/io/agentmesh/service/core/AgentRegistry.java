@@ -92,6 +92,27 @@ public final class AgentRegistry {
         return postgres(() -> dao.list(capability, namespace, limit, offset)).stream().map(this::view).toList();
     }
 
+    /** Every agent (any status) matching the filters, from Postgres. */
+    public List<AgentView> listAll(String capability, String namespace) {
+        return postgres(dao::all).stream()
+                .filter(a -> capability == null || a.capabilities().contains(capability))
+                .filter(a -> namespace == null || a.namespace().equals(namespace))
+                .map(this::view).toList();
+    }
+
+    /** Replaces an existing agent's record (404 when there is none); the id comes from the path. */
+    public AgentView update(String id, RegisterCommand changes) {
+        requireValidId(id);
+        if (changes.id() != null && !changes.id().isEmpty() && !changes.id().equals(id)) {
+            throw MeshException.invalidField("id", "'" + changes.id() + "' differs from the path id '" + id + "'");
+        }
+        if (postgres(() -> dao.find(id)).isEmpty()) {
+            throw notFound(id);
+        }
+        return register(new RegisterCommand(id, changes.name(), changes.namespace(), changes.capabilities(),
+                changes.endpoint(), changes.metadata())).agent();
+    }
+
     public Map<String, Long> countByStatus() {
         return postgres(dao::countByStatus);
     }

@@ -1,12 +1,14 @@
 package io.agentmesh.service.redis;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agentmesh.service.api.AgentView;
 import io.agentmesh.service.errors.ErrorCode;
 import io.agentmesh.service.errors.MeshException;
 import io.dropwizard.lifecycle.Managed;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
@@ -15,17 +17,26 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 
+import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * The live registry in Redis: {@code mesh:agent:<id>} holds the agent as JSON with a TTL that
- * heartbeats refresh. Connects lazily and fails fast while Redis is down (commands are rejected,
- * not queued), so callers can degrade instead of hanging.
+ * The live registry in Redis. {@code mesh:agent:<id>} holds the agent as JSON with a TTL that
+ * heartbeats refresh; the sets {@code mesh:agents}, {@code mesh:cap:<capability>} and
+ * {@code mesh:ns:<namespace>} index agent ids for discovery (an id whose entry expired is skipped).
+ * Connects lazily and fails fast while Redis is down (commands are rejected, not queued), so
+ * callers can degrade instead of hanging.
  */
 public final class AgentCache implements Managed {
 
     public static final String KEY_PREFIX = "mesh:agent:";
+    public static final String ALL = "mesh:agents";
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
 
     private final RedisClient client;
     private final ObjectMapper mapper;
@@ -48,11 +59,27 @@ public final class AgentCache implements Managed {
         return KEY_PREFIX + agentId;
     }
 
+    public static String capabilityKey(String capability) {
+        return "mesh:cap:" + capability;
+    }
+
+    public static String namespaceKey(String namespace) {
+        return "mesh:ns:" + namespace;
+    }
+
+    /** Writes the live entry (TTL from now) and indexes it, dropping index entries the agent no longer has. */
     public void put(AgentView agent) {
         try {
+            RedisCommands<String, String> redis = commands();
+            unindex(redis, agent.id(), redis.get(key(agent.id())));
             Map<String, Object> entry = mapper.convertValue(agent, MAP);
-            entry.put("last_heartbeat", java.time.Instant.now().toString());
-            commands().set(key(agent.id()), mapper.writeValueAsString(entry), SetArgs.Builder.ex(ttl));
+            entry.put("last_heartbeat", Instant.now().toString());
+            redis.set(key(agent.id()), mapper.writeValueAsString(entry), SetArgs.Builder.ex(ttl));
+            redis.sadd(ALL, agent.id());
+            redis.sadd(namespaceKey(agent.namespace()), agent.id());
+            for (String c : agent.capabilities()) {
+                redis.sadd(capabilityKey(c), agent.id());
+            }
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         } catch (RedisException e) {
@@ -71,7 +98,49 @@ public final class AgentCache implements Managed {
 
     public void remove(String agentId) {
         try {
-            commands().del(key(agentId));
+            RedisCommands<String, String> redis = commands();
+            unindex(redis, agentId, redis.get(key(agentId)));
+            redis.del(key(agentId));
+            redis.srem(ALL, agentId);
+        } catch (RedisException e) {
+            throw unavailable(e);
+        }
+    }
+
+    /** Live agents matching the filters (null = any), from the index sets; expired entries are skipped. */
+    public List<Map<String, Object>> find(String capability, String namespace) {
+        try {
+            RedisCommands<String, String> redis = commands();
+            List<String> sets = new ArrayList<>();
+            if (capability != null) {
+                sets.add(capabilityKey(capability));
+            }
+            if (namespace != null) {
+                sets.add(namespaceKey(namespace));
+            }
+            Set<String> ids = sets.isEmpty() ? redis.smembers(ALL) : redis.sinter(sets.toArray(new String[0]));
+            List<Map<String, Object>> out = new ArrayList<>();
+            if (ids.isEmpty()) {
+                return out;
+            }
+            List<String> sorted = ids.stream().sorted().toList();
+            for (KeyValue<String, String> kv : redis.mget(sorted.stream().map(AgentCache::key).toArray(String[]::new))) {
+                if (kv.hasValue()) {
+                    out.add(mapper.readValue(kv.getValue(), MAP));
+                }
+            }
+            return out;
+        } catch (IOException e) {
+            throw new IllegalStateException("corrupt live entry in Redis", e);
+        } catch (RedisException e) {
+            throw unavailable(e);
+        }
+    }
+
+    /** How many agents the index holds. */
+    public long size() {
+        try {
+            return commands().scard(ALL);
         } catch (RedisException e) {
             throw unavailable(e);
         }
@@ -97,6 +166,25 @@ public final class AgentCache implements Managed {
         return ttl;
     }
 
+    private void unindex(RedisCommands<String, String> redis, String agentId, String previousJson) throws RedisException {
+        if (previousJson == null) {
+            return;
+        }
+        try {
+            Map<String, Object> previous = mapper.readValue(previousJson, MAP);
+            if (previous.get("namespace") instanceof String ns) {
+                redis.srem(namespaceKey(ns), agentId);
+            }
+            if (previous.get("capabilities") instanceof List<?> caps) {
+                for (Object c : caps) {
+                    redis.srem(capabilityKey(String.valueOf(c)), agentId);
+                }
+            }
+        } catch (IOException e) {
+            // an unreadable old entry is simply overwritten
+        }
+    }
+
     private synchronized RedisCommands<String, String> commands() {
         if (connection == null || !connection.isOpen()) {
             connection = client.connect();
@@ -117,7 +205,4 @@ public final class AgentCache implements Managed {
         }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }
-
-    private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> MAP =
-            new com.fasterxml.jackson.core.type.TypeReference<>() { };
 }

@@ -3,11 +3,13 @@ package io.agentmesh.service.resources;
 import io.agentmesh.service.api.AgentView;
 import io.agentmesh.service.api.RegisterAgentRequest;
 import io.agentmesh.service.core.AgentRegistry;
+import io.agentmesh.service.discovery.Discovery;
 import io.agentmesh.service.errors.MeshException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -26,9 +28,31 @@ import java.util.Map;
 public final class AgentResource {
 
     private final AgentRegistry registry;
+    private final Discovery discovery;
 
-    public AgentResource(AgentRegistry registry) {
+    public AgentResource(AgentRegistry registry, Discovery discovery) {
         this.registry = registry;
+        this.discovery = discovery;
+    }
+
+    /** Rebuilds the Redis cache and the registry topic from Postgres; answers how many. */
+    @POST
+    @Path("/reregister")
+    public Map<String, Object> reregister() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("redis", discovery.rebuildCache());
+        out.put("registry", registry.republishAll());
+        return out;
+    }
+
+    @PUT
+    @Path("/{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public AgentView update(@PathParam("id") String id, RegisterAgentRequest request) {
+        if (request == null) {
+            throw MeshException.invalid("request body is required");
+        }
+        return registry.update(Params.agentId(id), request.toCommand());
     }
 
     @POST

@@ -4,7 +4,6 @@ import com.google.protobuf.ByteString;
 import io.agentmesh.proto.v1.SendRequest;
 import io.agentmesh.service.MeshConfiguration;
 import io.agentmesh.service.dev.EmbeddedKafka;
-import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.grpc.Status;
@@ -31,7 +30,7 @@ class KafkaDownIT {
     static final Path LOGS = tempDir();
     static EmbeddedKafka broker = new EmbeddedKafka(LOGS, BROKER_PORT, CONTROLLER_PORT).start();
     static final MeshApp MESH = MeshApp.onBroker(broker.bootstrapServers(),
-            ConfigOverride.config("kafka.sendTimeout", "2s"));
+            MeshApp.set("kafka.sendTimeout", "2s"));
     static final DropwizardAppExtension<MeshConfiguration> APP = MESH.extension();
 
     private static Path tempDir() {

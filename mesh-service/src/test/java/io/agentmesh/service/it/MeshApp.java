@@ -22,46 +22,57 @@ public final class MeshApp {
     private final int grpcPort = Ports.free();
     private final DropwizardAppExtension<MeshConfiguration> extension;
 
-    private MeshApp(String bootstrap, List<ConfigOverride> extra) {
+    /** One configuration setting for a test node; it replaces the default of the same key. */
+    public record Setting(String key, String value) {
+    }
+
+    public static Setting set(String key, String value) {
+        return new Setting(key, value);
+    }
+
+    private MeshApp(String bootstrap, List<Setting> extra) {
         this(bootstrap, extra, "it" + UUID.randomUUID().toString().substring(0, 6), "node");
     }
 
-    private MeshApp(String bootstrap, List<ConfigOverride> extra, String prefix, String node) {
+    private MeshApp(String bootstrap, List<Setting> extra, String prefix, String node) {
         TestInfra infra = TestInfra.get();
         this.prefix = prefix;
-        List<ConfigOverride> overrides = new ArrayList<>(List.of(
-                ConfigOverride.config("server.connector.port", "0"),
-                ConfigOverride.config("grpc.port", Integer.toString(grpcPort)),
-                ConfigOverride.config("kafka.bootstrapServers", bootstrap),
-                ConfigOverride.config("kafka.topicPrefix", prefix),
-                ConfigOverride.config("streams.applicationId", prefix + "-router"),
-                ConfigOverride.config("streams.stateDir", infra.dir().resolve("streams-" + prefix).toString()),
-                ConfigOverride.config("nodeId", prefix + "-" + node),
-                ConfigOverride.config("zookeeper.connect", infra.zookeeper()),
-                ConfigOverride.config("zookeeper.basePath", "/" + prefix),
-                ConfigOverride.config("database.url", infra.databaseUrl()),
-                ConfigOverride.config("redis.uri", TestInfra.REDIS_URI),
-                ConfigOverride.config("messages.maxPayloadBytes", "4096"),
-                ConfigOverride.config("logging.level", "WARN"),
+        List<Setting> defaults = new ArrayList<>(List.of(
+                set("server.connector.port", "0"),
+                set("grpc.port", Integer.toString(grpcPort)),
+                set("kafka.bootstrapServers", bootstrap),
+                set("kafka.topicPrefix", prefix),
+                set("streams.applicationId", prefix + "-router"),
+                set("streams.stateDir", infra.dir().resolve("streams-" + prefix).toString()),
+                set("nodeId", prefix + "-" + node),
+                set("zookeeper.connect", infra.zookeeper()),
+                set("zookeeper.basePath", "/" + prefix),
+                set("database.url", infra.databaseUrl()),
+                set("redis.uri", TestInfra.REDIS_URI),
+                set("messages.maxPayloadBytes", "4096"),
+                set("logging.level", "WARN"),
                 // client reconnect warnings flood the log while KafkaDownIT has the broker stopped
-                ConfigOverride.config("logging.loggers.org\\.apache\\.kafka", "ERROR")));
-        overrides.addAll(extra);
+                set("logging.loggers.org\\.apache\\.kafka", "ERROR")));
+        java.util.Map<String, String> merged = new java.util.LinkedHashMap<>();
+        defaults.forEach(d -> merged.put(d.key(), d.value()));
+        extra.forEach(e -> merged.put(e.key(), e.value()));
         this.extension = new DropwizardAppExtension<>(MeshApplication.class, CONFIG,
-                overrides.toArray(new ConfigOverride[0]));
+                merged.entrySet().stream().map(e -> ConfigOverride.config(e.getKey(), e.getValue()))
+                        .toArray(ConfigOverride[]::new));
     }
 
-    public static MeshApp onSharedBroker(ConfigOverride... extra) {
+    public static MeshApp onSharedBroker(Setting... extra) {
         return new MeshApp(TestInfra.get().bootstrapServers(), List.of(extra));
     }
 
-    public static MeshApp onBroker(String bootstrap, ConfigOverride... extra) {
-        List<ConfigOverride> list = new ArrayList<>();
+    public static MeshApp onBroker(String bootstrap, Setting... extra) {
+        List<Setting> list = new ArrayList<>();
         Collections.addAll(list, extra);
         return new MeshApp(bootstrap, list);
     }
 
     /** Another node of the same mesh: same topics, router group and cluster path; its own ports and state. */
-    public MeshApp secondNode(ConfigOverride... extra) {
+    public MeshApp secondNode(Setting... extra) {
         return new MeshApp(TestInfra.get().bootstrapServers(), List.of(extra), prefix, "node2");
     }
 

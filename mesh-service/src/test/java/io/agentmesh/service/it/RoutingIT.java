@@ -2,7 +2,6 @@ package io.agentmesh.service.it;
 
 import io.agentmesh.service.MeshConfiguration;
 import io.agentmesh.streams.envelope.MeshHeaders;
-import io.dropwizard.testing.ConfigOverride;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -29,8 +28,8 @@ import static org.awaitility.Awaitility.await;
 class RoutingIT {
 
     static final MeshApp MESH = MeshApp.onSharedBroker(
-            ConfigOverride.config("routing.lagRefresh", "200ms"),
-            ConfigOverride.config("routing.retryInitialDelay", "300ms"));
+            MeshApp.set("routing.lagRefresh", "200ms"),
+            MeshApp.set("routing.retryInitialDelay", "300ms"));
     static final DropwizardAppExtension<MeshConfiguration> APP = MESH.extension();
 
     private static Topics topics;
