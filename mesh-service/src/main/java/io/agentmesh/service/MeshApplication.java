@@ -53,6 +53,7 @@ import io.agentmesh.service.resources.QueueResource;
 import io.agentmesh.service.resources.RoutingMetricsResource;
 import io.agentmesh.service.resources.RoutingResource;
 import io.agentmesh.service.resources.RequestResource;
+import io.agentmesh.service.resources.ClusterResource;
 import io.agentmesh.service.resources.DeadLetterResource;
 import io.agentmesh.service.resources.DiscoverResource;
 import io.agentmesh.service.resources.DiscoveryStatusResource;
@@ -179,6 +180,19 @@ public class MeshApplication extends Application<MeshConfiguration> {
         env.jersey().register(new AgentResource(registry, discovery));
         env.jersey().register(new DiscoverResource(discovery));
         env.jersey().register(new DiscoveryStatusResource(discovery));
+        int expectedNodes = config.getZookeeper().getExpectedNodes();
+        env.jersey().register(new ClusterResource(membership, expectedNodes));
+        env.metrics().gauge("mesh.expected_nodes", () -> () -> expectedNodes);
+        env.metrics().register("mesh.cluster_nodes", new CachedGauge<Integer>(2, TimeUnit.SECONDS) {
+            @Override
+            protected Integer loadValue() {
+                try {
+                    return membership.members().size();
+                } catch (Exception e) {
+                    return 0;
+                }
+            }
+        });
         env.jersey().register(new MessageResource(messages, mapper, metrics));
         env.jersey().register(new DeadLetterResource(deadLetters, replayer, mapper));
         env.jersey().register(new RoutingResource(router, lagMonitor, registry, topics));

@@ -31,6 +31,15 @@ public class ZooKeeperSettings {
     @JsonProperty
     private Duration connectionTimeout = Duration.seconds(5);
 
+    /** How many mesh nodes should be up; fewer live nodes raise NetworkPartition (mesh_expected_nodes). */
+    @jakarta.validation.constraints.Min(1) @jakarta.validation.constraints.Max(1000)
+    @JsonProperty
+    private int expectedNodes = 1;
+
+    public int getExpectedNodes() {
+        return expectedNodes;
+    }
+
     public String getConnect() {
         return connect;
     }

@@ -2,18 +2,26 @@ package io.agentmesh.service.coordination;
 
 import io.dropwizard.lifecycle.Managed;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.apache.curator.framework.recipes.leader.LeaderLatch;
+import org.apache.curator.framework.recipes.leader.Participant;
 import org.apache.curator.framework.recipes.nodes.PersistentNode;
 import org.apache.zookeeper.CreateMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * This node's membership in the mesh cluster: an ephemeral znode under {@code <base>/nodes} that
- * Curator re-creates after a session loss, so the set of children is the set of live nodes.
+ * This node's place in the mesh cluster, through Curator: an ephemeral znode under
+ * {@code <base>/nodes} (re-created after a session loss, so the children are the live nodes), and
+ * a {@link LeaderLatch} under {@code <base>/leader}. Any node may ask for a new election by writing
+ * {@code <base>/elect}; the leader, watching it, steps down and rejoins at the back of the queue.
  */
 public final class ClusterMembership implements Managed {
 
@@ -24,6 +32,8 @@ public final class ClusterMembership implements Managed {
     private final String nodeId;
     private final String nodeInfo;
     private PersistentNode node;
+    private volatile LeaderLatch latch;
+    private CuratorCache electRequests;
 
     public ClusterMembership(CuratorFramework curator, String basePath, String nodeId, String nodeInfo) {
         this.curator = curator;
@@ -38,10 +48,46 @@ public final class ClusterMembership implements Managed {
         node = new PersistentNode(curator, CreateMode.EPHEMERAL, false, nodesPath() + "/" + nodeId,
                 nodeInfo.getBytes(StandardCharsets.UTF_8));
         node.start();
+        latch = newLatch();
+        electRequests = CuratorCache.build(curator, basePath + "/elect", CuratorCache.Options.SINGLE_NODE_CACHE);
+        electRequests.listenable().addListener(CuratorCacheListener.builder()
+                .forCreatesAndChanges((before, after) -> stepDownIfLeader()).build());
+        electRequests.start();
         if (!node.waitForInitialCreate(10, TimeUnit.SECONDS)) {
             LOG.warn("ZooKeeper at {} not reached yet; node {} will join when it is", connectString(), nodeId);
         } else {
             LOG.info("joined the mesh cluster as {} at {}{}", nodeId, connectString(), nodesPath());
+        }
+    }
+
+    private LeaderLatch newLatch() throws Exception {
+        LeaderLatch l = new LeaderLatch(curator, basePath + "/leader", nodeId, LeaderLatch.CloseMode.NOTIFY_LEADER);
+        l.start();
+        return l;
+    }
+
+    /** Asks the cluster for a new election: the current leader steps down wherever it runs. */
+    public void requestElection() throws Exception {
+        byte[] stamp = Instant.now().toString().getBytes(StandardCharsets.UTF_8);
+        String path = basePath + "/elect";
+        if (curator.checkExists().forPath(path) == null) {
+            curator.create().creatingParentsIfNeeded().forPath(path, stamp);
+        } else {
+            curator.setData().forPath(path, stamp);
+        }
+    }
+
+    private synchronized void stepDownIfLeader() {
+        LeaderLatch current = latch;
+        if (current == null || !current.hasLeadership()) {
+            return;
+        }
+        try {
+            LOG.info("node {} steps down as leader on request", nodeId);
+            current.close();
+            latch = newLatch();
+        } catch (Exception e) {
+            LOG.warn("stepping down failed: {}", e.toString());
         }
     }
 
@@ -61,13 +107,34 @@ public final class ClusterMembership implements Managed {
         return curator.getZookeeperClient().isConnected();
     }
 
+    public boolean isLeader() {
+        LeaderLatch l = latch;
+        return l != null && l.hasLeadership();
+    }
+
+    /** The current leader's node id, if there is one. */
+    public Optional<String> leader() {
+        try {
+            Participant p = latch.getLeader();
+            return p.isLeader() ? Optional.of(p.getId()) : Optional.empty();
+        } catch (Exception e) {
+            return Optional.empty();
+        }
+    }
+
     /** The ids of live nodes. */
     public List<String> members() throws Exception {
-        return curator.getChildren().forPath(nodesPath());
+        return curator.getChildren().forPath(nodesPath()).stream().sorted().toList();
     }
 
     @Override
     public void stop() throws Exception {
+        if (electRequests != null) {
+            electRequests.close();
+        }
+        if (latch != null) {
+            latch.close();
+        }
         if (node != null) {
             node.close();
         }
