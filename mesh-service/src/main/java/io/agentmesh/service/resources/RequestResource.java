@@ -1,8 +1,11 @@
 package io.agentmesh.service.resources;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentmesh.service.api.InboxMessageView;
-import io.agentmesh.service.api.RequestBody;
+import io.agentmesh.service.api.SendMessageRequest;
 import io.agentmesh.service.core.RequestReply;
 import io.agentmesh.service.errors.KafkaFailures;
 import io.agentmesh.service.errors.MeshException;
@@ -33,14 +36,23 @@ public final class RequestResource {
         this.mapper = mapper;
     }
 
+    /** The body is a message as for /api/v1/messages plus {@code timeout_ms}. */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public void request(RequestBody body, @Suspended AsyncResponse response) {
+    public void request(ObjectNode body, @Suspended AsyncResponse response) throws JsonProcessingException {
         if (body == null) {
             throw MeshException.invalid("request body is required");
         }
-        long timeout = body.timeoutMs() == null ? DEFAULT_TIMEOUT_MS : body.timeoutMs();
-        requests.request(body.message().toCommand(mapper), Duration.ofMillis(timeout)).whenComplete((reply, error) -> {
+        JsonNode t = body.remove("timeout_ms");
+        long timeout = DEFAULT_TIMEOUT_MS;
+        if (t != null && !t.isNull()) {
+            if (!t.isIntegralNumber() || !t.canConvertToLong()) {
+                throw MeshException.invalidField("timeout_ms", "must be a whole number of milliseconds");
+            }
+            timeout = t.asLong();
+        }
+        SendMessageRequest message = mapper.treeToValue(body, SendMessageRequest.class);
+        requests.request(message.toCommand(mapper), Duration.ofMillis(timeout)).whenComplete((reply, error) -> {
             if (error != null) {
                 response.resume(KafkaFailures.unwrap(error));
                 return;

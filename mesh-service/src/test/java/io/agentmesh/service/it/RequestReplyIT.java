@@ -121,7 +121,10 @@ class RequestReplyIT {
                 {"{\"to\":\"" + requester + "\",\"from\":\"nobody-here\",\"payload\":{}}", "404"},
                 {"{\"to\":\"" + requester + "\",\"from\":\"" + requester + "\",\"payload\":{},\"timeout_ms\":0}", "400"},
                 {"{\"to\":\"" + requester + "\",\"from\":\"" + requester + "\",\"payload\":{},\"timeout_ms\":999999}", "400"},
-                {"{\"to\":\"nobody-there\",\"from\":\"" + requester + "\",\"payload\":{}}", "404"}}) {
+                {"{\"to\":\"nobody-there\",\"from\":\"" + requester + "\",\"payload\":{}}", "404"},
+                {"{\"to\":\"" + requester + "\",\"from\":\"" + requester + "\",\"payload\":{},\"timeout_ms\":\"soon\"}", "400"},
+                {"{\"to\":\"" + requester + "\",\"from\":\"" + requester + "\",\"payload\":{},\"prio\":1}", "400"},
+                {"[1,2]", "400"}}) {
             Http.Reply r = Http.post(NODE1.url("/api/v1/requests"), c[0]);
             assertThat(r.status()).as(c[0] + " -> " + r.body()).isEqualTo(Integer.parseInt(c[1]));
         }
