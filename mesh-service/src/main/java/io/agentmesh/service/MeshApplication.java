@@ -9,6 +9,21 @@ import com.fasterxml.jackson.databind.type.LogicalType;
 import io.agentmesh.service.config.KafkaSettings;
 import io.agentmesh.service.config.StreamsSettings;
 import io.agentmesh.service.coordination.ClusterMembership;
+import io.agentmesh.service.coordination.ClusterRepair;
+import io.agentmesh.service.coordination.LeaderChores;
+import io.agentmesh.service.kafka.HealthPublisher;
+import io.agentmesh.service.monitor.HealthCheckSettings;
+import io.agentmesh.service.monitor.HealthDao;
+import io.agentmesh.service.monitor.HealthMonitor;
+import io.agentmesh.service.monitor.HealthProber;
+import io.agentmesh.service.monitor.HealthService;
+import io.agentmesh.service.monitor.LiveHealthSettings;
+import io.agentmesh.service.monitor.RegistryJanitor;
+import io.agentmesh.service.monitor.SettingsDao;
+import io.agentmesh.service.resources.AgentHealthResource;
+import io.agentmesh.service.resources.ConfigResource;
+import io.agentmesh.service.resources.HealthOverviewResource;
+import io.agentmesh.service.resources.HealthResetResource;
 import io.agentmesh.service.core.AgentRegistry;
 import io.agentmesh.service.core.AgentValidator;
 import io.agentmesh.service.core.BoundedGate;
@@ -150,14 +165,18 @@ public class MeshApplication extends Application<MeshConfiguration> {
         AgentCache cache = new AgentCache(config.getRedis().getUri(),
                 Duration.ofMillis(config.getRedis().getHeartbeatTtl().toMilliseconds()),
                 Duration.ofMillis(config.getRedis().getCommandTimeout().toMilliseconds()), mapper);
-        ClusterMembership membership = new ClusterMembership(curator(config), config.getZookeeper().getBasePath(),
+        CuratorFramework curator = curator(config);
+        ClusterMembership membership = new ClusterMembership(curator, config.getZookeeper().getBasePath(),
                 nodeId, "{\"node\":\"" + nodeId + "\"}");
+        LiveHealthSettings healthSettings = new LiveHealthSettings(HealthCheckSettings.from(config.getMonitor()),
+                new SettingsDao(jdbi), curator, config.getZookeeper().getBasePath(), mapper);
         env.lifecycle().manage(topicAdmin);
         env.lifecycle().manage(publisher);
         env.lifecycle().manage(lagMonitor);
         env.lifecycle().manage(router);
         env.lifecycle().manage(cache);
         env.lifecycle().manage(membership);
+        env.lifecycle().manage(healthSettings);
 
         AgentRegistry registry = new AgentRegistry(new AgentValidator(mapper), dao, topicAdmin,
                 new RegistryPublisher(publisher, topics), cache, router, topics);
@@ -180,8 +199,24 @@ public class MeshApplication extends Application<MeshConfiguration> {
         env.jersey().register(new AgentResource(registry, discovery));
         env.jersey().register(new DiscoverResource(discovery));
         env.jersey().register(new DiscoveryStatusResource(discovery));
+        HealthService health = new HealthService(new HealthDao(jdbi), new HealthPublisher(publisher, topics),
+                healthSettings, config.getMonitor().getHistoryLimit(), env.metrics().counter("mesh.agent.status_changes"),
+                clock);
+        HealthMonitor monitor = new HealthMonitor(registry, health, new HealthProber(), healthSettings,
+                config.getMonitor().getMaxConcurrentChecks());
+        LeaderChores chores = new LeaderChores(membership::isLeader);
+        chores.add("health-checks", () -> healthSettings.get().interval(), monitor);
+        Duration sweepEvery = Duration.ofMillis(config.getMonitor().getExpirySweepInterval().toMilliseconds());
+        chores.add("registry-sweep", () -> sweepEvery, new RegistryJanitor(registry, dao, topicAdmin,
+                Duration.ofMillis(config.getMonitor().getDeregisteredInboxRetention().toMilliseconds())));
+        env.lifecycle().manage(chores);
+        env.jersey().register(new AgentHealthResource(registry, health, clock));
+        env.jersey().register(new HealthOverviewResource(registry, health, monitor, healthSettings, membership));
+        env.jersey().register(new HealthResetResource(registry, health));
+        env.jersey().register(new ConfigResource(healthSettings));
         int expectedNodes = config.getZookeeper().getExpectedNodes();
-        env.jersey().register(new ClusterResource(membership, expectedNodes));
+        env.jersey().register(new ClusterResource(membership, expectedNodes,
+                new ClusterRepair(registry, cache, router, discovery, health), chores));
         env.metrics().gauge("mesh.expected_nodes", () -> () -> expectedNodes);
         env.metrics().register("mesh.cluster_nodes", new CachedGauge<Integer>(2, TimeUnit.SECONDS) {
             @Override

@@ -3,6 +3,7 @@ package io.agentmesh.service;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.agentmesh.service.config.DevSettings;
 import io.agentmesh.service.config.GrpcSettings;
+import io.agentmesh.service.config.HealthSettings;
 import io.agentmesh.service.config.KafkaSettings;
 import io.agentmesh.service.config.MessagesSettings;
 import io.agentmesh.service.config.RedisSettings;
@@ -44,6 +45,10 @@ public class MeshConfiguration extends Configuration {
     @Valid @NotNull @JsonProperty
     private ZooKeeperSettings zookeeper = new ZooKeeperSettings();
 
+    /** Dropwizard's own "health" section is its health-check servlet; ours is "monitor". */
+    @Valid @NotNull @JsonProperty("monitor")
+    private HealthSettings monitor = new HealthSettings();
+
     @Valid @NotNull @JsonProperty
     private GrpcSettings grpc = new GrpcSettings();
 
@@ -80,6 +85,10 @@ public class MeshConfiguration extends Configuration {
 
     public ZooKeeperSettings getZookeeper() {
         return zookeeper;
+    }
+
+    public HealthSettings getMonitor() {
+        return monitor;
     }
 
     public GrpcSettings getGrpc() {

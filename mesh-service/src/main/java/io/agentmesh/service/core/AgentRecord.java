@@ -6,12 +6,18 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** An agent as the registry stores it (Postgres is the durable copy). */
+/**
+ * An agent as the registry stores it (Postgres is the durable copy). {@code heartbeatTtlMs} is the
+ * agent's own TTL, null for the configured default; {@code card} is the A2A AgentCard it registered
+ * with, if any.
+ */
 public record AgentRecord(String id, String name, String namespace, List<String> capabilities,
                           String endpoint, Map<String, Object> metadata, String status,
-                          Instant createdAt, Instant updatedAt) {
+                          Instant createdAt, Instant updatedAt, String owner, Long heartbeatTtlMs,
+                          Instant lastHeartbeat, Map<String, Object> card, Instant deregisteredAt) {
 
     public static final String ACTIVE = "active";
+    public static final String EXPIRED = "expired";
     public static final String DEREGISTERED = "deregistered";
 
     public AgentRecord {

@@ -57,6 +57,7 @@ public final class AgentRegistry {
     public Registration register(RegisterCommand raw) {
         RegisterCommand c = validator.validate(raw);
         AgentDao.Upsert upsert = postgres(() -> dao.jdbi().inTransaction(h -> {
+            dao.lockOwner(h, c.id()).ifPresent(owner -> requireSameOwner(c, owner.orElse(null)));
             AgentDao.Upsert u = dao.upsert(h, c);
             topicAdmin.ensureInbox(c.id());
             join(() -> registryPublisher.publish(u.agent().toRegistryEntry()).join());
@@ -109,8 +110,7 @@ public final class AgentRegistry {
         if (postgres(() -> dao.find(id)).isEmpty()) {
             throw notFound(id);
         }
-        return register(new RegisterCommand(id, changes.name(), changes.namespace(), changes.capabilities(),
-                changes.endpoint(), changes.metadata())).agent();
+        return register(changes.withId(id)).agent();
     }
 
     public Map<String, Long> countByStatus() {
@@ -133,16 +133,70 @@ public final class AgentRegistry {
         return view(gone);
     }
 
-    /** Refreshes the live entry; 404 for unknown or deregistered agents, 503 while Redis is down. */
-    public AgentView heartbeat(String id) {
-        AgentView agent = get(id);
-        if (!AgentRecord.ACTIVE.equals(agent.status())) {
-            throw notFound(id);
+    /**
+     * Records a heartbeat: Postgres keeps the time (expiry sweeps read it), Redis's live entry gets
+     * its TTL back. An expired agent becomes active again and the router is told. 404 for unknown or
+     * deregistered agents.
+     */
+    public Heartbeat heartbeat(String id) {
+        requireValidId(id);
+        AgentRecord beat = postgres(() -> dao.heartbeat(id)).orElseGet(() -> revive(id));
+        AgentView agent = view(beat);
+        try {
+            if (!cache.touch(id, agent.heartbeatTtl())) {
+                cache.put(agent);
+            }
+            return new Heartbeat(agent, true);
+        } catch (MeshException e) {
+            LOG.warn("heartbeat of {} recorded, but Redis was not refreshed: {}", id, e.getMessage());
+            return new Heartbeat(agent, false);
         }
-        if (!cache.touch(id)) {
-            cache.put(agent);
+    }
+
+    /** A recorded heartbeat; {@code cacheRefreshed} is false while Redis is down (Postgres has it). */
+    public record Heartbeat(AgentView agent, boolean cacheRefreshed) {
+    }
+
+    private AgentRecord revive(String id) {
+        AgentRecord revived = postgres(() -> dao.jdbi().inTransaction(h -> {
+            AgentRecord r = dao.revive(h, id).orElseThrow(() -> notFound(id));
+            join(() -> registryPublisher.publish(r.toRegistryEntry()).join());
+            return r;
+        }));
+        LOG.info("agent {} was expired; its heartbeat made it active again", id);
+        return revived;
+    }
+
+    /**
+     * Marks expired every agent that missed its heartbeats for longer than its TTL and tells the
+     * router (a registry record with status expired); their live entries leave Redis. Returns them.
+     */
+    public List<AgentView> expireOverdue() {
+        List<AgentRecord> expired = postgres(() -> dao.jdbi().inTransaction(h -> {
+            List<AgentRecord> rows = dao.expireOverdue(h, cache.ttl().toMillis());
+            List<java.util.concurrent.CompletableFuture<?>> writes = rows.stream()
+                    .<java.util.concurrent.CompletableFuture<?>>map(r -> registryPublisher.publish(r.toRegistryEntry()))
+                    .toList();
+            join(() -> java.util.concurrent.CompletableFuture.allOf(writes.toArray(new java.util.concurrent.CompletableFuture[0])).join());
+            return rows;
+        }));
+        for (AgentRecord r : expired) {
+            LOG.info("agent {} expired: no heartbeat since {} (ttl {} ms)", r.id(), r.lastHeartbeat(),
+                    r.heartbeatTtlMs() == null ? cache.ttl().toMillis() : r.heartbeatTtlMs());
+            try {
+                cache.remove(r.id());
+            } catch (MeshException e) {
+                LOG.warn("agent {} expired but its Redis entry could not be removed: {}", r.id(), e.getMessage());
+            }
         }
-        return agent;
+        return expired.stream().map(this::view).toList();
+    }
+
+    /** The A2A AgentCard of an agent: as registered, or made from its registration. */
+    public Map<String, Object> card(String id) {
+        requireValidId(id);
+        AgentRecord r = postgres(() -> dao.find(id)).orElseThrow(() -> notFound(id));
+        return AgentCards.cardOf(r);
     }
 
     /**
@@ -150,7 +204,16 @@ public final class AgentRegistry {
      * creating missing inbox topics.
      */
     public Map<String, Integer> republishAll() {
-        List<AgentRecord> all = postgres(dao::all);
+        return republish(postgres(dao::all));
+    }
+
+    /** Writes these agents' registry records again (tombstones for deregistered ones). */
+    public Map<String, Integer> republish(java.util.Collection<String> ids) {
+        java.util.Set<String> wanted = new java.util.HashSet<>(ids);
+        return republish(postgres(dao::all).stream().filter(r -> wanted.contains(r.id())).toList());
+    }
+
+    private Map<String, Integer> republish(List<AgentRecord> all) {
         int records = 0;
         int tombstones = 0;
         List<java.util.concurrent.CompletableFuture<?>> writes = new java.util.ArrayList<>();
@@ -169,16 +232,15 @@ public final class AgentRegistry {
         return Map.of("republished", records, "tombstones", tombstones);
     }
 
-    public long heartbeatTtlSeconds() {
-        return cache.ttl().toSeconds();
-    }
-
-    /** Whether a message may be sent to this agent now: the router's view first, Postgres if it has none. */
+    /**
+     * Whether a message may be sent to this agent now: it is active, or expired (it may come back:
+     * the router retries, then dead-letters). The router's view first, Postgres if it has none.
+     */
     public boolean isRoutable(String id) {
         if (router.available() && router.find(id).map(e -> e.routable()).orElse(false)) {
             return true;
         }
-        return postgres(() -> dao.find(id)).map(AgentRecord::active).orElse(false);
+        return postgres(() -> dao.find(id)).map(r -> r.active() || AgentRecord.EXPIRED.equals(r.status())).orElse(false);
     }
 
     /** Whether this agent was ever registered (its inbox exists). */
@@ -193,7 +255,15 @@ public final class AgentRegistry {
     }
 
     private AgentView view(AgentRecord r) {
-        return AgentView.of(r, topics.inbox(r.id()));
+        return AgentView.of(r, topics.inbox(r.id()), cache.ttl());
+    }
+
+    /** An id that has an owner belongs to it: registering it under another owner (or none) is refused. */
+    private static void requireSameOwner(RegisterCommand c, String owner) {
+        if (owner != null && !owner.equals(c.owner())) {
+            throw new MeshException(ErrorCode.AGENT_ID_TAKEN, "agent id '" + c.id() + "' is registered by another owner",
+                    Map.of("id", c.id()));
+        }
     }
 
     private void cacheQuietly(AgentView view) {

@@ -22,6 +22,10 @@ public final class AgentValidator {
     private static final int MAX_CAPABILITIES = 64;
     private static final int MAX_NAME = 200;
     private static final int MAX_METADATA_BYTES = 16 * 1024;
+    private static final int MAX_CARD_BYTES = 32 * 1024;
+    private static final Pattern OWNER = Pattern.compile("[A-Za-z0-9._@:-]{1,128}");
+    public static final long MIN_TTL_MS = 1_000;
+    public static final long MAX_TTL_MS = 86_400_000;
 
     private final ObjectMapper mapper;
 
@@ -29,7 +33,8 @@ public final class AgentValidator {
         this.mapper = mapper;
     }
 
-    public RegisterCommand validate(RegisterCommand c) {
+    public RegisterCommand validate(RegisterCommand raw) {
+        RegisterCommand c = withCard(raw);
         String id = c.id() == null || c.id().isEmpty() ? UUID.randomUUID().toString() : c.id();
         if (!AgentIds.isValid(id)) {
             throw MeshException.invalidField("id", "'" + id + "' cannot name an inbox topic: " + AgentIds.RULE);
@@ -47,8 +52,31 @@ public final class AgentValidator {
         List<String> capabilities = capabilities(c.capabilities());
         String endpoint = endpoint(c.endpoint());
         Map<String, Object> metadata = c.metadata() == null ? Map.of() : c.metadata();
-        checkMetadataSize(metadata);
-        return new RegisterCommand(id, c.name().strip(), namespace, capabilities, endpoint, metadata);
+        checkSize("metadata", metadata, MAX_METADATA_BYTES);
+        if (c.owner() != null && !OWNER.matcher(c.owner()).matches()) {
+            throw MeshException.invalidField("owner", "'" + c.owner() + "' must be 1-128 characters of [A-Za-z0-9._@:-]");
+        }
+        if (c.heartbeatTtlMs() != null && (c.heartbeatTtlMs() < MIN_TTL_MS || c.heartbeatTtlMs() > MAX_TTL_MS)) {
+            throw MeshException.invalidField("heartbeat_ttl_ms", c.heartbeatTtlMs() + " is outside " + MIN_TTL_MS
+                    + ".." + MAX_TTL_MS);
+        }
+        return new RegisterCommand(id, c.name().strip(), namespace, capabilities, endpoint, metadata, c.owner(),
+                c.heartbeatTtlMs(), c.card());
+    }
+
+    /** Fills name, endpoint and capabilities from an A2A card, after checking the card. */
+    private RegisterCommand withCard(RegisterCommand c) {
+        if (c.card() == null) {
+            return c;
+        }
+        AgentCards.check(c.card());
+        checkSize("card", c.card(), MAX_CARD_BYTES);
+        String name = c.name() == null || c.name().isBlank() ? (String) c.card().get("name") : c.name();
+        String endpoint = c.endpoint() == null || c.endpoint().isEmpty() ? (String) c.card().get("url") : c.endpoint();
+        LinkedHashSet<String> caps = new LinkedHashSet<>(c.capabilities() == null ? List.of() : c.capabilities());
+        caps.addAll(AgentCards.capabilities(c.card()));
+        return new RegisterCommand(c.id(), name, c.namespace(), new ArrayList<>(caps), endpoint, c.metadata(),
+                c.owner(), c.heartbeatTtlMs(), c.card());
     }
 
     private static List<String> capabilities(List<String> raw) {
@@ -86,13 +114,13 @@ public final class AgentValidator {
         }
     }
 
-    private void checkMetadataSize(Map<String, Object> metadata) {
+    private void checkSize(String field, Map<String, Object> value, int max) {
         try {
-            if (mapper.writeValueAsBytes(metadata).length > MAX_METADATA_BYTES) {
-                throw MeshException.invalidField("metadata", "larger than " + MAX_METADATA_BYTES + " bytes as JSON");
+            if (mapper.writeValueAsBytes(value).length > max) {
+                throw MeshException.invalidField(field, "larger than " + max + " bytes as JSON");
             }
         } catch (JsonProcessingException e) {
-            throw MeshException.invalidField("metadata", "not serializable as JSON");
+            throw MeshException.invalidField(field, "not serializable as JSON");
         }
     }
 }

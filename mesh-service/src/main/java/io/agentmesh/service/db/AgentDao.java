@@ -24,7 +24,8 @@ public final class AgentDao {
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
     private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() { };
     private static final String COLUMNS = "id, name, namespace, capabilities::text AS capabilities, endpoint, "
-            + "metadata::text AS metadata, status, created_at, updated_at";
+            + "metadata::text AS metadata, status, created_at, updated_at, owner, heartbeat_ttl_ms, last_heartbeat, "
+            + "card::text AS card, deregistered_at";
 
     private final Jdbi jdbi;
     private final ObjectMapper mapper;
@@ -40,14 +41,24 @@ public final class AgentDao {
         return jdbi;
     }
 
-    /** Inserts or re-activates an agent; {@code inserted} tells which. */
+    /** The owner of an existing id, locked until the transaction ends; empty when the id is new. */
+    public Optional<Optional<String>> lockOwner(Handle handle, String id) {
+        return handle.createQuery("SELECT owner FROM agents WHERE id = :id FOR UPDATE").bind("id", id)
+                .map((rs, ctx) -> Optional.ofNullable(rs.getString("owner"))).findOne();
+    }
+
+    /** Inserts or re-activates an agent (heartbeat now); {@code inserted} tells which. */
     public Upsert upsert(Handle handle, RegisterCommand c) {
         return handle.createQuery("""
-                        INSERT INTO agents (id, name, namespace, capabilities, endpoint, metadata, status)
-                        VALUES (:id, :name, :namespace, CAST(:capabilities AS jsonb), :endpoint, CAST(:metadata AS jsonb), 'active')
+                        INSERT INTO agents (id, name, namespace, capabilities, endpoint, metadata, status, owner,
+                                            heartbeat_ttl_ms, card)
+                        VALUES (:id, :name, :namespace, CAST(:capabilities AS jsonb), :endpoint, CAST(:metadata AS jsonb),
+                                'active', :owner, :ttl, CAST(:card AS jsonb))
                         ON CONFLICT (id) DO UPDATE SET name = excluded.name, namespace = excluded.namespace,
                             capabilities = excluded.capabilities, endpoint = excluded.endpoint,
-                            metadata = excluded.metadata, status = 'active', updated_at = now()
+                            metadata = excluded.metadata, status = 'active', updated_at = now(),
+                            owner = COALESCE(excluded.owner, agents.owner), heartbeat_ttl_ms = excluded.heartbeat_ttl_ms,
+                            card = excluded.card, last_heartbeat = now(), deregistered_at = NULL, inbox_deleted_at = NULL
                         RETURNING """ + " " + COLUMNS + ", (xmax = 0) AS inserted")
                 .bind("id", c.id())
                 .bind("name", c.name())
@@ -55,8 +66,50 @@ public final class AgentDao {
                 .bind("capabilities", json(c.capabilities()))
                 .bind("endpoint", c.endpoint())
                 .bind("metadata", json(c.metadata()))
+                .bind("owner", c.owner())
+                .bind("ttl", c.heartbeatTtlMs())
+                .bind("card", c.card() == null ? null : json(c.card()))
                 .map((rs, ctx) -> new Upsert(map(rs, ctx), rs.getBoolean("inserted")))
                 .one();
+    }
+
+    /** Records a heartbeat of an active agent; empty when the agent is not active. */
+    public Optional<AgentRecord> heartbeat(String id) {
+        return jdbi.withHandle(h -> h.createQuery("UPDATE agents SET last_heartbeat = now() "
+                        + "WHERE id = :id AND status = 'active' RETURNING " + COLUMNS)
+                .bind("id", id).map(rowMapper).findOne());
+    }
+
+    /** Turns an expired agent active again (a heartbeat proves it is alive); empty if it was not expired. */
+    public Optional<AgentRecord> revive(Handle handle, String id) {
+        return handle.createQuery("UPDATE agents SET status = 'active', last_heartbeat = now(), updated_at = now() "
+                        + "WHERE id = :id AND status = 'expired' RETURNING " + COLUMNS)
+                .bind("id", id).map(rowMapper).findOne();
+    }
+
+    /**
+     * Marks expired every active agent whose last heartbeat is older than its TTL (or
+     * {@code defaultTtlMs}); Postgres's clock decides, so nodes' clocks do not matter.
+     */
+    public List<AgentRecord> expireOverdue(Handle handle, long defaultTtlMs) {
+        return handle.createQuery("UPDATE agents SET status = 'expired', updated_at = now() WHERE status = 'active' "
+                        + "AND last_heartbeat + COALESCE(heartbeat_ttl_ms, :ttl) * interval '1 millisecond' < now() "
+                        + "RETURNING " + COLUMNS)
+                .bind("ttl", defaultTtlMs).map(rowMapper).list();
+    }
+
+    /** Deregistered agents whose inbox is still there after {@code retentionMs}. */
+    public List<String> inboxesPastRetention(long retentionMs) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT id FROM agents WHERE status = 'deregistered' "
+                        + "AND inbox_deleted_at IS NULL "
+                        + "AND deregistered_at + :ms * interval '1 millisecond' < now() ORDER BY id")
+                .bind("ms", retentionMs).mapTo(String.class).list());
+    }
+
+    /** Notes that the inbox of a (still deregistered) agent was deleted. */
+    public boolean markInboxDeleted(String id) {
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE agents SET inbox_deleted_at = now() "
+                + "WHERE id = :id AND status = 'deregistered'").bind("id", id).execute() == 1);
     }
 
     public Optional<AgentRecord> find(String id) {
@@ -100,7 +153,7 @@ public final class AgentDao {
     }
 
     public Optional<AgentRecord> markDeregistered(Handle handle, String id) {
-        return handle.createQuery("UPDATE agents SET status = 'deregistered', updated_at = now() "
+        return handle.createQuery("UPDATE agents SET status = 'deregistered', updated_at = now(), deregistered_at = now() "
                         + "WHERE id = :id AND status <> 'deregistered' RETURNING " + COLUMNS)
                 .bind("id", id).map(rowMapper).findOne();
     }
@@ -115,7 +168,12 @@ public final class AgentDao {
                     mapper.readValue(rs.getString("capabilities"), STRINGS), rs.getString("endpoint"),
                     mapper.readValue(rs.getString("metadata"), OBJECT), rs.getString("status"),
                     rs.getObject("created_at", OffsetDateTime.class).toInstant(),
-                    rs.getObject("updated_at", OffsetDateTime.class).toInstant());
+                    rs.getObject("updated_at", OffsetDateTime.class).toInstant(), rs.getString("owner"),
+                    (Long) rs.getObject("heartbeat_ttl_ms"),
+                    rs.getObject("last_heartbeat", OffsetDateTime.class).toInstant(),
+                    rs.getString("card") == null ? null : mapper.readValue(rs.getString("card"), OBJECT),
+                    rs.getObject("deregistered_at") == null ? null
+                            : rs.getObject("deregistered_at", OffsetDateTime.class).toInstant());
         } catch (JsonProcessingException e) {
             throw new SQLException("corrupt JSON in agents row " + rs.getString("id"), e);
         }

@@ -84,11 +84,15 @@ public final class Discovery implements Managed {
         return new Result(fromDb, "postgres", status == null || status.equals("active"));
     }
 
-    /** Rebuilds Redis from Postgres: every active agent re-put, the indexes made whole again. */
+    /**
+     * Rebuilds Redis from Postgres: every active agent whose heartbeat is within its TTL re-put,
+     * the others removed, the indexes made whole again.
+     */
     public int rebuildCache() {
         int n = 0;
+        Instant now = Instant.now();
         for (AgentView a : registry.listAll(null, null)) {
-            if (AgentRecord.ACTIVE.equals(a.status())) {
+            if (AgentRecord.ACTIVE.equals(a.status()) && a.heartbeatFresh(now)) {
                 cache.put(a);
                 n++;
             } else {

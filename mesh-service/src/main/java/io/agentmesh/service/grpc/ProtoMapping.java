@@ -17,13 +17,29 @@ import java.util.Map;
 /** Between protobuf messages and the mesh's transport-neutral records. Empty strings mean absent. */
 final class ProtoMapping {
 
+    private static final com.fasterxml.jackson.databind.ObjectReader CARD_READER = new com.fasterxml.jackson.databind.ObjectMapper()
+            .readerFor(new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { });
+
     private ProtoMapping() {
     }
 
     static RegisterCommand command(RegisterRequest r) {
         Map<String, Object> metadata = new LinkedHashMap<>(r.getMetadataMap());
         return new RegisterCommand(blank(r.getId()), r.getName(), blank(r.getNamespace()),
-                r.getCapabilitiesList(), blank(r.getEndpoint()), metadata);
+                r.getCapabilitiesList(), blank(r.getEndpoint()), metadata, blank(r.getOwner()),
+                r.getHeartbeatTtlMs() == 0 ? null : r.getHeartbeatTtlMs(), card(r.getCardJson()));
+    }
+
+    private static Map<String, Object> card(String json) {
+        if (json.isEmpty()) {
+            return null;
+        }
+        try {
+            return CARD_READER.readValue(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw io.agentmesh.service.errors.MeshException.invalidField("card_json", "is not a JSON object: "
+                    + e.getOriginalMessage());
+        }
     }
 
     static SendCommand command(SendRequest r) {
@@ -50,7 +66,11 @@ final class ProtoMapping {
                 .setId(a.id()).setName(a.name()).setNamespace(a.namespace())
                 .addAllCapabilities(a.capabilities())
                 .setStatus(a.status()).setInboxTopic(a.inboxTopic())
-                .setCreatedAt(a.createdAt()).setUpdatedAt(a.updatedAt());
+                .setCreatedAt(a.createdAt()).setUpdatedAt(a.updatedAt())
+                .setHeartbeatTtlMs(a.heartbeatTtlMs());
+        if (a.owner() != null) {
+            b.setOwner(a.owner());
+        }
         if (a.endpoint() != null) {
             b.setEndpoint(a.endpoint());
         }

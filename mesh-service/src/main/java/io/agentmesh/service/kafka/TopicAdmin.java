@@ -55,6 +55,26 @@ public final class TopicAdmin implements Managed {
         return name;
     }
 
+    /** Deletes the agent's inbox topic; true if it existed. */
+    public boolean deleteInbox(String agentId) {
+        String name = topics.inbox(agentId);
+        try {
+            admin.deleteTopics(List.of(name)).all().get(settings.getSendTimeout().toMilliseconds() * 2, TimeUnit.MILLISECONDS);
+            return true;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
+                return false;
+            }
+            throw KafkaFailures.translate(e, "delete inbox topic " + name);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw KafkaFailures.translate(new org.apache.kafka.common.errors.TimeoutException(e.getMessage()),
+                    "delete inbox topic " + name);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw KafkaFailures.translate(e, "delete inbox topic " + name);
+        }
+    }
+
     private void create(List<NewTopic> newTopics, String action) {
         var result = admin.createTopics(newTopics);
         for (var entry : result.values().entrySet()) {

@@ -74,7 +74,7 @@ public final class AgentCache implements Managed {
             unindex(redis, agent.id(), redis.get(key(agent.id())));
             Map<String, Object> entry = mapper.convertValue(agent, MAP);
             entry.put("last_heartbeat", Instant.now().toString());
-            redis.set(key(agent.id()), mapper.writeValueAsString(entry), SetArgs.Builder.ex(ttl));
+            redis.set(key(agent.id()), mapper.writeValueAsString(entry), SetArgs.Builder.px(agent.heartbeatTtl()));
             redis.sadd(ALL, agent.id());
             redis.sadd(namespaceKey(agent.namespace()), agent.id());
             for (String c : agent.capabilities()) {
@@ -88,9 +88,9 @@ public final class AgentCache implements Managed {
     }
 
     /** Refreshes the TTL; false when the live entry had already expired (the caller re-puts it). */
-    public boolean touch(String agentId) {
+    public boolean touch(String agentId, Duration agentTtl) {
         try {
-            return commands().expire(key(agentId), ttl);
+            return commands().pexpire(key(agentId), agentTtl);
         } catch (RedisException e) {
             throw unavailable(e);
         }
@@ -137,6 +137,15 @@ public final class AgentCache implements Managed {
         }
     }
 
+    /** The ids the index holds (their live entries may have expired). */
+    public Set<String> indexed() {
+        try {
+            return commands().smembers(ALL);
+        } catch (RedisException e) {
+            throw unavailable(e);
+        }
+    }
+
     /** How many agents the index holds. */
     public long size() {
         try {
@@ -162,6 +171,7 @@ public final class AgentCache implements Managed {
         }
     }
 
+    /** The default heartbeat TTL, for agents that registered without their own. */
     public Duration ttl() {
         return ttl;
     }

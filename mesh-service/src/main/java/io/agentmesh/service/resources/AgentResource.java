@@ -105,7 +105,16 @@ public final class AgentResource {
     @POST
     @Path("/{id}/heartbeat")
     public Map<String, Object> heartbeat(@PathParam("id") String id) {
-        AgentView agent = registry.heartbeat(Params.agentId(id));
-        return Map.of("id", agent.id(), "status", agent.status(), "ttl_seconds", registry.heartbeatTtlSeconds());
+        AgentRegistry.Heartbeat beat = registry.heartbeat(Params.agentId(id));
+        AgentView agent = beat.agent();
+        return Map.of("id", agent.id(), "status", agent.status(), "ttl_ms", agent.heartbeatTtlMs(),
+                "ttl_seconds", agent.heartbeatTtl().toSeconds(), "live_cache", beat.cacheRefreshed() ? "refreshed" : "unavailable");
+    }
+
+    /** The agent's A2A AgentCard (the one it registered, or one made from its registration). */
+    @GET
+    @Path("/{id}/card")
+    public Map<String, Object> card(@PathParam("id") String id) {
+        return registry.card(Params.agentId(id));
     }
 }

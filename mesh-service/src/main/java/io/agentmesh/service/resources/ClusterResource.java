@@ -1,6 +1,8 @@
 package io.agentmesh.service.resources;
 
 import io.agentmesh.service.coordination.ClusterMembership;
+import io.agentmesh.service.coordination.ClusterRepair;
+import io.agentmesh.service.coordination.LeaderChores;
 import io.agentmesh.service.errors.ErrorCode;
 import io.agentmesh.service.errors.MeshException;
 import jakarta.ws.rs.GET;
@@ -23,10 +25,28 @@ public final class ClusterResource {
 
     private final ClusterMembership cluster;
     private final int expectedNodes;
+    private final ClusterRepair repair;
+    private final LeaderChores chores;
 
-    public ClusterResource(ClusterMembership cluster, int expectedNodes) {
+    public ClusterResource(ClusterMembership cluster, int expectedNodes, ClusterRepair repair, LeaderChores chores) {
         this.cluster = cluster;
         this.expectedNodes = expectedNodes;
+        this.repair = repair;
+        this.chores = chores;
+    }
+
+    /** Fixes what differs between Postgres and Redis / the router's registry view; answers what it changed. */
+    @POST
+    @Path("reconcile")
+    public Map<String, Object> reconcile() {
+        return repair.reconcile();
+    }
+
+    /** Rewrites Redis, the registry topic (and inbox topics) and the health topic from Postgres. */
+    @POST
+    @Path("resync")
+    public Map<String, Object> resync() {
+        return repair.resync();
     }
 
     @GET
@@ -41,6 +61,7 @@ public final class ClusterResource {
         out.put("nodes", nodes.size());
         out.put("expected_nodes", expectedNodes);
         out.put("partition_suspected", !cluster.connected() || nodes.size() < expectedNodes);
+        out.put("leader_chores", chores.status());
         return out;
     }
 

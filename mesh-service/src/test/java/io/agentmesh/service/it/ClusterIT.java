@@ -56,4 +56,44 @@ class ClusterIT {
         assertThat(elect.json().path("leader").asText()).isNotEqualTo(leader);
         await().atMost(10, SECONDS).until(() -> status(follower).path("is_leader").asBoolean());
     }
+
+    @Test
+    void aSettingsChangeOnOneNodeAppliesOnTheOther() {
+        Http.Reply put = Http.put(NODE2.url("/api/v1/config"), "{\"health_check_interval_ms\": 45000, \"health_check_timeout_ms\": 9000}");
+        assertThat(put.status()).as(put.body()).isEqualTo(200);
+        await().atMost(10, SECONDS).until(() -> Http.get(NODE1.url("/api/v1/config/health-checks")).json()
+                .path("health_check_interval_ms").asInt() == 45000);
+        assertThat(Http.get(NODE1.url("/api/v1/config/health-checks")).json().path("health_check_timeout_ms").asInt())
+                .isEqualTo(9000);
+    }
+
+    @Test
+    void reconcileRepairsRedisAndResyncRewritesEverything() {
+        String id = "recon-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        assertThat(Http.post(NODE1.url("/api/v1/agents"), "{\"id\":\"" + id + "\",\"name\":\"R\"}").status()).isEqualTo(201);
+        // discovered on the other node
+        assertThat(Http.get(NODE2.url("/api/v1/discover?namespace=default")).json().path("agents").findValuesAsText("id"))
+                .contains(id);
+        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(TestInfra.REDIS_URI);
+        try (var redis = client.connect()) {
+            redis.sync().del("mesh:agent:" + id);
+            redis.sync().sadd("mesh:agents", "ghost-" + id);
+            Http.Reply r = Http.post(NODE2.url("/api/v1/cluster/reconcile"), "");
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            assertThat(r.json().path("redis").path("added").toString()).contains(id);
+            assertThat(r.json().path("redis").path("removed").toString()).contains("ghost-" + id);
+            assertThat(redis.sync().exists("mesh:agent:" + id)).isEqualTo(1L);
+            assertThat(redis.sync().sismember("mesh:agents", "ghost-" + id)).isFalse();
+            // a second reconcile finds nothing left to fix in Redis
+            Http.Reply again = Http.post(NODE2.url("/api/v1/cluster/reconcile"), "");
+            assertThat(again.json().path("redis").path("added").toString()).doesNotContain(id);
+        } finally {
+            client.shutdown();
+        }
+        Http.Reply resync = Http.post(NODE1.url("/api/v1/cluster/resync"), "");
+        assertThat(resync.status()).as(resync.body()).isEqualTo(200);
+        assertThat(resync.json().path("redis_rebuilt").asInt()).isGreaterThanOrEqualTo(1);
+        assertThat(resync.json().path("registry").path("republished").asInt()).isGreaterThanOrEqualTo(1);
+        assertThat(resync.json().has("health_republished")).isTrue();
+    }
 }

@@ -115,8 +115,8 @@ class DevModeE2EIT {
         try {
             awaitHealthy(first, 1);
             assertThat(Files.readString(dir.resolve("mesh-run-1.log"))).contains("Agent Mesh is running");
-            assertThat(Http.post(url("/api/v1/agents"), "{\"id\":\"e2e-a\",\"name\":\"A\"}").status()).isEqualTo(201);
-            assertThat(Http.post(url("/api/v1/agents"), "{\"id\":\"e2e-b\",\"name\":\"B\"}").status()).isEqualTo(201);
+            assertThat(Http.post(url("/api/v1/agents"), "{\"id\":\"e2e-a\",\"name\":\"A\",\"heartbeat_ttl_ms\":3600000}").status()).isEqualTo(201);
+            assertThat(Http.post(url("/api/v1/agents"), "{\"id\":\"e2e-b\",\"name\":\"B\",\"heartbeat_ttl_ms\":3600000}").status()).isEqualTo(201);
             Http.Reply sent = Http.post(url("/api/v1/messages"),
                     "{\"to\":\"agent:e2e-b\",\"from\":\"e2e-a\",\"id\":\"" + id + "\",\"payload\":{\"task\":\"summarize\"}}");
             assertThat(sent.status()).as(sent.body()).isEqualTo(202);
@@ -148,7 +148,7 @@ class DevModeE2EIT {
                     .ids().contains(marker));
             assertThat(Http.get(url("/api/v1/agents/e2e-b/messages?wait=1")).ids()).containsExactly(id, marker);
             // the retry survived the restart: an agent with the capability now gets the parked message
-            assertThat(Http.post(url("/api/v1/agents"), "{\"id\":\"e2e-late\",\"name\":\"Late\",\"capabilities\":[\"after-restart\"]}")
+            assertThat(Http.post(url("/api/v1/agents"), "{\"id\":\"e2e-late\",\"name\":\"Late\",\"heartbeat_ttl_ms\":3600000,\"capabilities\":[\"after-restart\"]}")
                     .status()).isEqualTo(201);
             await().atMost(Duration.ofSeconds(90)).until(() -> Http.get(url("/api/v1/agents/e2e-late/messages?wait=2"))
                     .ids().contains(parked));

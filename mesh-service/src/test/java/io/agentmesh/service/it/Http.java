@@ -49,6 +49,11 @@ public final class Http {
         return send(HttpRequest.newBuilder(URI.create(url)).DELETE());
     }
 
+    public static Reply put(String url, String body) {
+        return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
     public static Reply post(String url, String body) {
         return post(url, "application/json", body);
     }

@@ -49,6 +49,8 @@ public final class MeshApp {
                 set("zookeeper.basePath", "/" + prefix),
                 set("database.url", infra.databaseUrl()),
                 set("redis.uri", TestInfra.REDIS_URI),
+                // agents in tests do not heartbeat: they must not expire mid-test (expiry tests set their own TTL)
+                set("redis.heartbeatTtl", "30m"),
                 set("messages.maxPayloadBytes", "4096"),
                 set("logging.level", "WARN"),
                 // client reconnect warnings flood the log while KafkaDownIT has the broker stopped
