@@ -10,6 +10,7 @@ import io.agentmesh.service.config.KafkaSettings;
 import io.agentmesh.service.config.StreamsSettings;
 import io.agentmesh.service.coordination.ClusterMembership;
 import io.agentmesh.service.coordination.ClusterRepair;
+import io.agentmesh.service.delivery.InboxSessions;
 import io.agentmesh.service.coordination.LeaderChores;
 import io.agentmesh.service.kafka.HealthPublisher;
 import io.agentmesh.service.monitor.HealthCheckSettings;
@@ -22,6 +23,7 @@ import io.agentmesh.service.monitor.RegistryJanitor;
 import io.agentmesh.service.monitor.SettingsDao;
 import io.agentmesh.service.resources.AgentHealthResource;
 import io.agentmesh.service.resources.ConfigResource;
+import io.agentmesh.service.resources.GrpcConnectionsResource;
 import io.agentmesh.service.resources.HealthOverviewResource;
 import io.agentmesh.service.resources.HealthResetResource;
 import io.agentmesh.service.core.AgentRegistry;
@@ -248,9 +250,13 @@ public class MeshApplication extends Application<MeshConfiguration> {
                 }
             }
         });
+        ExecutorService streamThreads = boundedThreads("grpc-subscribe", config.getMessages().getMaxSubscriptions());
+        InboxSessions inboxSessions = new InboxSessions(reader, deliveries, streamThreads, curator,
+                config.getZookeeper().getBasePath(), nodeId, config.getMessages().getMaxCreditPerStream(),
+                config.getMessages().getMaxStreamsPerAgent());
         env.jersey().register(new InboxResource(reader, registry,
                 new BoundedGate("long_poll", config.getMessages().getMaxConcurrentPolls(), env.metrics()), mapper,
-                config.getMessages().getMaxPollWaitSeconds(), deliveries));
+                config.getMessages().getMaxPollWaitSeconds(), deliveries, inboxSessions));
         env.servlets().addFilter("request-size", new RequestSizeLimitFilter(maxPayload + ENVELOPE_ALLOWANCE, mapper))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/api/*");
         env.servlets().addServlet("prometheus", new PrometheusMetricsServlet(metrics.prometheus())).addMapping("/metrics");
@@ -265,10 +271,10 @@ public class MeshApplication extends Application<MeshConfiguration> {
                 new BoundedGate("pending_requests", maxRequests, env.metrics()), boundedThreads("reply-wait", maxRequests));
         env.jersey().register(new RequestResource(requests, mapper));
 
-        ExecutorService streamThreads = boundedThreads("grpc-subscribe", config.getMessages().getMaxSubscriptions());
+        env.jersey().register(new GrpcConnectionsResource(inboxSessions));
         List<BindableService> services = List.of(new MeshGrpcService(registry, messages, reader,
                 new BoundedGate("grpc_subscriptions", config.getMessages().getMaxSubscriptions(), env.metrics()),
-                streamThreads, metrics, requests, deliveries));
+                streamThreads, metrics, requests, deliveries, inboxSessions, config.getMessages().getMaxCreditPerStream()));
         env.lifecycle().manage(new GrpcServer(config.getGrpc().getBindHost(), config.getGrpc().getPort(),
                 maxPayload + ENVELOPE_ALLOWANCE, services, streamThreads));
     }

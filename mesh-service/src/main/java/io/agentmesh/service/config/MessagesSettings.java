@@ -37,6 +37,24 @@ public class MessagesSettings {
     @JsonProperty
     private int maxPollWaitSeconds = 30;
 
+    /** Most credit one Connect stream may hold; also how many records an agent's session reads ahead. */
+    @jakarta.validation.constraints.Min(1) @jakarta.validation.constraints.Max(10_000)
+    @com.fasterxml.jackson.annotation.JsonProperty
+    private int maxCreditPerStream = 256;
+
+    /** Connect streams one agent may have open on one node. */
+    @jakarta.validation.constraints.Min(1) @jakarta.validation.constraints.Max(1000)
+    @com.fasterxml.jackson.annotation.JsonProperty
+    private int maxStreamsPerAgent = 16;
+
+    public int getMaxCreditPerStream() {
+        return maxCreditPerStream;
+    }
+
+    public int getMaxStreamsPerAgent() {
+        return maxStreamsPerAgent;
+    }
+
     public int getMaxPayloadBytes() {
         return maxPayloadBytes;
     }

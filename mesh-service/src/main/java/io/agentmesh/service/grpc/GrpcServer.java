@@ -43,7 +43,8 @@ public final class GrpcServer implements Managed {
                 .maxInboundMessageSize(maxMessageBytes)
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance());
-        services.forEach(b::addService);
+        PeerInterceptor peers = new PeerInterceptor();
+        services.forEach(svc -> b.addService(io.grpc.ServerInterceptors.intercept(svc, peers)));
         server = b.build().start();
         health.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
         services.forEach(s -> health.setStatus(s.bindService().getServiceDescriptor().getName(),

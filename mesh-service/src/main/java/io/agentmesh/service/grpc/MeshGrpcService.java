@@ -2,6 +2,9 @@ package io.agentmesh.service.grpc;
 
 import io.agentmesh.proto.v1.AckRequest;
 import io.agentmesh.proto.v1.AckResponse;
+import io.agentmesh.proto.v1.ConnectRequest;
+import io.agentmesh.proto.v1.Delivery;
+import io.agentmesh.service.delivery.InboxSessions;
 import io.agentmesh.proto.v1.Agent;
 import io.agentmesh.proto.v1.InboxMessage;
 import io.agentmesh.proto.v1.MeshServiceGrpc;
@@ -39,10 +42,12 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
     private final MeshMetrics metrics;
     private final RequestReply requests;
     private final DeliveryEvents deliveries;
+    private final InboxSessions sessions;
+    private final int maxCredit;
 
     public MeshGrpcService(AgentRegistry registry, MessageService messages, InboxReader reader,
                            BoundedGate subscriptions, ExecutorService streamThreads, MeshMetrics metrics,
-                           RequestReply requests, DeliveryEvents deliveries) {
+                           RequestReply requests, DeliveryEvents deliveries, InboxSessions sessions, int maxCredit) {
         this.registry = registry;
         this.messages = messages;
         this.reader = reader;
@@ -51,6 +56,13 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
         this.metrics = metrics;
         this.requests = requests;
         this.deliveries = deliveries;
+        this.sessions = sessions;
+        this.maxCredit = maxCredit;
+    }
+
+    @Override
+    public StreamObserver<ConnectRequest> connect(StreamObserver<Delivery> out) {
+        return new ConnectCall(out, sessions, this::requireKnownAgent, maxCredit);
     }
 
     @Override
@@ -107,6 +119,7 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
         ServerCallStreamObserver<InboxMessage> observer = (ServerCallStreamObserver<InboxMessage>) out;
         try {
             String agentId = requireKnownAgent(request.getAgentId());
+            sessions.requireNotStreamed(agentId);
             AutoCloseable permit = subscriptions.enter();
             InboxStreamer streamer = new InboxStreamer(reader, deliveries, agentId, observer);
             try {
@@ -130,6 +143,7 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
     public void ack(AckRequest request, StreamObserver<AckResponse> out) {
         try {
             String agentId = requireKnownAgent(request.getAgentId());
+            sessions.requireNotStreamed(agentId);
             Map<Integer, Long> committed = reader.ack(agentId, request.getOffsetsMap());
             out.onNext(AckResponse.newBuilder().putAllCommitted(committed).build());
             out.onCompleted();

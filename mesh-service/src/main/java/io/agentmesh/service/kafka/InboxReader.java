@@ -77,6 +77,33 @@ public final class InboxReader {
         }
     }
 
+    /** A consumer for a delivery session, at the committed offsets, with those commits (and their metadata). */
+    public record Opened(String topic, Consumer<byte[], byte[]> consumer, Map<Integer, OffsetAndMetadata> committed) {
+    }
+
+    public Opened openForSession(String agentId, int maxPollRecords) {
+        Consumer<byte[], byte[]> consumer = consumers.apply(props.inboxConsumer(agentId, maxPollRecords));
+        try {
+            Set<TopicPartition> partitions = partitions(consumer, agentId);
+            consumer.assign(partitions);
+            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(partitions, KAFKA_TIMEOUT);
+            Map<Integer, OffsetAndMetadata> byPartition = new TreeMap<>();
+            for (TopicPartition tp : partitions) {
+                OffsetAndMetadata at = committed.get(tp);
+                if (at != null) {
+                    consumer.seek(tp, at.offset());
+                    byPartition.put(tp.partition(), at);
+                } else {
+                    consumer.seekToBeginning(List.of(tp));
+                }
+            }
+            return new Opened(topics.inbox(agentId), consumer, byPartition);
+        } catch (RuntimeException e) {
+            consumer.close(Duration.ZERO);
+            throw e instanceof MeshException m ? m : KafkaFailures.translate(e, "open inbox of " + agentId);
+        }
+    }
+
     /** A consumer assigned to every partition of the inbox, positioned at the acknowledged offsets. */
     public Consumer<byte[], byte[]> openAtAckedPosition(String agentId, int maxPollRecords) {
         Consumer<byte[], byte[]> consumer = consumers.apply(props.inboxConsumer(agentId, maxPollRecords));

@@ -6,6 +6,7 @@ import io.agentmesh.service.api.AckResult;
 import io.agentmesh.service.api.InboxBatch;
 import io.agentmesh.service.api.InboxMessageView;
 import io.agentmesh.service.core.AgentRegistry;
+import io.agentmesh.service.delivery.InboxSessions;
 import io.agentmesh.service.core.BoundedGate;
 import io.agentmesh.service.errors.ErrorCode;
 import io.agentmesh.service.errors.MeshException;
@@ -38,15 +39,17 @@ public final class InboxResource {
     private final ObjectMapper mapper;
     private final int maxWaitSeconds;
     private final DeliveryEvents deliveries;
+    private final InboxSessions sessions;
 
     public InboxResource(InboxReader reader, AgentRegistry registry, BoundedGate gate, ObjectMapper mapper,
-                         int maxWaitSeconds, DeliveryEvents deliveries) {
+                         int maxWaitSeconds, DeliveryEvents deliveries, InboxSessions sessions) {
         this.reader = reader;
         this.registry = registry;
         this.gate = gate;
         this.mapper = mapper;
         this.maxWaitSeconds = maxWaitSeconds;
         this.deliveries = deliveries;
+        this.sessions = sessions;
     }
 
     @GET
@@ -79,5 +82,6 @@ public final class InboxResource {
         if (!registry.exists(id)) {
             throw new MeshException(ErrorCode.AGENT_NOT_FOUND, "no agent '" + id + "' is registered", Map.of("id", id));
         }
+        sessions.requireNotStreamed(id);
     }
 }

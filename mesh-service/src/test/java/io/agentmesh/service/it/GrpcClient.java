@@ -1,6 +1,11 @@
 package io.agentmesh.service.it;
 
+import io.agentmesh.proto.v1.Acknowledge;
+import io.agentmesh.proto.v1.ConnectRequest;
+import io.agentmesh.proto.v1.Credit;
+import io.agentmesh.proto.v1.Delivery;
 import io.agentmesh.proto.v1.InboxMessage;
+import io.agentmesh.proto.v1.OpenStream;
 import io.agentmesh.proto.v1.MeshServiceGrpc;
 import io.agentmesh.proto.v1.SubscribeRequest;
 import io.grpc.ManagedChannel;
@@ -34,6 +39,58 @@ public final class GrpcClient implements AutoCloseable {
         Subscription s = new Subscription();
         MeshServiceGrpc.newStub(channel).subscribe(SubscribeRequest.newBuilder().setAgentId(agentId).build(), s);
         return s;
+    }
+
+    /** Opens a Connect stream for the agent with this much credit. */
+    public Connection connect(String agentId, int credit) {
+        Connection c = new Connection();
+        c.requests = MeshServiceGrpc.newStub(channel).connect(c);
+        c.requests.onNext(ConnectRequest.newBuilder().setOpen(OpenStream.newBuilder().setAgentId(agentId).setCredit(credit)).build());
+        return c;
+    }
+
+    /** A Connect stream: what arrived, how it ended, and the calls to grant credit and ack. */
+    public static final class Connection implements StreamObserver<Delivery> {
+        public final List<Delivery> received = new CopyOnWriteArrayList<>();
+        public final AtomicReference<Throwable> error = new AtomicReference<>();
+        public volatile boolean completed;
+        StreamObserver<ConnectRequest> requests;
+
+        public synchronized void credit(int n) {
+            requests.onNext(ConnectRequest.newBuilder().setCredit(Credit.newBuilder().setCredit(n)).build());
+        }
+
+        public synchronized void ack(List<String> deliveryIds) {
+            requests.onNext(ConnectRequest.newBuilder().setAck(Acknowledge.newBuilder().addAllDeliveryIds(deliveryIds)).build());
+        }
+
+        public synchronized void send(ConnectRequest raw) {
+            requests.onNext(raw);
+        }
+
+        /** Drops the stream without acking anything more (the client goes away). */
+        public synchronized void cancel() {
+            requests.onError(io.grpc.Status.CANCELLED.withDescription("client went away").asRuntimeException());
+        }
+
+        public List<String> ids() {
+            return received.stream().map(d -> d.getMessage().getId()).toList();
+        }
+
+        @Override
+        public void onNext(Delivery value) {
+            received.add(value);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            error.set(t);
+        }
+
+        @Override
+        public void onCompleted() {
+            completed = true;
+        }
     }
 
     public static final class Subscription implements StreamObserver<InboxMessage> {

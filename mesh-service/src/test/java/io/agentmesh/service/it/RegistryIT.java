@@ -57,7 +57,7 @@ class RegistryIT {
 
         // re-registering the same id updates it (200, not 201)
         Http.Reply again = Http.post(MESH.url("/api/v1/agents"), "{\"id\":\"" + id + "\",\"name\":\"Planner 2\","
-                + "\"namespace\":\"" + ns + "\",\"capabilities\":[\"plan\"]}");
+                + "\"namespace\":\"" + ns + "\",\"capabilities\":[\"plan\"],\"heartbeat_ttl_ms\":30000}");
         assertThat(again.status()).as(again.body()).isEqualTo(200);
         assertThat(again.json().path("name").asText()).isEqualTo("Planner 2");
 
@@ -75,7 +75,7 @@ class RegistryIT {
         assertThat(byCap.json().path("agents").findValuesAsText("id")).containsExactly(id);
         assertThat(Http.get(MESH.url("/api/v1/agents/count")).json().path("count").asLong()).isGreaterThanOrEqualTo(2);
 
-        // live entry in Redis with a TTL, refreshed by heartbeats
+        // live entry in Redis with the agent's own TTL, refreshed by heartbeats
         assertThat(redis.sync().get("mesh:agent:" + id)).contains("\"Planner 2\"");
         assertThat(redis.sync().ttl("mesh:agent:" + id)).isBetween(1L, 30L);
         redis.sync().del("mesh:agent:" + id);
