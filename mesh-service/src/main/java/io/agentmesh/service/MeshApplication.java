@@ -11,6 +11,11 @@ import io.agentmesh.service.config.StreamsSettings;
 import io.agentmesh.service.coordination.ClusterMembership;
 import io.agentmesh.service.coordination.ClusterRepair;
 import io.agentmesh.service.delivery.InboxSessions;
+import io.agentmesh.service.delivery.LiveStreams;
+import io.agentmesh.service.delivery.ActiveConnections;
+import io.agentmesh.service.resources.ConnectionsResource;
+import io.agentmesh.service.resources.DrainResource;
+import io.agentmesh.service.resources.InboxStreamResource;
 import io.agentmesh.service.coordination.LeaderChores;
 import io.agentmesh.service.kafka.HealthPublisher;
 import io.agentmesh.service.monitor.HealthCheckSettings;
@@ -29,6 +34,7 @@ import io.agentmesh.service.resources.HealthResetResource;
 import io.agentmesh.service.core.AgentRegistry;
 import io.agentmesh.service.core.AgentValidator;
 import io.agentmesh.service.core.BoundedGate;
+import io.agentmesh.service.core.DrainControl;
 import io.agentmesh.service.core.MessageService;
 import io.agentmesh.service.core.MessageValidator;
 import io.agentmesh.service.core.RequestReply;
@@ -183,8 +189,9 @@ public class MeshApplication extends Application<MeshConfiguration> {
         AgentRegistry registry = new AgentRegistry(new AgentValidator(mapper), dao, topicAdmin,
                 new RegistryPublisher(publisher, topics), cache, router, topics);
         env.lifecycle().manage(new RegistryBootstrap(admin, topics, registry));
+        DrainControl drain = new DrainControl();
         MessageService messages = new MessageService(new MessageValidator(maxPayload), registry, publisher, topics,
-                nodeId, clock);
+                nodeId, clock, drain);
         InboxReader reader = new InboxReader(topics, kafkaProps);
         DeliveryEvents deliveries = new DeliveryEvents(publisher, topics, mapper, clock);
         DeadLetterReader deadLetters = new DeadLetterReader(topics, kafkaProps);
@@ -194,7 +201,7 @@ public class MeshApplication extends Application<MeshConfiguration> {
         env.jersey().register(new JsonErrorMapper());
         env.jersey().register(new WebApplicationExceptionMapper());
         env.jersey().register(new CatchAllMapper());
-        env.jersey().register(new HealthResource(env.healthChecks(), Set.of("kafka", "streams"), nodeId));
+        env.jersey().register(new HealthResource(env.healthChecks(), Set.of("kafka", "streams"), nodeId, drain));
         Discovery discovery = new Discovery(cache, registry, mapper, Duration.ofSeconds(2));
         env.lifecycle().manage(discovery);
         env.metrics().gauge("mesh.discovery.healthy", () -> () -> discovery.redisHealthy() ? 1 : 0);
@@ -253,9 +260,9 @@ public class MeshApplication extends Application<MeshConfiguration> {
         ExecutorService streamThreads = boundedThreads("grpc-subscribe", config.getMessages().getMaxSubscriptions());
         InboxSessions inboxSessions = new InboxSessions(reader, deliveries, streamThreads, curator,
                 config.getZookeeper().getBasePath(), nodeId, config.getMessages().getMaxCreditPerStream(),
-                config.getMessages().getMaxStreamsPerAgent());
-        env.jersey().register(new InboxResource(reader, registry,
-                new BoundedGate("long_poll", config.getMessages().getMaxConcurrentPolls(), env.metrics()), mapper,
+                config.getMessages().getMaxStreamsPerAgent(), drain);
+        BoundedGate longPolls = new BoundedGate("long_poll", config.getMessages().getMaxConcurrentPolls(), env.metrics());
+        env.jersey().register(new InboxResource(reader, registry, longPolls, mapper,
                 config.getMessages().getMaxPollWaitSeconds(), deliveries, inboxSessions));
         env.servlets().addFilter("request-size", new RequestSizeLimitFilter(maxPayload + ENVELOPE_ALLOWANCE, mapper))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/api/*");
@@ -267,16 +274,52 @@ public class MeshApplication extends Application<MeshConfiguration> {
         env.healthChecks().register("zookeeper", new ZooKeeperHealthCheck(membership));
 
         int maxRequests = config.getMessages().getMaxPendingRequests();
-        RequestReply requests = new RequestReply(messages, registry, topics, kafkaProps,
-                new BoundedGate("pending_requests", maxRequests, env.metrics()), boundedThreads("reply-wait", maxRequests));
+        BoundedGate pendingRequests = new BoundedGate("pending_requests", maxRequests, env.metrics());
+        RequestReply requests = new RequestReply(messages, registry, topics, kafkaProps, pendingRequests,
+                boundedThreads("reply-wait", maxRequests));
         env.jersey().register(new RequestResource(requests, mapper));
 
         env.jersey().register(new GrpcConnectionsResource(inboxSessions));
-        List<BindableService> services = List.of(new MeshGrpcService(registry, messages, reader,
-                new BoundedGate("grpc_subscriptions", config.getMessages().getMaxSubscriptions(), env.metrics()),
-                streamThreads, metrics, requests, deliveries, inboxSessions, config.getMessages().getMaxCreditPerStream()));
-        env.lifecycle().manage(new GrpcServer(config.getGrpc().getBindHost(), config.getGrpc().getPort(),
-                maxPayload + ENVELOPE_ALLOWANCE, services, streamThreads));
+        LiveStreams sseStreams = new LiveStreams();
+        BoundedGate sseGate = new BoundedGate("sse", config.getMessages().getMaxSubscriptions(), env.metrics());
+        env.jersey().register(new InboxStreamResource(reader, registry, sseGate, mapper, deliveries, drain, sseStreams,
+                boundedThreads("sse", config.getMessages().getMaxSubscriptions())));
+        BoundedGate subscriptions = new BoundedGate("grpc_subscriptions", config.getMessages().getMaxSubscriptions(),
+                env.metrics());
+        MeshGrpcService grpcService = new MeshGrpcService(registry, messages, reader, subscriptions, streamThreads,
+                metrics, requests, deliveries, inboxSessions, config.getMessages().getMaxCreditPerStream());
+        GrpcServer grpcServer = new GrpcServer(config.getGrpc().getBindHost(), config.getGrpc().getPort(),
+                maxPayload + ENVELOPE_ALLOWANCE, List.of(grpcService), streamThreads);
+        env.lifecycle().manage(grpcServer);
+
+        ActiveConnections active = new ActiveConnections()
+                .add("grpc_connect_streams", () -> inboxSessions.streams().size())
+                .add("grpc_subscribe_streams", subscriptions::inUse)
+                .add("sse_streams", sseStreams::count)
+                .add("long_polls", longPolls::inUse)
+                .add("pending_requests", pendingRequests::inUse);
+        Duration drainGrace = Duration.ofMillis(config.getMessages().getDrainGrace().toMilliseconds());
+        ExecutorService drainer = boundedThreads("drain", 1);
+        env.jersey().register(new DrainResource(drain, () -> {
+            grpcServer.setServing(false);
+            sseStreams.endAll();
+            grpcService.endSubscriptions("node draining");
+            drainer.execute(() -> {
+                try {
+                    inboxSessions.drain(drainGrace);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }, () -> grpcServer.setServing(true), active));
+        env.jersey().register(new ConnectionsResource(active, drain));
+        env.lifecycle().addEventListener(new org.eclipse.jetty.util.component.LifeCycle.Listener() {
+            @Override
+            public void lifeCycleStopping(org.eclipse.jetty.util.component.LifeCycle event) {
+                sseStreams.endAll();
+                inboxSessions.stopAll();
+            }
+        });
     }
 
     private static ObjectMapper strict(ObjectMapper mapper) {

@@ -47,6 +47,15 @@ public class MessagesSettings {
     @com.fasterxml.jackson.annotation.JsonProperty
     private int maxStreamsPerAgent = 16;
 
+    /** How long a drain waits for streams to ack what they were given before ending them. */
+    @jakarta.validation.constraints.NotNull
+    @com.fasterxml.jackson.annotation.JsonProperty
+    private io.dropwizard.util.Duration drainGrace = io.dropwizard.util.Duration.seconds(10);
+
+    public io.dropwizard.util.Duration getDrainGrace() {
+        return drainGrace;
+    }
+
     public int getMaxCreditPerStream() {
         return maxCreditPerStream;
     }

@@ -33,18 +33,21 @@ public final class MessageService {
     private final MeshTopics topics;
     private final String nodeId;
     private final Clock clock;
+    private final DrainControl drain;
 
     public MessageService(MessageValidator validator, AgentRegistry registry, MessagePublisher publisher,
-                          MeshTopics topics, String nodeId, Clock clock) {
+                          MeshTopics topics, String nodeId, Clock clock, DrainControl drain) {
         this.validator = validator;
         this.registry = registry;
         this.publisher = publisher;
         this.topics = topics;
         this.nodeId = nodeId;
         this.clock = clock;
+        this.drain = drain;
     }
 
     public CompletableFuture<SendResult> send(SendCommand c) {
+        drain.requireOpen("new messages are");
         Target target = validator.check(c);
         if (target.kind() == Target.Kind.AGENT && !registry.isRoutable(target.value())) {
             throw new MeshException(ErrorCode.UNKNOWN_TARGET, "to: no active agent '" + target.value() + "' is registered",

@@ -94,6 +94,7 @@ final class InboxSession implements Runnable {
     private boolean dirty;
     private boolean closing;
     private volatile boolean stopped;
+    private boolean paused;
 
     InboxSession(String agentId, String topic, Consumer<byte[], byte[]> consumer,
                  Map<Integer, OffsetAndMetadata> committed, DeliveryEvents deliveries, int maxBuffered) {
@@ -237,9 +238,15 @@ final class InboxSession implements Runnable {
         return delivered.remove(p);
     }
 
+    /** Paused (drain): no new deliveries; acks still count. */
+    synchronized void pause(boolean value) {
+        paused = value;
+        notifyAll();
+    }
+
     /** Hands pending records to streams with credit, lowest offset first, round-robin. */
     private void dispatch() {
-        while (!pending.isEmpty() && !rotation.isEmpty() && inFlight.size() < maxUnacked) {
+        while (!paused && !pending.isEmpty() && !rotation.isEmpty() && inFlight.size() < maxUnacked) {
             SinkState target = null;
             for (int i = 0; i < rotation.size(); i++) {
                 SinkState s = rotation.get((cursor + i) % rotation.size());
@@ -273,7 +280,7 @@ final class InboxSession implements Runnable {
         for (SinkState s : rotation) {
             credit += Math.min(s.credit, maxBuffered);
         }
-        return !closing && pending.size() < Math.min(credit, maxBuffered);
+        return !closing && !paused && pending.size() < Math.min(credit, maxBuffered);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.agentmesh.service.delivery;
 
+import io.agentmesh.service.core.DrainControl;
 import io.agentmesh.service.errors.ErrorCode;
 import io.agentmesh.service.errors.MeshException;
 import io.agentmesh.service.kafka.DeliveryEvents;
@@ -38,9 +39,10 @@ public final class InboxSessions {
     private final int maxBuffered;
     private final int maxStreamsPerAgent;
     private final Map<String, InboxSession> sessions = new ConcurrentHashMap<>();
+    private final DrainControl drain;
 
     public InboxSessions(InboxReader reader, DeliveryEvents deliveries, ExecutorService threads, CuratorFramework curator,
-                         String basePath, String nodeId, int maxBuffered, int maxStreamsPerAgent) {
+                         String basePath, String nodeId, int maxBuffered, int maxStreamsPerAgent, DrainControl drain) {
         this.reader = reader;
         this.deliveries = deliveries;
         this.threads = threads;
@@ -49,10 +51,12 @@ public final class InboxSessions {
         this.nodeId = nodeId;
         this.maxBuffered = maxBuffered;
         this.maxStreamsPerAgent = maxStreamsPerAgent;
+        this.drain = drain;
     }
 
     /** Attaches a stream to the agent's session, starting the session (and taking the lease) if needed. */
     public synchronized InboxStream open(String agentId, DeliverySink sink, int credit) {
+        drain.requireOpen("new streams are");
         InboxSession session = sessions.get(agentId);
         if (session != null && session.streams().size() >= maxStreamsPerAgent) {
             throw new MeshException(ErrorCode.TOO_BUSY, "agent '" + agentId + "' already has " + maxStreamsPerAgent
@@ -105,6 +109,25 @@ public final class InboxSessions {
 
     public boolean active(String agentId) {
         return sessions.containsKey(agentId);
+    }
+
+    /** For a new reader (long-poll, Subscribe): 503 while draining, 409 while the inbox is streamed. */
+    public void requireReadable(String agentId) {
+        drain.requireOpen("new inbox readers are");
+        requireNotStreamed(agentId);
+    }
+
+    /**
+     * Drain: streams get no new deliveries; once every delivered message is acked, or after
+     * {@code grace}, the streams end (what is unacked then stays uncommitted: handed back to Kafka).
+     */
+    public int drain(java.time.Duration grace) throws InterruptedException {
+        sessions.values().forEach(s -> s.pause(true));
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (System.nanoTime() < deadline && sessions.values().stream().anyMatch(s -> s.unacked() > 0)) {
+            Thread.sleep(100);
+        }
+        return endAll("node draining");
     }
 
     /**

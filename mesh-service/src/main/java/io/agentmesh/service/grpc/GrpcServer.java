@@ -52,6 +52,14 @@ public final class GrpcServer implements Managed {
         LOG.info("gRPC listening on {}:{}", host, port());
     }
 
+    /** Serving or NOT_SERVING on grpc.health.v1 for the whole server and each service (drain). */
+    public void setServing(boolean serving) {
+        HealthCheckResponse.ServingStatus status = serving ? HealthCheckResponse.ServingStatus.SERVING
+                : HealthCheckResponse.ServingStatus.NOT_SERVING;
+        health.setStatus("", status);
+        services.forEach(svc -> health.setStatus(svc.bindService().getServiceDescriptor().getName(), status));
+    }
+
     public int port() {
         return server.getPort();
     }

@@ -30,6 +30,7 @@ final class InboxStreamer implements Runnable {
     private final String agentId;
     private final ServerCallStreamObserver<InboxMessage> observer;
     private volatile boolean cancelled;
+    private volatile String endReason;
     private volatile Consumer<byte[], byte[]> consumer;
 
     InboxStreamer(InboxReader reader, DeliveryEvents deliveries, String agentId,
@@ -39,6 +40,12 @@ final class InboxStreamer implements Runnable {
         this.agentId = agentId;
         this.observer = observer;
         observer.setOnCancelHandler(this::cancel);
+    }
+
+    /** Ends the stream from the server side (drain); the client sees UNAVAILABLE and reconnects elsewhere. */
+    void end(String reason) {
+        endReason = reason;
+        cancel();
     }
 
     void cancel() {
@@ -68,6 +75,10 @@ final class InboxStreamer implements Runnable {
             }
         } catch (WakeupException e) {
             LOG.debug("subscription of {} cancelled", agentId);
+            if (endReason != null) {
+                observer.onError(GrpcErrors.toStatus(new io.agentmesh.service.errors.MeshException(
+                        io.agentmesh.service.errors.ErrorCode.DRAINING, endReason)));
+            }
         } catch (RuntimeException e) {
             if (!cancelled) {
                 observer.onError(GrpcErrors.toStatus(e));

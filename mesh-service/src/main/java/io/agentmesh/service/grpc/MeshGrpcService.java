@@ -44,6 +44,13 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
     private final DeliveryEvents deliveries;
     private final InboxSessions sessions;
     private final int maxCredit;
+    private final java.util.Set<InboxStreamer> streamers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Ends every Subscribe stream (drain); answers how many. */
+    public int endSubscriptions(String reason) {
+        streamers.forEach(s -> s.end(reason));
+        return streamers.size();
+    }
 
     public MeshGrpcService(AgentRegistry registry, MessageService messages, InboxReader reader,
                            BoundedGate subscriptions, ExecutorService streamThreads, MeshMetrics metrics,
@@ -119,15 +126,18 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
         ServerCallStreamObserver<InboxMessage> observer = (ServerCallStreamObserver<InboxMessage>) out;
         try {
             String agentId = requireKnownAgent(request.getAgentId());
-            sessions.requireNotStreamed(agentId);
+            sessions.requireReadable(agentId);
             AutoCloseable permit = subscriptions.enter();
             InboxStreamer streamer = new InboxStreamer(reader, deliveries, agentId, observer);
             try {
                 streamThreads.execute(() -> {
+                    streamers.add(streamer);
                     try (permit) {
                         streamer.run();
                     } catch (Exception e) {
                         // permit release cannot fail
+                    } finally {
+                        streamers.remove(streamer);
                     }
                 });
             } catch (RejectedExecutionException e) {

@@ -104,6 +104,34 @@ public final class InboxReader {
         }
     }
 
+    /**
+     * A consumer assigned to every partition of the inbox: at the given next offsets where given
+     * (400 for a partition the inbox lacks or an offset past its end), else at the acknowledged ones.
+     */
+    public Consumer<byte[], byte[]> openAt(String agentId, Map<Integer, Long> from, int maxPollRecords) {
+        Consumer<byte[], byte[]> consumer = openAtAckedPosition(agentId, maxPollRecords);
+        try {
+            Map<Integer, TopicPartition> byPartition = new java.util.HashMap<>();
+            consumer.assignment().forEach(tp -> byPartition.put(tp.partition(), tp));
+            Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment(), KAFKA_TIMEOUT);
+            for (Map.Entry<Integer, Long> e : from.entrySet()) {
+                TopicPartition tp = byPartition.get(e.getKey());
+                if (tp == null) {
+                    throw MeshException.invalidField("Last-Event-ID", "inbox of '" + agentId + "' has no partition " + e.getKey());
+                }
+                if (e.getValue() > ends.get(tp)) {
+                    throw MeshException.invalidField("Last-Event-ID", "offset " + e.getValue() + " is past the end ("
+                            + ends.get(tp) + ") of partition " + e.getKey());
+                }
+                consumer.seek(tp, e.getValue());
+            }
+            return consumer;
+        } catch (RuntimeException e) {
+            consumer.close(Duration.ZERO);
+            throw e instanceof MeshException m ? m : KafkaFailures.translate(e, "open inbox of " + agentId);
+        }
+    }
+
     /** A consumer assigned to every partition of the inbox, positioned at the acknowledged offsets. */
     public Consumer<byte[], byte[]> openAtAckedPosition(String agentId, int maxPollRecords) {
         Consumer<byte[], byte[]> consumer = consumers.apply(props.inboxConsumer(agentId, maxPollRecords));

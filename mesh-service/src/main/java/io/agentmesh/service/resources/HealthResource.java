@@ -15,7 +15,8 @@ import java.util.SortedMap;
 
 /**
  * Overall health plus each component. 503 when a component the message path needs (Kafka, the
- * router) is down; "degraded" with 200 when only others are.
+ * router) is down, or while the node drains (load balancers stop sending to it); "degraded" with
+ * 200 when only other components are down.
  */
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
@@ -24,11 +25,14 @@ public final class HealthResource {
     private final HealthCheckRegistry checks;
     private final Set<String> required;
     private final String nodeId;
+    private final io.agentmesh.service.core.DrainControl drain;
 
-    public HealthResource(HealthCheckRegistry checks, Set<String> required, String nodeId) {
+    public HealthResource(HealthCheckRegistry checks, Set<String> required, String nodeId,
+                          io.agentmesh.service.core.DrainControl drain) {
         this.checks = checks;
         this.required = required;
         this.nodeId = nodeId;
+        this.drain = drain;
     }
 
     @GET
@@ -61,12 +65,16 @@ public final class HealthResource {
             anyDown |= !up;
             requiredDown |= !up && required.contains(e.getKey());
         }
-        String status = requiredDown ? "down" : anyDown ? "degraded" : "up";
+        boolean draining = drain.draining();
+        String status = requiredDown ? "down" : draining ? "draining" : anyDown ? "degraded" : "up";
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("status", status);
         body.put("node", nodeId);
+        if (draining) {
+            body.put("draining_since", drain.since().toString());
+        }
         body.put("components", components);
-        return Response.status(requiredDown ? 503 : 200).entity(body).build();
+        return Response.status(requiredDown || draining ? 503 : 200).entity(body).build();
     }
 
     private static String detail(HealthCheck.Result r) {

@@ -59,6 +59,7 @@ public final class InboxResource {
         int maxMessages = Params.intParam("max", max, 100, 1, 1000);
         int waitSeconds = Params.intParam("wait", wait, 0, 0, maxWaitSeconds);
         requireKnown(id);
+        sessions.requireReadable(id);
         try (AutoCloseable permit = gate.enter()) {
             InboxReader.Batch batch = reader.poll(id, maxMessages, Duration.ofSeconds(waitSeconds));
             deliveries.delivered(id, "long-poll", batch.records());
