@@ -13,6 +13,9 @@ import io.agentmesh.service.coordination.ClusterRepair;
 import io.agentmesh.service.delivery.InboxSessions;
 import io.agentmesh.service.delivery.LiveStreams;
 import io.agentmesh.service.delivery.ActiveConnections;
+import io.agentmesh.service.push.PushClient;
+import io.agentmesh.service.push.PushDispatcher;
+import io.agentmesh.service.push.PushOutcomes;
 import io.agentmesh.service.resources.ConnectionsResource;
 import io.agentmesh.service.resources.DrainResource;
 import io.agentmesh.service.resources.InboxStreamResource;
@@ -313,6 +316,11 @@ public class MeshApplication extends Application<MeshConfiguration> {
             });
         }, () -> grpcServer.setServing(true), active));
         env.jersey().register(new ConnectionsResource(active, drain));
+        env.lifecycle().manage(new PushDispatcher(registry, reader, new PushClient(),
+                new PushOutcomes(publisher, topics, deliveries, clock), config.getRouting().retryPolicy(),
+                Duration.ofMillis(config.getMessages().getPushTimeout().toMilliseconds()),
+                config.getMessages().getPushConcurrency(), membership::isLeader, boundedThreads("push", 1024),
+                boundedThreads("push-lane", 1024)));
         env.lifecycle().addEventListener(new org.eclipse.jetty.util.component.LifeCycle.Listener() {
             @Override
             public void lifeCycleStopping(org.eclipse.jetty.util.component.LifeCycle event) {

@@ -18,9 +18,11 @@ public record RegisterAgentRequest(@JsonProperty("id") String id,
                                    @JsonProperty("metadata") Map<String, Object> metadata,
                                    @JsonProperty("owner") String owner,
                                    @JsonProperty("heartbeat_ttl_ms") Long heartbeatTtlMs,
-                                   @JsonProperty("card") Map<String, Object> card) {
+                                   @JsonProperty("card") Map<String, Object> card,
+                                   @JsonProperty("delivery") String delivery) {
 
     public RegisterCommand toCommand() {
-        return new RegisterCommand(id, name, namespace, capabilities, endpoint, metadata, owner, heartbeatTtlMs, card);
+        return new RegisterCommand(id, name, namespace, capabilities, endpoint, metadata, owner, heartbeatTtlMs, card,
+                delivery);
     }
 }

@@ -52,6 +52,25 @@ public class MessagesSettings {
     @com.fasterxml.jackson.annotation.JsonProperty
     private io.dropwizard.util.Duration drainGrace = io.dropwizard.util.Duration.seconds(10);
 
+    /** Push delivery: how long an agent's endpoint may take to answer one POST. */
+    @jakarta.validation.constraints.NotNull
+    @io.dropwizard.validation.MinDuration(value = 100, unit = java.util.concurrent.TimeUnit.MILLISECONDS)
+    @com.fasterxml.jackson.annotation.JsonProperty
+    private io.dropwizard.util.Duration pushTimeout = io.dropwizard.util.Duration.seconds(10);
+
+    /** Push delivery: POSTs in flight at once per agent (records of one key are always sequential). */
+    @jakarta.validation.constraints.Min(1) @jakarta.validation.constraints.Max(64)
+    @com.fasterxml.jackson.annotation.JsonProperty
+    private int pushConcurrency = 4;
+
+    public io.dropwizard.util.Duration getPushTimeout() {
+        return pushTimeout;
+    }
+
+    public int getPushConcurrency() {
+        return pushConcurrency;
+    }
+
     public io.dropwizard.util.Duration getDrainGrace() {
         return drainGrace;
     }

@@ -14,11 +14,14 @@ import java.util.Map;
 public record AgentRecord(String id, String name, String namespace, List<String> capabilities,
                           String endpoint, Map<String, Object> metadata, String status,
                           Instant createdAt, Instant updatedAt, String owner, Long heartbeatTtlMs,
-                          Instant lastHeartbeat, Map<String, Object> card, Instant deregisteredAt) {
+                          Instant lastHeartbeat, Map<String, Object> card, Instant deregisteredAt,
+                          String delivery) {
 
     public static final String ACTIVE = "active";
     public static final String EXPIRED = "expired";
     public static final String DEREGISTERED = "deregistered";
+    public static final String PULL = "pull";
+    public static final String PUSH = "push";
 
     public AgentRecord {
         capabilities = List.copyOf(capabilities);

@@ -60,8 +60,15 @@ public final class AgentValidator {
             throw MeshException.invalidField("heartbeat_ttl_ms", c.heartbeatTtlMs() + " is outside " + MIN_TTL_MS
                     + ".." + MAX_TTL_MS);
         }
+        String delivery = c.delivery() == null || c.delivery().isEmpty() ? AgentRecord.PULL : c.delivery();
+        if (!AgentRecord.PULL.equals(delivery) && !AgentRecord.PUSH.equals(delivery)) {
+            throw MeshException.invalidField("delivery", "'" + delivery + "' is not pull or push");
+        }
+        if (AgentRecord.PUSH.equals(delivery) && endpoint == null) {
+            throw MeshException.invalidField("endpoint", "push delivery needs an http(s) endpoint to POST messages to");
+        }
         return new RegisterCommand(id, c.name().strip(), namespace, capabilities, endpoint, metadata, c.owner(),
-                c.heartbeatTtlMs(), c.card());
+                c.heartbeatTtlMs(), c.card(), delivery);
     }
 
     /** Fills name, endpoint and capabilities from an A2A card, after checking the card. */
@@ -76,7 +83,7 @@ public final class AgentValidator {
         LinkedHashSet<String> caps = new LinkedHashSet<>(c.capabilities() == null ? List.of() : c.capabilities());
         caps.addAll(AgentCards.capabilities(c.card()));
         return new RegisterCommand(c.id(), name, c.namespace(), new ArrayList<>(caps), endpoint, c.metadata(),
-                c.owner(), c.heartbeatTtlMs(), c.card());
+                c.owner(), c.heartbeatTtlMs(), c.card(), c.delivery());
     }
 
     private static List<String> capabilities(List<String> raw) {

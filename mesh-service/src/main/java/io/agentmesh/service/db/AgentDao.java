@@ -25,7 +25,7 @@ public final class AgentDao {
     private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() { };
     private static final String COLUMNS = "id, name, namespace, capabilities::text AS capabilities, endpoint, "
             + "metadata::text AS metadata, status, created_at, updated_at, owner, heartbeat_ttl_ms, last_heartbeat, "
-            + "card::text AS card, deregistered_at";
+            + "card::text AS card, deregistered_at, delivery";
 
     private final Jdbi jdbi;
     private final ObjectMapper mapper;
@@ -51,14 +51,14 @@ public final class AgentDao {
     public Upsert upsert(Handle handle, RegisterCommand c) {
         return handle.createQuery("""
                         INSERT INTO agents (id, name, namespace, capabilities, endpoint, metadata, status, owner,
-                                            heartbeat_ttl_ms, card)
+                                            heartbeat_ttl_ms, card, delivery)
                         VALUES (:id, :name, :namespace, CAST(:capabilities AS jsonb), :endpoint, CAST(:metadata AS jsonb),
-                                'active', :owner, :ttl, CAST(:card AS jsonb))
+                                'active', :owner, :ttl, CAST(:card AS jsonb), :delivery)
                         ON CONFLICT (id) DO UPDATE SET name = excluded.name, namespace = excluded.namespace,
                             capabilities = excluded.capabilities, endpoint = excluded.endpoint,
                             metadata = excluded.metadata, status = 'active', updated_at = now(),
                             owner = COALESCE(excluded.owner, agents.owner), heartbeat_ttl_ms = excluded.heartbeat_ttl_ms,
-                            card = excluded.card, last_heartbeat = now(), deregistered_at = NULL, inbox_deleted_at = NULL
+                            card = excluded.card, delivery = excluded.delivery, last_heartbeat = now(), deregistered_at = NULL, inbox_deleted_at = NULL
                         RETURNING """ + " " + COLUMNS + ", (xmax = 0) AS inserted")
                 .bind("id", c.id())
                 .bind("name", c.name())
@@ -69,6 +69,7 @@ public final class AgentDao {
                 .bind("owner", c.owner())
                 .bind("ttl", c.heartbeatTtlMs())
                 .bind("card", c.card() == null ? null : json(c.card()))
+                .bind("delivery", c.delivery())
                 .map((rs, ctx) -> new Upsert(map(rs, ctx), rs.getBoolean("inserted")))
                 .one();
     }
@@ -173,7 +174,8 @@ public final class AgentDao {
                     rs.getObject("last_heartbeat", OffsetDateTime.class).toInstant(),
                     rs.getString("card") == null ? null : mapper.readValue(rs.getString("card"), OBJECT),
                     rs.getObject("deregistered_at") == null ? null
-                            : rs.getObject("deregistered_at", OffsetDateTime.class).toInstant());
+                            : rs.getObject("deregistered_at", OffsetDateTime.class).toInstant(),
+                    rs.getString("delivery"));
         } catch (JsonProcessingException e) {
             throw new SQLException("corrupt JSON in agents row " + rs.getString("id"), e);
         }

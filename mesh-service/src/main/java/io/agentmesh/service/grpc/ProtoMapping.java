@@ -27,7 +27,7 @@ final class ProtoMapping {
         Map<String, Object> metadata = new LinkedHashMap<>(r.getMetadataMap());
         return new RegisterCommand(blank(r.getId()), r.getName(), blank(r.getNamespace()),
                 r.getCapabilitiesList(), blank(r.getEndpoint()), metadata, blank(r.getOwner()),
-                r.getHeartbeatTtlMs() == 0 ? null : r.getHeartbeatTtlMs(), card(r.getCardJson()));
+                r.getHeartbeatTtlMs() == 0 ? null : r.getHeartbeatTtlMs(), card(r.getCardJson()), blank(r.getDelivery()));
     }
 
     private static Map<String, Object> card(String json) {

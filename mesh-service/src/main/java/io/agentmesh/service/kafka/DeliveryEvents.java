@@ -36,29 +36,42 @@ public final class DeliveryEvents {
     }
 
     public void delivered(String agentId, String via, List<InboxRecord> records) {
-        long now = clock.millis();
         for (InboxRecord r : records) {
-            if (r.id() == null) {
-                continue;
-            }
-            ObjectNode e = mapper.createObjectNode();
-            e.put("event", "delivered");
-            e.put("id", r.id());
-            e.put("agent", agentId);
-            e.put("via", via);
-            e.put("partition", r.partition());
-            e.put("offset", r.offset());
-            e.put("time", Instant.ofEpochMilli(now).toString());
-            try {
-                publisher.publish(new ProducerRecord<>(topics.events(), null, now, r.id().getBytes(StandardCharsets.UTF_8),
-                        mapper.writeValueAsBytes(e)), "record delivery of " + r.id())
-                        .exceptionally(t -> {
-                            LOG.debug("delivered event for {} not written: {}", r.id(), t.getMessage());
-                            return null;
-                        });
-            } catch (JsonProcessingException ex) {
-                LOG.debug("delivered event for {} not serializable", r.id());
-            }
+            write(r, "delivered", agentId, e -> e.put("via", via));
+        }
+    }
+
+    /** A message given up on after delivery (push): it is in the DLQ with this reason. */
+    public void deadLettered(String agentId, InboxRecord r, String reason, String error) {
+        write(r, "dead_lettered", agentId, e -> {
+            e.put("via", "push");
+            e.put("reason", reason);
+            e.put("error", error);
+        });
+    }
+
+    private void write(InboxRecord r, String event, String agentId, java.util.function.Consumer<ObjectNode> extra) {
+        if (r.id() == null) {
+            return;
+        }
+        long now = clock.millis();
+        ObjectNode e = mapper.createObjectNode();
+        e.put("event", event);
+        e.put("id", r.id());
+        e.put("agent", agentId);
+        extra.accept(e);
+        e.put("partition", r.partition());
+        e.put("offset", r.offset());
+        e.put("time", Instant.ofEpochMilli(now).toString());
+        try {
+            publisher.publish(new ProducerRecord<>(topics.events(), null, now, r.id().getBytes(StandardCharsets.UTF_8),
+                    mapper.writeValueAsBytes(e)), "record " + event + " of " + r.id())
+                    .exceptionally(t -> {
+                        LOG.debug("{} event for {} not written: {}", event, r.id(), t.getMessage());
+                        return null;
+                    });
+        } catch (JsonProcessingException ex) {
+            LOG.debug("{} event for {} not serializable", event, r.id());
         }
     }
 }

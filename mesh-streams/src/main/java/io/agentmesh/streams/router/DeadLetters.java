@@ -12,18 +12,18 @@ import java.time.Instant;
  * Builds the headers of a dead letter: the original ones plus reason, error, attempts, origin,
  * time, and for retried messages the cause and the first and last failure times.
  */
-final class DeadLetters {
+public final class DeadLetters {
 
     private static final int MAX_ERROR_CHARS = 1000;
 
     private DeadLetters() {
     }
 
-    record Failure(DeadLetterReason reason, String error, int attempts, String origin, long firstFailureMs,
+    public record Failure(DeadLetterReason reason, String error, int attempts, String origin, long firstFailureMs,
                    long lastFailureMs, String cause) {
     }
 
-    static Headers headers(Headers original, Failure f, long nowMs) {
+    public static Headers headers(Headers original, Failure f, long nowMs) {
         RecordHeaders headers = new RecordHeaders(original.toArray());
         put(headers, MeshHeaders.DLQ_REASON, f.reason().name());
         put(headers, MeshHeaders.DLQ_ERROR, truncate(f.error()));
