@@ -291,8 +291,8 @@ public class MeshApplication extends Application<MeshConfiguration> {
                 env.metrics());
         MeshGrpcService grpcService = new MeshGrpcService(registry, messages, reader, subscriptions, streamThreads,
                 metrics, requests, deliveries, inboxSessions, config.getMessages().getMaxCreditPerStream());
-        GrpcServer grpcServer = new GrpcServer(config.getGrpc().getBindHost(), config.getGrpc().getPort(),
-                maxPayload + ENVELOPE_ALLOWANCE, List.of(grpcService), streamThreads);
+        GrpcServer grpcServer = new GrpcServer(config.getGrpc(), maxPayload + ENVELOPE_ALLOWANCE, List.of(grpcService),
+                streamThreads);
         env.lifecycle().manage(grpcServer);
 
         ActiveConnections active = new ActiveConnections()

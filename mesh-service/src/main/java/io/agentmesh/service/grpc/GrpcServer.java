@@ -28,10 +28,13 @@ public final class GrpcServer implements Managed {
     private final HealthStatusManager health = new HealthStatusManager();
     private Server server;
 
-    public GrpcServer(String host, int port, int maxMessageBytes, List<BindableService> services,
+    private final io.agentmesh.service.config.GrpcSettings settings;
+
+    public GrpcServer(io.agentmesh.service.config.GrpcSettings settings, int maxMessageBytes, List<BindableService> services,
                       ExecutorService streamThreads) {
-        this.host = host;
-        this.port = port;
+        this.settings = settings;
+        this.host = settings.getBindHost();
+        this.port = settings.getPort();
         this.maxMessageBytes = maxMessageBytes;
         this.services = services;
         this.streamThreads = streamThreads;
@@ -41,6 +44,11 @@ public final class GrpcServer implements Managed {
     public void start() throws Exception {
         NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
                 .maxInboundMessageSize(maxMessageBytes)
+                .keepAliveTime(settings.getKeepAliveTime().toMilliseconds(), TimeUnit.MILLISECONDS)
+                .keepAliveTimeout(settings.getKeepAliveTimeout().toMilliseconds(), TimeUnit.MILLISECONDS)
+                .permitKeepAliveTime(settings.getPermitKeepAliveTime().toMilliseconds(), TimeUnit.MILLISECONDS)
+                .permitKeepAliveWithoutCalls(true)
+                .maxConnectionIdle(settings.getMaxConnectionIdle().toMilliseconds(), TimeUnit.MILLISECONDS)
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance());
         PeerInterceptor peers = new PeerInterceptor();

@@ -1,12 +1,13 @@
 package io.agentmesh.service.monitor;
 
+import io.agentmesh.service.errors.OutboundFailures;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeoutException;
 
 /** One active check: GET the agent's health URL; any 2xx within the timeout is healthy. */
 public final class HealthProber {
@@ -28,12 +29,7 @@ public final class HealthProber {
                 .handle((response, error) -> {
                     int ms = (int) ((System.nanoTime() - start) / 1_000_000);
                     if (error != null) {
-                        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                                ? error.getCause() : error;
-                        String why = cause instanceof TimeoutException || cause instanceof java.net.http.HttpTimeoutException
-                                ? "no answer within " + timeout.toMillis() + " ms"
-                                : cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
-                        return ProbeResult.failed(why, ms);
+                        return ProbeResult.failed(OutboundFailures.describe(error, timeout), ms);
                     }
                     int code = response.statusCode();
                     return code >= 200 && code < 300 ? ProbeResult.ok(ms) : ProbeResult.failed("HTTP " + code, ms);

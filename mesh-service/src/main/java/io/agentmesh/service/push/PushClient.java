@@ -1,5 +1,6 @@
 package io.agentmesh.service.push;
 
+import io.agentmesh.service.errors.OutboundFailures;
 import io.agentmesh.streams.envelope.MeshHeaders;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -47,11 +48,7 @@ public final class PushClient {
             }
             return new Result(code >= 400 && code < 500 ? Outcome.REJECTED : Outcome.FAILED, "HTTP " + code);
         } catch (java.util.concurrent.CompletionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            String why = cause instanceof java.util.concurrent.TimeoutException || cause instanceof java.net.http.HttpTimeoutException
-                    ? "no answer within " + timeout.toMillis() + " ms"
-                    : cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
-            return new Result(Outcome.FAILED, why);
+            return new Result(Outcome.FAILED, OutboundFailures.describe(e, timeout));
         } catch (IllegalArgumentException e) {
             return new Result(Outcome.FAILED, "cannot build the request: " + e.getMessage());
         }
