@@ -1,0 +1,53 @@
+package io.agentmesh.service.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.util.Map;
+
+/** {@code mesh queue status | retry --dlq [filters]}. */
+@Command(name = "queue", mixinStandardHelpOptions = true, description = "Queue sizes and lag; replay dead letters.")
+final class QueueCommand {
+
+    @ParentCommand
+    MeshCli root;
+
+    @Command(name = "status", mixinStandardHelpOptions = true, description = "Depth, pending retries, DLQ size, per-topic lag.")
+    void status() {
+        root.output().fields(root.client().get("/api/v1/queues/stats", Map.of()));
+    }
+
+    @Command(name = "retry", mixinStandardHelpOptions = true,
+            description = "Replay dead letters matching the filters (--all for every one); --dry-run shows what would be.")
+    void retry(@Option(names = "--dlq", required = true, description = "Retry from the dead-letter queue.") boolean dlq,
+               @Option(names = "--reason") String reason, @Option(names = "--target") String target,
+               @Option(names = "--from") String from, @Option(names = "--since") String since,
+               @Option(names = "--until") String until, @Option(names = "--all") boolean all,
+               @Option(names = "--dry-run") boolean dryRun, @Option(names = "--max") Integer max) {
+        ObjectNode body = MeshClient.JSON.createObjectNode();
+        if (all) {
+            body.put("all", true);
+        } else {
+            ObjectNode filter = body.putObject("filter");
+            AgentsCommand.putIf(filter, "reason", reason);
+            AgentsCommand.putIf(filter, "target", target);
+            AgentsCommand.putIf(filter, "from", from);
+            AgentsCommand.putIf(filter, "since", since);
+            AgentsCommand.putIf(filter, "until", until);
+            if (filter.isEmpty()) {
+                throw new CliFailure(CliFailure.USAGE, "give a filter (--reason, --target, --from, --since, --until) or --all");
+            }
+        }
+        if (dryRun) {
+            body.put("dry_run", true);
+        }
+        if (max != null) {
+            body.put("max", max);
+        }
+        JsonNode r = Progress.during(root, "replaying dead letters", () -> root.client().post("/api/v1/queues/dlq/retry", body));
+        root.output().fields(r);
+    }
+}
