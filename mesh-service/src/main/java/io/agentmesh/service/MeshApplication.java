@@ -31,6 +31,7 @@ import io.agentmesh.service.monitor.RegistryJanitor;
 import io.agentmesh.service.monitor.SettingsDao;
 import io.agentmesh.service.resources.AgentHealthResource;
 import io.agentmesh.service.resources.ConfigResource;
+import io.agentmesh.service.resources.GcResource;
 import io.agentmesh.service.resources.GrpcConnectionsResource;
 import io.agentmesh.service.resources.HealthOverviewResource;
 import io.agentmesh.service.resources.HealthResetResource;
@@ -70,6 +71,8 @@ import io.agentmesh.service.kafka.RouterStreams;
 import io.agentmesh.service.kafka.TopicAdmin;
 import io.agentmesh.service.metrics.MeshMetrics;
 import io.agentmesh.service.metrics.MetricsRoutingListener;
+import io.agentmesh.service.metrics.RoutingListeners;
+import io.agentmesh.service.metrics.RoutingLog;
 import io.agentmesh.service.redis.AgentCache;
 import io.agentmesh.service.queues.QueuePurger;
 import io.agentmesh.service.queues.QueueStats;
@@ -171,7 +174,8 @@ public class MeshApplication extends Application<MeshConfiguration> {
                 maxPayload, config.getRouting().defaultStrategy(), config.getRouting().retryPolicy(),
                 config.getRouting().retryTick());
         RouterStreams router = new RouterStreams(
-                RouterTopology.build(topics, routerPolicy, new MetricsRoutingListener(metrics, clock), lagMonitor),
+                RouterTopology.build(topics, routerPolicy, new RoutingListeners(List.of(
+                        new MetricsRoutingListener(metrics, clock), new RoutingLog())), lagMonitor),
                 streamsProperties(config.getStreams(), config.getKafka(), kafkaProps, nodeId));
         AgentCache cache = new AgentCache(config.getRedis().getUri(),
                 Duration.ofMillis(config.getRedis().getHeartbeatTtl().toMilliseconds()),
@@ -209,7 +213,7 @@ public class MeshApplication extends Application<MeshConfiguration> {
         env.lifecycle().manage(discovery);
         env.metrics().gauge("mesh.discovery.healthy", () -> () -> discovery.redisHealthy() ? 1 : 0);
         env.jersey().register(new AgentResource(registry, discovery));
-        env.jersey().register(new DiscoverResource(discovery));
+        env.jersey().register(new DiscoverResource(discovery, metrics));
         env.jersey().register(new DiscoveryStatusResource(discovery));
         HealthService health = new HealthService(new HealthDao(jdbi), new HealthPublisher(publisher, topics),
                 healthSettings, config.getMonitor().getHistoryLimit(), env.metrics().counter("mesh.agent.status_changes"),
@@ -316,6 +320,21 @@ public class MeshApplication extends Application<MeshConfiguration> {
             });
         }, () -> grpcServer.setServing(true), active));
         env.jersey().register(new ConnectionsResource(active, drain));
+        env.jersey().register(new GcResource());
+        // the runbook's scaling table: connected agents, gRPC connections, active connections
+        env.metrics().gauge("mesh.connections.active", () -> () -> (Integer) active.snapshot().get("count"));
+        env.metrics().gauge("mesh.grpc.streams", () -> () -> inboxSessions.streams().size() + subscriptions.inUse());
+        env.metrics().gauge("mesh.agents.connected", () -> () -> inboxSessions.agents().size());
+        env.metrics().register("mesh.agents.active", new CachedGauge<Long>(10, TimeUnit.SECONDS) {
+            @Override
+            protected Long loadValue() {
+                try {
+                    return registry.countByStatus().getOrDefault("active", 0L);
+                } catch (RuntimeException e) {
+                    return -1L;
+                }
+            }
+        });
         env.lifecycle().manage(new PushDispatcher(registry, reader, new PushClient(),
                 new PushOutcomes(publisher, topics, deliveries, clock), config.getRouting().retryPolicy(),
                 Duration.ofMillis(config.getMessages().getPushTimeout().toMilliseconds()),

@@ -18,6 +18,7 @@ public final class MeshMetrics {
 
     private final PrometheusRegistry prometheus;
     private final Histogram latency;
+    private final Histogram discoveryLatency;
     private final Meter accepted;
     private final Meter rejected;
     private final Meter routed;
@@ -32,6 +33,13 @@ public final class MeshMetrics {
         this.latency = Histogram.builder()
                 .name("mesh_message_latency_seconds")
                 .help("Time from a message's acceptance (mesh.ingress write) to its routing into the target inbox")
+                .classicOnly()
+                .classicUpperBounds(LATENCY_BOUNDS)
+                .register(prometheus);
+        this.discoveryLatency = Histogram.builder()
+                .name("mesh_discovery_latency_seconds")
+                .help("Time to answer a discovery query, by the store that answered (redis, postgres)")
+                .labelNames("source")
                 .classicOnly()
                 .classicUpperBounds(LATENCY_BOUNDS)
                 .register(prometheus);
@@ -74,6 +82,10 @@ public final class MeshMetrics {
         out.put("latency_seconds", java.util.Map.of("p50", s.getMedian() / 1e9, "p95", s.get95thPercentile() / 1e9,
                 "p99", s.get99thPercentile() / 1e9, "max", s.getMax() / 1e9, "samples", routingLatency.getCount()));
         return out;
+    }
+
+    public void discovery(double seconds, String source) {
+        discoveryLatency.labelValues(source).observe(Math.max(0, seconds));
     }
 
     public void duplicate() {

@@ -16,17 +16,21 @@ import java.util.Map;
 public final class DiscoverResource {
 
     private final Discovery discovery;
+    private final io.agentmesh.service.metrics.MeshMetrics metrics;
 
-    public DiscoverResource(Discovery discovery) {
+    public DiscoverResource(Discovery discovery, io.agentmesh.service.metrics.MeshMetrics metrics) {
         this.discovery = discovery;
+        this.metrics = metrics;
     }
 
     @GET
     public Map<String, Object> discover(@QueryParam("capability") String capability,
                                         @QueryParam("namespace") String namespace,
                                         @QueryParam("status") String status) {
+        long start = System.nanoTime();
         Discovery.Result r = discovery.discover(Params.optional(capability), Params.optional(namespace),
                 Params.optional(status));
+        metrics.discovery((System.nanoTime() - start) / 1e9, r.source());
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("agents", r.agents());
         out.put("count", r.agents().size());

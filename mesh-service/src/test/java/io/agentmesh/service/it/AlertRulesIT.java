@@ -82,5 +82,18 @@ class AlertRulesIT {
         assertThat(metrics).contains("# TYPE mesh_message_latency_seconds histogram");
         assertThat(metrics).contains("# TYPE mesh_agent_status_changes_total counter");
         assertThat(metrics).contains("# TYPE mesh_queue_depth gauge");
+        // the runbook's scaling table
+        assertThat(metrics).contains("mesh_agents_active ", "mesh_agents_connected ", "mesh_grpc_streams ",
+                "mesh_connections_active ", "mesh_messages_accepted_total ");
+        Http.get(MESH.url("/api/v1/discover"));
+        assertThat(Http.get(MESH.url("/metrics")).body()).contains("mesh_discovery_latency_seconds_bucket{source=\"redis\",le=\"0.001\"}");
+    }
+
+    @Test
+    void theRunbooksGarbageCollectionCallAnswersHeapBeforeAndAfter() {
+        JsonNode gc = Http.post(MESH.url("/api/v1/gc/run"), "").json();
+        assertThat(gc.path("heap_used_before_bytes").asLong()).isPositive();
+        assertThat(gc.path("heap_used_after_bytes").asLong()).isPositive();
+        assertThat(gc.path("heap_max_bytes").asLong()).isGreaterThanOrEqualTo(gc.path("heap_committed_bytes").asLong());
     }
 }
