@@ -227,6 +227,18 @@ public class MeshApplication extends Application<MeshConfiguration> {
                 Duration.ofMillis(config.getMonitor().getDeregisteredInboxRetention().toMilliseconds())));
         env.lifecycle().manage(chores);
         env.jersey().register(new AgentHealthResource(registry, health, clock));
+        for (String status : List.of("healthy", "unhealthy", "flapping")) {
+            env.metrics().register("mesh.agents." + status, new CachedGauge<Long>(10, TimeUnit.SECONDS) {
+                @Override
+                protected Long loadValue() {
+                    try {
+                        return health.all().values().stream().filter(h -> status.equals(h.status())).count();
+                    } catch (RuntimeException e) {
+                        return -1L;
+                    }
+                }
+            });
+        }
         env.jersey().register(new HealthOverviewResource(registry, health, monitor, healthSettings, membership));
         env.jersey().register(new HealthResetResource(registry, health));
         env.jersey().register(new ConfigResource(healthSettings));
