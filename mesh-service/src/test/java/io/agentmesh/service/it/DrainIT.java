@@ -134,7 +134,9 @@ class DrainIT {
             await().atMost(10, SECONDS).until(() -> stream1.error.get() != null);
             assertThat(Status.fromThrowable(stream1.error.get()).getCode()).isEqualTo(Status.Code.UNAVAILABLE);
 
-            // the agent reconnects to another node and gets the rest: every accepted message arrives
+            // the agent reconnects to another node (once node 1 has let go of its inbox) and gets the rest
+            await().atMost(30, SECONDS).until(() -> !Http.get(NODE1.url("/api/v1/grpc/connections")).json()
+                    .path("agents").has(agent));
             GrpcClient.Connection stream2 = grpc2.connect(agent, 16);
             AtomicBoolean running2 = new AtomicBoolean(true);
             autoAck(stream2, running2);

@@ -47,6 +47,9 @@ public final class MeshApp {
                 set("nodeId", prefix + "-" + node),
                 set("zookeeper.connect", infra.zookeeper()),
                 set("zookeeper.basePath", "/" + prefix),
+                // set by every node: Dropwizard restores overridden system properties per app, and with
+                // two nodes the second restores the first's value, which would leak into later classes
+                set("zookeeper.expectedNodes", "1"),
                 set("database.url", infra.databaseUrl()),
                 set("redis.uri", TestInfra.REDIS_URI),
                 // agents in tests do not heartbeat: they must not expire mid-test (expiry tests set their own TTL)

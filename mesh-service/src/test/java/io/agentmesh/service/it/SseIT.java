@@ -20,8 +20,9 @@ class SseIT {
     static final MeshApp MESH = MeshApp.onSharedBroker();
     static final DropwizardAppExtension<MeshConfiguration> APP = MESH.extension();
 
+    /** One routing key for all: the inbox keeps their order (different keys may route in any order). */
     private static String send(String to, String id) {
-        Http.Reply r = Http.post(MESH.url("/api/v1/messages"), "{\"to\":\"" + to + "\",\"id\":\"" + id + "\",\"payload\":{\"id\":\"" + id + "\"}}");
+        Http.Reply r = Http.post(MESH.url("/api/v1/messages"), "{\"to\":\"" + to + "\",\"id\":\"" + id + "\",\"key\":\"one-key\",\"payload\":{\"id\":\"" + id + "\"}}");
         assertThat(r.status()).as(r.body()).isEqualTo(202);
         return id;
     }

@@ -131,7 +131,7 @@ class StreamDeliveryIT {
         Thread.sleep(1000);
         JsonNode conns = Http.get(MESH.url("/api/v1/grpc/connections")).json();
         JsonNode session = conns.path("agents").path(agent);
-        assertThat(session.path("buffered").asInt()).isBetween(1, 16);
+        assertThat(session.path("buffered").asInt()).as("read ahead at most one stream's credit").isBetween(0, 16);
         assertThat(session.path("unacked").asInt()).isEqualTo(12);
         assertThat(a.received.size() + b.received.size()).as("never more than the credit").isEqualTo(32);
         assertThat(conns.path("connections").get(0).path("peer").asText()).contains("127.0.0.1");
