@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import io.agentmesh.service.config.KafkaSettings;
+import io.agentmesh.service.config.Roles;
 import io.agentmesh.service.config.StreamsSettings;
 import io.agentmesh.service.coordination.ClusterMembership;
 import io.agentmesh.service.coordination.ClusterRepair;
@@ -115,6 +116,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.jdbi.v3.core.Jdbi;
+import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
 import java.nio.file.Path;
@@ -155,6 +157,9 @@ public class MeshApplication extends Application<MeshConfiguration> {
     @Override
     public void run(MeshConfiguration config, Environment env) throws Exception {
         String nodeId = nodeId(config);
+        Roles roles = config.getRoles();
+        // REST resources of the api role; health, metrics, drain and connections are on every node
+        java.util.function.Consumer<Object> api = roles.api() ? env.jersey()::register : resource -> { };
         Clock clock = Clock.systemUTC();
         ObjectMapper mapper = strict(env.getObjectMapper());
         MeshTopics topics = new MeshTopics(config.getKafka().getTopicPrefix());
@@ -173,7 +178,7 @@ public class MeshApplication extends Application<MeshConfiguration> {
         RouterPolicy routerPolicy = new RouterPolicy(Duration.ofMillis(config.getStreams().getDedupeWindow().toMilliseconds()),
                 maxPayload, config.getRouting().defaultStrategy(), config.getRouting().retryPolicy(),
                 config.getRouting().retryTick());
-        RouterStreams router = new RouterStreams(
+        RouterStreams router = !roles.router() ? RouterStreams.disabled() : new RouterStreams(
                 RouterTopology.build(topics, routerPolicy, new RoutingListeners(List.of(
                         new MetricsRoutingListener(metrics, clock), new RoutingLog())), lagMonitor),
                 streamsProperties(config.getStreams(), config.getKafka(), kafkaProps, nodeId));
@@ -182,7 +187,7 @@ public class MeshApplication extends Application<MeshConfiguration> {
                 Duration.ofMillis(config.getRedis().getCommandTimeout().toMilliseconds()), mapper);
         CuratorFramework curator = curator(config);
         ClusterMembership membership = new ClusterMembership(curator, config.getZookeeper().getBasePath(),
-                nodeId, "{\"node\":\"" + nodeId + "\"}");
+                nodeId, "{\"node\":\"" + nodeId + "\",\"roles\":\"" + roles + "\"}", roles.monitor());
         LiveHealthSettings healthSettings = new LiveHealthSettings(HealthCheckSettings.from(config.getMonitor()),
                 new SettingsDao(jdbi), curator, config.getZookeeper().getBasePath(), mapper);
         env.lifecycle().manage(topicAdmin);
@@ -208,13 +213,14 @@ public class MeshApplication extends Application<MeshConfiguration> {
         env.jersey().register(new JsonErrorMapper());
         env.jersey().register(new WebApplicationExceptionMapper());
         env.jersey().register(new CatchAllMapper());
-        env.jersey().register(new HealthResource(env.healthChecks(), Set.of("kafka", "streams"), nodeId, drain));
+        env.jersey().register(new HealthResource(env.healthChecks(),
+                roles.router() ? Set.of("kafka", "streams") : Set.of("kafka"), nodeId, drain));
         Discovery discovery = new Discovery(cache, registry, mapper, Duration.ofSeconds(2));
         env.lifecycle().manage(discovery);
         env.metrics().gauge("mesh.discovery.healthy", () -> () -> discovery.redisHealthy() ? 1 : 0);
-        env.jersey().register(new AgentResource(registry, discovery));
-        env.jersey().register(new DiscoverResource(discovery, metrics));
-        env.jersey().register(new DiscoveryStatusResource(discovery));
+        api.accept(new AgentResource(registry, discovery));
+        api.accept(new DiscoverResource(discovery, metrics));
+        api.accept(new DiscoveryStatusResource(discovery));
         HealthService health = new HealthService(new HealthDao(jdbi), new HealthPublisher(publisher, topics),
                 healthSettings, config.getMonitor().getHistoryLimit(), env.metrics().counter("mesh.agent.status_changes"),
                 clock);
@@ -225,8 +231,10 @@ public class MeshApplication extends Application<MeshConfiguration> {
         Duration sweepEvery = Duration.ofMillis(config.getMonitor().getExpirySweepInterval().toMilliseconds());
         chores.add("registry-sweep", () -> sweepEvery, new RegistryJanitor(registry, dao, topicAdmin,
                 Duration.ofMillis(config.getMonitor().getDeregisteredInboxRetention().toMilliseconds())));
-        env.lifecycle().manage(chores);
-        env.jersey().register(new AgentHealthResource(registry, health, clock));
+        if (roles.monitor()) {
+            env.lifecycle().manage(chores);
+        }
+        api.accept(new AgentHealthResource(registry, health, clock));
         for (String status : List.of("healthy", "unhealthy", "flapping")) {
             env.metrics().register("mesh.agents." + status, new CachedGauge<Long>(10, TimeUnit.SECONDS) {
                 @Override
@@ -239,11 +247,11 @@ public class MeshApplication extends Application<MeshConfiguration> {
                 }
             });
         }
-        env.jersey().register(new HealthOverviewResource(registry, health, monitor, healthSettings, membership));
-        env.jersey().register(new HealthResetResource(registry, health));
-        env.jersey().register(new ConfigResource(healthSettings));
+        api.accept(new HealthOverviewResource(registry, health, monitor, healthSettings, membership));
+        api.accept(new HealthResetResource(registry, health));
+        api.accept(new ConfigResource(healthSettings));
         int expectedNodes = config.getZookeeper().getExpectedNodes();
-        env.jersey().register(new ClusterResource(membership, expectedNodes,
+        api.accept(new ClusterResource(membership, expectedNodes,
                 new ClusterRepair(registry, cache, router, discovery, health), chores));
         env.metrics().gauge("mesh.expected_nodes", () -> () -> expectedNodes);
         env.metrics().register("mesh.cluster_nodes", new CachedGauge<Integer>(2, TimeUnit.SECONDS) {
@@ -256,16 +264,16 @@ public class MeshApplication extends Application<MeshConfiguration> {
                 }
             }
         });
-        env.jersey().register(new MessageResource(messages, mapper, metrics));
-        env.jersey().register(new DeadLetterResource(deadLetters, replayer, mapper));
-        env.jersey().register(new RoutingResource(router, lagMonitor, registry, topics));
-        env.jersey().register(new RoutingMetricsResource(metrics));
-        env.jersey().register(new DedupeResource(router, metrics, routerPolicy.dedupeWindow()));
-        env.jersey().register(new AgentReplayResource(new InboxReplayer(topics, kafkaProps, publisher,
+        api.accept(new MessageResource(messages, mapper, metrics));
+        api.accept(new DeadLetterResource(deadLetters, replayer, mapper));
+        api.accept(new RoutingResource(router, lagMonitor, registry, topics));
+        api.accept(new RoutingMetricsResource(metrics));
+        api.accept(new DedupeResource(router, metrics, routerPolicy.dedupeWindow()));
+        api.accept(new AgentReplayResource(new InboxReplayer(topics, kafkaProps, publisher,
                 config.getMessages().getReplayRatePerSecond(), clock), registry));
-        env.jersey().register(new MessageLogResource(new MessageLog(topics, kafkaProps, mapper), deadLetters, mapper));
+        api.accept(new MessageLogResource(new MessageLog(topics, kafkaProps, mapper), deadLetters, mapper));
         QueueStats queueStats = new QueueStats(admin, topics, config.getStreams().getApplicationId(), router::pendingRetries);
-        env.jersey().register(new QueueResource(queueStats, new QueuePurger(admin, topics, clock)));
+        api.accept(new QueueResource(queueStats, new QueuePurger(admin, topics, clock)));
         env.metrics().register("mesh.queue.depth", new CachedGauge<Long>(5, TimeUnit.SECONDS) {
             @Override
             protected Long loadValue() {
@@ -281,14 +289,16 @@ public class MeshApplication extends Application<MeshConfiguration> {
                 config.getZookeeper().getBasePath(), nodeId, config.getMessages().getMaxCreditPerStream(),
                 config.getMessages().getMaxStreamsPerAgent(), drain);
         BoundedGate longPolls = new BoundedGate("long_poll", config.getMessages().getMaxConcurrentPolls(), env.metrics());
-        env.jersey().register(new InboxResource(reader, registry, longPolls, mapper,
+        api.accept(new InboxResource(reader, registry, longPolls, mapper,
                 config.getMessages().getMaxPollWaitSeconds(), deliveries, inboxSessions));
         env.servlets().addFilter("request-size", new RequestSizeLimitFilter(maxPayload + ENVELOPE_ALLOWANCE, mapper))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/api/*");
         env.servlets().addServlet("prometheus", new PrometheusMetricsServlet(metrics.prometheus())).addMapping("/metrics");
 
         env.healthChecks().register("kafka", new KafkaHealthCheck(admin));
-        env.healthChecks().register("streams", new StreamsHealthCheck(router));
+        if (roles.router()) {
+            env.healthChecks().register("streams", new StreamsHealthCheck(router));
+        }
         env.healthChecks().register("redis", new RedisHealthCheck(cache));
         env.healthChecks().register("zookeeper", new ZooKeeperHealthCheck(membership));
 
@@ -296,12 +306,12 @@ public class MeshApplication extends Application<MeshConfiguration> {
         BoundedGate pendingRequests = new BoundedGate("pending_requests", maxRequests, env.metrics());
         RequestReply requests = new RequestReply(messages, registry, topics, kafkaProps, pendingRequests,
                 boundedThreads("reply-wait", maxRequests));
-        env.jersey().register(new RequestResource(requests, mapper));
+        api.accept(new RequestResource(requests, mapper));
 
         env.jersey().register(new GrpcConnectionsResource(inboxSessions));
         LiveStreams sseStreams = new LiveStreams();
         BoundedGate sseGate = new BoundedGate("sse", config.getMessages().getMaxSubscriptions(), env.metrics());
-        env.jersey().register(new InboxStreamResource(reader, registry, sseGate, mapper, deliveries, drain, sseStreams,
+        api.accept(new InboxStreamResource(reader, registry, sseGate, mapper, deliveries, drain, sseStreams,
                 boundedThreads("sse", config.getMessages().getMaxSubscriptions())));
         BoundedGate subscriptions = new BoundedGate("grpc_subscriptions", config.getMessages().getMaxSubscriptions(),
                 env.metrics());
@@ -309,7 +319,9 @@ public class MeshApplication extends Application<MeshConfiguration> {
                 metrics, requests, deliveries, inboxSessions, config.getMessages().getMaxCreditPerStream());
         GrpcServer grpcServer = new GrpcServer(config.getGrpc(), maxPayload + ENVELOPE_ALLOWANCE, List.of(grpcService),
                 streamThreads);
-        env.lifecycle().manage(grpcServer);
+        if (roles.grpc()) {
+            env.lifecycle().manage(grpcServer);
+        }
 
         ActiveConnections active = new ActiveConnections()
                 .add("grpc_connect_streams", () -> inboxSessions.streams().size())
@@ -347,11 +359,15 @@ public class MeshApplication extends Application<MeshConfiguration> {
                 }
             }
         });
-        env.lifecycle().manage(new PushDispatcher(registry, reader, new PushClient(),
+        PushDispatcher push = new PushDispatcher(registry, reader, new PushClient(),
                 new PushOutcomes(publisher, topics, deliveries, clock), config.getRouting().retryPolicy(),
                 Duration.ofMillis(config.getMessages().getPushTimeout().toMilliseconds()),
                 config.getMessages().getPushConcurrency(), membership::isLeader, boundedThreads("push", 1024),
-                boundedThreads("push-lane", 1024)));
+                boundedThreads("push-lane", 1024));
+        if (roles.monitor()) {
+            env.lifecycle().manage(push);
+        }
+        LoggerFactory.getLogger(MeshApplication.class).info("node {} runs roles {}", nodeId, roles);
         env.lifecycle().addEventListener(new org.eclipse.jetty.util.component.LifeCycle.Listener() {
             @Override
             public void lifeCycleStopping(org.eclipse.jetty.util.component.LifeCycle event) {

@@ -24,6 +24,12 @@ public class MeshConfiguration extends Configuration {
     @JsonProperty
     private String nodeId = "";
 
+    /** What this node runs, a comma list of api, grpc, router, monitor (see Roles). */
+    @NotNull
+    @Pattern(regexp = io.agentmesh.service.config.Roles.PATTERN, message = "must be a comma list of api, grpc, router, monitor")
+    @JsonProperty
+    private String roles = io.agentmesh.service.config.Roles.ALL;
+
     @Valid @NotNull @JsonProperty
     private KafkaSettings kafka = new KafkaSettings();
 
@@ -57,6 +63,10 @@ public class MeshConfiguration extends Configuration {
 
     public String getNodeId() {
         return nodeId;
+    }
+
+    public io.agentmesh.service.config.Roles getRoles() {
+        return io.agentmesh.service.config.Roles.parse(roles);
     }
 
     public KafkaSettings getKafka() {

@@ -31,11 +31,14 @@ public final class ClusterMembership implements Managed {
     private final String basePath;
     private final String nodeId;
     private final String nodeInfo;
+    private final boolean candidate;
     private PersistentNode node;
     private volatile LeaderLatch latch;
     private CuratorCache electRequests;
 
-    public ClusterMembership(CuratorFramework curator, String basePath, String nodeId, String nodeInfo) {
+    /** {@code candidate}: whether this node may lead (only nodes with the monitor role run the chores). */
+    public ClusterMembership(CuratorFramework curator, String basePath, String nodeId, String nodeInfo, boolean candidate) {
+        this.candidate = candidate;
         this.curator = curator;
         this.basePath = basePath;
         this.nodeId = nodeId;
@@ -60,9 +63,12 @@ public final class ClusterMembership implements Managed {
         }
     }
 
+    /** A started latch for a candidate; for other nodes an unstarted one, used only to read who leads. */
     private LeaderLatch newLatch() throws Exception {
         LeaderLatch l = new LeaderLatch(curator, basePath + "/leader", nodeId, LeaderLatch.CloseMode.NOTIFY_LEADER);
-        l.start();
+        if (candidate) {
+            l.start();
+        }
         return l;
     }
 
@@ -132,7 +138,7 @@ public final class ClusterMembership implements Managed {
         if (electRequests != null) {
             electRequests.close();
         }
-        if (latch != null) {
+        if (latch != null && candidate) {
             latch.close();
         }
         if (node != null) {

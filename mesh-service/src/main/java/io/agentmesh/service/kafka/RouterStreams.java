@@ -29,6 +29,19 @@ public final class RouterStreams implements Managed, RouterView {
 
     private final KafkaStreams streams;
 
+    private RouterStreams() {
+        this.streams = null;
+    }
+
+    /** A node without the router role: nothing runs, every view is empty, the state is NOT_RUNNING. */
+    public static RouterStreams disabled() {
+        return new RouterStreams();
+    }
+
+    public boolean enabled() {
+        return streams != null;
+    }
+
     public RouterStreams(Topology topology, Properties props) {
         this.streams = new KafkaStreams(topology, props);
         streams.setUncaughtExceptionHandler(e -> {
@@ -40,20 +53,24 @@ public final class RouterStreams implements Managed, RouterView {
 
     @Override
     public void start() {
-        streams.start();
+        if (streams != null) {
+            streams.start();
+        }
     }
 
     @Override
     public void stop() {
-        streams.close(Duration.ofSeconds(30));
+        if (streams != null) {
+            streams.close(Duration.ofSeconds(30));
+        }
     }
 
     public KafkaStreams.State state() {
-        return streams.state();
+        return streams == null ? KafkaStreams.State.NOT_RUNNING : streams.state();
     }
 
     public boolean running() {
-        return streams.state() == KafkaStreams.State.RUNNING;
+        return streams != null && streams.state() == KafkaStreams.State.RUNNING;
     }
 
     /** Every agent in the router's registry store, in id order; empty when the router is not running. */

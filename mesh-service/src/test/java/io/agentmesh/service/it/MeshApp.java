@@ -50,6 +50,7 @@ public final class MeshApp {
                 // set by every node: Dropwizard restores overridden system properties per app, and with
                 // two nodes the second restores the first's value, which would leak into later classes
                 set("zookeeper.expectedNodes", "1"),
+                set("roles", "api,grpc,router,monitor"),
                 set("database.url", infra.databaseUrl()),
                 set("redis.uri", TestInfra.REDIS_URI),
                 // agents in tests do not heartbeat: they must not expire mid-test (expiry tests set their own TTL)
