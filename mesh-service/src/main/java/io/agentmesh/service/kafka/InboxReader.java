@@ -53,9 +53,15 @@ public final class InboxReader {
     public record Batch(List<InboxRecord> records, Map<Integer, Long> ack) {
     }
 
-    /** Returns up to {@code max} unacknowledged messages, waiting up to {@code wait} for the first. */
+    /**
+     * Returns up to {@code max} unacknowledged messages, waiting up to {@code wait} for the first.
+     * Messages a Connect stream acked out of order (kept in the commit's metadata) are passed over.
+     */
     public Batch poll(String agentId, int max, Duration wait) {
-        try (Consumer<byte[], byte[]> consumer = openAtAckedPosition(agentId, max)) {
+        Opened opened = openForSession(agentId, max);
+        Map<Integer, java.util.NavigableSet<Long>> acked = new java.util.HashMap<>();
+        opened.committed().forEach((p, om) -> acked.put(p, AckedOffsets.decode(om.metadata())));
+        try (Consumer<byte[], byte[]> consumer = opened.consumer()) {
             List<InboxRecord> out = new ArrayList<>();
             Map<Integer, Long> ack = new TreeMap<>();
             long deadline = System.nanoTime() + Math.max(wait.toNanos(), MIN_FIRST_FETCH.toNanos());
@@ -65,9 +71,12 @@ public final class InboxReader {
                     break;
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofNanos(Math.min(left, 250_000_000L)))) {
-                    if (out.size() < max) {
+                    if (out.size() >= max) {
+                        continue;
+                    }
+                    ack.put(r.partition(), r.offset() + 1);
+                    if (!acked.getOrDefault(r.partition(), java.util.Collections.emptyNavigableSet()).contains(r.offset())) {
                         out.add(InboxRecord.of(r));
-                        ack.put(r.partition(), r.offset() + 1);
                     }
                 }
             }

@@ -108,6 +108,20 @@ class StreamDeliveryIT {
     }
 
     @Test
+    void aLongPollAfterAStreamPassesOverWhatTheStreamAckedOutOfOrder() throws Exception {
+        String agent = agent();
+        List<String> sent = send(agent, "mixed-" + agent, 3);
+        GrpcClient.Connection c = grpc.connect(agent, 3);
+        await().atMost(30, SECONDS).until(() -> c.received.size() == 3);
+        c.ack(List.of(c.received.get(1).getDeliveryId(), c.received.get(2).getDeliveryId()));
+        Thread.sleep(300);
+        c.cancel();
+        awaitClosedSession(agent);
+        Http.Reply polled = Http.get(MESH.url("/api/v1/agents/" + agent + "/messages?wait=3"));
+        assertThat(polled.ids()).containsExactly(sent.get(0));
+    }
+
+    @Test
     void streamsOfOneAgentShareItsInboxAndTheReadAheadIsBounded() throws Exception {
         String agent = agent();
         GrpcClient.Connection a = grpc.connect(agent, 16);

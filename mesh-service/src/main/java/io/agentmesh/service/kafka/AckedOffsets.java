@@ -1,4 +1,4 @@
-package io.agentmesh.service.delivery;
+package io.agentmesh.service.kafka;
 
 import java.util.NavigableSet;
 import java.util.TreeSet;
