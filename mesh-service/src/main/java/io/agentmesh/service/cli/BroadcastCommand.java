@@ -1,7 +1,7 @@
 package io.agentmesh.service.cli;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code mesh broadcast --payload JSON}: one copy to every active agent. */
@@ -11,17 +11,11 @@ final class BroadcastCommand implements Runnable {
     @ParentCommand
     MeshCli root;
 
-    @Option(names = "--payload", required = true, description = "JSON.")
-    String payload;
-
-    @Option(names = "--from")
-    String from;
-
-    @Option(names = "--type")
-    String type;
+    @Mixin
+    MessageOptions message;
 
     @Override
     public void run() {
-        SendCommand.send(root, "broadcast", payload, from, type);
+        message.send(root, "broadcast");
     }
 }

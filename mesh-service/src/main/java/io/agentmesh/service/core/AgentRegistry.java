@@ -17,7 +17,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -60,7 +59,7 @@ public final class AgentRegistry {
             dao.lockOwner(h, c.id()).ifPresent(owner -> requireSameOwner(c, owner.orElse(null)));
             AgentDao.Upsert u = dao.upsert(h, c);
             topicAdmin.ensureInbox(c.id());
-            join(() -> registryPublisher.publish(u.agent().toRegistryEntry()).join());
+            KafkaFailures.await(registryPublisher.publish(u.agent().toRegistryEntry()), "registry");
             return u;
         }));
         AgentView view = view(upsert.agent());
@@ -121,7 +120,7 @@ public final class AgentRegistry {
         requireValidId(id);
         AgentRecord gone = postgres(() -> dao.jdbi().inTransaction(h -> {
             AgentRecord r = dao.markDeregistered(h, id).orElseThrow(() -> notFound(id));
-            join(() -> registryPublisher.tombstone(id).join());
+            KafkaFailures.await(registryPublisher.tombstone(id), "registry");
             return r;
         }));
         try {
@@ -160,7 +159,7 @@ public final class AgentRegistry {
     private AgentRecord revive(String id) {
         AgentRecord revived = postgres(() -> dao.jdbi().inTransaction(h -> {
             AgentRecord r = dao.revive(h, id).orElseThrow(() -> notFound(id));
-            join(() -> registryPublisher.publish(r.toRegistryEntry()).join());
+            KafkaFailures.await(registryPublisher.publish(r.toRegistryEntry()), "registry");
             return r;
         }));
         LOG.info("agent {} was expired; its heartbeat made it active again", id);
@@ -177,7 +176,7 @@ public final class AgentRegistry {
             List<java.util.concurrent.CompletableFuture<?>> writes = rows.stream()
                     .<java.util.concurrent.CompletableFuture<?>>map(r -> registryPublisher.publish(r.toRegistryEntry()))
                     .toList();
-            join(() -> java.util.concurrent.CompletableFuture.allOf(writes.toArray(new java.util.concurrent.CompletableFuture[0])).join());
+            KafkaFailures.awaitAll(writes, "registry");
             return rows;
         }));
         for (AgentRecord r : expired) {
@@ -227,7 +226,7 @@ public final class AgentRegistry {
                 records++;
             }
         }
-        join(() -> java.util.concurrent.CompletableFuture.allOf(writes.toArray(new java.util.concurrent.CompletableFuture[0])).join());
+        KafkaFailures.awaitAll(writes, "registry");
         LOG.info("registry topic rebuilt from Postgres: {} records, {} tombstones", records, tombstones);
         return Map.of("republished", records, "tombstones", tombstones);
     }
@@ -304,13 +303,6 @@ public final class AgentRegistry {
         return new MeshException(ErrorCode.AGENT_NOT_FOUND, "no agent '" + id + "' is registered", Map.of("id", id));
     }
 
-    private static void join(Runnable r) {
-        try {
-            r.run();
-        } catch (CompletionException e) {
-            throw KafkaFailures.translate(e, "registry");
-        }
-    }
 
     private static <T> T postgres(Supplier<T> call) {
         return PostgresFailures.call(call);

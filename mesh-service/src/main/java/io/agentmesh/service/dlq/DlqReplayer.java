@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * Puts dead letters back on {@code mesh.ingress}, where they pass dedupe and routing again. The
@@ -92,11 +91,7 @@ public final class DlqReplayer {
                     writes.add(publisher.publish(record(d, newPayload, newTarget), "replay dead letter " + d.dlqId()));
                 }
             }
-            try {
-                CompletableFuture.allOf(writes.toArray(new CompletableFuture[0])).join();
-            } catch (CompletionException e) {
-                throw KafkaFailures.translate(e, "replay dead letters");
-            }
+            KafkaFailures.awaitAll(writes, "replay dead letters");
             audit.finishReplay(h, id, replayedIds.size(), selection.letters().size() - replayedIds.size());
             return id;
         });

@@ -38,6 +38,22 @@ public final class KafkaFailures {
                 java.util.Map.of(), cause);
     }
 
+    /** Waits for a Kafka write; its failure becomes a MeshException (503 / 413). */
+    public static <T> T await(java.util.concurrent.CompletableFuture<T> write, String action) {
+        try {
+            return write.join();
+        } catch (CompletionException e) {
+            throw translate(e, action);
+        }
+    }
+
+    /** Waits for all these writes; the first failure becomes a MeshException. */
+    public static void awaitAll(java.util.Collection<? extends java.util.concurrent.CompletableFuture<?>> writes,
+                                String action) {
+        await(java.util.concurrent.CompletableFuture.allOf(writes.toArray(new java.util.concurrent.CompletableFuture[0])),
+                action);
+    }
+
     public static Throwable unwrap(Throwable t) {
         Throwable c = t;
         while ((c instanceof ExecutionException || c instanceof CompletionException) && c.getCause() != null) {

@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletionException;
 
 /**
  * Every change to an agent's health goes through here: a check result, an override, its end, a
@@ -139,7 +138,7 @@ public final class HealthService {
         for (HealthState s : all().values()) {
             writes.add(publisher.publish(s.agentId(), toRecord(s, "resync")));
         }
-        join(() -> java.util.concurrent.CompletableFuture.allOf(writes.toArray(new java.util.concurrent.CompletableFuture[0])).join());
+        KafkaFailures.awaitAll(writes, "health");
         return writes.size();
     }
 
@@ -162,7 +161,7 @@ public final class HealthService {
             }
             if (!after.status().equals(before.status())) {
                 String reason = events.isEmpty() ? null : events.get(events.size() - 1).reason();
-                join(() -> publisher.publish(agentId, toRecord(after, reason)).join());
+                KafkaFailures.await(publisher.publish(agentId, toRecord(after, reason)), "health");
             }
             statusChanges.inc(events.size());
             return after;
@@ -179,11 +178,4 @@ public final class HealthService {
         return new AgentHealth(s.status(), s.changedAt() == null ? null : s.changedAt().toString(), reason);
     }
 
-    private static void join(Runnable r) {
-        try {
-            r.run();
-        } catch (CompletionException e) {
-            throw KafkaFailures.translate(e, "health");
-        }
-    }
 }

@@ -12,7 +12,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.CompletionException;
 
 /** What happens after a push: the delivered event, or the dead letter (written and confirmed). */
 public final class PushOutcomes {
@@ -39,12 +38,8 @@ public final class PushOutcomes {
         long now = clock.millis();
         var headers = DeadLetters.headers(r.headers(), new DeadLetters.Failure(reason, error, attempts,
                 "push:" + agentId, firstFailureMs, now, null), now);
-        try {
-            publisher.publish(new ProducerRecord<>(topics.dlq(), null, now, r.key(), r.value(), headers),
-                    "dead-letter push to " + agentId).join();
-        } catch (CompletionException e) {
-            throw KafkaFailures.translate(e, "dead-letter push to " + agentId);
-        }
+        KafkaFailures.await(publisher.publish(new ProducerRecord<>(topics.dlq(), null, now, r.key(), r.value(), headers),
+                "dead-letter push to " + agentId), "dead-letter push to " + agentId);
         events.deadLettered(agentId, InboxRecord.of(r), reason.name(), error);
     }
 }

@@ -76,6 +76,7 @@ public final class InboxResource {
             throw MeshException.invalid("request body is required: {\"offsets\": {\"<partition>\": <next offset>}}");
         }
         requireKnown(id);
+        sessions.requireNotStreamed(id);
         return new AckResult(id, reader.ack(id, request.offsets()));
     }
 
@@ -83,6 +84,5 @@ public final class InboxResource {
         if (!registry.exists(id)) {
             throw new MeshException(ErrorCode.AGENT_NOT_FOUND, "no agent '" + id + "' is registered", Map.of("id", id));
         }
-        sessions.requireNotStreamed(id);
     }
 }
