@@ -39,6 +39,7 @@ import io.agentmesh.service.resources.HealthResetResource;
 import io.agentmesh.service.core.AgentRegistry;
 import io.agentmesh.service.core.AgentValidator;
 import io.agentmesh.service.core.BoundedGate;
+import io.agentmesh.service.core.BatchSender;
 import io.agentmesh.service.core.DrainControl;
 import io.agentmesh.service.core.MessageService;
 import io.agentmesh.service.core.MessageValidator;
@@ -124,6 +125,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
@@ -264,7 +266,8 @@ public class MeshApplication extends Application<MeshConfiguration> {
                 }
             }
         });
-        api.accept(new MessageResource(messages, mapper, metrics));
+        api.accept(new MessageResource(messages,
+                new BatchSender(messages, drain, config.getMessages().getMaxBatchSize()), mapper, metrics));
         api.accept(new DeadLetterResource(deadLetters, replayer, mapper));
         api.accept(new RoutingResource(router, lagMonitor, registry, topics));
         api.accept(new RoutingMetricsResource(metrics));
@@ -291,7 +294,8 @@ public class MeshApplication extends Application<MeshConfiguration> {
         BoundedGate longPolls = new BoundedGate("long_poll", config.getMessages().getMaxConcurrentPolls(), env.metrics());
         api.accept(new InboxResource(reader, registry, longPolls, mapper,
                 config.getMessages().getMaxPollWaitSeconds(), deliveries, inboxSessions));
-        env.servlets().addFilter("request-size", new RequestSizeLimitFilter(maxPayload + ENVELOPE_ALLOWANCE, mapper))
+        env.servlets().addFilter("request-size", new RequestSizeLimitFilter(maxPayload + ENVELOPE_ALLOWANCE,
+                        Map.of("/api/v1/messages/batch", config.getMessages().getMaxBatchBytes()), mapper))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/api/*");
         env.servlets().addServlet("prometheus", new PrometheusMetricsServlet(metrics.prometheus())).addMapping("/metrics");
 

@@ -12,6 +12,16 @@ public class MessagesSettings {
     @JsonProperty
     private int maxPayloadBytes = 1024 * 1024;
 
+    /** Most messages in one POST /api/v1/messages/batch (the body limit applies to the whole batch). */
+    @Min(1) @Max(100_000)
+    @JsonProperty
+    private int maxBatchSize = 1000;
+
+    /** Largest body of one batch send, in bytes (other requests: maxPayloadBytes + 64 KiB). */
+    @Min(1024) @Max(256L * 1024 * 1024)
+    @JsonProperty
+    private long maxBatchBytes = 8L * 1024 * 1024;
+
     /** Most long-poll requests served at once on this node; beyond it 503. */
     @Min(1) @Max(10000)
     @JsonProperty
@@ -105,5 +115,13 @@ public class MessagesSettings {
 
     public int getMaxPollWaitSeconds() {
         return maxPollWaitSeconds;
+    }
+
+    public int getMaxBatchSize() {
+        return maxBatchSize;
+    }
+
+    public long getMaxBatchBytes() {
+        return maxBatchBytes;
     }
 }

@@ -16,4 +16,10 @@ public record SendCommand(String to, String from, String type, String id, String
     public SendCommand {
         extensions = extensions == null ? Map.of() : Map.copyOf(extensions);
     }
+
+    /** This send with an id: its own, or a new random one when it has none. */
+    public SendCommand withIdAssigned() {
+        return id != null ? this : new SendCommand(to, from, type, java.util.UUID.randomUUID().toString(),
+                correlationId, key, payload, contentType, source, extensions);
+    }
 }

@@ -1,7 +1,10 @@
 package io.agentmesh.service.resources;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agentmesh.service.api.BatchSendRequest;
+import io.agentmesh.service.api.BatchSendResult;
 import io.agentmesh.service.api.SendMessageRequest;
+import io.agentmesh.service.core.BatchSender;
 import io.agentmesh.service.core.SendCommand;
 import io.agentmesh.service.core.StructuredEvents;
 import io.agentmesh.service.errors.KafkaFailures;
@@ -17,6 +20,10 @@ import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
 /**
  * Sending. 202 only once mesh.ingress has the record (acks=all); the Jetty thread is released
  * while Kafka confirms.
@@ -28,13 +35,64 @@ public final class MessageResource {
     public static final String CLOUDEVENTS_JSON = "application/cloudevents+json";
 
     private final MessageService messages;
+    private final BatchSender batches;
     private final ObjectMapper mapper;
     private final MeshMetrics metrics;
 
-    public MessageResource(MessageService messages, ObjectMapper mapper, MeshMetrics metrics) {
+    public MessageResource(MessageService messages, BatchSender batches, ObjectMapper mapper, MeshMetrics metrics) {
         this.messages = messages;
+        this.batches = batches;
         this.mapper = mapper;
         this.metrics = metrics;
+    }
+
+    /**
+     * Many messages in one request: 200 when every one was accepted, 207 with one result per
+     * message otherwise; 503 when none was accepted because Kafka (or this node) cannot take them.
+     */
+    @POST
+    @Path("batch")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public void sendBatch(BatchSendRequest request, @Suspended AsyncResponse response) {
+        if (request == null || request.messages() == null) {
+            throw MeshException.invalidField("messages", "is required (a list of messages)");
+        }
+        List<Supplier<SendCommand>> commands = new ArrayList<>(request.messages().size());
+        for (int i = 0; i < request.messages().size(); i++) {
+            SendMessageRequest m = request.messages().get(i);
+            String field = "messages[" + i + "]";
+            commands.add(() -> {
+                if (m == null) {
+                    throw MeshException.invalidField(field, "is null");
+                }
+                return m.toCommand(mapper);
+            });
+        }
+        batches.send(commands).whenComplete((result, error) -> {
+            if (error != null) {
+                response.resume(KafkaFailures.unwrap(error));
+                return;
+            }
+            for (int i = 0; i < result.accepted(); i++) {
+                metrics.accepted();
+            }
+            for (int i = 0; i < result.rejected(); i++) {
+                metrics.rejected();
+            }
+            response.resume(batchResponse(result));
+        });
+    }
+
+    private static Response batchResponse(BatchSendResult result) {
+        if (result.rejected() == 0) {
+            return Response.ok(result).build();
+        }
+        boolean unavailable = result.accepted() == 0 && result.results().stream()
+                .allMatch(r -> r.error() != null && r.error().status() == 503);
+        if (unavailable) {
+            return Response.status(503).header("Retry-After", 5).entity(result).build();
+        }
+        return Response.status(207).entity(result).build();
     }
 
     @POST

@@ -26,24 +26,28 @@ public final class RequestSizeLimitFilter implements Filter {
 
     private static final long MAX_DRAIN = 8L * 1024 * 1024;
 
-    private final long limit;
+    private final long defaultLimit;
+    private final Map<String, Long> limitsByPath;
     private final ObjectMapper mapper;
 
-    public RequestSizeLimitFilter(long limit, ObjectMapper mapper) {
-        this.limit = limit;
+    /** {@code limitsByPath}: request URIs (exact) with a limit of their own, e.g. the batch send. */
+    public RequestSizeLimitFilter(long defaultLimit, Map<String, Long> limitsByPath, ObjectMapper mapper) {
+        this.defaultLimit = defaultLimit;
+        this.limitsByPath = Map.copyOf(limitsByPath);
         this.mapper = mapper;
     }
 
     @Override
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
         HttpServletRequest http = (HttpServletRequest) req;
+        long limit = limitsByPath.getOrDefault(http.getRequestURI(), defaultLimit);
         if (http.getContentLengthLong() > limit) {
-            drain(http);
+            drain(http, limit);
             HttpServletResponse out = (HttpServletResponse) res;
             out.setHeader("Connection", "close");
             out.setStatus(413);
             out.setContentType("application/json");
-            mapper.writeValue(out.getOutputStream(), ErrorBody.of(tooLarge(http.getContentLengthLong())));
+            mapper.writeValue(out.getOutputStream(), ErrorBody.of(tooLarge(http.getContentLengthLong(), limit)));
             return;
         }
         chain.doFilter(new LimitedRequest(http, limit), res);
@@ -53,7 +57,7 @@ public final class RequestSizeLimitFilter implements Filter {
      * Reads and discards a moderately oversized body so the client, still sending, gets the 413
      * instead of a reset connection; a huge one is cut off (the connection closes).
      */
-    private void drain(HttpServletRequest request) throws IOException {
+    private void drain(HttpServletRequest request, long limit) throws IOException {
         long budget = Math.max(limit * 4, MAX_DRAIN);
         if (request.getContentLengthLong() > budget) {
             return;
@@ -65,7 +69,7 @@ public final class RequestSizeLimitFilter implements Filter {
         }
     }
 
-    private MeshException tooLarge(long size) {
+    private static MeshException tooLarge(long size, long limit) {
         return new MeshException(ErrorCode.PAYLOAD_TOO_LARGE, "request body of " + (size < 0 ? "more than " + limit : size)
                 + " bytes exceeds the limit of " + limit, Map.of("limit", limit));
     }
@@ -107,7 +111,7 @@ public final class RequestSizeLimitFilter implements Filter {
                     private void count(int n) {
                         read += n;
                         if (read > max) {
-                            throw tooLarge(-1);
+                            throw tooLarge(-1, max);
                         }
                     }
 

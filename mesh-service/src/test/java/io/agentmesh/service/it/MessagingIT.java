@@ -175,6 +175,59 @@ class MessagingIT {
     }
 
     @Test
+    void aBatchSendAnswersPerMessageAndStoresOnlyTheGoodOnes() {
+        String a = register("a");
+        String b = register("b");
+        StringBuilder body = new StringBuilder("{\"messages\":[");
+        for (int i = 0; i < 50; i++) {
+            body.append(i == 0 ? "" : ",").append("{\"to\":\"agent:").append(b).append("\",\"from\":\"").append(a)
+                    .append("\",\"key\":\"k\",\"payload\":{\"n\":").append(i).append("}}");
+        }
+        body.append("]}");
+        Http.Reply ok = Http.post(MESH.url("/api/v1/messages/batch"), body.toString());
+        assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+        assertThat(ok.json().path("accepted").asInt()).isEqualTo(50);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            JsonNode r = ok.json().path("results").get(i);
+            assertThat(r.path("index").asInt()).isEqualTo(i);
+            assertThat(r.path("status").asText()).isEqualTo("accepted");
+            assertThat(r.path("offset").isNumber()).isTrue();
+            ids.add(r.path("id").asText());
+        }
+        // one key: the inbox holds them in the order of the batch
+        assertThat(inboxIds(b, ids)).containsExactlyElementsOf(ids);
+
+        // a bad message is rejected with its own error; the others still go
+        String c = register("c");
+        Http.Reply mixed = Http.post(MESH.url("/api/v1/messages/batch"), "{\"messages\":["
+                + "{\"to\":\"agent:" + c + "\",\"payload\":{\"n\":1},\"id\":\"batch-good-" + c + "\"},"
+                + "{\"to\":\"agent:" + c + "\"},"
+                + "{\"to\":\"agent:nobody-" + c + "\",\"payload\":1},"
+                + "null]}");
+        assertThat(mixed.status()).as(mixed.body()).isEqualTo(207);
+        assertThat(mixed.json().path("accepted").asInt()).isEqualTo(1);
+        assertThat(mixed.json().path("rejected").asInt()).isEqualTo(3);
+        JsonNode results = mixed.json().path("results");
+        assertThat(results.get(0).path("id").asText()).isEqualTo("batch-good-" + c);
+        assertThat(results.get(1).path("error").path("code").asText()).isEqualTo("INVALID_REQUEST");
+        assertThat(results.get(1).path("error").path("details").path("field").asText()).isEqualTo("payload");
+        assertThat(results.get(2).path("error").path("code").asText()).isEqualTo("UNKNOWN_TARGET");
+        assertThat(results.get(3).path("error").path("details").path("field").asText()).isEqualTo("messages[3]");
+        assertThat(inboxIds(c, List.of("batch-good-" + c))).containsExactly("batch-good-" + c);
+
+        // the batch itself must be sound
+        assertThat(Http.post(MESH.url("/api/v1/messages/batch"), "{\"messages\":[]}").status()).isEqualTo(400);
+        assertThat(Http.post(MESH.url("/api/v1/messages/batch"), "{}").json().path("details").path("field").asText())
+                .isEqualTo("messages");
+        String tooMany = "{\"messages\":[" + String.join(",", java.util.Collections.nCopies(1001,
+                "{\"to\":\"agent:" + c + "\",\"payload\":1}")) + "]}";
+        Http.Reply refused = Http.post(MESH.url("/api/v1/messages/batch"), tooMany);
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.json().path("message").asText()).contains("at most 1000");
+    }
+
+    @Test
     void undecodableRecordsOnIngressAreDeadLetteredAndRoutingGoesOn() throws Exception {
         String a = register("a");
         String b = register("b");
