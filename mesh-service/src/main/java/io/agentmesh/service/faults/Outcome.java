@@ -1,0 +1,11 @@
+package io.agentmesh.service.faults;
+
+/** What a sender learned about one send. */
+public enum Outcome {
+    /** The mesh answered that it accepted the message (202): it must arrive, once. */
+    OK,
+    /** The mesh answered that it did not take it (4xx, 503), or the request never left: it must not arrive. */
+    FAILED,
+    /** No answer (timeout, connection reset after sending): it may arrive, at most once. */
+    UNKNOWN
+}

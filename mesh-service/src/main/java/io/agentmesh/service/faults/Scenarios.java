@@ -1,0 +1,164 @@
+package io.agentmesh.service.faults;
+
+import io.agentmesh.service.harness.LocalStack;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/** The fault scenarios F1–F7: what each does to the stack while the load runs, and what it measures. */
+public final class Scenarios {
+
+    public record Scenario(String name, String description, Fault fault) {
+    }
+
+    private final long phaseMillis;
+    private final int kills;
+
+    /** {@code phaseMillis}: load before, between and after faults; {@code kills}: how often F1 kills the mesh. */
+    public Scenarios(long phaseMillis, int kills) {
+        this.phaseMillis = phaseMillis;
+        this.kills = kills;
+    }
+
+    public List<Scenario> all() {
+        return List.of(
+                new Scenario("F1", "kill -9 of the mesh process under load, " + kills + " times, with restarts", this::killMesh),
+                new Scenario("F2", "kill -9 of the Kafka broker under load, then restart", this::killBroker),
+                new Scenario("F3", "Kafka broker paused (SIGSTOP) 10 s, then SIGCONT", this::pauseBroker),
+                new Scenario("F4", "Kafka broker down 30 s: sends answer 503 within the bound; time to recover", this::brokerDown),
+                new Scenario("F7", "undecodable records written straight into mesh.ingress under load", this::poison));
+    }
+
+    private void load(long millis) throws InterruptedException {
+        Thread.sleep(millis);
+    }
+
+    private void killMesh(LocalStack stack, Ledger ledger, List<String> notes) throws Exception {
+        load(phaseMillis);
+        for (int i = 1; i <= kills; i++) {
+            stack.killMesh();
+            long down = System.currentTimeMillis();
+            Thread.sleep(1000);
+            stack.startMesh();
+            long healthy = System.currentTimeMillis() - down;
+            load(phaseMillis);
+            notes.add("kill " + i + ": mesh healthy again " + healthy + " ms after the kill; first accepted send"
+                    + firstOkAfter(ledger, down));
+        }
+    }
+
+    private void killBroker(LocalStack stack, Ledger ledger, List<String> notes) throws Exception {
+        load(phaseMillis);
+        stack.kafka().kill();
+        long down = System.currentTimeMillis();
+        Thread.sleep(5000);
+        long restart = System.currentTimeMillis();
+        stack.startKafka();
+        notes.add("broker killed for " + (restart - down) / 1000 + " s; up again after " + (System.currentTimeMillis() - restart) + " ms");
+        load(phaseMillis * 2);
+        notes.add("first accepted send after the restart" + firstOkAfter(ledger, restart));
+        notes.add(answersBetween(ledger, down, restart));
+    }
+
+    private void pauseBroker(LocalStack stack, Ledger ledger, List<String> notes) throws Exception {
+        load(phaseMillis);
+        stack.kafka().pause();
+        long paused = System.currentTimeMillis();
+        Thread.sleep(10_000);
+        stack.kafka().resume();
+        long resumed = System.currentTimeMillis();
+        load(phaseMillis * 2);
+        notes.add("first accepted send after SIGCONT" + firstOkAfter(ledger, resumed));
+        notes.add(answersBetween(ledger, paused, resumed));
+    }
+
+    private void brokerDown(LocalStack stack, Ledger ledger, List<String> notes) throws Exception {
+        load(phaseMillis);
+        stack.kafka().stop(30);
+        long down = System.currentTimeMillis();
+        Thread.sleep(30_000);
+        long restart = System.currentTimeMillis();
+        stack.startKafka();
+        notes.add("broker stopped for " + (restart - down) / 1000 + " s; up again after " + (System.currentTimeMillis() - restart) + " ms");
+        load(phaseMillis * 2);
+        notes.add(answersBetween(ledger, down + 6000, restart));
+        notes.add("first accepted send after the broker restart" + firstOkAfter(ledger, restart));
+    }
+
+    private void poison(LocalStack stack, Ledger ledger, List<String> notes) throws Exception {
+        load(phaseMillis);
+        int poison = 25;
+        Random random = new Random(7);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()))) {
+            for (int i = 0; i < poison; i++) {
+                byte[] junk = new byte[1 + random.nextInt(200)];
+                random.nextBytes(junk);
+                producer.send(new ProducerRecord<>(stack.topicPrefix() + ".ingress",
+                        ("poison-" + i).getBytes(StandardCharsets.UTF_8), junk)).get();
+                Thread.sleep(40);
+            }
+        }
+        load(phaseMillis);
+        long deadline = System.currentTimeMillis() + 60_000;
+        long dead = 0;
+        while (System.currentTimeMillis() < deadline && (dead = poisonInDlq(stack)) < poison) {
+            Thread.sleep(1000);
+        }
+        notes.add(poison + " poison records written; " + dead + " in mesh.dlq"
+                + (dead == poison ? " (equal)" : " (MISMATCH)"));
+    }
+
+    private static long poisonInDlq(LocalStack stack) {
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()))) {
+            List<TopicPartition> parts = c.partitionsFor(stack.topicPrefix() + ".dlq").stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            long count = 0;
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (parts.stream().anyMatch(p -> c.position(p) < end.get(p)) && System.currentTimeMillis() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    if (r.key() != null && new String(r.key(), StandardCharsets.UTF_8).startsWith("poison-")) {
+                        count++;
+                    }
+                }
+            }
+            return count;
+        }
+    }
+
+    /** How the sends started in [from, to) were answered: counts by outcome and the slowest answer. */
+    static String answersBetween(Ledger ledger, long from, long to) {
+        List<Attempt> during = ledger.attempts().stream().filter(a -> a.startedMillis() >= from && a.startedMillis() < to).toList();
+        Map<String, Long> byDetail = new java.util.TreeMap<>();
+        during.forEach(a -> byDetail.merge(a.outcome() + " " + a.detail(), 1L, Long::sum));
+        long slowest = during.stream().mapToLong(Attempt::tookMillis).max().orElse(0);
+        return "sends started during the fault: " + during.size() + " " + byDetail + ", slowest answer " + slowest + " ms";
+    }
+
+    static String firstOkAfter(Ledger ledger, long t) {
+        return ledger.attempts().stream().filter(a -> a.outcome() == Outcome.OK && a.startedMillis() >= t)
+                .mapToLong(Attempt::startedMillis).min()
+                .stream().mapToObj(ok -> ": " + (ok - t) + " ms").findFirst().orElse(": none yet");
+    }
+}
