@@ -95,8 +95,9 @@ public final class BenchCommand implements Callable<Integer> {
             int grpcPort;
             if (own) {
                 System.out.println("Starting a broker, ZooKeeper and a mesh node under " + dir + " ...");
-                stack = new LocalStack(new LocalStack.Settings(dir, config.toAbsolutePath(), "jdbc:postgresql://127.0.0.1:5432/",
-                        "postgres", "127.0.0.1", 6379, redisDatabase, "1g", Map.of())).start();
+                stack = new LocalStack(new LocalStack.Settings(System.getProperty("java.class.path"), dir,
+                        config.toAbsolutePath(), "jdbc:postgresql://127.0.0.1:5432/", "postgres", "127.0.0.1", 6379,
+                        redisDatabase, "1g", Map.of())).start();
                 bootstrapServers = stack.bootstrapServers();
                 restUrl = stack.restUrl();
                 grpcHost = "127.0.0.1";

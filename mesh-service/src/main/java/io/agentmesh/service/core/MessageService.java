@@ -2,6 +2,7 @@ package io.agentmesh.service.core;
 
 import io.agentmesh.service.api.SendResult;
 import io.agentmesh.service.errors.ErrorCode;
+import io.agentmesh.service.errors.KafkaFailures;
 import io.agentmesh.service.errors.MeshException;
 import io.agentmesh.service.kafka.MessagePublisher;
 import io.agentmesh.streams.envelope.MeshHeaders;
@@ -61,7 +62,13 @@ public final class MessageService {
                 .createWriter(topics.ingress(), null, now, key.getBytes(StandardCharsets.UTF_8))
                 .writeBinary(event);
         return publisher.publish(record, "accept message " + id)
-                .thenApply(md -> new SendResult(id, "accepted", md.topic(), md.partition(), md.offset()));
+                .handle((md, error) -> {
+                    if (error != null) {
+                        // the caller learns the id, so it can resend under it when the outcome is unknown
+                        throw KafkaFailures.translate(error, "accept message " + id).with("id", id);
+                    }
+                    return new SendResult(id, "accepted", md.topic(), md.partition(), md.offset());
+                });
     }
 
     private CloudEvent event(SendCommand c, Target target, String id, long now) {

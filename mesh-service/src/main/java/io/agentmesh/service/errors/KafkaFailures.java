@@ -38,6 +38,29 @@ public final class KafkaFailures {
                 java.util.Map.of(), cause);
     }
 
+    /** {@code details.outcome} of a failed write: Kafka surely does not have the record. */
+    public static final String NOT_WRITTEN = "not_written";
+    /** {@code details.outcome} of a failed write: Kafka did not confirm in time; the record may still land. */
+    public static final String UNKNOWN = "unknown";
+
+    /**
+     * A write that failed after the producer took the record: unless Kafka refused it outright (too
+     * large, not authorized), it may have been written although no acknowledgement came, so the
+     * outcome is {@value #UNKNOWN}; the caller resends with the same id and dedupe absorbs a copy.
+     */
+    public static MeshException failedWrite(Throwable t, String action) {
+        MeshException e = translate(t, action);
+        Throwable cause = unwrap(t);
+        boolean refused = e.code() == ErrorCode.PAYLOAD_TOO_LARGE || cause instanceof AuthorizationException
+                || cause instanceof org.apache.kafka.common.errors.InvalidTopicException;
+        return e.with("outcome", refused ? NOT_WRITTEN : UNKNOWN);
+    }
+
+    /** A write the producer would not take (no metadata in time, closed): nothing was sent. */
+    public static MeshException refusedWrite(Throwable t, String action) {
+        return translate(t, action).with("outcome", NOT_WRITTEN);
+    }
+
     /** Waits for a Kafka write; its failure becomes a MeshException (503 / 413). */
     public static <T> T await(java.util.concurrent.CompletableFuture<T> write, String action) {
         try {

@@ -30,6 +30,15 @@ public class MeshException extends RuntimeException {
         return new MeshException(ErrorCode.INVALID_REQUEST, field + ": " + message, Map.of("field", field));
     }
 
+    /** This failure with one more detail (same code, message and cause). */
+    public MeshException with(String key, Object value) {
+        Map<String, Object> more = new java.util.HashMap<>(details);
+        more.put(key, value);
+        MeshException e = new MeshException(code, getMessage(), more, getCause());
+        e.setStackTrace(getStackTrace());
+        return e;
+    }
+
     public ErrorCode code() {
         return code;
     }

@@ -60,9 +60,9 @@ public final class FaultCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path base = Files.createTempDirectory("mesh-faults-");
         int[] runs = {0};
-        ScenarioRunner runner = new ScenarioRunner(() -> new LocalStack.Settings(base.resolve("run-" + ++runs[0]),
-                config.toAbsolutePath(), "jdbc:postgresql://127.0.0.1:5432/", "postgres", "127.0.0.1", 6379,
-                redisDatabase, "512m", Map.of()), senders, rate, Duration.ofSeconds(30));
+        ScenarioRunner runner = new ScenarioRunner(() -> new LocalStack.Settings(System.getProperty("java.class.path"),
+                base.resolve("run-" + ++runs[0]), config.toAbsolutePath(), "jdbc:postgresql://127.0.0.1:5432/", "postgres",
+                "127.0.0.1", 6379, redisDatabase, "512m", Map.of()), senders, rate, Duration.ofSeconds(30));
         List<ScenarioResult> results = new ArrayList<>();
         for (Scenarios.Scenario s : new Scenarios(phaseSeconds * 1000L, kills).all()) {
             if (only.isEmpty() || only.contains(s.name())) {

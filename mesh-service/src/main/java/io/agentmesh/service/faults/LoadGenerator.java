@@ -47,6 +47,10 @@ public final class LoadGenerator implements AutoCloseable {
                 if (r.status() == 202) {
                     outcome = Outcome.OK;
                     detail = "202";
+                } else if (r.status() == 503 && "unknown".equals(outcome(r))) {
+                    // the mesh says Kafka did not confirm in time: the message may still land
+                    outcome = Outcome.UNKNOWN;
+                    detail = "503 " + code(r) + " outcome unknown";
                 } else {
                     outcome = Outcome.FAILED;
                     detail = r.status() + " " + code(r);
@@ -80,6 +84,14 @@ public final class LoadGenerator implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    private static String outcome(MeshHttp.Reply r) {
+        try {
+            return r.json().path("details").path("outcome").asText("");
+        } catch (RuntimeException e) {
+            return "";
+        }
     }
 
     private static String code(MeshHttp.Reply r) {

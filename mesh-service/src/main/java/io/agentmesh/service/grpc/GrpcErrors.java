@@ -18,6 +18,9 @@ import java.util.UUID;
 public final class GrpcErrors {
 
     public static final Metadata.Key<String> ERROR_CODE = Metadata.Key.of("mesh-error-code", Metadata.ASCII_STRING_MARSHALLER);
+    /** For failed writes: {@code unknown} (may still land; resend with the same id) or {@code not_written}. */
+    public static final Metadata.Key<String> OUTCOME = Metadata.Key.of("mesh-outcome", Metadata.ASCII_STRING_MARSHALLER);
+    public static final Metadata.Key<String> MESSAGE_ID = Metadata.Key.of("mesh-message-id", Metadata.ASCII_STRING_MARSHALLER);
     public static final Metadata.Key<String> RETRY_AFTER = Metadata.Key.of("retry-after", Metadata.ASCII_STRING_MARSHALLER);
     private static final Logger LOG = LoggerFactory.getLogger("io.agentmesh.grpc");
 
@@ -41,6 +44,12 @@ public final class GrpcErrors {
         trailers.put(ERROR_CODE, e.code().name());
         if (e.retryAfterSeconds() > 0) {
             trailers.put(RETRY_AFTER, Integer.toString(e.retryAfterSeconds()));
+        }
+        if (e.details().get("outcome") instanceof String outcome) {
+            trailers.put(OUTCOME, outcome);
+        }
+        if (e.details().get("id") instanceof String id) {
+            trailers.put(MESSAGE_ID, id);
         }
         return Status.fromCode(e.code().grpcCode()).withDescription(e.getMessage()).asRuntimeException(trailers);
     }

@@ -10,21 +10,23 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A Java process started from this process's classpath (the packaged mesh jar), its output in a
+ * A Java process started from a classpath (normally the packaged mesh jar), its output in a
  * log file: started, stopped (SIGTERM), killed (SIGKILL), paused and resumed (SIGSTOP/SIGCONT).
  */
 public final class ChildJvm {
 
     private final String name;
+    private final String classpath;
     private final List<String> jvmOptions;
     private final List<String> mainAndArgs;
     private final Map<String, String> environment;
     private final Path log;
     private Process process;
 
-    public ChildJvm(String name, List<String> jvmOptions, List<String> mainAndArgs, Map<String, String> environment,
-                    Path log) {
+    public ChildJvm(String name, String classpath, List<String> jvmOptions, List<String> mainAndArgs,
+                    Map<String, String> environment, Path log) {
         this.name = name;
+        this.classpath = classpath;
         this.jvmOptions = List.copyOf(jvmOptions);
         this.mainAndArgs = List.copyOf(mainAndArgs);
         this.environment = Map.copyOf(environment);
@@ -43,7 +45,7 @@ public final class ChildJvm {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        cmd.add(classpath);
         cmd.addAll(mainAndArgs);
         ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

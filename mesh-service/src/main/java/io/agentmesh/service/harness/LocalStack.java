@@ -31,8 +31,11 @@ import java.util.function.BooleanSupplier;
  */
 public final class LocalStack implements AutoCloseable {
 
-    /** Where the stack finds PostgreSQL and Redis, and how the mesh node is tuned. */
-    public record Settings(Path dir, Path config, String postgresUrl, String postgresUser, String redisHost,
+    /**
+     * Where the stack finds PostgreSQL and Redis, and how the mesh node is tuned; {@code classpath}
+     * holds the mesh (normally the packaged jar) and is what every child process runs.
+     */
+    public record Settings(String classpath, Path dir, Path config, String postgresUrl, String postgresUser, String redisHost,
                            int redisPort, int redisDatabase, String meshHeap, Map<String, String> meshProperties) {
     }
 
@@ -52,10 +55,10 @@ public final class LocalStack implements AutoCloseable {
     public LocalStack(Settings settings) throws IOException {
         this.settings = settings;
         Files.createDirectories(settings.dir().resolve("logs"));
-        this.kafka = new ChildJvm("kafka", List.of("-Xmx1g"), List.of(StandaloneService.class.getName(), "kafka",
+        this.kafka = new ChildJvm("kafka", settings.classpath(), List.of("-Xmx1g"), List.of(StandaloneService.class.getName(), "kafka",
                 settings.dir().resolve("kafka").toString(), Integer.toString(kafkaPort), Integer.toString(controllerPort)),
                 Map.of(), settings.dir().resolve("logs/kafka.out"));
-        this.zookeeper = new ChildJvm("zookeeper", List.of("-Xmx128m"), List.of(StandaloneService.class.getName(),
+        this.zookeeper = new ChildJvm("zookeeper", settings.classpath(), List.of("-Xmx128m"), List.of(StandaloneService.class.getName(),
                 "zookeeper", settings.dir().resolve("zookeeper").toString(), Integer.toString(zookeeperPort)),
                 Map.of(), settings.dir().resolve("logs/zookeeper.out"));
         this.meshProperties = new LinkedHashMap<>(settings.meshProperties());
@@ -117,7 +120,7 @@ public final class LocalStack implements AutoCloseable {
                 "-Ddw.database.user=" + settings.postgresUser(),
                 "-Ddw.redis.uri=redis://" + settings.redisHost() + ":" + settings.redisPort() + "/" + settings.redisDatabase()));
         meshProperties.forEach((k, v) -> options.add("-Ddw." + k + "=" + v));
-        mesh = new ChildJvm("mesh", options, List.of(MeshApplication.class.getName(), "server",
+        mesh = new ChildJvm("mesh", settings.classpath(), options, List.of(MeshApplication.class.getName(), "server",
                 settings.config().toString()), Map.of("MESH_LOG_DIR", settings.dir().resolve("logs/mesh").toString()),
                 settings.dir().resolve("logs/mesh-" + meshStarts + ".out"));
         mesh.start();

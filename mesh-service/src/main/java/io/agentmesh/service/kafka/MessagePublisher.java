@@ -11,7 +11,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The one idempotent, acks=all producer of this node. A returned future completes only when every
- * in-sync replica has the record, or fails with a MeshException within the configured send bound.
+ * in-sync replica has the record, or fails with a MeshException within the configured send bound
+ * whose {@code outcome} detail says whether the record may still have been written.
  */
 public final class MessagePublisher implements Managed {
 
@@ -28,11 +29,11 @@ public final class MessagePublisher implements Managed {
                 if (error == null) {
                     result.complete(metadata);
                 } else {
-                    result.completeExceptionally(KafkaFailures.translate(error, action));
+                    result.completeExceptionally(KafkaFailures.failedWrite(error, action));
                 }
             });
         } catch (RuntimeException e) {
-            result.completeExceptionally(KafkaFailures.translate(e, action));
+            result.completeExceptionally(KafkaFailures.refusedWrite(e, action));
         }
         return result;
     }

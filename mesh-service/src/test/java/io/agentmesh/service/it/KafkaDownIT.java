@@ -60,6 +60,9 @@ class KafkaDownIT {
         assertThat(refused.status()).as(refused.body()).isEqualTo(503);
         assertThat(refused.code()).isEqualTo("KAFKA_UNAVAILABLE");
         assertThat(refused.raw().headers().firstValue("Retry-After")).hasValue("5");
+        // whether Kafka may still have it, and under which id to resend it (dedupe keeps it once)
+        assertThat(refused.json().path("details").path("outcome").asText()).isIn("unknown", "not_written");
+        assertThat(refused.json().path("details").path("id").asText()).isNotBlank();
         // the configured send bound is 2 s; allow generous slack on a loaded machine
         assertThat(took).isLessThan(Duration.ofSeconds(15));
 
@@ -67,7 +70,12 @@ class KafkaDownIT {
             assertThatThrownBy(() -> grpc.blocking().send(SendRequest.newBuilder().setTo("down-b")
                     .setPayload(ByteString.copyFromUtf8("3")).build()))
                     .isInstanceOfSatisfying(StatusRuntimeException.class,
-                            e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE));
+                            e -> {
+                                assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+                                assertThat(e.getTrailers().get(io.agentmesh.service.grpc.GrpcErrors.OUTCOME))
+                                        .isIn("unknown", "not_written");
+                                assertThat(e.getTrailers().get(io.agentmesh.service.grpc.GrpcErrors.MESSAGE_ID)).isNotBlank();
+                            });
         }
 
         Http.Reply health = Http.get(MESH.url("/health"));
