@@ -97,7 +97,7 @@ public final class BenchCommand implements Callable<Integer> {
                 System.out.println("Starting a broker, ZooKeeper and a mesh node under " + dir + " ...");
                 stack = new LocalStack(new LocalStack.Settings(System.getProperty("java.class.path"), dir,
                         config.toAbsolutePath(), "jdbc:postgresql://127.0.0.1:5432/", "postgres", "127.0.0.1", 6379,
-                        redisDatabase, "1g", Map.of())).start();
+                        redisDatabase, "1g", Map.of(), false)).start();
                 bootstrapServers = stack.bootstrapServers();
                 restUrl = stack.restUrl();
                 grpcHost = "127.0.0.1";

@@ -22,12 +22,13 @@ import java.util.concurrent.Callable;
 
 /** {@code ./mesh faults}: the fault scenarios, each on a fresh stack, judged by the ledger checker. */
 @Command(name = "mesh faults", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Runs fault scenarios against a stack of child processes (broker, ZooKeeper, mesh node) under a"
+        description = {"Runs fault scenarios against a stack of child processes (broker, ZooKeeper, mesh node, its own"
+                + " PostgreSQL and redis-server) under a"
                 + " steady REST load, logs every send and every inbox record, and checks: lost, phantom, duplicates,"
                 + " order violations, unseen. Writes docs/RELIABILITY.md; exits 1 if any scenario breaks the promise."})
 public final class FaultCommand implements Callable<Integer> {
 
-    @Parameters(arity = "0..1", split = ",", paramLabel = "SCENARIOS", description = "Which: F1,F2,F3,F4,F7 (default all).")
+    @Parameters(arity = "0..1", split = ",", paramLabel = "SCENARIOS", description = "Which: F1,F2,F3,F4,F5,F6,F7 (default all).")
     List<String> only = List.of();
 
     @Option(names = "--phase", description = "Seconds of load before, between and after faults (default 8).")
@@ -48,9 +49,6 @@ public final class FaultCommand implements Callable<Integer> {
     @Option(names = "--config", description = "Mesh configuration (default config.yml).")
     Path config = Path.of("config.yml");
 
-    @Option(names = "--redis-database", description = "Redis database the stack uses (flushed first; default 5).")
-    int redisDatabase = 5;
-
     public static void main(String[] args) {
         Quiet.logs();
         System.exit(new CommandLine(new FaultCommand()).execute(args));
@@ -62,7 +60,7 @@ public final class FaultCommand implements Callable<Integer> {
         int[] runs = {0};
         ScenarioRunner runner = new ScenarioRunner(() -> new LocalStack.Settings(System.getProperty("java.class.path"),
                 base.resolve("run-" + ++runs[0]), config.toAbsolutePath(), "jdbc:postgresql://127.0.0.1:5432/", "postgres",
-                "127.0.0.1", 6379, redisDatabase, "512m", Map.of()), senders, rate, Duration.ofSeconds(30));
+                "127.0.0.1", 6379, 0, "512m", Map.of(), true), senders, rate, Duration.ofSeconds(30));
         List<ScenarioResult> results = new ArrayList<>();
         for (Scenarios.Scenario s : new Scenarios(phaseSeconds * 1000L, kills).all()) {
             if (only.isEmpty() || only.contains(s.name())) {
@@ -82,7 +80,7 @@ public final class FaultCommand implements Callable<Integer> {
                 .append(ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")))
                 .append(String.format(Locale.ROOT, ". Load: %d senders × %.0f msg/s over REST (one message per request,"
                         + " key = sender) to two agents, %d s phases; each scenario on a fresh stack (broker, ZooKeeper and"
-                        + " mesh node as their own processes, PostgreSQL and Redis local). A verifier reads the inboxes"
+                        + " mesh node as their own processes, and a PostgreSQL cluster and redis-server of its own). A verifier reads the inboxes"
                         + " read_committed from the beginning.%n%n", senders, rate, phaseSeconds));
         b.append("Outcomes: **ok** = 202; **failed** = the mesh answered it did not take the message (4xx/503) or the"
                 + " connection was refused; **unknown** = no answer (timeout, connection lost mid-request). **lost** = ok"
@@ -103,7 +101,7 @@ public final class FaultCommand implements Callable<Integer> {
             r.notes().forEach(n -> b.append("- ").append(n).append('\n'));
             b.append("- took ").append(r.seconds()).append(" s\n");
         }
-        b.append("\n## Reproduce\n\n```bash\n./mesh faults            # all scenarios, about 6 minutes\n"
+        b.append("\n## Reproduce\n\n```bash\n./mesh faults            # all scenarios, about 8 minutes\n"
                 + "./mesh faults F1,F4      # some\n```\n");
         return b.toString();
     }

@@ -1,6 +1,7 @@
 package io.agentmesh.service.faults;
 
 import io.agentmesh.service.harness.LocalStack;
+import io.agentmesh.service.harness.MeshHttp;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -38,6 +39,8 @@ public final class Scenarios {
                 new Scenario("F2", "kill -9 of the Kafka broker under load, then restart", this::killBroker),
                 new Scenario("F3", "Kafka broker paused (SIGSTOP) 10 s, then SIGCONT", this::pauseBroker),
                 new Scenario("F4", "Kafka broker down 30 s: sends answer 503 within the bound; time to recover", this::brokerDown),
+                new Scenario("F5", "Redis stopped (kill -9) 20 s under load, then restarted", this::redisDown),
+                new Scenario("F6", "PostgreSQL stopped 20 s under load, then restarted", this::postgresDown),
                 new Scenario("F7", "undecodable records written straight into mesh.ingress under load", this::poison));
     }
 
@@ -95,6 +98,62 @@ public final class Scenarios {
         load(phaseMillis * 2);
         notes.add(answersBetween(ledger, down + 6000, restart));
         notes.add("first accepted send after the broker restart" + firstOkAfter(ledger, restart));
+    }
+
+    private void redisDown(LocalStack stack, Ledger ledger, List<String> notes) throws Exception {
+        load(phaseMillis);
+        stack.redis().kill();
+        long down = System.currentTimeMillis();
+        Thread.sleep(5000);
+        notes.add("while Redis is down: " + health(stack));
+        Thread.sleep(15_000);
+        long restart = System.currentTimeMillis();
+        stack.startRedis();
+        load(phaseMillis * 2);
+        notes.add(answersBetween(ledger, down, restart));
+        notes.add("after the restart: " + health(stack));
+    }
+
+    private void postgresDown(LocalStack stack, Ledger ledger, List<String> notes) throws Exception {
+        load(phaseMillis);
+        stack.postgres().stop();
+        long down = System.currentTimeMillis();
+        Thread.sleep(5000);
+        notes.add("while PostgreSQL is down: " + health(stack) + "; a registration answers "
+                + registration(stack));
+        Thread.sleep(15_000);
+        long restart = System.currentTimeMillis();
+        stack.postgres().start();
+        load(phaseMillis * 2);
+        notes.add(answersBetween(ledger, down, restart));
+        notes.add("after the restart: " + health(stack) + "; a registration answers " + registration(stack));
+    }
+
+    private static String health(LocalStack stack) {
+        try {
+            MeshHttp.Reply h = new MeshHttp(stack.restUrl(), Duration.ofSeconds(10)).get("/health");
+            StringBuilder down = new StringBuilder();
+            h.json().path("components").fields().forEachRemaining(c -> {
+                if (!"up".equals(c.getValue().path("status").asText())) {
+                    down.append(down.length() == 0 ? "" : ", ").append(c.getKey()).append(' ')
+                            .append(c.getValue().path("status").asText());
+                }
+            });
+            return "/health " + h.status() + " " + h.json().path("status").asText()
+                    + (down.length() == 0 ? "" : " (" + down + ")");
+        } catch (Exception e) {
+            return "/health did not answer: " + e;
+        }
+    }
+
+    private static String registration(LocalStack stack) {
+        try {
+            MeshHttp.Reply r = new MeshHttp(stack.restUrl(), Duration.ofSeconds(15)).post("/api/v1/agents",
+                    "{\"id\":\"probe-" + System.nanoTime() + "\",\"name\":\"probe\"}");
+            return r.status() + (r.status() >= 400 ? " " + r.json().path("code").asText() : "");
+        } catch (Exception e) {
+            return "nothing: " + e;
+        }
     }
 
     private void poison(LocalStack stack, Ledger ledger, List<String> notes) throws Exception {

@@ -33,10 +33,13 @@ public final class LocalStack implements AutoCloseable {
 
     /**
      * Where the stack finds PostgreSQL and Redis, and how the mesh node is tuned; {@code classpath}
-     * holds the mesh (normally the packaged jar) and is what every child process runs.
+     * holds the mesh (normally the packaged jar) and is what every child process runs. With
+     * {@code ownDataStores} the stack runs a PostgreSQL cluster and a redis-server of its own
+     * (which a scenario may stop) instead of using the machine's.
      */
     public record Settings(String classpath, Path dir, Path config, String postgresUrl, String postgresUser, String redisHost,
-                           int redisPort, int redisDatabase, String meshHeap, Map<String, String> meshProperties) {
+                           int redisPort, int redisDatabase, String meshHeap, Map<String, String> meshProperties,
+                           boolean ownDataStores) {
     }
 
     private final Settings settings;
@@ -46,25 +49,62 @@ public final class LocalStack implements AutoCloseable {
     private final int restPort = FreePorts.next();
     private final int grpcPort = FreePorts.next();
     private final String database = "mesh_harness_" + UUID.randomUUID().toString().substring(0, 8);
-    private final ChildJvm kafka;
-    private final ChildJvm zookeeper;
+    private final ChildProcess kafka;
+    private final ChildProcess zookeeper;
+    private final ChildProcess redis;
+    private final OwnPostgres postgres;
+    private final int redisPort;
     private final Map<String, String> meshProperties;
-    private ChildJvm mesh;
+    private ChildProcess mesh;
     private int meshStarts;
 
     public LocalStack(Settings settings) throws IOException {
         this.settings = settings;
         Files.createDirectories(settings.dir().resolve("logs"));
-        this.kafka = new ChildJvm("kafka", settings.classpath(), List.of("-Xmx1g"), List.of(StandaloneService.class.getName(), "kafka",
+        this.kafka = ChildProcess.java("kafka", settings.classpath(), List.of("-Xmx1g"), List.of(StandaloneService.class.getName(), "kafka",
                 settings.dir().resolve("kafka").toString(), Integer.toString(kafkaPort), Integer.toString(controllerPort)),
                 Map.of(), settings.dir().resolve("logs/kafka.out"));
-        this.zookeeper = new ChildJvm("zookeeper", settings.classpath(), List.of("-Xmx128m"), List.of(StandaloneService.class.getName(),
+        this.zookeeper = ChildProcess.java("zookeeper", settings.classpath(), List.of("-Xmx128m"), List.of(StandaloneService.class.getName(),
                 "zookeeper", settings.dir().resolve("zookeeper").toString(), Integer.toString(zookeeperPort)),
                 Map.of(), settings.dir().resolve("logs/zookeeper.out"));
         this.meshProperties = new LinkedHashMap<>(settings.meshProperties());
+        if (settings.ownDataStores()) {
+            redisPort = FreePorts.next();
+            redis = new ChildProcess("redis", List.of("redis-server", "--port", Integer.toString(redisPort), "--bind",
+                    "127.0.0.1", "--save", "", "--appendonly", "no"), Map.of(), settings.dir().resolve("logs/redis.out"));
+            try {
+                postgres = new OwnPostgres();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+        } else {
+            redisPort = settings.redisPort();
+            redis = null;
+            postgres = null;
+        }
+    }
+
+    /** The stack's own redis-server (ownDataStores only). */
+    public ChildProcess redis() {
+        return redis;
+    }
+
+    /** The stack's own PostgreSQL (ownDataStores only). */
+    public OwnPostgres postgres() {
+        return postgres;
+    }
+
+    public void startRedis() throws Exception {
+        redis.start();
+        awaitTrue("redis-server on " + redisPort, Duration.ofSeconds(30), redis, this::redisAnswers);
     }
 
     public LocalStack start() throws Exception {
+        if (settings.ownDataStores()) {
+            postgres.start();
+            startRedis();
+        }
         startKafka();
         zookeeper.start();
         createDatabase();
@@ -89,11 +129,11 @@ public final class LocalStack implements AutoCloseable {
         return "mesh";
     }
 
-    public ChildJvm kafka() {
+    public ChildProcess kafka() {
         return kafka;
     }
 
-    public ChildJvm mesh() {
+    public ChildProcess mesh() {
         return mesh;
     }
 
@@ -116,11 +156,11 @@ public final class LocalStack implements AutoCloseable {
                 "-Ddw.kafka.bootstrapServers=" + bootstrapServers(),
                 "-Ddw.zookeeper.connect=127.0.0.1:" + zookeeperPort,
                 "-Ddw.streams.stateDir=" + settings.dir().resolve("streams"),
-                "-Ddw.database.url=" + settings.postgresUrl() + database,
+                "-Ddw.database.url=" + postgresBase() + database,
                 "-Ddw.database.user=" + settings.postgresUser(),
-                "-Ddw.redis.uri=redis://" + settings.redisHost() + ":" + settings.redisPort() + "/" + settings.redisDatabase()));
+                "-Ddw.redis.uri=" + redisUri()));
         meshProperties.forEach((k, v) -> options.add("-Ddw." + k + "=" + v));
-        mesh = new ChildJvm("mesh", settings.classpath(), options, List.of(MeshApplication.class.getName(), "server",
+        mesh = ChildProcess.java("mesh", settings.classpath(), options, List.of(MeshApplication.class.getName(), "server",
                 settings.config().toString()), Map.of("MESH_LOG_DIR", settings.dir().resolve("logs/mesh").toString()),
                 settings.dir().resolve("logs/mesh-" + meshStarts + ".out"));
         mesh.start();
@@ -149,7 +189,7 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private static void awaitTrue(String what, Duration timeout, ChildJvm process, BooleanSupplier check)
+    private static void awaitTrue(String what, Duration timeout, ChildProcess process, BooleanSupplier check)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!check.getAsBoolean()) {
@@ -163,8 +203,28 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    private String postgresBase() {
+        return postgres != null ? postgres.jdbcBase() : settings.postgresUrl();
+    }
+
+    private String redisUri() {
+        return postgres != null ? "redis://127.0.0.1:" + redisPort + "/0"
+                : "redis://" + settings.redisHost() + ":" + redisPort + "/" + settings.redisDatabase();
+    }
+
+    private boolean redisAnswers() {
+        RedisClient client = RedisClient.create(redisUri());
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            return "PONG".equals(c.sync().ping());
+        } catch (RuntimeException e) {
+            return false;
+        } finally {
+            client.shutdown();
+        }
+    }
+
     private Connection admin() throws SQLException {
-        return DriverManager.getConnection(settings.postgresUrl() + "postgres", settings.postgresUser(), "");
+        return DriverManager.getConnection(postgresBase() + "postgres", settings.postgresUser(), "");
     }
 
     private void createDatabase() throws SQLException {
@@ -174,8 +234,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void flushRedis() {
-        RedisClient client = RedisClient.create("redis://" + settings.redisHost() + ":" + settings.redisPort()
-                + "/" + settings.redisDatabase());
+        RedisClient client = RedisClient.create(redisUri());
         try (StatefulRedisConnection<String, String> c = client.connect()) {
             c.sync().flushdb();
         } finally {
@@ -193,6 +252,11 @@ public final class LocalStack implements AutoCloseable {
             kafka.resume();
         }
         kafka.stop(30);
+        if (postgres != null) {
+            redis.kill();
+            postgres.close();
+            return;
+        }
         try (Connection c = admin(); Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
         }

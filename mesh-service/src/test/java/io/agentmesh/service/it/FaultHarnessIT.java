@@ -28,7 +28,7 @@ class FaultHarnessIT {
         Path dir = Files.createTempDirectory("mesh-f1-");
         ScenarioRunner runner = new ScenarioRunner(() -> new LocalStack.Settings(jar, dir,
                 Path.of(System.getProperty("mesh.config", "../config.yml")).toAbsolutePath(),
-                TestInfra.PG_BASE, TestInfra.PG_USER, "127.0.0.1", 6379, 6, "384m", Map.of()),
+                TestInfra.PG_BASE, TestInfra.PG_USER, "127.0.0.1", 6379, 6, "384m", Map.of(), false),
                 2, 20, Duration.ofSeconds(20));
         Scenarios.Scenario f1 = new Scenarios(4000, 1).all().get(0);
         assertThat(f1.name()).isEqualTo("F1");

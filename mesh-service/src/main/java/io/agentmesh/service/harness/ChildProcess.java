@@ -10,44 +10,46 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A Java process started from a classpath (normally the packaged mesh jar), its output in a
- * log file: started, stopped (SIGTERM), killed (SIGKILL), paused and resumed (SIGSTOP/SIGCONT).
+ * A process of the test bed (a JVM on the mesh's classpath, or a server such as redis-server), its
+ * output in a log file: started, stopped (SIGTERM), killed (SIGKILL), paused and resumed
+ * (SIGSTOP/SIGCONT).
  */
-public final class ChildJvm {
+public final class ChildProcess {
 
     private final String name;
-    private final String classpath;
-    private final List<String> jvmOptions;
-    private final List<String> mainAndArgs;
+    private final List<String> command;
     private final Map<String, String> environment;
     private final Path log;
     private Process process;
 
-    public ChildJvm(String name, String classpath, List<String> jvmOptions, List<String> mainAndArgs,
-                    Map<String, String> environment, Path log) {
+    public ChildProcess(String name, List<String> command, Map<String, String> environment, Path log) {
         this.name = name;
-        this.classpath = classpath;
-        this.jvmOptions = List.copyOf(jvmOptions);
-        this.mainAndArgs = List.copyOf(mainAndArgs);
+        this.command = List.copyOf(command);
         this.environment = Map.copyOf(environment);
         this.log = log;
     }
 
-    public String name() {
-        return name;
-    }
-
-    public synchronized ChildJvm start() throws IOException {
-        if (alive()) {
-            throw new IllegalStateException(name + " is already running");
-        }
+    /** A JVM running {@code mainAndArgs} on this classpath (normally the packaged mesh jar). */
+    public static ChildProcess java(String name, String classpath, List<String> jvmOptions, List<String> mainAndArgs,
+                                    Map<String, String> environment, Path log) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmOptions);
         cmd.add("-cp");
         cmd.add(classpath);
         cmd.addAll(mainAndArgs);
-        ProcessBuilder b = new ProcessBuilder(cmd).redirectErrorStream(true)
+        return new ChildProcess(name, cmd, environment, log);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public synchronized ChildProcess start() throws IOException {
+        if (alive()) {
+            throw new IllegalStateException(name + " is already running");
+        }
+        ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         b.environment().putAll(environment);
         process = b.start();
