@@ -12,6 +12,8 @@ FROM eclipse-temurin:17-jre
 RUN useradd --system --home /app mesh && mkdir -p /app/logs /app/data && chown -R mesh /app
 WORKDIR /app
 COPY --from=build /src/mesh-service/target/mesh-service-0.1.0-SNAPSHOT.jar /app/mesh.jar
+# the OpenTelemetry Java agent: JAVA_OPTS="-javaagent:/app/opentelemetry-javaagent.jar" turns tracing on
+COPY --from=build /src/mesh-service/target/otel/opentelemetry-javaagent.jar /app/opentelemetry-javaagent.jar
 COPY config.yml /app/config.yml
 USER mesh
 ENV MESH_BIND_HOST=0.0.0.0

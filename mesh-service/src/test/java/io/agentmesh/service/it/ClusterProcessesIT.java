@@ -27,89 +27,46 @@ import static org.awaitility.Awaitility.await;
  */
 class ClusterProcessesIT {
 
-    private static final String JAR = System.getProperty("mesh.jar");
-    private static final String CONFIG = System.getProperty("mesh.config", "../config.yml");
     private static final Duration SESSION_TIMEOUT = Duration.ofSeconds(6);
     private static final String PREFIX = "cp" + UUID.randomUUID().toString().substring(0, 6);
 
     private static Path dir;
-    private static final Map<String, Node> NODES = new LinkedHashMap<>();
-
-    private record Node(String id, int rest, Process process) {
-        String url(String path) {
-            return "http://127.0.0.1:" + rest + path;
-        }
-    }
+    private static final Map<String, NodeProcess> NODES = new LinkedHashMap<>();
 
     @BeforeAll
     static void prepare() throws Exception {
-        assertThat(JAR).as("system property mesh.jar").isNotNull();
+        assertThat(NodeProcess.JAR).as("system property mesh.jar").isNotNull();
         dir = Files.createTempDirectory("mesh-cluster-");
     }
 
     @AfterAll
     static void stopAll() throws Exception {
-        for (Node n : NODES.values()) {
+        for (NodeProcess n : NODES.values()) {
             n.process().destroy();
         }
-        for (Node n : NODES.values()) {
-            if (!n.process().waitFor(60, TimeUnit.SECONDS)) {
-                n.process().destroyForcibly();
-            }
+        for (NodeProcess n : NODES.values()) {
+            n.stop();
         }
     }
 
-    private static Node start(String name) throws Exception {
-        TestInfra infra = TestInfra.get();
-        int rest = Ports.free();
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m",
-                "-Ddw.nodeId=" + PREFIX + "-" + name,
-                "-Ddw.server.connector.port=" + rest,
-                "-Ddw.grpc.port=" + Ports.free(),
-                "-Ddw.kafka.bootstrapServers=" + infra.bootstrapServers(),
-                "-Ddw.kafka.topicPrefix=" + PREFIX,
-                "-Ddw.streams.applicationId=" + PREFIX + "-router",
-                "-Ddw.streams.stateDir=" + dir.resolve("streams"),
-                "-Ddw.zookeeper.connect=" + infra.zookeeper(),
-                "-Ddw.zookeeper.basePath=/" + PREFIX,
+    private static NodeProcess start(String name) throws Exception {
+        NodeProcess node = NodeProcess.start(PREFIX, name, dir, List.of(
                 "-Ddw.zookeeper.sessionTimeout=" + SESSION_TIMEOUT.toSeconds() + "s",
-                "-Ddw.zookeeper.expectedNodes=2",
-                "-Ddw.database.url=" + infra.databaseUrl(),
-                "-Ddw.redis.uri=" + TestInfra.REDIS_URI,
-                "-Ddw.redis.heartbeatTtl=30m",
-                "-jar", JAR, "server", CONFIG));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(dir.resolve(name + ".log").toFile()).start();
-        Node node = new Node(PREFIX + "-" + name, rest, p);
+                "-Ddw.zookeeper.expectedNodes=2"), Map.of());
         NODES.put(name, node);
         return node;
     }
 
-    private static void awaitUp(Node n, String name) {
-        await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            if (!n.process().isAlive()) {
-                throw new AssertionError(name + " exited with " + n.process().exitValue() + ":\n"
-                        + Files.readString(dir.resolve(name + ".log")));
-            }
-            try {
-                return Http.get(n.url("/health")).status() == 200;
-            } catch (Exception e) {
-                return false;
-            }
-        });
-    }
-
-    private static JsonNode status(Node n) {
+    private static JsonNode status(NodeProcess n) {
         return Http.get(n.url("/api/v1/cluster/status")).json();
     }
 
     @Test
     void nodesShareTheRegistryAndSettingsAndSurviveTheLeadersDeath() throws Exception {
-        Node a = start("a");
-        Node b = start("b");
-        awaitUp(a, "a");
-        awaitUp(b, "b");
+        NodeProcess a = start("a");
+        NodeProcess b = start("b");
+        a.awaitUp();
+        b.awaitUp();
         await().atMost(Duration.ofSeconds(30)).until(() -> status(a).path("nodes").asInt() == 2
                 && !status(b).path("leader").isNull());
 
@@ -134,13 +91,13 @@ class ClusterProcessesIT {
 
         // leader/elect, asked of the follower, moves leadership
         String leader = status(a).path("leader").asText();
-        Node follower = leader.equals(a.id()) ? b : a;
+        NodeProcess follower = leader.equals(a.id()) ? b : a;
         Http.Reply elect = Http.post(follower.url("/api/v1/cluster/leader/elect"), "");
         assertThat(elect.status()).as(elect.body()).isEqualTo(200);
         assertThat(elect.json().path("changed").asBoolean()).isTrue();
         assertThat(elect.json().path("leader").asText()).isEqualTo(follower.id());
-        Node leaderNode = follower;
-        Node survivor = leaderNode == a ? b : a;
+        NodeProcess leaderNode = follower;
+        NodeProcess survivor = leaderNode == a ? b : a;
 
         // kill -9 the leader: the survivor is elected within the session timeout (plus detection slack)
         long killedAt = System.nanoTime();
@@ -157,8 +114,8 @@ class ClusterProcessesIT {
                 .contains("mesh_cluster_nodes 1.0"));
 
         // a node started now joins, and has the changed settings from Postgres
-        Node c = start("c");
-        awaitUp(c, "c");
+        NodeProcess c = start("c");
+        c.awaitUp();
         await().atMost(Duration.ofSeconds(30)).until(() -> status(survivor).path("nodes").asInt() == 2);
         assertThat(status(c).path("leader").asText()).isEqualTo(survivor.id());
         assertThat(status(c).path("partition_suspected").asBoolean()).isFalse();

@@ -131,6 +131,7 @@ final class RouterProcessor implements Processor<byte[], byte[], byte[], byte[]>
             retries.append(routingKey, failed, dueAt);
         }
         listener.onRetryScheduled(envelope.id(), failed.attempts());
+        RouterSpans.retryScheduled(envelope.id(), failed.attempts(), why.reason().name(), dueAt);
         event(envelope.id(), MessageEvents.retryScheduled(envelope.id(), envelope.target().toString(), failed.attempts(),
                 why.reason(), why.error(), dueAt, r.timestamp(), now), now);
         LOG.debug("message {} not routable ({}), attempt {} of {}, next at {}", envelope.id(), why.error(),
@@ -149,7 +150,8 @@ final class RouterProcessor implements Processor<byte[], byte[], byte[], byte[]>
                 }
                 ParkedRecord r = head.get();
                 Envelope envelope = EnvelopeReader.read(r.headers(), r.value());
-                settled = attempt(key, r, envelope, now, true);
+                settled = RouterSpans.retry(r.headers(), envelope.id(), r.attempts() + 1,
+                        () -> attempt(key, r, envelope, now, true));
             }
         }
     }
@@ -184,7 +186,8 @@ final class RouterProcessor implements Processor<byte[], byte[], byte[], byte[]>
                             Envelope envelope, DeadLetters.Failure failure) {
         long now = context.currentSystemTimeMs();
         Headers headers = DeadLetters.headers(original, failure, now);
-        context.forward(new Record<>(key, value, timestamp, headers), RouterTopology.DLQ_SINK);
+        RouterSpans.deadLetter(original, messageId, failure.reason().name(),
+                () -> context.forward(new Record<>(key, value, timestamp, headers), RouterTopology.DLQ_SINK));
         listener.onDeadLetter(messageId, failure.reason());
         if (messageId != null) {
             event(messageId, MessageEvents.deadLettered(messageId, envelope == null ? null : envelope.target().toString(),
