@@ -43,6 +43,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--registry-sizes", split = ",", description = "Agent counts for the registry part (default 100,1000,10000).")
     List<Integer> registrySizes;
 
+    @Option(names = "--registry-clients", description = "Concurrent registering clients (default 64).")
+    int registryClients = 64;
+
     @Option(names = "--fanout", description = "Agents in the fan-out namespace (default 100).")
     int fanoutAgents = 100;
 
@@ -159,7 +162,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
             if (parts.contains("registry")) {
                 System.out.println("Registry scale:");
-                RegistryBench registry = new RegistryBench(target, stack, 16);
+                RegistryBench registry = new RegistryBench(target, stack, registryClients);
                 for (int size : sizes) {
                     results.add(registry.growTo(size, quick ? 500 : 2000));
                 }

@@ -55,10 +55,13 @@ public final class AgentRegistry {
 
     public Registration register(RegisterCommand raw) {
         RegisterCommand c = validator.validate(raw);
+        // the inbox first, outside the transaction (it does not hold a connection while Kafka's
+        // controller works); a registration refused afterwards leaves an empty topic, which the
+        // id's next registration reuses
+        topicAdmin.ensureInbox(c.id());
         AgentDao.Upsert upsert = postgres(() -> dao.jdbi().inTransaction(h -> {
             dao.lockOwner(h, c.id()).ifPresent(owner -> requireSameOwner(c, owner.orElse(null)));
             AgentDao.Upsert u = dao.upsert(h, c);
-            topicAdmin.ensureInbox(c.id());
             KafkaFailures.await(registryPublisher.publish(u.agent().toRegistryEntry()), "registry");
             return u;
         }));

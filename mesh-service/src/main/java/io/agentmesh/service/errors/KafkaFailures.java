@@ -23,7 +23,8 @@ public final class KafkaFailures {
             return new MeshException(ErrorCode.PAYLOAD_TOO_LARGE,
                     action + ": record larger than Kafka accepts", java.util.Map.of(), cause);
         }
-        if (cause instanceof TimeoutException || cause instanceof RetriableException
+        if (cause instanceof TimeoutException || cause instanceof java.util.concurrent.TimeoutException
+                || cause instanceof RetriableException
                 || cause instanceof org.apache.kafka.common.KafkaException && cause.getMessage() != null
                 && cause.getMessage().contains("closed")) {
             return new MeshException(ErrorCode.KAFKA_UNAVAILABLE,

@@ -24,11 +24,13 @@ public final class TopicAdmin implements Managed {
     private final Admin admin;
     private final MeshTopics topics;
     private final KafkaSettings settings;
+    private final TopicBatcher inboxes;
 
     public TopicAdmin(Admin admin, MeshTopics topics, KafkaSettings settings) {
         this.admin = admin;
         this.topics = topics;
         this.settings = settings;
+        this.inboxes = new TopicBatcher(admin);
     }
 
     @Override
@@ -51,7 +53,8 @@ public final class TopicAdmin implements Managed {
         NewTopic inbox = new NewTopic(name, settings.getInboxPartitions(), settings.getReplicationFactor())
                 .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG,
                         Long.toString(settings.getInboxRetention().toMilliseconds())));
-        create(List.of(inbox), "create inbox topic " + name);
+        KafkaFailures.await(inboxes.create(inbox).orTimeout(settings.getSendTimeout().toMilliseconds() * 2,
+                TimeUnit.MILLISECONDS), "create inbox topic " + name);
         return name;
     }
 
