@@ -273,7 +273,7 @@ public class MeshApplication extends Application<MeshConfiguration> {
         api.accept(new RoutingMetricsResource(metrics));
         api.accept(new DedupeResource(router, metrics, routerPolicy.dedupeWindow()));
         api.accept(new AgentReplayResource(new InboxReplayer(topics, kafkaProps, publisher,
-                config.getMessages().getReplayRatePerSecond(), clock), registry));
+                config.getMessages().getReplayRatePerSecond(), clock), registry, mapper));
         api.accept(new MessageLogResource(new MessageLog(topics, kafkaProps, mapper), deadLetters, mapper));
         QueueStats queueStats = new QueueStats(admin, topics, config.getStreams().getApplicationId(), router::pendingRetries);
         api.accept(new QueueResource(queueStats, new QueuePurger(admin, topics, clock)));

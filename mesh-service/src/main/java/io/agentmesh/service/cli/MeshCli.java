@@ -17,7 +17,7 @@ import java.time.Duration;
 @Command(name = "mesh", mixinStandardHelpOptions = true, version = "agent-mesh 0.1.0",
         description = "Operate an Agent Mesh over its REST API.",
         subcommands = {AgentsCommand.class, DiscoverCommand.class, SendCommand.class, BroadcastCommand.class,
-                QueueCommand.class, DlqCommand.class, ReplayCommand.class, ClusterCommand.class})
+                QueueCommand.class, DlqCommand.class, ReplayCommand.class, ExportCommand.class, ClusterCommand.class})
 public final class MeshCli {
 
     @Option(names = "--url", scope = ScopeType.INHERIT, paramLabel = "URL",

@@ -39,6 +39,77 @@ final class MeshClient {
                 .POST(HttpRequest.BodyPublishers.ofString(json(body))));
     }
 
+    /**
+     * POST to an operation that reports progress as NDJSON: {@code onProgress} gets each
+     * {@code progress} object as it comes; returns the {@code result}, throws on an {@code error}.
+     */
+    JsonNode postWithProgress(String path, Object body, java.util.function.Consumer<JsonNode> onProgress) {
+        HttpRequest request = HttpRequest.newBuilder(uri(path, Map.of())).header("Content-Type", "application/json")
+                .header("Accept", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofString(json(body))).build();
+        HttpResponse<java.util.stream.Stream<String>> r = exchange(request, HttpResponse.BodyHandlers.ofLines());
+        if (r.statusCode() >= 400) {
+            String text = r.body().collect(Collectors.joining("\n"));
+            throw failure(r.statusCode(), parse(r.statusCode(), text));
+        }
+        JsonNode[] result = {null};
+        r.body().filter(l -> !l.isBlank()).forEach(line -> {
+            JsonNode n = parse(r.statusCode(), line);
+            if (n.has("progress")) {
+                onProgress.accept(n.path("progress"));
+            } else if (n.has("error")) {
+                JsonNode e = n.path("error");
+                throw failure(e.path("status").asInt(500), e);
+            } else if (n.has("result")) {
+                result[0] = n.path("result");
+            }
+        });
+        if (result[0] == null) {
+            throw new CliFailure(CliFailure.MESH_ERROR, "the mesh ended the answer before the result (node stopped?)");
+        }
+        return result[0];
+    }
+
+    /** GET of an NDJSON stream: every line to {@code onLine} as it arrives; returns how many there were. */
+    long getLines(String path, Map<String, String> query, java.util.function.Consumer<String> onLine) {
+        HttpRequest request = HttpRequest.newBuilder(uri(path, query)).header("Accept", "application/x-ndjson").GET().build();
+        HttpResponse<java.util.stream.Stream<String>> r = exchange(request, HttpResponse.BodyHandlers.ofLines());
+        if (r.statusCode() >= 400) {
+            throw failure(r.statusCode(), parse(r.statusCode(), r.body().collect(Collectors.joining("\n"))));
+        }
+        long[] n = {0};
+        r.body().filter(l -> !l.isBlank()).forEach(l -> {
+            n[0]++;
+            onLine.accept(l);
+        });
+        return n[0];
+    }
+
+    /** One request; an unreachable mesh is a {@link CliFailure} (exit 3). */
+    private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> body) {
+        try {
+            return http.send(request, body);
+        } catch (IOException e) {
+            throw new CliFailure(CliFailure.UNREACHABLE, "cannot reach the mesh at " + base + " ("
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliFailure(CliFailure.UNREACHABLE, "interrupted");
+        }
+    }
+
+    private static JsonNode parse(int status, String text) {
+        try {
+            return text.isEmpty() ? JSON.createObjectNode() : JSON.readTree(text);
+        } catch (IOException e) {
+            throw new CliFailure(CliFailure.MESH_ERROR, "HTTP " + status + " with a body that is not JSON");
+        }
+    }
+
+    private static CliFailure failure(int status, JsonNode body) {
+        String code = body.path("code").asText("HTTP_" + status);
+        return new CliFailure(CliFailure.MESH_ERROR, status + " " + code + ": " + body.path("message").asText(""));
+    }
+
     JsonNode delete(String path) {
         return send(HttpRequest.newBuilder(uri(path, Map.of())).DELETE());
     }
@@ -65,26 +136,11 @@ final class MeshClient {
     }
 
     private JsonNode send(HttpRequest.Builder request) {
-        HttpResponse<String> r;
-        try {
-            r = http.send(request.timeout(timeout).header("Accept", "application/json").build(),
-                    HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new CliFailure(CliFailure.UNREACHABLE, "cannot reach the mesh at " + base + " ("
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliFailure(CliFailure.UNREACHABLE, "interrupted");
-        }
-        JsonNode body;
-        try {
-            body = r.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(r.body());
-        } catch (IOException e) {
-            throw new CliFailure(CliFailure.MESH_ERROR, "HTTP " + r.statusCode() + " with a body that is not JSON");
-        }
+        HttpResponse<String> r = exchange(request.timeout(timeout).header("Accept", "application/json").build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode body = parse(r.statusCode(), r.body());
         if (r.statusCode() >= 400) {
-            String code = body.path("code").asText("HTTP_" + r.statusCode());
-            throw new CliFailure(CliFailure.MESH_ERROR, r.statusCode() + " " + code + ": " + body.path("message").asText(""));
+            throw failure(r.statusCode(), body);
         }
         return body;
     }

@@ -33,8 +33,8 @@ final class ReplayCommand implements Runnable {
         if (max != null) {
             body.put("max", max);
         }
-        JsonNode r = Progress.during(root, "replaying " + agent,
-                () -> root.client().post("/api/v1/agents/" + Paths.segment(agent) + "/replay", body));
+        JsonNode r = root.client().postWithProgress("/api/v1/agents/" + Paths.segment(agent) + "/replay", body,
+                Progress.bar(root, "replaying " + agent));
         root.output().fields(r);
     }
 }

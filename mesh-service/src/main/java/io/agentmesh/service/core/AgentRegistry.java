@@ -95,6 +95,11 @@ public final class AgentRegistry {
         return postgres(() -> dao.list(capability, namespace, limit, offset)).stream().map(this::view).toList();
     }
 
+    /** Active agents with webhook push and an endpoint, from Postgres (an indexed few, not every agent). */
+    public List<AgentView> listPushTargets() {
+        return postgres(dao::activePush).stream().map(this::view).toList();
+    }
+
     /** Every agent (any status) matching the filters, from Postgres. */
     public List<AgentView> listAll(String capability, String namespace) {
         return postgres(dao::all).stream()

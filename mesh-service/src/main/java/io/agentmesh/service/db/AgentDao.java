@@ -145,6 +145,12 @@ public final class AgentDao {
         return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM agents ORDER BY id").map(rowMapper).list());
     }
 
+    /** Active agents that asked for webhook push and have an endpoint (what the push dispatcher serves). */
+    public List<AgentRecord> activePush() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM agents WHERE status = 'active'"
+                + " AND delivery = 'push' AND endpoint IS NOT NULL ORDER BY id").map(rowMapper).list());
+    }
+
     public Map<String, Long> countByStatus() {
         return jdbi.withHandle(h -> h.createQuery("SELECT status, count(*) AS n FROM agents GROUP BY status")
                 .reduceRows(new java.util.TreeMap<String, Long>(), (acc, row) -> {

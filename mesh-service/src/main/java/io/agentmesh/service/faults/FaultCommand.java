@@ -82,9 +82,11 @@ public final class FaultCommand implements Callable<Integer> {
                         + " key = sender) to two agents, %d s phases; each scenario on a fresh stack (broker, ZooKeeper and"
                         + " mesh node as their own processes, and a PostgreSQL cluster and redis-server of its own). A verifier reads the inboxes"
                         + " read_committed from the beginning.%n%n", senders, rate, phaseSeconds));
-        b.append("Outcomes: **ok** = 202; **failed** = the mesh answered it did not take the message (4xx/503) or the"
-                + " connection was refused; **unknown** = no answer (timeout, connection lost mid-request). **lost** = ok"
-                + " but never received; **phantom** = failed but received; **unseen** = unknown and not received.\n\n");
+        b.append("Outcomes: **ok** = 202; **failed** = the mesh answered it did not take the message (4xx, 503 with"
+                + " `details.outcome: not_written`) or the connection was refused; **unknown** = no answer (timeout,"
+                + " connection lost mid-request) or 503 with `details.outcome: unknown` (Kafka did not confirm in time)."
+                + " **lost** = ok but never received; **phantom** = failed but received; **unseen** = unknown and not"
+                + " received.\n\n");
         b.append("| scenario | sent | ok | failed | unknown | received | lost | phantom | duplicates | order violations"
                 + " | unknown arrived | unseen | verdict |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (ScenarioResult r : results) {

@@ -1,6 +1,7 @@
 package io.agentmesh.service.kafka;
 
 import com.google.common.util.concurrent.RateLimiter;
+import io.agentmesh.service.core.ProgressListener;
 import io.agentmesh.service.errors.KafkaFailures;
 import io.agentmesh.streams.topics.MeshTopics;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -53,6 +54,11 @@ public final class InboxReplayer {
     }
 
     public Result replay(String agentId, Instant from, Instant to, int max) {
+        return replay(agentId, from, to, max, ProgressListener.NONE);
+    }
+
+    /** As {@link #replay(String, Instant, Instant, int)}, telling {@code progress} after every record written. */
+    public Result replay(String agentId, Instant from, Instant to, int max, ProgressListener progress) {
         long started = clock.millis();
         String topic = topics.inbox(agentId);
         RateLimiter pace = RateLimiter.create(ratePerSecond);
@@ -65,6 +71,10 @@ public final class InboxReplayer {
             Map<TopicPartition, Long> query = new HashMap<>();
             parts.forEach(tp -> query.put(tp, from.toEpochMilli()));
             Map<TopicPartition, OffsetAndTimestamp> starts = c.offsetsForTimes(query, TIMEOUT);
+            // at most this many (records after `to` end a partition early)
+            long total = Math.min(max, parts.stream().filter(tp -> starts.get(tp) != null)
+                    .mapToLong(tp -> Math.max(0, ends.get(tp) - starts.get(tp).offset())).sum());
+            progress.progress(0, total);
             for (TopicPartition tp : parts) {
                 OffsetAndTimestamp start = starts.get(tp);
                 if (start == null) {
@@ -90,6 +100,7 @@ public final class InboxReplayer {
                         headers.add("ce_meshreplayed", (tp.partition() + "-" + r.offset()).getBytes(StandardCharsets.UTF_8));
                         writes.add(publisher.publish(new ProducerRecord<>(topic, tp.partition(), clock.millis(), r.key(),
                                 r.value(), headers), "replay inbox of " + agentId));
+                        progress.progress(writes.size(), total);
                     }
                 }
             }

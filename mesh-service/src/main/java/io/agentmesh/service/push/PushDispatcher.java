@@ -1,7 +1,6 @@
 package io.agentmesh.service.push;
 
 import io.agentmesh.service.api.AgentView;
-import io.agentmesh.service.core.AgentRecord;
 import io.agentmesh.service.core.AgentRegistry;
 import io.agentmesh.service.kafka.InboxReader;
 import io.agentmesh.streams.router.RetryPolicy;
@@ -77,10 +76,8 @@ public final class PushDispatcher implements Managed {
                 return;
             }
             Map<String, URI> wanted = new HashMap<>();
-            for (AgentView a : registry.listAll(null, null)) {
-                if (AgentRecord.ACTIVE.equals(a.status()) && AgentRecord.PUSH.equals(a.delivery()) && a.endpoint() != null) {
-                    wanted.put(a.id(), URI.create(a.endpoint()));
-                }
+            for (AgentView a : registry.listPushTargets()) {
+                wanted.put(a.id(), URI.create(a.endpoint()));
             }
             workers.forEach((id, w) -> {
                 if (!w.endpoint().equals(wanted.get(id))) {

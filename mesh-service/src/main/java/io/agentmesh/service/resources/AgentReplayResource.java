@@ -1,6 +1,7 @@
 package io.agentmesh.service.resources;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agentmesh.service.core.AgentRegistry;
 import io.agentmesh.service.errors.ErrorCode;
 import io.agentmesh.service.errors.MeshException;
@@ -11,6 +12,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.glassfish.jersey.server.ChunkedOutput;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -25,10 +27,15 @@ public final class AgentReplayResource {
 
     private final InboxReplayer replayer;
     private final AgentRegistry registry;
+    private final ObjectMapper mapper;
 
-    public AgentReplayResource(InboxReplayer replayer, AgentRegistry registry) {
+    public AgentReplayResource(InboxReplayer replayer, AgentRegistry registry, ObjectMapper mapper) {
         this.replayer = replayer;
         this.registry = registry;
+        this.mapper = mapper;
+    }
+
+    private record Window(String id, Instant from, Instant to, int max) {
     }
 
     public record Body(@JsonProperty("from") String from, @JsonProperty("to") String to,
@@ -38,6 +45,21 @@ public final class AgentReplayResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Map<String, Object> replay(@PathParam("id") String rawId, Body body) {
+        Window w = window(rawId, body);
+        return answer(w, replayer.replay(w.id(), w.from(), w.to(), w.max()));
+    }
+
+    /** The same with progress: NDJSON lines while it runs (see {@link ProgressStream}). */
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(ProgressStream.NDJSON)
+    public ChunkedOutput<String> replayWithProgress(@PathParam("id") String rawId, Body body) {
+        Window w = window(rawId, body);
+        return ProgressStream.run(mapper, "replay-" + w.id(),
+                progress -> answer(w, replayer.replay(w.id(), w.from(), w.to(), w.max(), progress)));
+    }
+
+    private Window window(String rawId, Body body) {
         String id = Params.agentId(rawId);
         if (body == null || body.from() == null || body.to() == null) {
             throw MeshException.invalid("from and to are required (RFC 3339 times)");
@@ -54,11 +76,14 @@ public final class AgentReplayResource {
         if (!registry.exists(id)) {
             throw new MeshException(ErrorCode.AGENT_NOT_FOUND, "no agent '" + id + "' is registered", Map.of("id", id));
         }
-        InboxReplayer.Result r = replayer.replay(id, from, to, max);
+        return new Window(id, from, to, max);
+    }
+
+    private static Map<String, Object> answer(Window w, InboxReplayer.Result r) {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("agent_id", id);
-        out.put("from", from.toString());
-        out.put("to", to.toString());
+        out.put("agent_id", w.id());
+        out.put("from", w.from().toString());
+        out.put("to", w.to().toString());
         out.put("replayed", r.replayed());
         out.put("more", r.more());
         out.put("took_ms", r.tookMs());
