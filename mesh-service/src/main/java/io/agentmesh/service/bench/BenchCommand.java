@@ -1,5 +1,6 @@
 package io.agentmesh.service.bench;
 
+import io.agentmesh.service.cli.OneLineUsageErrors;
 import io.agentmesh.service.dev.Quiet;
 import io.agentmesh.service.harness.LocalStack;
 import picocli.CommandLine;
@@ -76,7 +77,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     public static void main(String[] args) {
         Quiet.logs();
-        System.exit(new CommandLine(new BenchCommand()).execute(args));
+        System.exit(OneLineUsageErrors.on(new CommandLine(new BenchCommand())).execute(args));
     }
 
     @Override
@@ -84,6 +85,10 @@ public final class BenchCommand implements Callable<Integer> {
         int n = messages != null ? messages : quick ? 10_000 : 100_000;
         long millis = (duration != null ? duration : quick ? 4 : 20) * 1000L;
         List<Integer> sizes = registrySizes != null ? registrySizes : quick ? List.of(100, 500) : List.of(100, 1000, 10_000);
+        validate(n, millis, sizes);
+        if (url == null && !Files.isRegularFile(config)) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--config: no file " + config);
+        }
         boolean own = url == null;
         if (!own && (grpc == null || bootstrap == null)) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--url needs --grpc and --bootstrap too");
@@ -124,6 +129,26 @@ public final class BenchCommand implements Callable<Integer> {
         BenchReport.write(out, results, settings, "./mesh bench" + (quick ? " --quick" : ""));
         System.out.println("Wrote " + out.resolve("BENCHMARKS.md") + " and " + out.resolve("benchmarks-latency.png"));
         return 0;
+    }
+
+    private void validate(int n, long millis, List<Integer> sizes) {
+        CommandLine cl = new CommandLine(this);
+        Set<String> known = Set.of("raw", "throughput", "latency", "fanout", "registry");
+        if (!known.containsAll(parts)) {
+            throw new CommandLine.ParameterException(cl, "--parts: one or more of " + known);
+        }
+        if (n < 1 || millis < 1000 || payloadBytes < 64 || payloadBytes > 900_000 || fanoutAgents < 1 || registryClients < 1) {
+            throw new CommandLine.ParameterException(cl,
+                    "--messages, --fanout, --registry-clients must be positive, --duration at least 1, --payload-bytes 64..900000");
+        }
+        if (rates.stream().anyMatch(r -> r == null || r <= 0 || r > 1_000_000)) {
+            throw new CommandLine.ParameterException(cl, "--rates: each between 1 and 1000000 msg/s");
+        }
+        for (int i = 0; i < sizes.size(); i++) {
+            if (sizes.get(i) < 1 || (i > 0 && sizes.get(i) <= sizes.get(i - 1))) {
+                throw new CommandLine.ParameterException(cl, "--registry-sizes: positive and rising, e.g. 100,1000,10000");
+            }
+        }
     }
 
     private void run(BenchResults results, LocalStack stack, String bootstrapServers, String restUrl, String grpcHost,

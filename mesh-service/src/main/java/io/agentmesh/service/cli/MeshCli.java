@@ -60,6 +60,7 @@ public final class MeshCli {
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         cli.setCaseInsensitiveEnumValuesAllowed(true);
+        OneLineUsageErrors.on(cli);
         cli.setExecutionExceptionHandler((e, line, parsed) -> {
             if (e instanceof CliFailure f) {
                 err.println("mesh: " + f.getMessage());

@@ -1,5 +1,6 @@
 package io.agentmesh.service.faults;
 
+import io.agentmesh.service.cli.OneLineUsageErrors;
 import io.agentmesh.service.dev.Quiet;
 import io.agentmesh.service.harness.GeneratedDoc;
 import io.agentmesh.service.harness.LocalStack;
@@ -51,18 +52,32 @@ public final class FaultCommand implements Callable<Integer> {
 
     public static void main(String[] args) {
         Quiet.logs();
-        System.exit(new CommandLine(new FaultCommand()).execute(args));
+        System.exit(OneLineUsageErrors.on(new CommandLine(new FaultCommand())).execute(args));
     }
 
     @Override
     public Integer call() throws Exception {
+        List<Scenarios.Scenario> all = new Scenarios(phaseSeconds * 1000L, kills).all();
+        List<String> known = all.stream().map(Scenarios.Scenario::name).toList();
+        List<String> unknown = only.stream().filter(n -> !known.contains(n)).toList();
+        if (!unknown.isEmpty()) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "unknown scenario " + String.join(", ", unknown) + "; there are " + String.join(", ", known));
+        }
+        if (phaseSeconds < 1 || kills < 1 || senders < 1 || rate <= 0) {
+            throw new CommandLine.ParameterException(new CommandLine(this),
+                    "--phase, --kills, --senders and --rate must be positive");
+        }
+        if (!Files.isRegularFile(config)) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--config: no file " + config);
+        }
         Path base = Files.createTempDirectory("mesh-faults-");
         int[] runs = {0};
         ScenarioRunner runner = new ScenarioRunner(() -> new LocalStack.Settings(System.getProperty("java.class.path"),
                 base.resolve("run-" + ++runs[0]), config.toAbsolutePath(), "jdbc:postgresql://127.0.0.1:5432/", "postgres",
                 "127.0.0.1", 6379, 0, "512m", Map.of(), true), senders, rate, Duration.ofSeconds(30));
         List<ScenarioResult> results = new ArrayList<>();
-        for (Scenarios.Scenario s : new Scenarios(phaseSeconds * 1000L, kills).all()) {
+        for (Scenarios.Scenario s : all) {
             if (only.isEmpty() || only.contains(s.name())) {
                 results.add(runner.run(s.name(), s.description(), s.fault()));
             }

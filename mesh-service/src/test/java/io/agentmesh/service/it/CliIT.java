@@ -114,7 +114,8 @@ class CliIT {
 
         Run usage = cli("agents", "register");
         assertThat(usage.exit()).isEqualTo(2);
-        assertThat(usage.err()).contains("Missing required option: '--name");
+        assertThat(usage.err()).contains("mesh: Missing required option: '--name", "Try 'mesh agents register --help'.")
+                .doesNotContain("Usage:");
 
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int down = MeshCli.run(new PrintStream(new ByteArrayOutputStream()), new PrintStream(err, true, StandardCharsets.UTF_8),
