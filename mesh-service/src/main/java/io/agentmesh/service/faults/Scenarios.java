@@ -63,70 +63,72 @@ public final class Scenarios {
     }
 
     private void killBroker(LocalStack stack, Ledger ledger, List<String> notes) throws Exception {
-        load(phaseMillis);
-        stack.kafka().kill();
-        long down = System.currentTimeMillis();
-        Thread.sleep(5000);
-        long restart = System.currentTimeMillis();
-        stack.startKafka();
-        notes.add("broker killed for " + (restart - down) / 1000 + " s; up again after " + (System.currentTimeMillis() - restart) + " ms");
+        Outage o = outage(() -> stack.kafka().kill(), 5000, NOTHING, stack::startKafka);
+        notes.add("broker killed for " + o.seconds() + " s; up again after " + o.startMillis() + " ms");
         load(phaseMillis * 2);
-        notes.add("first accepted send after the restart" + firstOkAfter(ledger, restart));
-        notes.add(answersBetween(ledger, down, restart));
+        notes.add("first accepted send after the restart" + firstOkAfter(ledger, o.restart()));
+        notes.add(answersBetween(ledger, o.down(), o.restart()));
     }
 
     private void pauseBroker(LocalStack stack, Ledger ledger, List<String> notes) throws Exception {
-        load(phaseMillis);
-        stack.kafka().pause();
-        long paused = System.currentTimeMillis();
-        Thread.sleep(10_000);
-        stack.kafka().resume();
-        long resumed = System.currentTimeMillis();
+        Outage o = outage(() -> stack.kafka().pause(), 10_000, NOTHING, () -> stack.kafka().resume());
         load(phaseMillis * 2);
-        notes.add("first accepted send after SIGCONT" + firstOkAfter(ledger, resumed));
-        notes.add(answersBetween(ledger, paused, resumed));
+        notes.add("first accepted send after SIGCONT" + firstOkAfter(ledger, o.restart()));
+        notes.add(answersBetween(ledger, o.down(), o.restart()));
     }
 
     private void brokerDown(LocalStack stack, Ledger ledger, List<String> notes) throws Exception {
-        load(phaseMillis);
-        stack.kafka().stop(30);
-        long down = System.currentTimeMillis();
-        Thread.sleep(30_000);
-        long restart = System.currentTimeMillis();
-        stack.startKafka();
-        notes.add("broker stopped for " + (restart - down) / 1000 + " s; up again after " + (System.currentTimeMillis() - restart) + " ms");
+        Outage o = outage(() -> stack.kafka().stop(30), 30_000, NOTHING, stack::startKafka);
+        notes.add("broker stopped for " + o.seconds() + " s; up again after " + o.startMillis() + " ms");
         load(phaseMillis * 2);
-        notes.add(answersBetween(ledger, down + 6000, restart));
-        notes.add("first accepted send after the broker restart" + firstOkAfter(ledger, restart));
+        notes.add(answersBetween(ledger, o.down() + 6000, o.restart()));
+        notes.add("first accepted send after the broker restart" + firstOkAfter(ledger, o.restart()));
     }
 
     private void redisDown(LocalStack stack, Ledger ledger, List<String> notes) throws Exception {
-        load(phaseMillis);
-        stack.redis().kill();
-        long down = System.currentTimeMillis();
-        Thread.sleep(5000);
-        notes.add("while Redis is down: " + health(stack));
-        Thread.sleep(15_000);
-        long restart = System.currentTimeMillis();
-        stack.startRedis();
+        Outage o = outage(() -> stack.redis().kill(), 20_000,
+                () -> notes.add("while Redis is down: " + health(stack)), stack::startRedis);
         load(phaseMillis * 2);
-        notes.add(answersBetween(ledger, down, restart));
+        notes.add(answersBetween(ledger, o.down(), o.restart()));
         notes.add("after the restart: " + health(stack));
     }
 
     private void postgresDown(LocalStack stack, Ledger ledger, List<String> notes) throws Exception {
-        load(phaseMillis);
-        stack.postgres().stop();
-        long down = System.currentTimeMillis();
-        Thread.sleep(5000);
-        notes.add("while PostgreSQL is down: " + health(stack) + "; a registration answers "
-                + registration(stack));
-        Thread.sleep(15_000);
-        long restart = System.currentTimeMillis();
-        stack.postgres().start();
+        Outage o = outage(() -> stack.postgres().stop(), 20_000,
+                () -> notes.add("while PostgreSQL is down: " + health(stack) + "; a registration answers " + registration(stack)),
+                () -> stack.postgres().start());
         load(phaseMillis * 2);
-        notes.add(answersBetween(ledger, down, restart));
+        notes.add(answersBetween(ledger, o.down(), o.restart()));
         notes.add("after the restart: " + health(stack) + "; a registration answers " + registration(stack));
+    }
+
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    private static final Step NOTHING = () -> { };
+    private static final long PROBE_AFTER_MILLIS = 5000;
+
+    /** When a dependency went down, when it was started again, and how long starting it took. */
+    private record Outage(long down, long restart, long startMillis) {
+        long seconds() {
+            return (restart - down) / 1000;
+        }
+    }
+
+    /** One phase of load, then {@code stop}; {@code whileDown} runs 5 s in (when the outage is longer); {@code start} after {@code downMillis}. */
+    private Outage outage(Step stop, long downMillis, Step whileDown, Step start) throws Exception {
+        load(phaseMillis);
+        stop.run();
+        long down = System.currentTimeMillis();
+        if (whileDown != NOTHING && downMillis > PROBE_AFTER_MILLIS) {
+            Thread.sleep(PROBE_AFTER_MILLIS);
+            whileDown.run();
+        }
+        Thread.sleep(Math.max(0, down + downMillis - System.currentTimeMillis()));
+        long restart = System.currentTimeMillis();
+        start.run();
+        return new Outage(down, restart, System.currentTimeMillis() - restart);
     }
 
     private static String health(LocalStack stack) {
