@@ -96,6 +96,7 @@ import io.agentmesh.service.resources.InboxResource;
 import io.agentmesh.service.resources.MessageResource;
 import io.agentmesh.service.resources.RequestSizeLimitFilter;
 import io.agentmesh.streams.router.RouterPolicy;
+import io.agentmesh.streams.router.InboxMetadataWarmer;
 import io.agentmesh.streams.router.RouterTopology;
 import io.agentmesh.streams.topics.MeshTopics;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
@@ -114,6 +115,7 @@ import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.ExponentialBackoffRetry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.jdbi.v3.core.Jdbi;
@@ -180,10 +182,13 @@ public class MeshApplication extends Application<MeshConfiguration> {
         RouterPolicy routerPolicy = new RouterPolicy(Duration.ofMillis(config.getStreams().getDedupeWindow().toMilliseconds()),
                 maxPayload, config.getRouting().defaultStrategy(), config.getRouting().retryPolicy(),
                 config.getRouting().retryTick());
+        InboxMetadataWarmer inboxWarmer = new InboxMetadataWarmer(topics);
         RouterStreams router = !roles.router() ? RouterStreams.disabled() : new RouterStreams(
                 RouterTopology.build(topics, routerPolicy, new RoutingListeners(List.of(
-                        new MetricsRoutingListener(metrics, clock), new RoutingLog())), lagMonitor),
-                streamsProperties(config.getStreams(), config.getKafka(), kafkaProps, nodeId));
+                        new MetricsRoutingListener(metrics, clock), new RoutingLog())), lagMonitor, inboxWarmer),
+                streamsProperties(config.getStreams(), config.getKafka(), kafkaProps, nodeId,
+                        Duration.ofMillis(config.getMonitor().getDeregisteredInboxRetention().toMilliseconds())),
+                inboxWarmer);
         AgentCache cache = new AgentCache(config.getRedis().getUri(),
                 Duration.ofMillis(config.getRedis().getHeartbeatTtl().toMilliseconds()),
                 Duration.ofMillis(config.getRedis().getCommandTimeout().toMilliseconds()), mapper);
@@ -395,7 +400,7 @@ public class MeshApplication extends Application<MeshConfiguration> {
     }
 
     private static Properties streamsProperties(StreamsSettings streams, KafkaSettings kafka, KafkaClientProps props,
-                                                String nodeId) {
+                                                String nodeId, Duration inboxRetention) {
         Properties p = new Properties();
         p.putAll(props.common());
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, streams.getApplicationId());
@@ -409,6 +414,12 @@ public class MeshApplication extends Application<MeshConfiguration> {
         // a node that died is noticed in 10 s rather than the default 45 s
         p.put(StreamsConfig.consumerPrefix("session.timeout.ms"), "10000");
         p.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), "3000");
+        // the router keeps inbox metadata for agents that are written to rarely (the default forgets it after
+        // 5 idle minutes and the next send waits for it on the stream thread); never longer than a deregistered
+        // agent's inbox is kept, so it does not ask after deleted topics
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.METADATA_MAX_IDLE_CONFIG),
+                Long.toString(Math.min(Duration.ofDays(1).toMillis(), Math.max(Duration.ofMinutes(5).toMillis(),
+                        inboxRetention.toMillis()))));
         p.putAll(streams.getProperties());
         return p;
     }

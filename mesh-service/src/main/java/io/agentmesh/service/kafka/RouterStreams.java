@@ -3,6 +3,7 @@ package io.agentmesh.service.kafka;
 import io.agentmesh.service.core.RouterView;
 import io.agentmesh.streams.registry.RegistryEntry;
 import io.agentmesh.streams.registry.RegistryTable;
+import io.agentmesh.streams.router.InboxMetadataWarmer;
 import io.agentmesh.streams.router.RouterTopology;
 import io.dropwizard.lifecycle.Managed;
 import org.apache.kafka.streams.KafkaStreams;
@@ -18,6 +19,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Runs the router topology in this process. A failing stream thread is replaced rather than
@@ -28,9 +30,11 @@ public final class RouterStreams implements Managed, RouterView {
     private static final Logger LOG = LoggerFactory.getLogger("io.agentmesh.routing");
 
     private final KafkaStreams streams;
+    private final InboxMetadataWarmer warmer;
 
     private RouterStreams() {
         this.streams = null;
+        this.warmer = null;
     }
 
     /** A node without the router role: nothing runs, every view is empty, the state is NOT_RUNNING. */
@@ -42,13 +46,20 @@ public final class RouterStreams implements Managed, RouterView {
         return streams != null;
     }
 
-    public RouterStreams(Topology topology, Properties props) {
-        this.streams = new KafkaStreams(topology, props);
+    /** {@code warmer} makes the router's producers and gets every known agent's inbox ready whenever the router starts running. */
+    public RouterStreams(Topology topology, Properties props, InboxMetadataWarmer warmer) {
+        this.streams = new KafkaStreams(topology, props, warmer.clientSupplier());
+        this.warmer = warmer;
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("router stream thread failed; replacing it", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        streams.setStateListener((now, before) -> LOG.info("router state {} -> {}", before, now));
+        streams.setStateListener((now, before) -> {
+            LOG.info("router state {} -> {}", before, now);
+            if (now == KafkaStreams.State.RUNNING) {
+                CompletableFuture.runAsync(() -> warmer.warmAll(all()));
+            }
+        });
     }
 
     @Override
@@ -62,6 +73,7 @@ public final class RouterStreams implements Managed, RouterView {
     public void stop() {
         if (streams != null) {
             streams.close(Duration.ofSeconds(30));
+            warmer.close();
         }
     }
 

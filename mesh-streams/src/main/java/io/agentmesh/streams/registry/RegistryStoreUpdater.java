@@ -5,14 +5,18 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
+import java.util.function.Consumer;
+
 /** Keeps a global store equal to its compacted topic ({@code mesh.registry}, {@code mesh.health}). */
 final class RegistryStoreUpdater<V> implements Processor<String, V, Void, Void> {
 
     private final String storeName;
+    private final Consumer<V> onUpsert;
     private KeyValueStore<String, V> store;
 
-    RegistryStoreUpdater(String storeName) {
+    RegistryStoreUpdater(String storeName, Consumer<V> onUpsert) {
         this.storeName = storeName;
+        this.onUpsert = onUpsert;
     }
 
     @Override
@@ -29,6 +33,7 @@ final class RegistryStoreUpdater<V> implements Processor<String, V, Void, Void> 
             store.delete(record.key());
         } else {
             store.put(record.key(), record.value());
+            onUpsert.accept(record.value());
         }
     }
 }

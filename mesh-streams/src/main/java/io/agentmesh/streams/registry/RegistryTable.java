@@ -7,6 +7,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
+import java.util.function.Consumer;
+
 /**
  * Adds the registry and the health topic as global stores (every router instance sees every agent
  * and its health).
@@ -19,19 +21,20 @@ public final class RegistryTable {
     private RegistryTable() {
     }
 
-    public static void addTo(Topology topology, String registryTopic) {
-        add(topology, STORE, registryTopic, "registry", new RegistryEntrySerde());
+    public static void addTo(Topology topology, String registryTopic, RegistryListener listener) {
+        add(topology, STORE, registryTopic, "registry", new RegistryEntrySerde(), listener::onUpsert);
     }
 
     public static void addHealthTo(Topology topology, String healthTopic) {
-        add(topology, HEALTH_STORE, healthTopic, "health", new JsonSerde<>(AgentHealth.class));
+        add(topology, HEALTH_STORE, healthTopic, "health", new JsonSerde<>(AgentHealth.class), health -> { });
     }
 
-    private static <V> void add(Topology topology, String storeName, String topic, String name, JsonSerde<V> serde) {
+    private static <V> void add(Topology topology, String storeName, String topic, String name, JsonSerde<V> serde,
+                                Consumer<V> onUpsert) {
         StoreBuilder<KeyValueStore<String, V>> store = Stores
                 .keyValueStoreBuilder(Stores.persistentKeyValueStore(storeName), Serdes.String(), serde)
                 .withLoggingDisabled();
         topology.addGlobalStore(store, name + "-source", new StringDeserializer(), serde.deserializer(), topic,
-                name + "-updater", () -> new RegistryStoreUpdater<V>(storeName));
+                name + "-updater", () -> new RegistryStoreUpdater<V>(storeName, onUpsert));
     }
 }

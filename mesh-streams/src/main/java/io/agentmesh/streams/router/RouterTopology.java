@@ -1,5 +1,6 @@
 package io.agentmesh.streams.router;
 
+import io.agentmesh.streams.registry.RegistryListener;
 import io.agentmesh.streams.registry.RegistryTable;
 import io.agentmesh.streams.topics.MeshTopics;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -35,8 +36,14 @@ public final class RouterTopology {
     }
 
     public static Topology build(MeshTopics topics, RouterPolicy policy, RoutingListener listener, LoadView load) {
+        return build(topics, policy, listener, load, RegistryListener.NONE);
+    }
+
+    /** {@code registryListener} hears of every agent record the router takes in (e.g. to get its inbox ready). */
+    public static Topology build(MeshTopics topics, RouterPolicy policy, RoutingListener listener, LoadView load,
+                                 RegistryListener registryListener) {
         Topology topology = new Topology();
-        RegistryTable.addTo(topology, topics.registry());
+        RegistryTable.addTo(topology, topics.registry(), registryListener);
         RegistryTable.addHealthTo(topology, topics.health());
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.ingress());
         topology.addProcessor(ROUTER, () -> new RouterProcessor(policy, listener, load), SOURCE);

@@ -2,6 +2,7 @@ package io.agentmesh.streams.router;
 
 import io.agentmesh.streams.envelope.MeshHeaders;
 import io.agentmesh.streams.envelope.Strategy;
+import io.agentmesh.streams.registry.RegistryEntry;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -14,6 +15,7 @@ import java.util.Map;
 import static io.agentmesh.streams.router.RouterFixture.ids;
 import static io.agentmesh.streams.router.TestEvents.header;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /** capability:, namespace: and broadcast targets, and the anycast strategies. */
 class AddressingTest {
@@ -30,6 +32,15 @@ class AddressingTest {
         mesh.agent("s2", "summarize", "chat");
         mesh.agent("s3", "summarize");
         mesh.agent("other", "chat");
+    }
+
+    @Test
+    void theRegistryListenerHearsOfEveryAgentRecordButNotOfRemovals() {
+        mesh.agentIn("a1", "default", "active", "x");
+        mesh.agentIn("a2", "default", "deregistered", "x");
+        mesh.registry.pipeInput("a1", null);
+        assertThat(mesh.heard).extracting(RegistryEntry::id, RegistryEntry::status)
+                .containsExactly(tuple("a1", "active"), tuple("a2", "deregistered"));
     }
 
     @Test

@@ -34,6 +34,8 @@ final class RouterFixture implements AutoCloseable {
     final TestOutputTopic<byte[], byte[]> dlq;
     final TestOutputTopic<byte[], byte[]> events;
     final Map<String, Long> lags = new HashMap<>();
+    /** Every registry record the router took in, as its registry listener heard of them. */
+    final List<RegistryEntry> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     RouterFixture(RouterPolicy policy) {
         Properties props = new Properties();
@@ -41,7 +43,7 @@ final class RouterFixture implements AutoCloseable {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         driver = new TopologyTestDriver(RouterTopology.build(topics, policy, RoutingListener.NONE,
-                id -> lags.getOrDefault(id, 0L)), props, T0);
+                id -> lags.getOrDefault(id, 0L), heard::add), props, T0);
         ingress = driver.createInputTopic(topics.ingress(), new ByteArraySerializer(), new ByteArraySerializer());
         registry = driver.createInputTopic(topics.registry(), new StringSerializer(), new RegistryEntrySerde().serializer());
         health = driver.createInputTopic(topics.health(), new StringSerializer(),
