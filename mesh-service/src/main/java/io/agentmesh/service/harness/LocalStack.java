@@ -57,6 +57,8 @@ public final class LocalStack implements AutoCloseable {
     private final Map<String, String> meshProperties;
     private ChildProcess mesh;
     private int meshStarts;
+    /** Ctrl-C on a harness must not leave a broker, ZooKeeper or mesh node running. */
+    private final Thread killOnExit = new Thread(this::killAll, "local-stack-exit");
 
     public LocalStack(Settings settings) throws IOException {
         this.settings = settings;
@@ -101,6 +103,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public LocalStack start() throws Exception {
+        Runtime.getRuntime().addShutdownHook(killOnExit);
         if (settings.ownDataStores()) {
             postgres.start();
             startRedis();
@@ -244,6 +247,11 @@ public final class LocalStack implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        try {
+            Runtime.getRuntime().removeShutdownHook(killOnExit);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            // the JVM is exiting (the hook kills everything), or the stack never started
+        }
         if (mesh != null) {
             mesh.stop(30);
         }
@@ -259,6 +267,26 @@ public final class LocalStack implements AutoCloseable {
         }
         try (Connection c = admin(); Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        }
+    }
+
+    /** At JVM exit: every child process killed at once, the stack's own PostgreSQL stopped. */
+    private void killAll() {
+        for (ChildProcess p : new ChildProcess[] {mesh, zookeeper, kafka, redis}) {
+            try {
+                if (p != null) {
+                    p.kill();
+                }
+            } catch (Exception e) {
+                // exiting anyway
+            }
+        }
+        try {
+            if (postgres != null) {
+                postgres.close();
+            }
+        } catch (Exception e) {
+            // exiting anyway
         }
     }
 }
