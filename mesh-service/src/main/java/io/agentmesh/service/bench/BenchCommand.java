@@ -3,6 +3,7 @@ package io.agentmesh.service.bench;
 import io.agentmesh.service.cli.OneLineUsageErrors;
 import io.agentmesh.service.dev.Quiet;
 import io.agentmesh.service.harness.LocalStack;
+import io.agentmesh.service.harness.WorkDir;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -93,9 +94,11 @@ public final class BenchCommand implements Callable<Integer> {
         if (!own && (grpc == null || bootstrap == null)) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--url needs --grpc and --bootstrap too");
         }
-        Path dir = Files.createTempDirectory("mesh-bench-");
+        WorkDir work = WorkDir.create("mesh-bench-");
+        Path dir = work.path();
         BenchResults results = new BenchResults();
         LocalStack stack = null;
+        boolean ok = false;
         try {
             String bootstrapServers;
             String restUrl;
@@ -117,10 +120,12 @@ public final class BenchCommand implements Callable<Integer> {
                 grpcPort = Integer.parseInt(grpc.substring(grpc.lastIndexOf(':') + 1));
             }
             run(results, stack, bootstrapServers, restUrl, grpcHost, grpcPort, n, millis, sizes);
+            ok = true;
         } finally {
             if (stack != null) {
                 stack.close();
             }
+            work.finish(ok);
         }
         String settings = String.format("- %d-byte messages; throughput runs of %,d messages; latency points of %d s at %s msg/s;"
                         + " router `processing.guarantee` exactly_once_v2 (commit.interval.ms 20) unless marked at_least_once;"

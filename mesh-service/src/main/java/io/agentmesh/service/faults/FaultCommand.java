@@ -4,6 +4,7 @@ import io.agentmesh.service.cli.OneLineUsageErrors;
 import io.agentmesh.service.dev.Quiet;
 import io.agentmesh.service.harness.GeneratedDoc;
 import io.agentmesh.service.harness.LocalStack;
+import io.agentmesh.service.harness.WorkDir;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -71,16 +72,23 @@ public final class FaultCommand implements Callable<Integer> {
         if (!Files.isRegularFile(config)) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--config: no file " + config);
         }
-        Path base = Files.createTempDirectory("mesh-faults-");
+        WorkDir work = WorkDir.create("mesh-faults-");
+        Path base = work.path();
         int[] runs = {0};
         ScenarioRunner runner = new ScenarioRunner(() -> new LocalStack.Settings(System.getProperty("java.class.path"),
                 base.resolve("run-" + ++runs[0]), config.toAbsolutePath(), "jdbc:postgresql://127.0.0.1:5432/", "postgres",
                 "127.0.0.1", 6379, 0, "512m", Map.of(), true), senders, rate, Duration.ofSeconds(30));
         List<ScenarioResult> results = new ArrayList<>();
-        for (Scenarios.Scenario s : all) {
-            if (only.isEmpty() || only.contains(s.name())) {
-                results.add(runner.run(s.name(), s.description(), s.fault()));
+        boolean ran = false;
+        try {
+            for (Scenarios.Scenario s : all) {
+                if (only.isEmpty() || only.contains(s.name())) {
+                    results.add(runner.run(s.name(), s.description(), s.fault()));
+                }
             }
+            ran = true;
+        } finally {
+            work.finish(ran && results.stream().allMatch(r -> r.check().promiseHolds()));
         }
         if (!out.equals("none")) {
             GeneratedDoc.write(Path.of(out).resolve("RELIABILITY.md"), report(results));
