@@ -271,8 +271,8 @@ public class MeshApplication extends Application<MeshConfiguration> {
                 }
             }
         });
-        api.accept(new MessageResource(messages,
-                new BatchSender(messages, drain, config.getMessages().getMaxBatchSize()), mapper, metrics));
+        BatchSender batches = new BatchSender(messages, drain, config.getMessages().getMaxBatchSize());
+        api.accept(new MessageResource(messages, batches, mapper, metrics));
         api.accept(new DeadLetterResource(deadLetters, replayer, mapper));
         api.accept(new RoutingResource(router, lagMonitor, registry, topics));
         api.accept(new RoutingMetricsResource(metrics));
@@ -324,9 +324,11 @@ public class MeshApplication extends Application<MeshConfiguration> {
                 boundedThreads("sse", config.getMessages().getMaxSubscriptions())));
         BoundedGate subscriptions = new BoundedGate("grpc_subscriptions", config.getMessages().getMaxSubscriptions(),
                 env.metrics());
-        MeshGrpcService grpcService = new MeshGrpcService(registry, messages, reader, subscriptions, streamThreads,
+        MeshGrpcService grpcService = new MeshGrpcService(registry, messages, batches, reader, subscriptions, streamThreads,
                 metrics, requests, deliveries, inboxSessions, config.getMessages().getMaxCreditPerStream());
-        GrpcServer grpcServer = new GrpcServer(config.getGrpc(), maxPayload + ENVELOPE_ALLOWANCE, List.of(grpcService),
+        // one gRPC message is a single send or a whole SendBatch
+        int maxGrpcMessage = (int) Math.max(maxPayload + ENVELOPE_ALLOWANCE, config.getMessages().getMaxBatchBytes());
+        GrpcServer grpcServer = new GrpcServer(config.getGrpc(), maxGrpcMessage, List.of(grpcService),
                 streamThreads);
         if (roles.grpc()) {
             env.lifecycle().manage(grpcServer);

@@ -171,6 +171,7 @@ public final class BenchCommand implements Callable<Integer> {
                     results.add(mesh.grpc(n, 1024));
                     results.add(mesh.rest(n / 2, 16));
                     results.add(mesh.batch(n * 2, 500, 4));
+                    results.add(mesh.grpcBatch(n * 2, 500, 4));
                 }
             }
             if (parts.contains("latency")) {

@@ -2,6 +2,8 @@ package io.agentmesh.service.bench;
 
 import com.google.protobuf.ByteString;
 import io.agentmesh.proto.v1.MeshServiceGrpc;
+import io.agentmesh.proto.v1.SendBatchRequest;
+import io.agentmesh.proto.v1.SendBatchResponse;
 import io.agentmesh.proto.v1.SendRequest;
 import io.agentmesh.proto.v1.SendResponse;
 import io.agentmesh.service.harness.MeshHttp;
@@ -82,6 +84,11 @@ public final class BenchTarget implements AutoCloseable {
                     }
                 });
         return done;
+    }
+
+    /** A gRPC SendBatch, waiting for its answer. */
+    public SendBatchResponse sendGrpcBatch(SendBatchRequest batch) {
+        return MeshServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS).sendBatch(batch);
     }
 
     /** The JSON body of a REST send whose payload is already JSON. */

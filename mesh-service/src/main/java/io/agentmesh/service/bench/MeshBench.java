@@ -1,5 +1,8 @@
 package io.agentmesh.service.bench;
 
+import com.google.protobuf.ByteString;
+import io.agentmesh.proto.v1.SendBatchRequest;
+import io.agentmesh.proto.v1.SendRequest;
 import io.agentmesh.service.harness.InboxWatcher;
 import io.agentmesh.service.harness.MeshHttp;
 
@@ -111,6 +114,27 @@ public final class MeshBench implements AutoCloseable {
             return null;
         });
         return finish("mesh REST batch (" + batchSize + " x " + clients + ")", messages, failed.get(), start);
+    }
+
+    /** {@code clients} threads each sending gRPC SendBatch calls of {@code batchSize} messages. */
+    public BenchResults.Throughput grpcBatch(int messages, int batchSize, int clients) throws Exception {
+        arrivals.reset();
+        AtomicLong next = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        long start = System.nanoTime();
+        runClients(clients, () -> {
+            for (long first = next.getAndAdd(batchSize); first < messages; first = next.getAndAdd(batchSize)) {
+                SendBatchRequest.Builder batch = SendBatchRequest.newBuilder();
+                long end = Math.min(messages, first + batchSize);
+                for (long i = first; i < end; i++) {
+                    batch.addMessages(SendRequest.newBuilder().setFrom(SENDER).setTo(to(i))
+                            .setPayload(ByteString.copyFrom(Payloads.of(System.nanoTime(), i, payloadBytes))));
+                }
+                failed.addAndGet(target.sendGrpcBatch(batch.build()).getRejected());
+            }
+            return null;
+        });
+        return finish("mesh gRPC SendBatch (" + batchSize + " x " + clients + ")", messages, failed.get(), start);
     }
 
     /** Open-loop gRPC sends at a fixed rate; latency is intended send to arrival in the receiver's inbox. */

@@ -17,7 +17,7 @@ public class MessagesSettings {
     @JsonProperty
     private int maxBatchSize = 1000;
 
-    /** Largest body of one batch send, in bytes (other requests: maxPayloadBytes + 64 KiB). */
+    /** Largest body of one batch send (REST) or SendBatch call (gRPC), in bytes (other requests: maxPayloadBytes + 64 KiB). */
     @Min(1024) @Max(256L * 1024 * 1024)
     @JsonProperty
     private long maxBatchBytes = 8L * 1024 * 1024;

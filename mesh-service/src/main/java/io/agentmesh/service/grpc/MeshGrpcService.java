@@ -11,13 +11,17 @@ import io.agentmesh.proto.v1.MeshServiceGrpc;
 import io.agentmesh.proto.v1.RegisterRequest;
 import io.agentmesh.proto.v1.RequestRequest;
 import io.agentmesh.proto.v1.RequestResponse;
+import io.agentmesh.proto.v1.SendBatchRequest;
+import io.agentmesh.proto.v1.SendBatchResponse;
 import io.agentmesh.proto.v1.SendRequest;
 import io.agentmesh.proto.v1.SendResponse;
 import io.agentmesh.proto.v1.SubscribeRequest;
 import io.agentmesh.service.core.AgentRegistry;
+import io.agentmesh.service.core.BatchSender;
 import io.agentmesh.service.core.BoundedGate;
 import io.agentmesh.service.core.MessageService;
 import io.agentmesh.service.core.RequestReply;
+import io.agentmesh.service.core.SendCommand;
 import io.agentmesh.service.errors.ErrorCode;
 import io.agentmesh.service.errors.MeshException;
 import io.agentmesh.service.kafka.DeliveryEvents;
@@ -27,15 +31,18 @@ import io.agentmesh.streams.topics.AgentIds;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
 
 /** mesh.v1.MeshService: the same semantics as the REST API. */
 public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
 
     private final AgentRegistry registry;
     private final MessageService messages;
+    private final BatchSender batches;
     private final InboxReader reader;
     private final BoundedGate subscriptions;
     private final ExecutorService streamThreads;
@@ -52,11 +59,12 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
         return streamers.size();
     }
 
-    public MeshGrpcService(AgentRegistry registry, MessageService messages, InboxReader reader,
+    public MeshGrpcService(AgentRegistry registry, MessageService messages, BatchSender batches, InboxReader reader,
                            BoundedGate subscriptions, ExecutorService streamThreads, MeshMetrics metrics,
                            RequestReply requests, DeliveryEvents deliveries, InboxSessions sessions, int maxCredit) {
         this.registry = registry;
         this.messages = messages;
+        this.batches = batches;
         this.reader = reader;
         this.subscriptions = subscriptions;
         this.streamThreads = streamThreads;
@@ -97,6 +105,25 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
             });
         } catch (RuntimeException e) {
             metrics.rejected();
+            out.onError(GrpcErrors.toStatus(e));
+        }
+    }
+
+    @Override
+    public void sendBatch(SendBatchRequest request, StreamObserver<SendBatchResponse> out) {
+        try {
+            List<Supplier<SendCommand>> commands = request.getMessagesList().stream()
+                    .<Supplier<SendCommand>>map(m -> () -> ProtoMapping.command(m)).toList();
+            batches.send(commands).whenComplete((result, error) -> {
+                if (error != null) {
+                    out.onError(GrpcErrors.toStatus(error));
+                    return;
+                }
+                metrics.batch(result.accepted(), result.rejected());
+                out.onNext(ProtoMapping.batch(result));
+                out.onCompleted();
+            });
+        } catch (RuntimeException e) {
             out.onError(GrpcErrors.toStatus(e));
         }
     }

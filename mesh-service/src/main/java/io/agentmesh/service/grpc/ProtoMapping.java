@@ -3,9 +3,14 @@ package io.agentmesh.service.grpc;
 import com.google.protobuf.ByteString;
 import io.agentmesh.proto.v1.Agent;
 import io.agentmesh.proto.v1.InboxMessage;
+import io.agentmesh.proto.v1.MeshError;
 import io.agentmesh.proto.v1.RegisterRequest;
+import io.agentmesh.proto.v1.SendBatchResponse;
 import io.agentmesh.proto.v1.SendRequest;
+import io.agentmesh.proto.v1.SendResult;
 import io.agentmesh.service.api.AgentView;
+import io.agentmesh.service.api.BatchItemResult;
+import io.agentmesh.service.api.BatchSendResult;
 import io.agentmesh.service.core.RegisterCommand;
 import io.agentmesh.service.core.SendCommand;
 import io.agentmesh.service.kafka.InboxRecord;
@@ -40,6 +45,28 @@ final class ProtoMapping {
             throw io.agentmesh.service.errors.MeshException.invalidField("card_json", "is not a JSON object: "
                     + e.getOriginalMessage());
         }
+    }
+
+    static SendBatchResponse batch(BatchSendResult r) {
+        SendBatchResponse.Builder b = SendBatchResponse.newBuilder().setAccepted(r.accepted()).setRejected(r.rejected());
+        for (BatchItemResult item : r.results()) {
+            SendResult.Builder one = SendResult.newBuilder().setIndex(item.index());
+            if (item.id() != null) {
+                one.setId(item.id());
+            }
+            if (item.isAccepted()) {
+                one.setTopic(item.topic()).setPartition(item.partition()).setOffset(item.offset());
+            } else {
+                MeshError.Builder e = MeshError.newBuilder().setCode(item.error().code()).setMessage(item.error().message())
+                        .setHttpStatus(item.error().status());
+                if (item.error().details() != null) {
+                    item.error().details().forEach((k, v) -> e.putDetails(k, String.valueOf(v)));
+                }
+                one.setError(e);
+            }
+            b.addResults(one);
+        }
+        return b.build();
     }
 
     static SendCommand command(SendRequest r) {

@@ -64,6 +64,12 @@ public final class MeshMetrics {
         rejected.mark();
     }
 
+    /** A batch send's outcome, counted per message like single sends. */
+    public void batch(int acceptedCount, int rejectedCount) {
+        accepted.mark(acceptedCount);
+        rejected.mark(rejectedCount);
+    }
+
     public void routed(double latencySeconds) {
         routed.mark();
         latency.observe(Math.max(0, latencySeconds));

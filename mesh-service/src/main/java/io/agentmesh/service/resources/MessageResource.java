@@ -73,12 +73,7 @@ public final class MessageResource {
                 response.resume(KafkaFailures.unwrap(error));
                 return;
             }
-            for (int i = 0; i < result.accepted(); i++) {
-                metrics.accepted();
-            }
-            for (int i = 0; i < result.rejected(); i++) {
-                metrics.rejected();
-            }
+            metrics.batch(result.accepted(), result.rejected());
             response.resume(batchResponse(result));
         });
     }

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.ByteString;
 import io.agentmesh.proto.v1.AckRequest;
 import io.agentmesh.proto.v1.InboxMessage;
+import io.agentmesh.proto.v1.SendBatchRequest;
+import io.agentmesh.proto.v1.SendBatchResponse;
 import io.agentmesh.proto.v1.SendRequest;
+import io.agentmesh.proto.v1.SendResult;
 import io.agentmesh.service.MeshConfiguration;
 import io.agentmesh.streams.envelope.MeshHeaders;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -225,6 +228,52 @@ class MessagingIT {
         Http.Reply refused = Http.post(MESH.url("/api/v1/messages/batch"), tooMany);
         assertThat(refused.status()).isEqualTo(400);
         assertThat(refused.json().path("message").asText()).contains("at most 1000");
+    }
+
+    @Test
+    void aGrpcSendBatchAnswersPerMessageLikeTheRestBatch() {
+        String a = register("a");
+        String b = register("b");
+        // 1000 messages of 2 KiB: one gRPC message of ~2 MB, more than a single send may carry
+        SendBatchRequest.Builder batch = SendBatchRequest.newBuilder();
+        byte[] payload = ("{\"pad\":\"" + "x".repeat(2000) + "\"}").getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < 1000; i++) {
+            batch.addMessages(SendRequest.newBuilder().setTo("agent:" + b).setFrom(a).setKey("k")
+                    .setPayload(com.google.protobuf.ByteString.copyFrom(payload)));
+        }
+        SendBatchResponse ok = grpc.blocking().sendBatch(batch.build());
+        assertThat(ok.getAccepted()).isEqualTo(1000);
+        assertThat(ok.getRejected()).isZero();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            SendResult r = ok.getResults(i);
+            assertThat(r.getIndex()).isEqualTo(i);
+            assertThat(r.hasError()).isFalse();
+            assertThat(r.getTopic()).isEqualTo(MESH.topic("ingress"));
+            ids.add(r.getId());
+        }
+        assertThat(inboxIds(b, ids)).containsExactlyElementsOf(ids);
+
+        String c = register("c");
+        SendBatchResponse mixed = grpc.blocking().sendBatch(SendBatchRequest.newBuilder()
+                .addMessages(SendRequest.newBuilder().setTo("agent:" + c).setId("grpc-batch-good-" + c)
+                        .setPayload(com.google.protobuf.ByteString.copyFromUtf8("{}")))
+                .addMessages(SendRequest.newBuilder().setTo("agent:nobody-" + c)
+                        .setPayload(com.google.protobuf.ByteString.copyFromUtf8("{}")))
+                .addMessages(SendRequest.newBuilder().setTo("agent:" + c).setMaxAttempts(1000)
+                        .setPayload(com.google.protobuf.ByteString.copyFromUtf8("{}")))
+                .build());
+        assertThat(mixed.getAccepted()).isEqualTo(1);
+        assertThat(mixed.getRejected()).isEqualTo(2);
+        assertThat(mixed.getResults(0).getId()).isEqualTo("grpc-batch-good-" + c);
+        assertThat(mixed.getResults(1).getError().getCode()).isEqualTo("UNKNOWN_TARGET");
+        assertThat(mixed.getResults(2).getError().getHttpStatus()).isEqualTo(400);
+        assertThat(mixed.getResults(2).getError().getDetailsMap()).containsKey("field");
+        assertThat(inboxIds(c, List.of("grpc-batch-good-" + c))).containsExactly("grpc-batch-good-" + c);
+
+        io.grpc.StatusRuntimeException empty = org.junit.jupiter.api.Assertions.assertThrows(
+                io.grpc.StatusRuntimeException.class, () -> grpc.blocking().sendBatch(SendBatchRequest.getDefaultInstance()));
+        assertThat(empty.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT);
     }
 
     @Test
