@@ -84,6 +84,20 @@ class LaunchOptionsIT {
                 "'" + inbox + " process' : " + traceId);
         await().atMost(30, SECONDS).untilAsserted(() -> assertThat(node.output()).contains(spans));
 
+        // the same over gRPC: the call's traceparent metadata starts the trace the message carries
+        String grpcTrace = UUID.randomUUID().toString().replace("-", "");
+        io.grpc.Metadata headers = new io.grpc.Metadata();
+        headers.put(io.grpc.Metadata.Key.of("traceparent", io.grpc.Metadata.ASCII_STRING_MARSHALLER),
+                "00-" + grpcTrace + "-" + grpcTrace.substring(0, 16) + "-01");
+        try (GrpcClient grpc = new GrpcClient(node.grpc())) {
+            grpc.blocking().withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers))
+                    .send(io.agentmesh.proto.v1.SendRequest.newBuilder().setTo("agent:" + agent)
+                            .setPayload(com.google.protobuf.ByteString.copyFromUtf8("2")).build());
+        }
+        await().atMost(30, SECONDS).untilAsserted(() -> assertThat(node.output()).contains(
+                "'mesh.v1.MeshService/Send' : " + grpcTrace, "'" + ingress + " process' : " + grpcTrace,
+                "'" + inbox + " publish' : " + grpcTrace));
+
         // a message nobody can take: its retry and its dead letter stay in the sender's trace
         String lostTrace = UUID.randomUUID().toString().replace("-", "");
         Http.Reply lost = Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(node.url("/api/v1/messages")))
