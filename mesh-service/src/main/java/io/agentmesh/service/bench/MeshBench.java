@@ -88,17 +88,13 @@ public final class MeshBench implements AutoCloseable {
         return finish("mesh REST (" + clients + " clients)", messages, failed.get(), start);
     }
 
+    /** {@code clients} threads each posting REST batches of {@code batchSize} messages. */
     public BenchResults.Throughput batch(int messages, int batchSize, int clients) throws Exception {
-        arrivals.reset();
-        AtomicLong next = new AtomicLong();
-        AtomicLong failed = new AtomicLong();
-        long start = System.nanoTime();
-        runClients(clients, () -> {
+        return batched("mesh REST batch", messages, batchSize, clients, () -> {
             MeshHttp http = new MeshHttp(target.restUrl(), Duration.ofSeconds(60));
-            for (long first = next.getAndAdd(batchSize); first < messages; first = next.getAndAdd(batchSize)) {
+            return (first, end) -> {
                 ByteArrayOutputStream body = new ByteArrayOutputStream(batchSize * (payloadBytes + 100));
                 body.write("{\"messages\":[".getBytes(StandardCharsets.UTF_8));
-                long end = Math.min(messages, first + batchSize);
                 for (long i = first; i < end; i++) {
                     if (i > first) {
                         body.write(',');
@@ -107,34 +103,47 @@ public final class MeshBench implements AutoCloseable {
                 }
                 body.write("]}".getBytes(StandardCharsets.UTF_8));
                 MeshHttp.Reply r = http.post("/api/v1/messages/batch", body.toByteArray());
-                if (r.status() != 200) {
-                    failed.addAndGet(r.status() == 207 ? r.json().path("rejected").asLong() : end - first);
-                }
-            }
-            return null;
+                return r.status() == 200 ? 0 : r.status() == 207 ? r.json().path("rejected").asLong() : end - first;
+            };
         });
-        return finish("mesh REST batch (" + batchSize + " x " + clients + ")", messages, failed.get(), start);
     }
 
     /** {@code clients} threads each sending gRPC SendBatch calls of {@code batchSize} messages. */
     public BenchResults.Throughput grpcBatch(int messages, int batchSize, int clients) throws Exception {
+        return batched("mesh gRPC SendBatch", messages, batchSize, clients, () -> (first, end) -> {
+            SendBatchRequest.Builder batch = SendBatchRequest.newBuilder();
+            for (long i = first; i < end; i++) {
+                batch.addMessages(SendRequest.newBuilder().setFrom(SENDER).setTo(to(i))
+                        .setPayload(ByteString.copyFrom(Payloads.of(System.nanoTime(), i, payloadBytes))));
+            }
+            return target.sendGrpcBatch(batch.build()).getRejected();
+        });
+    }
+
+    /** Sends messages [first, end) as one batch; answers how many were not accepted. */
+    private interface BatchCall {
+        long send(long first, long end) throws Exception;
+    }
+
+    private interface BatchClient {
+        BatchCall open() throws Exception;
+    }
+
+    /** {@code clients} threads, each with its own client, taking the next {@code batchSize} messages until all are sent. */
+    private BenchResults.Throughput batched(String path, int messages, int batchSize, int clients, BatchClient client)
+            throws Exception {
         arrivals.reset();
         AtomicLong next = new AtomicLong();
         AtomicLong failed = new AtomicLong();
         long start = System.nanoTime();
         runClients(clients, () -> {
+            BatchCall call = client.open();
             for (long first = next.getAndAdd(batchSize); first < messages; first = next.getAndAdd(batchSize)) {
-                SendBatchRequest.Builder batch = SendBatchRequest.newBuilder();
-                long end = Math.min(messages, first + batchSize);
-                for (long i = first; i < end; i++) {
-                    batch.addMessages(SendRequest.newBuilder().setFrom(SENDER).setTo(to(i))
-                            .setPayload(ByteString.copyFrom(Payloads.of(System.nanoTime(), i, payloadBytes))));
-                }
-                failed.addAndGet(target.sendGrpcBatch(batch.build()).getRejected());
+                failed.addAndGet(call.send(first, Math.min(messages, first + batchSize)));
             }
             return null;
         });
-        return finish("mesh gRPC SendBatch (" + batchSize + " x " + clients + ")", messages, failed.get(), start);
+        return finish(path + " (" + batchSize + " x " + clients + ")", messages, failed.get(), start);
     }
 
     /** Open-loop gRPC sends at a fixed rate; latency is intended send to arrival in the receiver's inbox. */
