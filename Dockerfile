@@ -5,8 +5,10 @@ WORKDIR /src
 COPY pom.xml ./
 COPY mesh-proto mesh-proto
 COPY mesh-streams mesh-streams
+COPY mesh-embedded mesh-embedded
 COPY mesh-service mesh-service
-RUN mvn -B -q -DskipTests install
+# the server only: mesh-tools (dev launcher, bench, faults) is not built into the image
+RUN mvn -B -q -DskipTests -pl mesh-service -am install
 
 FROM eclipse-temurin:17-jre
 RUN useradd --system --home /app mesh && mkdir -p /app/logs /app/data && chown -R mesh /app

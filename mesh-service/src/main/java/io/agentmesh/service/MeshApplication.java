@@ -46,7 +46,6 @@ import io.agentmesh.service.core.MessageValidator;
 import io.agentmesh.service.core.RequestReply;
 import io.agentmesh.service.db.AgentDao;
 import io.agentmesh.service.db.DatabaseBootstrap;
-import io.agentmesh.service.dev.DevCommand;
 import io.agentmesh.service.discovery.Discovery;
 import io.agentmesh.service.dlq.DeadLetterReader;
 import io.agentmesh.service.dlq.DlqReplayer;
@@ -155,7 +154,6 @@ public class MeshApplication extends Application<MeshConfiguration> {
     public void initialize(Bootstrap<MeshConfiguration> bootstrap) {
         bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
                 bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
-        bootstrap.addCommand(new DevCommand(this));
     }
 
     @Override

@@ -3,7 +3,7 @@ package io.agentmesh.service.it;
 import com.google.protobuf.ByteString;
 import io.agentmesh.proto.v1.SendRequest;
 import io.agentmesh.service.MeshConfiguration;
-import io.agentmesh.service.dev.EmbeddedKafka;
+import io.agentmesh.embedded.EmbeddedKafka;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.grpc.Status;

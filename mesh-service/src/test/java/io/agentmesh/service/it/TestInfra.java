@@ -1,8 +1,8 @@
 package io.agentmesh.service.it;
 
 import io.agentmesh.service.db.DatabaseBootstrap;
-import io.agentmesh.service.dev.EmbeddedKafka;
-import io.agentmesh.service.dev.EmbeddedZooKeeper;
+import io.agentmesh.embedded.EmbeddedKafka;
+import io.agentmesh.embedded.EmbeddedZooKeeper;
 import io.dropwizard.db.DataSourceFactory;
 
 import java.nio.file.Files;

@@ -1,0 +1,212 @@
+package io.agentmesh.tools.bench;
+
+import io.agentmesh.service.cli.OneLineUsageErrors;
+import io.agentmesh.embedded.Quiet;
+import io.agentmesh.tools.harness.LocalStack;
+import io.agentmesh.tools.harness.WorkDir;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code ./mesh bench}: raw Kafka and the mesh measured on the same broker in one run; figures
+ * printed as they come and written to docs/BENCHMARKS.md with a latency chart.
+ */
+@Command(name = "mesh bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Measures raw Kafka and the mesh on the same broker in one run and writes docs/BENCHMARKS.md.",
+                "By default it starts its own stack (broker, ZooKeeper and a mesh node as child processes,"
+                        + " a throwaway PostgreSQL database, Redis database 4); --url/--grpc/--bootstrap measure a running mesh."})
+public final class BenchCommand implements Callable<Integer> {
+
+    private static final String GUARANTEE = "streams.properties.processing\\.guarantee";
+
+    @Option(names = "--parts", split = ",", description = "Which parts to run: raw, throughput, latency, fanout, registry (default all).")
+    Set<String> parts = Set.of("raw", "throughput", "latency", "fanout", "registry");
+
+    @Option(names = "--quick", description = "Small sizes and short runs: a smoke test of the harness, not figures to quote.")
+    boolean quick;
+
+    @Option(names = "--messages", description = "Messages per throughput run (default 100000; --quick 10000).")
+    Integer messages;
+
+    @Option(names = "--rates", split = ",", description = "Offered rates for the latency runs, msg/s (default 100,1000,5000).")
+    List<Double> rates = List.of(100.0, 1000.0, 5000.0);
+
+    @Option(names = "--duration", description = "Seconds per latency point (default 20; --quick 4).")
+    Integer duration;
+
+    @Option(names = "--registry-sizes", split = ",", description = "Agent counts for the registry part (default 100,1000,10000).")
+    List<Integer> registrySizes;
+
+    @Option(names = "--registry-clients", description = "Concurrent registering clients (default 64).")
+    int registryClients = 64;
+
+    @Option(names = "--fanout", description = "Agents in the fan-out namespace (default 100).")
+    int fanoutAgents = 100;
+
+    @Option(names = "--at-least-once", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Also measure latency with the router at at-least-once (restarts the mesh node; own stack only).")
+    boolean atLeastOnce;
+
+    @Option(names = "--payload-bytes", description = "Message size (default 1024).")
+    int payloadBytes = 1024;
+
+    @Option(names = "--out", description = "Where BENCHMARKS.md and the chart go (default docs).")
+    Path out = Path.of("docs");
+
+    @Option(names = "--config", description = "The mesh configuration for its own stack (default config.yml).")
+    Path config = Path.of("config.yml");
+
+    @Option(names = "--url", description = "REST URL of a running mesh to measure instead of starting one.")
+    String url;
+
+    @Option(names = "--grpc", description = "host:port of that mesh's gRPC endpoint.")
+    String grpc;
+
+    @Option(names = "--bootstrap", description = "Its Kafka bootstrap servers.")
+    String bootstrap;
+
+    @Option(names = "--redis-database", description = "Redis database the own stack uses (flushed first; default 4).")
+    int redisDatabase = 4;
+
+    public static void main(String[] args) {
+        Quiet.logs();
+        System.exit(OneLineUsageErrors.on(new CommandLine(new BenchCommand())).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        int n = messages != null ? messages : quick ? 10_000 : 100_000;
+        long millis = (duration != null ? duration : quick ? 4 : 20) * 1000L;
+        List<Integer> sizes = registrySizes != null ? registrySizes : quick ? List.of(100, 500) : List.of(100, 1000, 10_000);
+        validate(n, millis, sizes);
+        if (url == null && !Files.isRegularFile(config)) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--config: no file " + config);
+        }
+        boolean own = url == null;
+        if (!own && (grpc == null || bootstrap == null)) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--url needs --grpc and --bootstrap too");
+        }
+        WorkDir work = WorkDir.create("mesh-bench-");
+        Path dir = work.path();
+        BenchResults results = new BenchResults();
+        LocalStack stack = null;
+        boolean ok = false;
+        try {
+            String bootstrapServers;
+            String restUrl;
+            String grpcHost;
+            int grpcPort;
+            if (own) {
+                System.out.println("Starting a broker, ZooKeeper and a mesh node under " + dir + " ...");
+                stack = new LocalStack(new LocalStack.Settings(System.getProperty("java.class.path"), dir,
+                        config.toAbsolutePath(), "jdbc:postgresql://127.0.0.1:5432/", "postgres", "127.0.0.1", 6379,
+                        redisDatabase, "1g", Map.of(), false)).start();
+                bootstrapServers = stack.bootstrapServers();
+                restUrl = stack.restUrl();
+                grpcHost = "127.0.0.1";
+                grpcPort = stack.grpcPort();
+            } else {
+                bootstrapServers = bootstrap;
+                restUrl = url;
+                grpcHost = grpc.substring(0, grpc.lastIndexOf(':'));
+                grpcPort = Integer.parseInt(grpc.substring(grpc.lastIndexOf(':') + 1));
+            }
+            run(results, stack, bootstrapServers, restUrl, grpcHost, grpcPort, n, millis, sizes);
+            ok = true;
+        } finally {
+            if (stack != null) {
+                stack.close();
+            }
+            work.finish(ok);
+        }
+        String settings = String.format("- %d-byte messages; throughput runs of %,d messages; latency points of %d s at %s msg/s;"
+                        + " router `processing.guarantee` exactly_once_v2 (commit.interval.ms 20) unless marked at_least_once;"
+                        + " mesh node %s; config `%s`.", payloadBytes, n, millis / 1000, rates,
+                own ? "started by the bench (server, -Xmx1g, broker and ZooKeeper as their own processes)" : "at " + url, config);
+        BenchReport.write(out, results, settings, "./mesh bench" + (quick ? " --quick" : ""));
+        System.out.println("Wrote " + out.resolve("BENCHMARKS.md") + " and " + out.resolve("benchmarks-latency.png"));
+        return 0;
+    }
+
+    private void validate(int n, long millis, List<Integer> sizes) {
+        CommandLine cl = new CommandLine(this);
+        Set<String> known = Set.of("raw", "throughput", "latency", "fanout", "registry");
+        if (!known.containsAll(parts)) {
+            throw new CommandLine.ParameterException(cl, "--parts: one or more of " + known);
+        }
+        if (n < 1 || millis < 1000 || payloadBytes < 64 || payloadBytes > 900_000 || fanoutAgents < 1 || registryClients < 1) {
+            throw new CommandLine.ParameterException(cl,
+                    "--messages, --fanout, --registry-clients must be positive, --duration at least 1, --payload-bytes 64..900000");
+        }
+        if (rates.stream().anyMatch(r -> r == null || r <= 0 || r > 1_000_000)) {
+            throw new CommandLine.ParameterException(cl, "--rates: each between 1 and 1000000 msg/s");
+        }
+        for (int i = 0; i < sizes.size(); i++) {
+            if (sizes.get(i) < 1 || (i > 0 && sizes.get(i) <= sizes.get(i - 1))) {
+                throw new CommandLine.ParameterException(cl, "--registry-sizes: positive and rising, e.g. 100,1000,10000");
+            }
+        }
+    }
+
+    private void run(BenchResults results, LocalStack stack, String bootstrapServers, String restUrl, String grpcHost,
+                     int grpcPort, int n, long millis, List<Integer> sizes) throws Exception {
+        RawKafkaBench raw = new RawKafkaBench(bootstrapServers, payloadBytes);
+        try (BenchTarget target = new BenchTarget(bootstrapServers, restUrl, grpcHost, grpcPort, "mesh")) {
+            if (parts.contains("raw")) {
+                System.out.println("Raw Kafka:");
+                results.add(raw.throughput(n));
+            }
+            if (parts.contains("throughput")) {
+                System.out.println("Mesh throughput:");
+                try (MeshBench mesh = new MeshBench(target, payloadBytes)) {
+                    mesh.grpc(Math.min(n, 5000), 256);
+                    results.add(mesh.grpc(n, 1024));
+                    results.add(mesh.rest(n / 2, 16));
+                    results.add(mesh.batch(n * 2, 500, 4));
+                    results.add(mesh.grpcBatch(n * 2, 500, 4));
+                }
+            }
+            if (parts.contains("latency")) {
+                System.out.println("Latency (open loop):");
+                for (double rate : rates) {
+                    results.add(raw.latency(rate, millis));
+                }
+                meshLatency(results, target, "exactly_once_v2", millis);
+                if (atLeastOnce && stack != null) {
+                    System.out.println("Restarting the mesh node with the router at at_least_once ...");
+                    stack.restartMesh(Map.of(GUARANTEE, "at_least_once"));
+                    meshLatency(results, target, "at_least_once", millis);
+                    stack.restartMesh(Map.of(GUARANTEE, "exactly_once_v2"));
+                }
+            }
+            if (parts.contains("fanout")) {
+                System.out.println("Fan-out:");
+                results.add(new FanoutBench(target, payloadBytes).run(fanoutAgents, quick ? 5 : 20));
+            }
+            if (parts.contains("registry")) {
+                System.out.println("Registry scale:");
+                RegistryBench registry = new RegistryBench(target, stack, registryClients);
+                for (int size : sizes) {
+                    results.add(registry.growTo(size, quick ? 500 : 2000));
+                }
+            }
+        }
+    }
+
+    private void meshLatency(BenchResults results, BenchTarget target, String guarantee, long millis) throws Exception {
+        try (MeshBench mesh = new MeshBench(target, payloadBytes)) {
+            mesh.latency(guarantee, 200, 2000);
+            for (double rate : rates) {
+                results.add(mesh.latency(guarantee, rate, millis));
+            }
+        }
+    }
+}

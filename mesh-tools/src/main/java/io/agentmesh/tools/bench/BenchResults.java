@@ -1,0 +1,72 @@
+package io.agentmesh.tools.bench;
+
+import org.HdrHistogram.Histogram;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Every figure one benchmark run produced, printed as it comes. */
+public final class BenchResults {
+
+    public record Throughput(String path, long messages, double acceptedPerSecond, double deliveredPerSecond) {
+    }
+
+    public record Latency(String path, String guarantee, double offeredRate, double achievedRate, long received,
+                          long failed, double p50, double p99, double p999, double max) {
+        static Latency of(String path, String guarantee, double rate, OpenLoop.Result run, Histogram micros) {
+            return new Latency(path, guarantee, rate, run.achievedRate(), micros.getTotalCount(), run.failed(),
+                    micros.getValueAtPercentile(50) / 1000.0, micros.getValueAtPercentile(99) / 1000.0,
+                    micros.getValueAtPercentile(99.9) / 1000.0, micros.getMaxValue() / 1000.0);
+        }
+    }
+
+    public record RegistryStep(int agents, double registrationsPerSecond, double discoverP50Ms, double discoverP99Ms,
+                               int discoverMatches, long brokerRssBytes, long meshHeapBytes, long meshRssBytes,
+                               long kafkaDiskBytes) {
+    }
+
+    public record Fanout(int agents, int rounds, double firstMs, double p50Ms, double maxMs) {
+    }
+
+    final List<Throughput> throughput = new ArrayList<>();
+    final List<Latency> latency = new ArrayList<>();
+    final List<RegistryStep> registry = new ArrayList<>();
+    final List<Fanout> fanout = new ArrayList<>();
+    final List<String> notes = new ArrayList<>();
+
+    void add(Throughput t) {
+        throughput.add(t);
+        System.out.printf("  %-28s %,9d msgs   accepted %,10.0f/s   delivered %,10.0f/s%n",
+                t.path(), t.messages(), t.acceptedPerSecond(), t.deliveredPerSecond());
+    }
+
+    void add(Latency l) {
+        latency.add(l);
+        System.out.printf("  %-10s %-15s %,6.0f msg/s offered (%,6.0f achieved): p50 %7.2f ms  p99 %7.2f ms  p99.9 %7.2f ms  max %7.2f ms  (%,d received, %d failed)%n",
+                l.path(), l.guarantee(), l.offeredRate(), l.achievedRate(), l.p50(), l.p99(), l.p999(), l.max(),
+                l.received(), l.failed());
+    }
+
+    void add(RegistryStep r) {
+        registry.add(r);
+        System.out.printf("  %,6d agents: %,7.0f registrations/s   discover p50 %.2f ms p99 %.2f ms (%d matches)   broker RSS %,d MiB   mesh heap %,d MiB%n",
+                r.agents(), r.registrationsPerSecond(), r.discoverP50Ms(), r.discoverP99Ms(), r.discoverMatches(),
+                r.brokerRssBytes() >> 20, r.meshHeapBytes() >> 20);
+    }
+
+    void add(Fanout f) {
+        fanout.add(f);
+        System.out.printf("  namespace of %d agents: first broadcast (agents never written to) all have it after %.1f ms;"
+                + " %d more: p50 %.1f ms, max %.1f ms%n", f.agents(), f.firstMs(), f.rounds(), f.p50Ms(), f.maxMs());
+    }
+
+    void note(String text) {
+        notes.add(text);
+        System.out.println("  note: " + text);
+    }
+
+    double rawKafkaDelivered() {
+        return throughput.stream().filter(t -> t.path().startsWith("raw Kafka")).mapToDouble(Throughput::deliveredPerSecond)
+                .findFirst().orElse(Double.NaN);
+    }
+}

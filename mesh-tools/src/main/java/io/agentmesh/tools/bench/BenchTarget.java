@@ -1,0 +1,109 @@
+package io.agentmesh.tools.bench;
+
+import com.google.protobuf.ByteString;
+import io.agentmesh.proto.v1.MeshServiceGrpc;
+import io.agentmesh.proto.v1.SendBatchRequest;
+import io.agentmesh.proto.v1.SendBatchResponse;
+import io.agentmesh.proto.v1.SendRequest;
+import io.agentmesh.proto.v1.SendResponse;
+import io.agentmesh.tools.harness.MeshHttp;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.stub.StreamObserver;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/** The mesh and broker under test, and clients for them: REST, gRPC, and the agent registration the benches share. */
+public final class BenchTarget implements AutoCloseable {
+
+    private final String bootstrapServers;
+    private final MeshHttp http;
+    private final ManagedChannel channel;
+    private final MeshServiceGrpc.MeshServiceStub grpc;
+    private final String topicPrefix;
+
+    public BenchTarget(String bootstrapServers, String restUrl, String grpcHost, int grpcPort, String topicPrefix) {
+        this.bootstrapServers = bootstrapServers;
+        this.http = new MeshHttp(restUrl, Duration.ofSeconds(30));
+        this.channel = ManagedChannelBuilder.forAddress(grpcHost, grpcPort).usePlaintext().build();
+        this.grpc = MeshServiceGrpc.newStub(channel);
+        this.topicPrefix = topicPrefix;
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public MeshHttp http() {
+        return http;
+    }
+
+    public String restUrl() {
+        return http.baseUrl();
+    }
+
+    public String inbox(String agent) {
+        return topicPrefix + ".agent." + agent;
+    }
+
+    /** Registers (or re-registers) an agent that will not expire during a run. */
+    public void register(String id, String namespace, String... capabilities) throws IOException, InterruptedException {
+        StringBuilder caps = new StringBuilder();
+        for (String c : capabilities) {
+            caps.append(caps.length() == 0 ? "" : ",").append('"').append(c).append('"');
+        }
+        MeshHttp.Reply r = http.post("/api/v1/agents", "{\"id\":\"" + id + "\",\"name\":\"" + id + "\""
+                + (namespace == null ? "" : ",\"namespace\":\"" + namespace + "\"")
+                + ",\"capabilities\":[" + caps + "],\"heartbeat_ttl_ms\":86400000}");
+        if (r.status() != 201 && r.status() != 200) {
+            throw new IllegalStateException("register " + id + ": " + r.status() + " " + r.body());
+        }
+    }
+
+    /** A gRPC Send, not waiting: the future completes when the mesh has accepted it. */
+    public CompletableFuture<SendResponse> sendGrpc(String from, String to, byte[] payload) {
+        CompletableFuture<SendResponse> done = new CompletableFuture<>();
+        grpc.send(SendRequest.newBuilder().setFrom(from).setTo(to).setPayload(ByteString.copyFrom(payload)).build(),
+                new StreamObserver<>() {
+                    @Override
+                    public void onNext(SendResponse value) {
+                        done.complete(value);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        done.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        // completed in onNext
+                    }
+                });
+        return done;
+    }
+
+    /** A gRPC SendBatch, waiting for its answer. */
+    public SendBatchResponse sendGrpcBatch(SendBatchRequest batch) {
+        return MeshServiceGrpc.newBlockingStub(channel).withDeadlineAfter(60, TimeUnit.SECONDS).sendBatch(batch);
+    }
+
+    /** The JSON body of a REST send whose payload is already JSON. */
+    public static byte[] restBody(String from, String to, byte[] payload) {
+        byte[] head = ("{\"to\":\"" + to + "\",\"from\":\"" + from + "\",\"payload\":")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] out = new byte[head.length + payload.length + 1];
+        System.arraycopy(head, 0, out, 0, head.length);
+        System.arraycopy(payload, 0, out, head.length, payload.length);
+        out[out.length - 1] = '}';
+        return out;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        channel.shutdown().awaitTermination(5, TimeUnit.SECONDS);
+    }
+}

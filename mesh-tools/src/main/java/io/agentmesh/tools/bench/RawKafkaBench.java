@@ -1,0 +1,100 @@
+package io.agentmesh.tools.bench;
+
+import io.agentmesh.tools.harness.InboxWatcher;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+
+/**
+ * The floor under every mesh figure, on the same broker in the same run: 1 KiB records produced
+ * with acks=all (the mesh's producer settings) to a 6-partition topic and consumed read_committed.
+ */
+public final class RawKafkaBench {
+
+    private final String bootstrapServers;
+    private final int payloadBytes;
+
+    public RawKafkaBench(String bootstrapServers, int payloadBytes) {
+        this.bootstrapServers = bootstrapServers;
+        this.payloadBytes = payloadBytes;
+    }
+
+    public BenchResults.Throughput throughput(int messages) throws Exception {
+        String topic = newTopic();
+        Arrivals arrivals = new Arrivals();
+        try (InboxWatcher watcher = new InboxWatcher(bootstrapServers, List.of(topic), true, arrivals);
+             KafkaProducer<byte[], byte[]> producer = producer()) {
+            Semaphore inFlight = new Semaphore(10_000);
+            long start = System.nanoTime();
+            CompletableFuture<?>[] acks = new CompletableFuture[messages];
+            for (int i = 0; i < messages; i++) {
+                inFlight.acquire();
+                CompletableFuture<Void> ack = new CompletableFuture<>();
+                producer.send(new ProducerRecord<>(topic, Payloads.of(System.nanoTime(), i, payloadBytes)), (md, e) -> {
+                    inFlight.release();
+                    if (e == null) {
+                        ack.complete(null);
+                    } else {
+                        ack.completeExceptionally(e);
+                    }
+                });
+                acks[i] = ack;
+            }
+            CompletableFuture.allOf(acks).join();
+            double accepted = messages / ((System.nanoTime() - start) / 1e9);
+            if (!arrivals.await(messages, 120_000)) {
+                throw new IllegalStateException("raw Kafka: only " + arrivals.count() + " of " + messages + " consumed");
+            }
+            double delivered = messages / ((arrivals.lastNanos() - start) / 1e9);
+            return new BenchResults.Throughput("raw Kafka (producer)", messages, accepted, delivered);
+        }
+    }
+
+    public BenchResults.Latency latency(double rate, long durationMillis) throws Exception {
+        String topic = newTopic();
+        Arrivals arrivals = new Arrivals();
+        try (InboxWatcher watcher = new InboxWatcher(bootstrapServers, List.of(topic), false, arrivals);
+             KafkaProducer<byte[], byte[]> producer = producer()) {
+            OpenLoop.Result run = OpenLoop.run((seq, payload) -> {
+                CompletableFuture<Void> ack = new CompletableFuture<>();
+                producer.send(new ProducerRecord<>(topic, payload), (md, e) -> {
+                    if (e == null) {
+                        ack.complete(null);
+                    } else {
+                        ack.completeExceptionally(e);
+                    }
+                });
+                return ack;
+            }, rate, durationMillis, payloadBytes);
+            arrivals.await(run.offered() - run.failed(), 60_000);
+            return BenchResults.Latency.of("raw Kafka", "-", rate, run, arrivals.histogram());
+        }
+    }
+
+    private KafkaProducer<byte[], byte[]> producer() {
+        return new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, "1",
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()));
+    }
+
+    private String newTopic() throws Exception {
+        String topic = "bench.raw-" + UUID.randomUUID().toString().substring(0, 8);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            admin.createTopics(List.of(new NewTopic(topic, 6, (short) 1))).all().get();
+        }
+        return topic;
+    }
+}

@@ -1,0 +1,97 @@
+package io.agentmesh.tools.bench;
+
+import io.agentmesh.tools.harness.LocalStack;
+import io.agentmesh.tools.harness.MeshHttp;
+import org.HdrHistogram.Histogram;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Registers agents up to each size (100, 1,000, 10,000: every registration also creates the
+ * agent's inbox topic), then measures discovery latency and what the broker and the mesh hold in
+ * memory. Memory is measured only on a stack this run started (the processes are ours to inspect).
+ */
+public final class RegistryBench {
+
+    private static final int GROUPS = 100;
+
+    private final BenchTarget target;
+    private final LocalStack stack;
+    private final int clients;
+    private int registered;
+
+    public RegistryBench(BenchTarget target, LocalStack stack, int clients) {
+        this.target = target;
+        this.stack = stack;
+        this.clients = clients;
+    }
+
+    public BenchResults.RegistryStep growTo(int size, int discoveries) throws Exception {
+        int from = registered;
+        AtomicInteger next = new AtomicInteger(from);
+        long start = System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+            List<Future<Void>> done = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                done.add(pool.submit(() -> {
+                    for (int i = next.getAndIncrement(); i < size; i = next.getAndIncrement()) {
+                        target.register(String.format("reg-%06d", i), "scale", "scale", "c" + (i % GROUPS));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<Void> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        double rate = (size - from) / ((System.nanoTime() - start) / 1e9);
+        registered = size;
+
+        MeshHttp http = target.http();
+        Histogram micros = new Histogram(60_000_000L, 3);
+        int matches = 0;
+        for (int i = 0; i < discoveries + 200; i++) {
+            long t0 = System.nanoTime();
+            MeshHttp.Reply r = http.get("/api/v1/discover?capability=c" + (i % GROUPS));
+            long took = (System.nanoTime() - t0) / 1000;
+            if (r.status() != 200) {
+                throw new IllegalStateException("discover: " + r.status() + " " + r.body());
+            }
+            if (i >= 200) {
+                micros.recordValue(took);
+                matches = r.json().path("agents").size();
+            }
+        }
+        long heap = 0;
+        long meshRss = 0;
+        long brokerRss = 0;
+        long disk = 0;
+        if (stack != null) {
+            heap = http.post("/api/v1/gc/run", "{}").json().path("heap_used_after_bytes").asLong();
+            meshRss = stack.mesh().rssBytes();
+            brokerRss = stack.kafka().rssBytes();
+            disk = diskUsage(stack.dir().resolve("kafka"));
+        }
+        return new BenchResults.RegistryStep(size, rate, micros.getValueAtPercentile(50) / 1000.0,
+                micros.getValueAtPercentile(99) / 1000.0, matches, brokerRss, heap, meshRss, disk);
+    }
+
+    /** Bytes the directory takes on disk (du), which for Kafka's sparse index files is less than their size. */
+    private static long diskUsage(java.nio.file.Path dir) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("du", "-sk", dir.toString()).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        p.waitFor();
+        return out.isEmpty() ? 0 : Long.parseLong(out.split("\\s+")[0]) * 1024;
+    }
+
+}

@@ -1,0 +1,292 @@
+package io.agentmesh.tools.harness;
+
+import io.agentmesh.service.MeshApplication;
+import io.agentmesh.embedded.StandaloneService;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A whole mesh on this machine, every part its own process so each can be killed, paused and
+ * restarted: a Kafka broker (KRaft), ZooKeeper, and one mesh node ({@code server}, the packaged
+ * jar), with a throwaway PostgreSQL database and a Redis database of its own; free ports on
+ * 127.0.0.1, data under one directory. The harnesses' test bed.
+ */
+public final class LocalStack implements AutoCloseable {
+
+    /**
+     * Where the stack finds PostgreSQL and Redis, and how the mesh node is tuned; {@code classpath}
+     * holds the mesh (normally the packaged jar) and is what every child process runs. With
+     * {@code ownDataStores} the stack runs a PostgreSQL cluster and a redis-server of its own
+     * (which a scenario may stop) instead of using the machine's.
+     */
+    public record Settings(String classpath, Path dir, Path config, String postgresUrl, String postgresUser, String redisHost,
+                           int redisPort, int redisDatabase, String meshHeap, Map<String, String> meshProperties,
+                           boolean ownDataStores) {
+    }
+
+    private final Settings settings;
+    private final int kafkaPort = FreePorts.next();
+    private final int controllerPort = FreePorts.next();
+    private final int zookeeperPort = FreePorts.next();
+    private final int restPort = FreePorts.next();
+    private final int grpcPort = FreePorts.next();
+    private final String database = "mesh_harness_" + UUID.randomUUID().toString().substring(0, 8);
+    private final ChildProcess kafka;
+    private final ChildProcess zookeeper;
+    private final ChildProcess redis;
+    private final OwnPostgres postgres;
+    private final int redisPort;
+    private final Map<String, String> meshProperties;
+    private ChildProcess mesh;
+    private int meshStarts;
+    /** Ctrl-C on a harness must not leave a broker, ZooKeeper or mesh node running. */
+    private final Thread killOnExit = new Thread(this::killAll, "local-stack-exit");
+
+    public LocalStack(Settings settings) throws IOException {
+        this.settings = settings;
+        Files.createDirectories(settings.dir().resolve("logs"));
+        this.kafka = ChildProcess.java("kafka", settings.classpath(), List.of("-Xmx1g"), List.of(StandaloneService.class.getName(), "kafka",
+                settings.dir().resolve("kafka").toString(), Integer.toString(kafkaPort), Integer.toString(controllerPort)),
+                Map.of(), settings.dir().resolve("logs/kafka.out"));
+        this.zookeeper = ChildProcess.java("zookeeper", settings.classpath(), List.of("-Xmx128m"), List.of(StandaloneService.class.getName(),
+                "zookeeper", settings.dir().resolve("zookeeper").toString(), Integer.toString(zookeeperPort)),
+                Map.of(), settings.dir().resolve("logs/zookeeper.out"));
+        this.meshProperties = new LinkedHashMap<>(settings.meshProperties());
+        if (settings.ownDataStores()) {
+            redisPort = FreePorts.next();
+            redis = new ChildProcess("redis", List.of("redis-server", "--port", Integer.toString(redisPort), "--bind",
+                    "127.0.0.1", "--save", "", "--appendonly", "no"), Map.of(), settings.dir().resolve("logs/redis.out"));
+            try {
+                postgres = new OwnPostgres();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+        } else {
+            redisPort = settings.redisPort();
+            redis = null;
+            postgres = null;
+        }
+    }
+
+    /** The stack's own redis-server (ownDataStores only). */
+    public ChildProcess redis() {
+        return redis;
+    }
+
+    /** The stack's own PostgreSQL (ownDataStores only). */
+    public OwnPostgres postgres() {
+        return postgres;
+    }
+
+    public void startRedis() throws Exception {
+        redis.start();
+        awaitTrue("redis-server on " + redisPort, Duration.ofSeconds(30), redis, this::redisAnswers);
+    }
+
+    public LocalStack start() throws Exception {
+        Runtime.getRuntime().addShutdownHook(killOnExit);
+        if (settings.ownDataStores()) {
+            postgres.start();
+            startRedis();
+        }
+        startKafka();
+        zookeeper.start();
+        createDatabase();
+        flushRedis();
+        startMesh();
+        return this;
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + kafkaPort;
+    }
+
+    public String restUrl() {
+        return "http://127.0.0.1:" + restPort;
+    }
+
+    public int grpcPort() {
+        return grpcPort;
+    }
+
+    public String topicPrefix() {
+        return "mesh";
+    }
+
+    public ChildProcess kafka() {
+        return kafka;
+    }
+
+    public ChildProcess mesh() {
+        return mesh;
+    }
+
+    public Path dir() {
+        return settings.dir();
+    }
+
+    public void startKafka() throws Exception {
+        kafka.start();
+        awaitTrue("Kafka broker on " + bootstrapServers(), Duration.ofSeconds(90), kafka, this::kafkaAnswers);
+    }
+
+    /** Starts the mesh node (again) and waits until its /health answers 200. */
+    public void startMesh() throws Exception {
+        meshStarts++;
+        List<String> options = new ArrayList<>(List.of("-Xmx" + settings.meshHeap(), "-XX:+UseG1GC",
+                "-Ddw.nodeId=harness-1",
+                "-Ddw.server.connector.port=" + restPort,
+                "-Ddw.grpc.port=" + grpcPort,
+                "-Ddw.kafka.bootstrapServers=" + bootstrapServers(),
+                "-Ddw.zookeeper.connect=127.0.0.1:" + zookeeperPort,
+                "-Ddw.streams.stateDir=" + settings.dir().resolve("streams"),
+                "-Ddw.database.url=" + postgresBase() + database,
+                "-Ddw.database.user=" + settings.postgresUser(),
+                "-Ddw.redis.uri=" + redisUri()));
+        meshProperties.forEach((k, v) -> options.add("-Ddw." + k + "=" + v));
+        mesh = ChildProcess.java("mesh", settings.classpath(), options, List.of(MeshApplication.class.getName(), "server",
+                settings.config().toString()), Map.of("MESH_LOG_DIR", settings.dir().resolve("logs/mesh").toString()),
+                settings.dir().resolve("logs/mesh-" + meshStarts + ".out"));
+        mesh.start();
+        MeshHttp http = new MeshHttp(restUrl(), Duration.ofSeconds(2));
+        awaitTrue("mesh node on " + restUrl(), Duration.ofSeconds(180), mesh, http::healthy);
+    }
+
+    /** Stops the mesh node (SIGTERM) and starts it again with these settings changed. */
+    public void restartMesh(Map<String, String> changed) throws Exception {
+        mesh.stop(60);
+        meshProperties.putAll(changed);
+        startMesh();
+    }
+
+    public void killMesh() throws InterruptedException {
+        mesh.kill();
+    }
+
+    private boolean kafkaAnswers() {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000",
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000"))) {
+            return !admin.describeCluster().nodes().get(4, TimeUnit.SECONDS).isEmpty();
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static void awaitTrue(String what, Duration timeout, ChildProcess process, BooleanSupplier check)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!check.getAsBoolean()) {
+            if (!process.alive()) {
+                throw new IllegalStateException(what + ": the process exited:\n" + process.tail(40));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(what + ": not up after " + timeout.toSeconds() + " s:\n" + process.tail(40));
+            }
+            Thread.sleep(250);
+        }
+    }
+
+    private String postgresBase() {
+        return postgres != null ? postgres.jdbcBase() : settings.postgresUrl();
+    }
+
+    private String redisUri() {
+        return postgres != null ? "redis://127.0.0.1:" + redisPort + "/0"
+                : "redis://" + settings.redisHost() + ":" + redisPort + "/" + settings.redisDatabase();
+    }
+
+    private boolean redisAnswers() {
+        RedisClient client = RedisClient.create(redisUri());
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            return "PONG".equals(c.sync().ping());
+        } catch (RuntimeException e) {
+            return false;
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    private Connection admin() throws SQLException {
+        return DriverManager.getConnection(postgresBase() + "postgres", settings.postgresUser(), "");
+    }
+
+    private void createDatabase() throws SQLException {
+        try (Connection c = admin(); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + database);
+        }
+    }
+
+    private void flushRedis() {
+        RedisClient client = RedisClient.create(redisUri());
+        try (StatefulRedisConnection<String, String> c = client.connect()) {
+            c.sync().flushdb();
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            Runtime.getRuntime().removeShutdownHook(killOnExit);
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            // the JVM is exiting (the hook kills everything), or the stack never started
+        }
+        if (mesh != null) {
+            mesh.stop(30);
+        }
+        zookeeper.stop(10);
+        if (kafka.alive()) {
+            kafka.resume();
+        }
+        kafka.stop(30);
+        if (postgres != null) {
+            redis.kill();
+            postgres.close();
+            return;
+        }
+        try (Connection c = admin(); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        }
+    }
+
+    /** At JVM exit: every child process killed at once, the stack's own PostgreSQL stopped. */
+    private void killAll() {
+        for (ChildProcess p : new ChildProcess[] {mesh, zookeeper, kafka, redis}) {
+            try {
+                if (p != null) {
+                    p.kill();
+                }
+            } catch (Exception e) {
+                // exiting anyway
+            }
+        }
+        try {
+            if (postgres != null) {
+                postgres.close();
+            }
+        } catch (Exception e) {
+            // exiting anyway
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package io.agentmesh.tools.it;
+
+import io.agentmesh.service.db.DatabaseBootstrap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import io.agentmesh.service.it.Http;
+import io.agentmesh.service.it.Ports;
+import io.agentmesh.service.it.TestInfra;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The packaged jar started as its own process the way {@code ./mesh dev} starts it (embedded broker
+ * and ZooKeeper, local Postgres and Redis), driven over HTTP, stopped, and started again on the same
+ * data directory: an unacknowledged message is still there, and a resend of its id is still a duplicate.
+ */
+class DevModeE2EIT {
+
+    private static final String JAR = System.getProperty("mesh.jar");
+    private static final String CONFIG = System.getProperty("mesh.config", "../config.yml");
+    private static final String DB = "mesh_e2e_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+
+    private static Path dir;
+    private static final int REST = Ports.free();
+    private static final int GRPC = Ports.free();
+    private static final int KAFKA = Ports.free();
+    private static final int CONTROLLER = Ports.free();
+    private static final int ZK = Ports.free();
+
+    @BeforeAll
+    static void prepare() throws Exception {
+        assertThat(JAR).as("system property mesh.jar").isNotNull();
+        assertThat(Path.of(JAR)).exists();
+        dir = Files.createTempDirectory("mesh-e2e-");
+    }
+
+    @AfterAll
+    static void dropDatabase() throws Exception {
+        DatabaseBootstrap.dropDatabase(TestInfra.database(DB));
+    }
+
+    private static Process start(int run) throws Exception {
+        return start(run, "data");
+    }
+
+    private static Process start(int run, String dataDir) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx512m",
+                "-Ddw.server.connector.port=" + REST,
+                "-Ddw.grpc.port=" + GRPC,
+                "-Ddw.dev.kafkaPort=" + KAFKA,
+                "-Ddw.dev.controllerPort=" + CONTROLLER,
+                "-Ddw.dev.zookeeperPort=" + ZK,
+                "-Ddw.dev.dataDir=" + dir.resolve(dataDir),
+                "-Ddw.database.url=" + TestInfra.PG_BASE + DB,
+                "-Ddw.redis.uri=" + TestInfra.REDIS_URI,
+                "-jar", JAR, "dev", CONFIG));
+        return new ProcessBuilder(cmd)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("mesh-run-" + run + ".log").toFile())
+                .start();
+    }
+
+    private static String url(String path) {
+        return "http://127.0.0.1:" + REST + path;
+    }
+
+    private static void awaitHealthy(Process p, int run) {
+        await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            if (!p.isAlive()) {
+                throw new AssertionError("mesh exited with " + p.exitValue() + ":\n"
+                        + Files.readString(dir.resolve("mesh-run-" + run + ".log")));
+            }
+            try {
+                return Http.get(url("/health")).status() == 200;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+
+    private static void stop(Process p) throws Exception {
+        p.destroy();
+        assertThat(p.waitFor(90, TimeUnit.SECONDS)).as("mesh stops on SIGTERM").isTrue();
+    }
+
+    @Test
+    void saysWhichLocalServiceIsMissingAndHowToStartIt() throws Exception {
+        int closed = Ports.free();
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Ddw.database.url=jdbc:postgresql://127.0.0.1:" + closed + "/mesh",
+                "-Ddw.redis.uri=redis://127.0.0.1:" + closed + "/0",
+                "-Ddw.dev.dataDir=" + dir.resolve("unused"),
+                "-jar", JAR, "dev", CONFIG)
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(output).isEqualTo(3);
+        assertThat(output).contains("PostgreSQL is not reachable", "pg_ctlcluster --skip-systemctl-redirect",
+                "Redis is not reachable", "redis-server --daemonize yes");
+    }
+
+    @Test
+    void runsLikeMeshDevAndKeepsMessagesAcrossARestart() throws Exception {
+        Process first = start(1);
+        String id = "e2e-" + UUID.randomUUID();
+        String parked = "parked-" + UUID.randomUUID();
+        try {
+            awaitHealthy(first, 1);
+            assertThat(Files.readString(dir.resolve("mesh-run-1.log"))).contains("Agent Mesh is running");
+            assertThat(Http.post(url("/api/v1/agents"), "{\"id\":\"e2e-a\",\"name\":\"A\",\"heartbeat_ttl_ms\":3600000}").status()).isEqualTo(201);
+            assertThat(Http.post(url("/api/v1/agents"), "{\"id\":\"e2e-b\",\"name\":\"B\",\"heartbeat_ttl_ms\":3600000}").status()).isEqualTo(201);
+            Http.Reply sent = Http.post(url("/api/v1/messages"),
+                    "{\"to\":\"agent:e2e-b\",\"from\":\"e2e-a\",\"id\":\"" + id + "\",\"payload\":{\"task\":\"summarize\"}}");
+            assertThat(sent.status()).as(sent.body()).isEqualTo(202);
+            Http.Reply got = Http.get(url("/api/v1/agents/e2e-b/messages?wait=10"));
+            assertThat(got.ids()).containsExactly(id);
+            assertThat(got.json().path("messages").get(0).path("payload").path("task").asText()).isEqualTo("summarize");
+            // nobody has this capability yet: the message waits in the router's retry store
+            assertThat(Http.post(url("/api/v1/messages"), "{\"to\":\"capability:after-restart\",\"id\":\"" + parked
+                    + "\",\"payload\":{},\"max_attempts\":30}").status()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(30)).until(() -> Http.get(url("/api/v1/messages/" + parked)).body()
+                    .contains("retry_scheduled"));
+        } finally {
+            stop(first);
+        }
+
+        Process second = start(2);
+        try {
+            awaitHealthy(second, 2);
+            // not acknowledged before the restart: still there
+            Http.Reply again = Http.get(url("/api/v1/agents/e2e-b/messages?wait=10"));
+            assertThat(again.ids()).containsExactly(id);
+            // the dedupe window survived the restart too
+            assertThat(Http.post(url("/api/v1/messages"),
+                    "{\"to\":\"e2e-b\",\"id\":\"" + id + "\",\"payload\":{}}").status()).isEqualTo(202);
+            String marker = "marker-" + UUID.randomUUID();
+            assertThat(Http.post(url("/api/v1/messages"),
+                    "{\"to\":\"e2e-b\",\"id\":\"" + marker + "\",\"payload\":{}}").status()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(30)).until(() -> Http.get(url("/api/v1/agents/e2e-b/messages?wait=2"))
+                    .ids().contains(marker));
+            assertThat(Http.get(url("/api/v1/agents/e2e-b/messages?wait=1")).ids()).containsExactly(id, marker);
+            // the retry survived the restart: an agent with the capability now gets the parked message
+            assertThat(Http.post(url("/api/v1/agents"), "{\"id\":\"e2e-late\",\"name\":\"Late\",\"heartbeat_ttl_ms\":3600000,\"capabilities\":[\"after-restart\"]}")
+                    .status()).isEqualTo(201);
+            await().atMost(Duration.ofSeconds(90)).until(() -> Http.get(url("/api/v1/agents/e2e-late/messages?wait=2"))
+                    .ids().contains(parked));
+        } finally {
+            stop(second);
+        }
+
+        // a brand-new Kafka under the same database: the registry is written to Kafka again at start
+        Process third = start(3, "fresh-kafka");
+        try {
+            awaitHealthy(third, 3);
+            await().atMost(Duration.ofSeconds(30)).until(() -> Http.get(url("/api/v1/routing/table")).body().contains("e2e-b"));
+            String after = "fresh-" + UUID.randomUUID();
+            assertThat(Http.post(url("/api/v1/messages"), "{\"to\":\"e2e-b\",\"id\":\"" + after + "\",\"payload\":{}}")
+                    .status()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(30)).until(() -> Http.get(url("/api/v1/agents/e2e-b/messages?wait=2"))
+                    .ids().contains(after));
+        } finally {
+            stop(third);
+        }
+    }
+}
