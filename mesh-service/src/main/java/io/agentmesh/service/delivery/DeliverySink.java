@@ -1,6 +1,5 @@
 package io.agentmesh.service.delivery;
 
-import io.agentmesh.service.kafka.InboxRecord;
 
 /**
  * One open stream of an agent that takes deliveries (a gRPC Connect call). The session calls it

@@ -1,9 +1,6 @@
 package io.agentmesh.service.delivery;
 
 import io.agentmesh.service.errors.MeshException;
-import io.agentmesh.service.kafka.AckedOffsets;
-import io.agentmesh.service.kafka.DeliveryEvents;
-import io.agentmesh.service.kafka.InboxRecord;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;

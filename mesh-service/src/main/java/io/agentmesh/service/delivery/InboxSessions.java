@@ -1,10 +1,8 @@
 package io.agentmesh.service.delivery;
 
-import io.agentmesh.service.core.DrainControl;
+import io.agentmesh.service.common.DrainControl;
 import io.agentmesh.service.errors.ErrorCode;
 import io.agentmesh.service.errors.MeshException;
-import io.agentmesh.service.kafka.DeliveryEvents;
-import io.agentmesh.service.kafka.InboxReader;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;

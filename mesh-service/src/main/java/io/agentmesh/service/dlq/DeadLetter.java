@@ -1,6 +1,6 @@
 package io.agentmesh.service.dlq;
 
-import io.agentmesh.service.kafka.InboxRecord;
+import io.agentmesh.service.delivery.InboxRecord;
 import io.agentmesh.streams.envelope.MeshHeaders;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Headers;

@@ -1,6 +1,5 @@
 package io.agentmesh.service.errors;
 
-import io.agentmesh.service.api.ErrorBody;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 

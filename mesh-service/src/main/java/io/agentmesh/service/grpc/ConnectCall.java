@@ -7,7 +7,7 @@ import io.agentmesh.service.delivery.InboxSessions;
 import io.agentmesh.service.delivery.InboxStream;
 import io.agentmesh.service.errors.ErrorCode;
 import io.agentmesh.service.errors.MeshException;
-import io.agentmesh.service.kafka.InboxRecord;
+import io.agentmesh.service.delivery.InboxRecord;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 

@@ -1,9 +1,9 @@
 package io.agentmesh.service.grpc;
 
 import io.agentmesh.proto.v1.InboxMessage;
-import io.agentmesh.service.kafka.DeliveryEvents;
-import io.agentmesh.service.kafka.InboxReader;
-import io.agentmesh.service.kafka.InboxRecord;
+import io.agentmesh.service.delivery.DeliveryEvents;
+import io.agentmesh.service.delivery.InboxReader;
+import io.agentmesh.service.delivery.InboxRecord;
 import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import org.apache.kafka.clients.consumer.Consumer;

@@ -8,12 +8,12 @@ import io.agentmesh.proto.v1.RegisterRequest;
 import io.agentmesh.proto.v1.SendBatchResponse;
 import io.agentmesh.proto.v1.SendRequest;
 import io.agentmesh.proto.v1.SendResult;
-import io.agentmesh.service.api.AgentView;
-import io.agentmesh.service.api.BatchItemResult;
-import io.agentmesh.service.api.BatchSendResult;
-import io.agentmesh.service.core.RegisterCommand;
-import io.agentmesh.service.core.SendCommand;
-import io.agentmesh.service.kafka.InboxRecord;
+import io.agentmesh.service.registry.AgentView;
+import io.agentmesh.service.messaging.BatchItemResult;
+import io.agentmesh.service.messaging.BatchSendResult;
+import io.agentmesh.service.registry.RegisterCommand;
+import io.agentmesh.service.messaging.SendCommand;
+import io.agentmesh.service.delivery.InboxRecord;
 import io.agentmesh.streams.envelope.MeshHeaders;
 
 import java.util.LinkedHashMap;

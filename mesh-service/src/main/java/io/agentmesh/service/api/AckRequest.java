@@ -1,9 +1,0 @@
-package io.agentmesh.service.api;
-
-import com.fasterxml.jackson.annotation.JsonProperty;
-
-import java.util.Map;
-
-/** Body of POST /api/v1/agents/{id}/messages/ack: partition &rarr; next offset to read. */
-public record AckRequest(@JsonProperty("offsets") Map<Integer, Long> offsets) {
-}

@@ -1,0 +1,78 @@
+package io.agentmesh.service.delivery;
+
+import io.agentmesh.service.kafka.MessagePublisher;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentmesh.streams.topics.MeshTopics;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Records on {@code mesh.events} that the mesh handed messages to an agent (long-poll, gRPC
+ * Subscribe): {@code {"event": "delivered", "id", "agent", "via", "partition", "offset", "time"}}.
+ * Best effort: an event that cannot be written is logged, never fails the delivery itself.
+ * Messages an agent reads straight from Kafka have no delivered event.
+ */
+public final class DeliveryEvents {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.agentmesh.routing");
+
+    private final MessagePublisher publisher;
+    private final MeshTopics topics;
+    private final ObjectMapper mapper;
+    private final Clock clock;
+
+    public DeliveryEvents(MessagePublisher publisher, MeshTopics topics, ObjectMapper mapper, Clock clock) {
+        this.publisher = publisher;
+        this.topics = topics;
+        this.mapper = mapper;
+        this.clock = clock;
+    }
+
+    public void delivered(String agentId, String via, List<InboxRecord> records) {
+        for (InboxRecord r : records) {
+            write(r, "delivered", agentId, e -> e.put("via", via));
+        }
+    }
+
+    /** A message given up on after delivery (push): it is in the DLQ with this reason. */
+    public void deadLettered(String agentId, InboxRecord r, String reason, String error) {
+        write(r, "dead_lettered", agentId, e -> {
+            e.put("via", "push");
+            e.put("reason", reason);
+            e.put("error", error);
+        });
+    }
+
+    private void write(InboxRecord r, String event, String agentId, java.util.function.Consumer<ObjectNode> extra) {
+        if (r.id() == null) {
+            return;
+        }
+        long now = clock.millis();
+        ObjectNode e = mapper.createObjectNode();
+        e.put("event", event);
+        e.put("id", r.id());
+        e.put("agent", agentId);
+        extra.accept(e);
+        e.put("partition", r.partition());
+        e.put("offset", r.offset());
+        e.put("time", Instant.ofEpochMilli(now).toString());
+        try {
+            publisher.publish(new ProducerRecord<>(topics.events(), null, now, r.id().getBytes(StandardCharsets.UTF_8),
+                    mapper.writeValueAsBytes(e)), "record " + event + " of " + r.id())
+                    .exceptionally(t -> {
+                        LOG.debug("{} event for {} not written: {}", event, r.id(), t.getMessage());
+                        return null;
+                    });
+        } catch (JsonProcessingException ex) {
+            LOG.debug("{} event for {} not serializable", event, r.id());
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package io.agentmesh.service.delivery;
+
+import io.agentmesh.service.common.DrainControl;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * POST /api/v1/drain starts draining this node (answers at once; the streams wind down in the
+ * background), GET shows it with what is still open, DELETE stops draining.
+ */
+@Path("/api/v1/drain")
+@Produces(MediaType.APPLICATION_JSON)
+public final class DrainResource {
+
+    private final DrainControl drain;
+    private final Runnable onDrain;
+    private final Runnable onResume;
+    private final ActiveConnections active;
+
+    public DrainResource(DrainControl drain, Runnable onDrain, Runnable onResume, ActiveConnections active) {
+        this.drain = drain;
+        this.onDrain = onDrain;
+        this.onResume = onResume;
+        this.active = active;
+    }
+
+    @POST
+    public Map<String, Object> start() {
+        if (drain.start()) {
+            onDrain.run();
+        }
+        return status();
+    }
+
+    @GET
+    public Map<String, Object> status() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("draining", drain.draining());
+        out.put("since", drain.since() == null ? null : drain.since().toString());
+        out.put("active", active.snapshot());
+        return out;
+    }
+
+    @DELETE
+    public Map<String, Object> stop() {
+        if (drain.stop()) {
+            onResume.run();
+        }
+        return status();
+    }
+}

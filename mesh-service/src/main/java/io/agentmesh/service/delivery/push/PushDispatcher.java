@@ -1,0 +1,128 @@
+package io.agentmesh.service.delivery.push;
+
+import io.agentmesh.service.registry.AgentView;
+import io.agentmesh.service.registry.AgentRegistry;
+import io.agentmesh.service.delivery.InboxReader;
+import io.agentmesh.streams.router.RetryPolicy;
+import io.dropwizard.lifecycle.Managed;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Runs a {@link PushWorker} for every active agent registered with {@code "delivery": "push"} —
+ * on the cluster leader only, so each inbox is pushed by one node. Every second it starts workers
+ * for new push agents, restarts those whose endpoint changed, and stops the others; a node that
+ * loses leadership stops all of its workers (their last batch, uncommitted, is pushed again by the
+ * new leader).
+ */
+public final class PushDispatcher implements Managed {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.agentmesh.delivery");
+
+    private final AgentRegistry registry;
+    private final InboxReader reader;
+    private final PushClient client;
+    private final PushOutcomes outcomes;
+    private final RetryPolicy retry;
+    private final Duration timeout;
+    private final int lanes;
+    private final BooleanSupplier isLeader;
+    private final ExecutorService workerThreads;
+    private final ExecutorService laneThreads;
+    private final Map<String, PushWorker> workers = new ConcurrentHashMap<>();
+    private ScheduledExecutorService timer;
+
+    public PushDispatcher(AgentRegistry registry, InboxReader reader, PushClient client, PushOutcomes outcomes,
+                          RetryPolicy retry, Duration timeout, int lanes, BooleanSupplier isLeader,
+                          ExecutorService workerThreads, ExecutorService laneThreads) {
+        this.registry = registry;
+        this.reader = reader;
+        this.client = client;
+        this.outcomes = outcomes;
+        this.retry = retry;
+        this.timeout = timeout;
+        this.lanes = lanes;
+        this.isLeader = isLeader;
+        this.workerThreads = workerThreads;
+        this.laneThreads = laneThreads;
+    }
+
+    @Override
+    public void start() {
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "push-dispatcher");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(this::reconcile, 1, 1, TimeUnit.SECONDS);
+    }
+
+    void reconcile() {
+        try {
+            if (!isLeader.getAsBoolean()) {
+                stopAll();
+                return;
+            }
+            Map<String, URI> wanted = new HashMap<>();
+            for (AgentView a : registry.listPushTargets()) {
+                wanted.put(a.id(), URI.create(a.endpoint()));
+            }
+            workers.forEach((id, w) -> {
+                if (!w.endpoint().equals(wanted.get(id))) {
+                    w.stop();
+                    workers.remove(id);
+                }
+            });
+            wanted.forEach((id, endpoint) -> workers.computeIfAbsent(id, k -> start(k, endpoint)));
+        } catch (RuntimeException e) {
+            LOG.warn("push dispatcher: {}", e.toString());
+        }
+    }
+
+    private PushWorker start(String agentId, URI endpoint) {
+        PushWorker w = new PushWorker(agentId, endpoint, reader.openAtAckedPosition(agentId, 100), client, outcomes,
+                retry, timeout, lanes, laneThreads);
+        workerThreads.execute(() -> {
+            try {
+                w.run();
+            } finally {
+                workers.remove(agentId, w);
+            }
+        });
+        LOG.info("pushing the inbox of {} to {}", agentId, endpoint);
+        return w;
+    }
+
+    private void stopAll() {
+        workers.values().forEach(PushWorker::stop);
+        workers.clear();
+    }
+
+    /** Agents pushed from this node and where to. */
+    public Map<String, String> status() {
+        Map<String, String> out = new LinkedHashMap<>();
+        workers.forEach((id, w) -> out.put(id, w.endpoint().toString()));
+        return out;
+    }
+
+    @Override
+    public void stop() throws InterruptedException {
+        if (timer != null) {
+            timer.shutdownNow();
+            timer.awaitTermination(5, TimeUnit.SECONDS);
+        }
+        stopAll();
+    }
+}

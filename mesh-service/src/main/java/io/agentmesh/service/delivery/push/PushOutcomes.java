@@ -1,0 +1,45 @@
+package io.agentmesh.service.delivery.push;
+
+import io.agentmesh.service.errors.KafkaFailures;
+import io.agentmesh.service.delivery.DeliveryEvents;
+import io.agentmesh.service.delivery.InboxRecord;
+import io.agentmesh.service.kafka.MessagePublisher;
+import io.agentmesh.streams.envelope.DeadLetterReason;
+import io.agentmesh.streams.router.DeadLetters;
+import io.agentmesh.streams.topics.MeshTopics;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+import java.time.Clock;
+import java.util.List;
+
+/** What happens after a push: the delivered event, or the dead letter (written and confirmed). */
+public final class PushOutcomes {
+
+    private final MessagePublisher publisher;
+    private final MeshTopics topics;
+    private final DeliveryEvents events;
+    private final Clock clock;
+
+    public PushOutcomes(MessagePublisher publisher, MeshTopics topics, DeliveryEvents events, Clock clock) {
+        this.publisher = publisher;
+        this.topics = topics;
+        this.events = events;
+        this.clock = clock;
+    }
+
+    public void delivered(String agentId, ConsumerRecord<byte[], byte[]> r) {
+        events.delivered(agentId, "push", List.of(InboxRecord.of(r)));
+    }
+
+    /** Writes the dead letter and waits for Kafka to confirm it (only then is the record done). */
+    public void deadLetter(String agentId, ConsumerRecord<byte[], byte[]> r, DeadLetterReason reason, String error,
+                           int attempts, long firstFailureMs) {
+        long now = clock.millis();
+        var headers = DeadLetters.headers(r.headers(), new DeadLetters.Failure(reason, error, attempts,
+                "push:" + agentId, firstFailureMs, now, null), now);
+        KafkaFailures.await(publisher.publish(new ProducerRecord<>(topics.dlq(), null, now, r.key(), r.value(), headers),
+                "dead-letter push to " + agentId), "dead-letter push to " + agentId);
+        events.deadLettered(agentId, InboxRecord.of(r), reason.name(), error);
+    }
+}

@@ -1,0 +1,75 @@
+package io.agentmesh.service.dlq;
+
+import io.agentmesh.service.web.Params;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agentmesh.service.db.PostgresFailures;
+import io.agentmesh.service.errors.ErrorCode;
+import io.agentmesh.service.errors.MeshException;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The dead-letter queue for operators: list, inspect, replay. (Class paths must not be a prefix of
+ * another resource's paths: JAX-RS picks the class with the longest matching literal path first.)
+ */
+@Path("/api/v1/queues/dlq")
+@Produces(MediaType.APPLICATION_JSON)
+public final class DeadLetterResource {
+
+    private static final long MAX_SCAN = 100_000;
+
+    private final DeadLetterReader reader;
+    private final DlqReplayer replayer;
+    private final ObjectMapper mapper;
+
+    public DeadLetterResource(DeadLetterReader reader, DlqReplayer replayer, ObjectMapper mapper) {
+        this.reader = reader;
+        this.replayer = replayer;
+        this.mapper = mapper;
+    }
+
+    @GET
+    public Map<String, Object> list(@QueryParam("reason") String reason, @QueryParam("target") String target,
+                                    @QueryParam("from") String from, @QueryParam("since") String since,
+                                    @QueryParam("until") String until, @QueryParam("limit") String limit,
+                                    @QueryParam("cursor") String cursor) {
+        DeadLetterFilter filter = new DeadLetterFilter(Params.optional(reason), Params.optional(target),
+                Params.optional(from), Params.optional(since), Params.optional(until)).validated();
+        DeadLetterReader.Page page = reader.list(filter, Params.intParam("limit", limit, 50, 1, 1000),
+                Params.optional(cursor), MAX_SCAN);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("dead_letters", page.items().stream().map(d -> DeadLetterView.of(d, mapper)).toList());
+        out.put("count", page.items().size());
+        out.put("scanned", page.scanned());
+        out.put("next_cursor", page.nextCursor());
+        return out;
+    }
+
+    @GET
+    @Path("{dlqId}")
+    public DeadLetterView get(@PathParam("dlqId") String dlqId) {
+        return reader.get(dlqId).map(d -> DeadLetterView.of(d, mapper))
+                .orElseThrow(() -> new MeshException(ErrorCode.NOT_FOUND, "no dead letter " + dlqId, Map.of("id", dlqId)));
+    }
+
+    @POST
+    @Path("retry")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public DlqReplayer.Result replay(ReplayRequest request, @HeaderParam("X-Mesh-Operator") String operator) {
+        if (request == null) {
+            throw MeshException.invalid("request body is required: {\"ids\": [...]} or {\"filter\": {...}} or {\"all\": true}");
+        }
+        String who = operator == null || operator.isBlank() ? "anonymous" : operator.strip();
+        return PostgresFailures.call(() -> replayer.replay(request, who));
+    }
+}

@@ -1,0 +1,67 @@
+package io.agentmesh.service.messaging;
+
+import io.agentmesh.service.common.DrainControl;
+import io.agentmesh.service.errors.ErrorBody;
+import io.agentmesh.service.errors.KafkaFailures;
+import io.agentmesh.service.errors.MeshException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * Sends many messages in one call. Each is validated and written on its own, exactly as a single
+ * send (so a bad one is rejected with its own error and never stored, and the rest still go), and
+ * every message gets its id before it is written (a rejected one can be resent under the same id,
+ * which dedupe then absorbs if the first write did land), and
+ * all writes are handed to the producer before any is awaited, so Kafka batches them. The result
+ * completes once Kafka has answered for every message.
+ */
+public final class BatchSender {
+
+    private final MessageService messages;
+    private final DrainControl drain;
+    private final int maxBatchSize;
+
+    public BatchSender(MessageService messages, DrainControl drain, int maxBatchSize) {
+        this.messages = messages;
+        this.drain = drain;
+        this.maxBatchSize = maxBatchSize;
+    }
+
+    /** The messages as commands; a supplier throws {@link MeshException} for a message it cannot read. */
+    public CompletableFuture<BatchSendResult> send(List<Supplier<SendCommand>> commands) {
+        if (commands == null || commands.isEmpty()) {
+            throw MeshException.invalidField("messages", "must hold at least one message");
+        }
+        if (commands.size() > maxBatchSize) {
+            throw MeshException.invalidField("messages", "holds " + commands.size()
+                    + " messages; at most " + maxBatchSize + " per batch (messages.maxBatchSize)");
+        }
+        drain.requireOpen("new messages are");
+        List<CompletableFuture<BatchItemResult>> results = new ArrayList<>(commands.size());
+        for (int i = 0; i < commands.size(); i++) {
+            results.add(sendOne(i, commands.get(i)));
+        }
+        return CompletableFuture.allOf(results.toArray(new CompletableFuture[0]))
+                .thenApply(done -> BatchSendResult.of(results.stream().map(CompletableFuture::join).toList()));
+    }
+
+    private CompletableFuture<BatchItemResult> sendOne(int index, Supplier<SendCommand> command) {
+        SendCommand c;
+        try {
+            c = command.get().withIdAssigned();
+        } catch (MeshException e) {
+            return CompletableFuture.completedFuture(BatchItemResult.rejected(index, null, ErrorBody.of(e)));
+        }
+        try {
+            return messages.send(c).handle((r, error) -> error == null
+                    ? BatchItemResult.accepted(index, r)
+                    : BatchItemResult.rejected(index, c.id(),
+                            ErrorBody.of(KafkaFailures.translate(error, "accept message " + index))));
+        } catch (MeshException e) {
+            return CompletableFuture.completedFuture(BatchItemResult.rejected(index, c.id(), ErrorBody.of(e)));
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package io.agentmesh.service.messaging;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agentmesh.service.errors.KafkaFailures;
+import io.agentmesh.service.errors.MeshException;
+import io.agentmesh.service.observability.MeshMetrics;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Sending. 202 only once mesh.ingress has the record (acks=all); the Jetty thread is released
+ * while Kafka confirms.
+ */
+@Path("/api/v1/messages")
+@Produces(MediaType.APPLICATION_JSON)
+public final class MessageResource {
+
+    public static final String CLOUDEVENTS_JSON = "application/cloudevents+json";
+
+    private final MessageService messages;
+    private final BatchSender batches;
+    private final ObjectMapper mapper;
+    private final MeshMetrics metrics;
+
+    public MessageResource(MessageService messages, BatchSender batches, ObjectMapper mapper, MeshMetrics metrics) {
+        this.messages = messages;
+        this.batches = batches;
+        this.mapper = mapper;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Many messages in one request: 200 when every one was accepted, 207 with one result per
+     * message otherwise; 503 when none was accepted because Kafka (or this node) cannot take them.
+     */
+    @POST
+    @Path("batch")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public void sendBatch(BatchSendRequest request, @Suspended AsyncResponse response) {
+        if (request == null || request.messages() == null) {
+            throw MeshException.invalidField("messages", "is required (a list of messages)");
+        }
+        List<Supplier<SendCommand>> commands = new ArrayList<>(request.messages().size());
+        for (int i = 0; i < request.messages().size(); i++) {
+            SendMessageRequest m = request.messages().get(i);
+            String field = "messages[" + i + "]";
+            commands.add(() -> {
+                if (m == null) {
+                    throw MeshException.invalidField(field, "is null");
+                }
+                return m.toCommand(mapper);
+            });
+        }
+        batches.send(commands).whenComplete((result, error) -> {
+            if (error != null) {
+                response.resume(KafkaFailures.unwrap(error));
+                return;
+            }
+            metrics.batch(result.accepted(), result.rejected());
+            response.resume(batchResponse(result));
+        });
+    }
+
+    private static Response batchResponse(BatchSendResult result) {
+        if (result.rejected() == 0) {
+            return Response.ok(result).build();
+        }
+        boolean unavailable = result.accepted() == 0 && result.results().stream()
+                .allMatch(r -> r.error() != null && r.error().status() == 503);
+        if (unavailable) {
+            return Response.status(503).header("Retry-After", 5).entity(result).build();
+        }
+        return Response.status(207).entity(result).build();
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public void send(SendMessageRequest request, @Suspended AsyncResponse response) {
+        if (request == null) {
+            throw MeshException.invalid("request body is required");
+        }
+        accept(request.toCommand(mapper), response);
+    }
+
+    @POST
+    @Consumes(CLOUDEVENTS_JSON)
+    public void sendCloudEvent(byte[] body, @Suspended AsyncResponse response) {
+        accept(StructuredEvents.toCommand(body), response);
+    }
+
+    private void accept(SendCommand command, AsyncResponse response) {
+        try {
+            messages.send(command).whenComplete((result, error) -> {
+                if (error == null) {
+                    metrics.accepted();
+                    response.resume(Response.accepted(result).build());
+                } else {
+                    metrics.rejected();
+                    response.resume(KafkaFailures.unwrap(error));
+                }
+            });
+        } catch (MeshException e) {
+            metrics.rejected();
+            throw e;
+        }
+    }
+}

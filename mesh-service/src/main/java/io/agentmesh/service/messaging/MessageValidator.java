@@ -1,0 +1,108 @@
+package io.agentmesh.service.messaging;
+
+import io.agentmesh.service.errors.ErrorCode;
+import io.agentmesh.service.errors.MeshException;
+import io.agentmesh.streams.envelope.MeshHeaders;
+import io.agentmesh.streams.envelope.Strategy;
+import io.agentmesh.streams.envelope.Target;
+import io.agentmesh.streams.topics.AgentIds;
+
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** The rules a message must meet before anything is written to Kafka. */
+public final class MessageValidator {
+
+    public static final String DEFAULT_TYPE = "mesh.message";
+    public static final String DEFAULT_CONTENT_TYPE = "application/json";
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:@-]{1,128}");
+    private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9._:/-]{1,256}");
+    private static final int MAX_KEY = 256;
+
+    private final int maxPayloadBytes;
+
+    public MessageValidator(int maxPayloadBytes) {
+        this.maxPayloadBytes = maxPayloadBytes;
+    }
+
+    public int maxPayloadBytes() {
+        return maxPayloadBytes;
+    }
+
+    /** Checks everything but whether the target exists; returns the parsed target. */
+    public Target check(SendCommand c) {
+        if (c.to() == null || c.to().isEmpty()) {
+            throw new MeshException(ErrorCode.INVALID_REQUEST, "to: is required", Map.of("field", "to"));
+        }
+        Target target;
+        try {
+            target = Target.parse(c.to());
+        } catch (IllegalArgumentException e) {
+            throw new MeshException(ErrorCode.INVALID_TARGET, "to: " + e.getMessage(), Map.of("field", "to"));
+        }
+        if (c.from() != null && !AgentIds.isValid(c.from())) {
+            throw MeshException.invalidField("from", "'" + c.from() + "' is not an agent id: " + AgentIds.RULE);
+        }
+        if (c.type() != null && !TYPE.matcher(c.type()).matches()) {
+            throw MeshException.invalidField("type", "1-256 characters of [A-Za-z0-9._:/-]");
+        }
+        if (c.id() != null && !ID.matcher(c.id()).matches()) {
+            throw MeshException.invalidField("id", "'" + c.id() + "' must be 1-128 characters of [A-Za-z0-9._:@-]");
+        }
+        if (c.correlationId() != null && !ID.matcher(c.correlationId()).matches()) {
+            throw MeshException.invalidField("correlation_id", "1-128 characters of [A-Za-z0-9._:@-]");
+        }
+        if (c.key() != null && (c.key().isEmpty() || c.key().length() > MAX_KEY)) {
+            throw MeshException.invalidField("key", "1-" + MAX_KEY + " characters");
+        }
+        checkExtensions(c.extensions());
+        if (c.payload() == null) {
+            throw MeshException.invalidField("payload", "is required");
+        }
+        if (c.payload().length > maxPayloadBytes) {
+            throw new MeshException(ErrorCode.PAYLOAD_TOO_LARGE, "payload is " + c.payload().length
+                    + " bytes; the limit is " + maxPayloadBytes,
+                    Map.of("field", "payload", "size", c.payload().length, "limit", maxPayloadBytes));
+        }
+        return target;
+    }
+
+    private static void checkExtensions(Map<String, String> extensions) {
+        String strategy = extensions.get(MeshHeaders.EXT_STRATEGY);
+        if (strategy != null && Strategy.fromWire(strategy).isEmpty()) {
+            throw MeshException.invalidField("strategy", "'" + strategy + "' is not one of " + Strategy.names());
+        }
+        String maxAttempts = extensions.get(MeshHeaders.EXT_MAX_ATTEMPTS);
+        if (maxAttempts != null) {
+            try {
+                int n = Integer.parseInt(maxAttempts);
+                if (n < 1 || n > 100) {
+                    throw new NumberFormatException();
+                }
+            } catch (NumberFormatException e) {
+                throw MeshException.invalidField("max_attempts", "must be 1..100, got '" + maxAttempts + "'");
+            }
+        }
+        String retryDelay = extensions.get(MeshHeaders.EXT_RETRY_DELAY_MS);
+        if (retryDelay != null) {
+            try {
+                long n = Long.parseLong(retryDelay);
+                if (n < 10 || n > 3_600_000) {
+                    throw new NumberFormatException();
+                }
+            } catch (NumberFormatException e) {
+                throw MeshException.invalidField("retry_delay_ms", "must be 10..3600000, got '" + retryDelay + "'");
+            }
+        }
+        String expiresAt = extensions.get(MeshHeaders.EXT_EXPIRES_AT);
+        if (expiresAt != null) {
+            try {
+                OffsetDateTime.parse(expiresAt);
+            } catch (DateTimeParseException e) {
+                throw MeshException.invalidField("expires_at", "'" + expiresAt + "' is not an RFC 3339 time");
+            }
+        }
+    }
+}

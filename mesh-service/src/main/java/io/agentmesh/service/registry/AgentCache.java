@@ -1,0 +1,217 @@
+package io.agentmesh.service.registry;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agentmesh.service.errors.ErrorCode;
+import io.agentmesh.service.errors.MeshException;
+import io.dropwizard.lifecycle.Managed;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.KeyValue;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SetArgs;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.sync.RedisCommands;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The live registry in Redis. {@code mesh:agent:<id>} holds the agent as JSON with a TTL that
+ * heartbeats refresh; the sets {@code mesh:agents}, {@code mesh:cap:<capability>} and
+ * {@code mesh:ns:<namespace>} index agent ids for discovery (an id whose entry expired is skipped).
+ * Connects lazily and fails fast while Redis is down (commands are rejected, not queued), so
+ * callers can degrade instead of hanging.
+ */
+public final class AgentCache implements Managed {
+
+    public static final String KEY_PREFIX = "mesh:agent:";
+    public static final String ALL = "mesh:agents";
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() { };
+
+    private final RedisClient client;
+    private final ObjectMapper mapper;
+    private final Duration ttl;
+    private final Duration timeout;
+    private StatefulRedisConnection<String, String> connection;
+
+    public AgentCache(String uri, Duration ttl, Duration timeout, ObjectMapper mapper) {
+        this.client = RedisClient.create(RedisURI.create(uri));
+        this.client.setOptions(ClientOptions.builder()
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(timeout))
+                .build());
+        this.mapper = mapper;
+        this.ttl = ttl;
+        this.timeout = timeout;
+    }
+
+    public static String key(String agentId) {
+        return KEY_PREFIX + agentId;
+    }
+
+    public static String capabilityKey(String capability) {
+        return "mesh:cap:" + capability;
+    }
+
+    public static String namespaceKey(String namespace) {
+        return "mesh:ns:" + namespace;
+    }
+
+    /** Writes the live entry (TTL from now) and indexes it, dropping index entries the agent no longer has. */
+    public void put(AgentView agent) {
+        try {
+            RedisCommands<String, String> redis = commands();
+            unindex(redis, agent.id(), redis.get(key(agent.id())));
+            Map<String, Object> entry = mapper.convertValue(agent, MAP);
+            entry.put("last_heartbeat", Instant.now().toString());
+            redis.set(key(agent.id()), mapper.writeValueAsString(entry), SetArgs.Builder.px(agent.heartbeatTtl()));
+            redis.sadd(ALL, agent.id());
+            redis.sadd(namespaceKey(agent.namespace()), agent.id());
+            for (String c : agent.capabilities()) {
+                redis.sadd(capabilityKey(c), agent.id());
+            }
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        } catch (RedisException e) {
+            throw unavailable(e);
+        }
+    }
+
+    /** Refreshes the TTL; false when the live entry had already expired (the caller re-puts it). */
+    public boolean touch(String agentId, Duration agentTtl) {
+        try {
+            return commands().pexpire(key(agentId), agentTtl);
+        } catch (RedisException e) {
+            throw unavailable(e);
+        }
+    }
+
+    public void remove(String agentId) {
+        try {
+            RedisCommands<String, String> redis = commands();
+            unindex(redis, agentId, redis.get(key(agentId)));
+            redis.del(key(agentId));
+            redis.srem(ALL, agentId);
+        } catch (RedisException e) {
+            throw unavailable(e);
+        }
+    }
+
+    /** Live agents matching the filters (null = any), from the index sets; expired entries are skipped. */
+    public List<Map<String, Object>> find(String capability, String namespace) {
+        try {
+            RedisCommands<String, String> redis = commands();
+            List<String> sets = new ArrayList<>();
+            if (capability != null) {
+                sets.add(capabilityKey(capability));
+            }
+            if (namespace != null) {
+                sets.add(namespaceKey(namespace));
+            }
+            Set<String> ids = sets.isEmpty() ? redis.smembers(ALL) : redis.sinter(sets.toArray(new String[0]));
+            List<Map<String, Object>> out = new ArrayList<>();
+            if (ids.isEmpty()) {
+                return out;
+            }
+            List<String> sorted = ids.stream().sorted().toList();
+            for (KeyValue<String, String> kv : redis.mget(sorted.stream().map(AgentCache::key).toArray(String[]::new))) {
+                if (kv.hasValue()) {
+                    out.add(mapper.readValue(kv.getValue(), MAP));
+                }
+            }
+            return out;
+        } catch (IOException e) {
+            throw new IllegalStateException("corrupt live entry in Redis", e);
+        } catch (RedisException e) {
+            throw unavailable(e);
+        }
+    }
+
+    /** The ids the index holds (their live entries may have expired). */
+    public Set<String> indexed() {
+        try {
+            return commands().smembers(ALL);
+        } catch (RedisException e) {
+            throw unavailable(e);
+        }
+    }
+
+    /** How many agents the index holds. */
+    public long size() {
+        try {
+            return commands().scard(ALL);
+        } catch (RedisException e) {
+            throw unavailable(e);
+        }
+    }
+
+    public boolean exists(String agentId) {
+        try {
+            return commands().exists(key(agentId)) > 0;
+        } catch (RedisException e) {
+            throw unavailable(e);
+        }
+    }
+
+    public String ping() {
+        try {
+            return commands().ping();
+        } catch (RedisException e) {
+            throw unavailable(e);
+        }
+    }
+
+    /** The default heartbeat TTL, for agents that registered without their own. */
+    public Duration ttl() {
+        return ttl;
+    }
+
+    private void unindex(RedisCommands<String, String> redis, String agentId, String previousJson) throws RedisException {
+        if (previousJson == null) {
+            return;
+        }
+        try {
+            Map<String, Object> previous = mapper.readValue(previousJson, MAP);
+            if (previous.get("namespace") instanceof String ns) {
+                redis.srem(namespaceKey(ns), agentId);
+            }
+            if (previous.get("capabilities") instanceof List<?> caps) {
+                for (Object c : caps) {
+                    redis.srem(capabilityKey(String.valueOf(c)), agentId);
+                }
+            }
+        } catch (IOException e) {
+            // an unreadable old entry is simply overwritten
+        }
+    }
+
+    private synchronized RedisCommands<String, String> commands() {
+        if (connection == null || !connection.isOpen()) {
+            connection = client.connect();
+            connection.setTimeout(timeout);
+        }
+        return connection.sync();
+    }
+
+    private static MeshException unavailable(RedisException e) {
+        return new MeshException(ErrorCode.DEPENDENCY_UNAVAILABLE, "Redis unavailable: " + e.getMessage(),
+                Map.of("dependency", "redis"), e);
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (connection != null) {
+            connection.close();
+        }
+        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    }
+}

@@ -1,0 +1,198 @@
+package io.agentmesh.service.registry;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.Query;
+
+import java.io.UncheckedIOException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The durable registry in Postgres. */
+public final class AgentDao {
+
+    private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
+    private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() { };
+    private static final String COLUMNS = "id, name, namespace, capabilities::text AS capabilities, endpoint, "
+            + "metadata::text AS metadata, status, created_at, updated_at, owner, heartbeat_ttl_ms, last_heartbeat, "
+            + "card::text AS card, deregistered_at, delivery";
+
+    private final Jdbi jdbi;
+    private final ObjectMapper mapper;
+    private final RowMapper<AgentRecord> rowMapper;
+
+    public AgentDao(Jdbi jdbi, ObjectMapper mapper) {
+        this.jdbi = jdbi;
+        this.mapper = mapper;
+        this.rowMapper = this::map;
+    }
+
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    /** The owner of an existing id, locked until the transaction ends; empty when the id is new. */
+    public Optional<Optional<String>> lockOwner(Handle handle, String id) {
+        return handle.createQuery("SELECT owner FROM agents WHERE id = :id FOR UPDATE").bind("id", id)
+                .map((rs, ctx) -> Optional.ofNullable(rs.getString("owner"))).findOne();
+    }
+
+    /** Inserts or re-activates an agent (heartbeat now); {@code inserted} tells which. */
+    public Upsert upsert(Handle handle, RegisterCommand c) {
+        return handle.createQuery("""
+                        INSERT INTO agents (id, name, namespace, capabilities, endpoint, metadata, status, owner,
+                                            heartbeat_ttl_ms, card, delivery)
+                        VALUES (:id, :name, :namespace, CAST(:capabilities AS jsonb), :endpoint, CAST(:metadata AS jsonb),
+                                'active', :owner, :ttl, CAST(:card AS jsonb), :delivery)
+                        ON CONFLICT (id) DO UPDATE SET name = excluded.name, namespace = excluded.namespace,
+                            capabilities = excluded.capabilities, endpoint = excluded.endpoint,
+                            metadata = excluded.metadata, status = 'active', updated_at = now(),
+                            owner = COALESCE(excluded.owner, agents.owner), heartbeat_ttl_ms = excluded.heartbeat_ttl_ms,
+                            card = excluded.card, delivery = excluded.delivery, last_heartbeat = now(), deregistered_at = NULL, inbox_deleted_at = NULL
+                        RETURNING """ + " " + COLUMNS + ", (xmax = 0) AS inserted")
+                .bind("id", c.id())
+                .bind("name", c.name())
+                .bind("namespace", c.namespace())
+                .bind("capabilities", json(c.capabilities()))
+                .bind("endpoint", c.endpoint())
+                .bind("metadata", json(c.metadata()))
+                .bind("owner", c.owner())
+                .bind("ttl", c.heartbeatTtlMs())
+                .bind("card", c.card() == null ? null : json(c.card()))
+                .bind("delivery", c.delivery())
+                .map((rs, ctx) -> new Upsert(map(rs, ctx), rs.getBoolean("inserted")))
+                .one();
+    }
+
+    /** Records a heartbeat of an active agent; empty when the agent is not active. */
+    public Optional<AgentRecord> heartbeat(String id) {
+        return jdbi.withHandle(h -> h.createQuery("UPDATE agents SET last_heartbeat = now() "
+                        + "WHERE id = :id AND status = 'active' RETURNING " + COLUMNS)
+                .bind("id", id).map(rowMapper).findOne());
+    }
+
+    /** Turns an expired agent active again (a heartbeat proves it is alive); empty if it was not expired. */
+    public Optional<AgentRecord> revive(Handle handle, String id) {
+        return handle.createQuery("UPDATE agents SET status = 'active', last_heartbeat = now(), updated_at = now() "
+                        + "WHERE id = :id AND status = 'expired' RETURNING " + COLUMNS)
+                .bind("id", id).map(rowMapper).findOne();
+    }
+
+    /**
+     * Marks expired every active agent whose last heartbeat is older than its TTL (or
+     * {@code defaultTtlMs}); Postgres's clock decides, so nodes' clocks do not matter.
+     */
+    public List<AgentRecord> expireOverdue(Handle handle, long defaultTtlMs) {
+        return handle.createQuery("UPDATE agents SET status = 'expired', updated_at = now() WHERE status = 'active' "
+                        + "AND last_heartbeat + COALESCE(heartbeat_ttl_ms, :ttl) * interval '1 millisecond' < now() "
+                        + "RETURNING " + COLUMNS)
+                .bind("ttl", defaultTtlMs).map(rowMapper).list();
+    }
+
+    /** Deregistered agents whose inbox is still there after {@code retentionMs}. */
+    public List<String> inboxesPastRetention(long retentionMs) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT id FROM agents WHERE status = 'deregistered' "
+                        + "AND inbox_deleted_at IS NULL "
+                        + "AND deregistered_at + :ms * interval '1 millisecond' < now() ORDER BY id")
+                .bind("ms", retentionMs).mapTo(String.class).list());
+    }
+
+    /** Notes that the inbox of a (still deregistered) agent was deleted. */
+    public boolean markInboxDeleted(String id) {
+        return jdbi.withHandle(h -> h.createUpdate("UPDATE agents SET inbox_deleted_at = now() "
+                + "WHERE id = :id AND status = 'deregistered'").bind("id", id).execute() == 1);
+    }
+
+    public Optional<AgentRecord> find(String id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM agents WHERE id = :id")
+                .bind("id", id).map(rowMapper).findOne());
+    }
+
+    /** Agents that are not deregistered, optionally filtered, ordered by id. */
+    public List<AgentRecord> list(String capability, String namespace, int limit, int offset) {
+        return jdbi.withHandle(h -> {
+            StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM agents WHERE status <> 'deregistered'");
+            if (capability != null) {
+                sql.append(" AND capabilities @> jsonb_build_array(CAST(:capability AS text))");
+            }
+            if (namespace != null) {
+                sql.append(" AND namespace = :namespace");
+            }
+            sql.append(" ORDER BY id LIMIT :limit OFFSET :offset");
+            Query q = h.createQuery(sql.toString()).bind("limit", limit).bind("offset", offset);
+            if (capability != null) {
+                q.bind("capability", capability);
+            }
+            if (namespace != null) {
+                q.bind("namespace", namespace);
+            }
+            return q.map(rowMapper).list();
+        });
+    }
+
+    /** Every agent ever registered, deregistered ones included, in id order. */
+    public List<AgentRecord> all() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM agents ORDER BY id").map(rowMapper).list());
+    }
+
+    /** Active agents that asked for webhook push and have an endpoint (what the push dispatcher serves). */
+    public List<AgentRecord> activePush() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM agents WHERE status = 'active'"
+                + " AND delivery = 'push' AND endpoint IS NOT NULL ORDER BY id").map(rowMapper).list());
+    }
+
+    public Map<String, Long> countByStatus() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT status, count(*) AS n FROM agents GROUP BY status")
+                .reduceRows(new java.util.TreeMap<String, Long>(), (acc, row) -> {
+                    acc.put(row.getColumn("status", String.class), row.getColumn("n", Long.class));
+                    return acc;
+                }));
+    }
+
+    public Optional<AgentRecord> markDeregistered(Handle handle, String id) {
+        return handle.createQuery("UPDATE agents SET status = 'deregistered', updated_at = now(), deregistered_at = now() "
+                        + "WHERE id = :id AND status <> 'deregistered' RETURNING " + COLUMNS)
+                .bind("id", id).map(rowMapper).findOne();
+    }
+
+    public boolean ping() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one() == 1);
+    }
+
+    private AgentRecord map(ResultSet rs, org.jdbi.v3.core.statement.StatementContext ctx) throws SQLException {
+        try {
+            return new AgentRecord(rs.getString("id"), rs.getString("name"), rs.getString("namespace"),
+                    mapper.readValue(rs.getString("capabilities"), STRINGS), rs.getString("endpoint"),
+                    mapper.readValue(rs.getString("metadata"), OBJECT), rs.getString("status"),
+                    rs.getObject("created_at", OffsetDateTime.class).toInstant(),
+                    rs.getObject("updated_at", OffsetDateTime.class).toInstant(), rs.getString("owner"),
+                    (Long) rs.getObject("heartbeat_ttl_ms"),
+                    rs.getObject("last_heartbeat", OffsetDateTime.class).toInstant(),
+                    rs.getString("card") == null ? null : mapper.readValue(rs.getString("card"), OBJECT),
+                    rs.getObject("deregistered_at") == null ? null
+                            : rs.getObject("deregistered_at", OffsetDateTime.class).toInstant(),
+                    rs.getString("delivery"));
+        } catch (JsonProcessingException e) {
+            throw new SQLException("corrupt JSON in agents row " + rs.getString("id"), e);
+        }
+    }
+
+    private String json(Object value) {
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public record Upsert(AgentRecord agent, boolean inserted) {
+    }
+}

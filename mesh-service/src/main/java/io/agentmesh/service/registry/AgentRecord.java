@@ -1,0 +1,38 @@
+package io.agentmesh.service.registry;
+
+import io.agentmesh.streams.registry.RegistryEntry;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An agent as the registry stores it (Postgres is the durable copy). {@code heartbeatTtlMs} is the
+ * agent's own TTL, null for the configured default; {@code card} is the A2A AgentCard it registered
+ * with, if any.
+ */
+public record AgentRecord(String id, String name, String namespace, List<String> capabilities,
+                          String endpoint, Map<String, Object> metadata, String status,
+                          Instant createdAt, Instant updatedAt, String owner, Long heartbeatTtlMs,
+                          Instant lastHeartbeat, Map<String, Object> card, Instant deregisteredAt,
+                          String delivery) {
+
+    public static final String ACTIVE = "active";
+    public static final String EXPIRED = "expired";
+    public static final String DEREGISTERED = "deregistered";
+    public static final String PULL = "pull";
+    public static final String PUSH = "push";
+
+    public AgentRecord {
+        capabilities = List.copyOf(capabilities);
+        metadata = metadata == null ? Map.of() : metadata;
+    }
+
+    public boolean active() {
+        return ACTIVE.equals(status);
+    }
+
+    public RegistryEntry toRegistryEntry() {
+        return new RegistryEntry(id, name, namespace, capabilities, endpoint, status, updatedAt.toString());
+    }
+}

@@ -1,0 +1,314 @@
+package io.agentmesh.service.registry;
+
+import io.agentmesh.service.db.PostgresFailures;
+import io.agentmesh.service.errors.ErrorCode;
+import io.agentmesh.service.errors.KafkaFailures;
+import io.agentmesh.service.errors.MeshException;
+import io.agentmesh.service.kafka.TopicAdmin;
+import io.agentmesh.streams.topics.AgentIds;
+import io.agentmesh.streams.topics.MeshTopics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import java.util.regex.Pattern;
+
+/**
+ * Registration, lookup and deregistration. Postgres holds the durable record, the inbox topic and
+ * the registry record are written inside the Postgres transaction (a Kafka failure rolls it back),
+ * Redis holds the live entry (best effort: its failure degrades, it does not fail a registration).
+ */
+public final class AgentRegistry {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.agentmesh.discovery");
+    private static final Pattern TOKEN = Pattern.compile("[a-z0-9._-]{1,64}");
+    private static final Duration ROUTER_WAIT = Duration.ofSeconds(5);
+
+    private final AgentValidator validator;
+    private final AgentDao dao;
+    private final TopicAdmin topicAdmin;
+    private final RegistryPublisher registryPublisher;
+    private final AgentCache cache;
+    private final RouterView router;
+    private final MeshTopics topics;
+
+    public AgentRegistry(AgentValidator validator, AgentDao dao, TopicAdmin topicAdmin,
+                         RegistryPublisher registryPublisher, AgentCache cache, RouterView router, MeshTopics topics) {
+        this.validator = validator;
+        this.dao = dao;
+        this.topicAdmin = topicAdmin;
+        this.registryPublisher = registryPublisher;
+        this.cache = cache;
+        this.router = router;
+        this.topics = topics;
+    }
+
+    public record Registration(AgentView agent, boolean created) {
+    }
+
+    public Registration register(RegisterCommand raw) {
+        RegisterCommand c = validator.validate(raw);
+        // the inbox first, outside the transaction (it does not hold a connection while Kafka's
+        // controller works); a registration refused afterwards leaves an empty topic, which the
+        // id's next registration reuses
+        topicAdmin.ensureInbox(c.id());
+        AgentDao.Upsert upsert = postgres(() -> dao.jdbi().inTransaction(h -> {
+            dao.lockOwner(h, c.id()).ifPresent(owner -> requireSameOwner(c, owner.orElse(null)));
+            AgentDao.Upsert u = dao.upsert(h, c);
+            KafkaFailures.await(registryPublisher.publish(u.agent().toRegistryEntry()), "registry");
+            return u;
+        }));
+        AgentView view = view(upsert.agent());
+        cacheQuietly(view);
+        awaitRouter(c.id());
+        LOG.info("agent {} {} (namespace {}, capabilities {})", c.id(),
+                upsert.inserted() ? "registered" : "re-registered", c.namespace(), c.capabilities());
+        return new Registration(view, upsert.inserted());
+    }
+
+    public AgentView get(String id) {
+        requireValidId(id);
+        return postgres(() -> dao.find(id)).map(this::view)
+                .orElseThrow(() -> notFound(id));
+    }
+
+    public List<AgentView> list(String capability, String namespace, int limit, int offset) {
+        if (capability != null && !TOKEN.matcher(capability).matches()) {
+            throw MeshException.invalidField("capability", "'" + capability + "' must be 1-64 characters of [a-z0-9._-]");
+        }
+        if (namespace != null && !TOKEN.matcher(namespace).matches()) {
+            throw MeshException.invalidField("namespace", "'" + namespace + "' must be 1-64 characters of [a-z0-9._-]");
+        }
+        if (limit < 1 || limit > 1000) {
+            throw MeshException.invalidField("limit", "must be between 1 and 1000");
+        }
+        if (offset < 0) {
+            throw MeshException.invalidField("offset", "may not be negative");
+        }
+        return postgres(() -> dao.list(capability, namespace, limit, offset)).stream().map(this::view).toList();
+    }
+
+    /** Active agents with webhook push and an endpoint, from Postgres (an indexed few, not every agent). */
+    public List<AgentView> listPushTargets() {
+        return postgres(dao::activePush).stream().map(this::view).toList();
+    }
+
+    /** Every agent (any status) matching the filters, from Postgres. */
+    public List<AgentView> listAll(String capability, String namespace) {
+        return postgres(dao::all).stream()
+                .filter(a -> capability == null || a.capabilities().contains(capability))
+                .filter(a -> namespace == null || a.namespace().equals(namespace))
+                .map(this::view).toList();
+    }
+
+    /** Replaces an existing agent's record (404 when there is none); the id comes from the path. */
+    public AgentView update(String id, RegisterCommand changes) {
+        requireValidId(id);
+        if (changes.id() != null && !changes.id().isEmpty() && !changes.id().equals(id)) {
+            throw MeshException.invalidField("id", "'" + changes.id() + "' differs from the path id '" + id + "'");
+        }
+        if (postgres(() -> dao.find(id)).isEmpty()) {
+            throw notFound(id);
+        }
+        return register(changes.withId(id)).agent();
+    }
+
+    public Map<String, Long> countByStatus() {
+        return postgres(dao::countByStatus);
+    }
+
+    public AgentView deregister(String id) {
+        requireValidId(id);
+        AgentRecord gone = postgres(() -> dao.jdbi().inTransaction(h -> {
+            AgentRecord r = dao.markDeregistered(h, id).orElseThrow(() -> notFound(id));
+            KafkaFailures.await(registryPublisher.tombstone(id), "registry");
+            return r;
+        }));
+        try {
+            cache.remove(id);
+        } catch (MeshException e) {
+            LOG.warn("agent {} deregistered but its Redis entry could not be removed: {}", id, e.getMessage());
+        }
+        LOG.info("agent {} deregistered; inbox {} kept", id, topics.inbox(id));
+        return view(gone);
+    }
+
+    /**
+     * Records a heartbeat: Postgres keeps the time (expiry sweeps read it), Redis's live entry gets
+     * its TTL back. An expired agent becomes active again and the router is told. 404 for unknown or
+     * deregistered agents.
+     */
+    public Heartbeat heartbeat(String id) {
+        requireValidId(id);
+        AgentRecord beat = postgres(() -> dao.heartbeat(id)).orElseGet(() -> revive(id));
+        AgentView agent = view(beat);
+        try {
+            if (!cache.touch(id, agent.heartbeatTtl())) {
+                cache.put(agent);
+            }
+            return new Heartbeat(agent, true);
+        } catch (MeshException e) {
+            LOG.warn("heartbeat of {} recorded, but Redis was not refreshed: {}", id, e.getMessage());
+            return new Heartbeat(agent, false);
+        }
+    }
+
+    /** A recorded heartbeat; {@code cacheRefreshed} is false while Redis is down (Postgres has it). */
+    public record Heartbeat(AgentView agent, boolean cacheRefreshed) {
+    }
+
+    private AgentRecord revive(String id) {
+        AgentRecord revived = postgres(() -> dao.jdbi().inTransaction(h -> {
+            AgentRecord r = dao.revive(h, id).orElseThrow(() -> notFound(id));
+            KafkaFailures.await(registryPublisher.publish(r.toRegistryEntry()), "registry");
+            return r;
+        }));
+        LOG.info("agent {} was expired; its heartbeat made it active again", id);
+        return revived;
+    }
+
+    /**
+     * Marks expired every agent that missed its heartbeats for longer than its TTL and tells the
+     * router (a registry record with status expired); their live entries leave Redis. Returns them.
+     */
+    public List<AgentView> expireOverdue() {
+        List<AgentRecord> expired = postgres(() -> dao.jdbi().inTransaction(h -> {
+            List<AgentRecord> rows = dao.expireOverdue(h, cache.ttl().toMillis());
+            List<java.util.concurrent.CompletableFuture<?>> writes = rows.stream()
+                    .<java.util.concurrent.CompletableFuture<?>>map(r -> registryPublisher.publish(r.toRegistryEntry()))
+                    .toList();
+            KafkaFailures.awaitAll(writes, "registry");
+            return rows;
+        }));
+        for (AgentRecord r : expired) {
+            LOG.info("agent {} expired: no heartbeat since {} (ttl {} ms)", r.id(), r.lastHeartbeat(),
+                    r.heartbeatTtlMs() == null ? cache.ttl().toMillis() : r.heartbeatTtlMs());
+            try {
+                cache.remove(r.id());
+            } catch (MeshException e) {
+                LOG.warn("agent {} expired but its Redis entry could not be removed: {}", r.id(), e.getMessage());
+            }
+        }
+        return expired.stream().map(this::view).toList();
+    }
+
+    /** The A2A AgentCard of an agent: as registered, or made from its registration. */
+    public Map<String, Object> card(String id) {
+        requireValidId(id);
+        AgentRecord r = postgres(() -> dao.find(id)).orElseThrow(() -> notFound(id));
+        return AgentCards.cardOf(r);
+    }
+
+    /**
+     * Writes every Postgres agent to the registry topic again (a tombstone for deregistered ones),
+     * creating missing inbox topics.
+     */
+    public Map<String, Integer> republishAll() {
+        return republish(postgres(dao::all));
+    }
+
+    /** Writes these agents' registry records again (tombstones for deregistered ones). */
+    public Map<String, Integer> republish(java.util.Collection<String> ids) {
+        java.util.Set<String> wanted = new java.util.HashSet<>(ids);
+        return republish(postgres(dao::all).stream().filter(r -> wanted.contains(r.id())).toList());
+    }
+
+    private Map<String, Integer> republish(List<AgentRecord> all) {
+        int records = 0;
+        int tombstones = 0;
+        List<java.util.concurrent.CompletableFuture<?>> writes = new java.util.ArrayList<>();
+        for (AgentRecord r : all) {
+            if (AgentRecord.DEREGISTERED.equals(r.status())) {
+                writes.add(registryPublisher.tombstone(r.id()));
+                tombstones++;
+            } else {
+                topicAdmin.ensureInbox(r.id());
+                writes.add(registryPublisher.publish(r.toRegistryEntry()));
+                records++;
+            }
+        }
+        KafkaFailures.awaitAll(writes, "registry");
+        LOG.info("registry topic rebuilt from Postgres: {} records, {} tombstones", records, tombstones);
+        return Map.of("republished", records, "tombstones", tombstones);
+    }
+
+    /**
+     * Whether a message may be sent to this agent now: it is active, or expired (it may come back:
+     * the router retries, then dead-letters). The router's view first, Postgres if it has none.
+     */
+    public boolean isRoutable(String id) {
+        if (router.available() && router.find(id).map(e -> e.routable()).orElse(false)) {
+            return true;
+        }
+        return postgres(() -> dao.find(id)).map(r -> r.active() || AgentRecord.EXPIRED.equals(r.status())).orElse(false);
+    }
+
+    /** Whether this agent was ever registered (its inbox exists). */
+    public boolean exists(String id) {
+        if (!AgentIds.isValid(id)) {
+            return false;
+        }
+        if (router.available() && router.find(id).isPresent()) {
+            return true;
+        }
+        return postgres(() -> dao.find(id)).isPresent();
+    }
+
+    private AgentView view(AgentRecord r) {
+        return AgentView.of(r, topics.inbox(r.id()), cache.ttl());
+    }
+
+    /** An id that has an owner belongs to it: registering it under another owner (or none) is refused. */
+    private static void requireSameOwner(RegisterCommand c, String owner) {
+        if (owner != null && !owner.equals(c.owner())) {
+            throw new MeshException(ErrorCode.AGENT_ID_TAKEN, "agent id '" + c.id() + "' is registered by another owner",
+                    Map.of("id", c.id()));
+        }
+    }
+
+    private void cacheQuietly(AgentView view) {
+        try {
+            cache.put(view);
+        } catch (MeshException e) {
+            LOG.warn("agent {} stored, but its live Redis entry was not written: {}", view.id(), e.getMessage());
+        }
+    }
+
+    /** Waits (bounded) until the local router sees the agent, so a send right after registration routes. */
+    private void awaitRouter(String id) {
+        if (!router.available()) {
+            return;
+        }
+        long deadline = System.nanoTime() + ROUTER_WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (router.find(id).map(e -> e.routable()).orElse(false)) {
+                return;
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        LOG.warn("router did not see agent {} within {}", id, ROUTER_WAIT);
+    }
+
+    private static void requireValidId(String id) {
+        if (!AgentIds.isValid(id)) {
+            throw MeshException.invalidField("id", "'" + id + "' is not a valid agent id: " + AgentIds.RULE);
+        }
+    }
+
+    private static MeshException notFound(String id) {
+        return new MeshException(ErrorCode.AGENT_NOT_FOUND, "no agent '" + id + "' is registered", Map.of("id", id));
+    }
+
+
+    private static <T> T postgres(Supplier<T> call) {
+        return PostgresFailures.call(call);
+    }
+}

@@ -1,0 +1,153 @@
+package io.agentmesh.service.routing;
+
+import io.agentmesh.service.registry.RouterView;
+import io.agentmesh.streams.registry.RegistryEntry;
+import io.agentmesh.streams.registry.RegistryTable;
+import io.agentmesh.streams.router.InboxMetadataWarmer;
+import io.agentmesh.streams.router.RouterTopology;
+import io.dropwizard.lifecycle.Managed;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Runs the router topology in this process. A failing stream thread is replaced rather than
+ * taking the node down; the state is visible to the health check.
+ */
+public final class RouterStreams implements Managed, RouterView {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.agentmesh.routing");
+
+    private final KafkaStreams streams;
+    private final InboxMetadataWarmer warmer;
+
+    private RouterStreams() {
+        this.streams = null;
+        this.warmer = null;
+    }
+
+    /** A node without the router role: nothing runs, every view is empty, the state is NOT_RUNNING. */
+    public static RouterStreams disabled() {
+        return new RouterStreams();
+    }
+
+    public boolean enabled() {
+        return streams != null;
+    }
+
+    /** {@code warmer} makes the router's producers and gets every known agent's inbox ready whenever the router starts running. */
+    public RouterStreams(Topology topology, Properties props, InboxMetadataWarmer warmer) {
+        this.streams = new KafkaStreams(topology, props, warmer.clientSupplier());
+        this.warmer = warmer;
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("router stream thread failed; replacing it", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.setStateListener((now, before) -> {
+            LOG.info("router state {} -> {}", before, now);
+            if (now == KafkaStreams.State.RUNNING) {
+                CompletableFuture.runAsync(() -> warmer.warmAll(all()));
+            }
+        });
+    }
+
+    @Override
+    public void start() {
+        if (streams != null) {
+            streams.start();
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (streams != null) {
+            streams.close(Duration.ofSeconds(30));
+            warmer.close();
+        }
+    }
+
+    public KafkaStreams.State state() {
+        return streams == null ? KafkaStreams.State.NOT_RUNNING : streams.state();
+    }
+
+    public boolean running() {
+        return streams != null && streams.state() == KafkaStreams.State.RUNNING;
+    }
+
+    /** Every agent in the router's registry store, in id order; empty when the router is not running. */
+    public java.util.List<RegistryEntry> all() {
+        if (!running()) {
+            return java.util.List.of();
+        }
+        java.util.List<RegistryEntry> out = new java.util.ArrayList<>();
+        try (var it = streams.store(StoreQueryParameters.fromNameAndType(RegistryTable.STORE,
+                QueryableStoreTypes.<String, RegistryEntry>keyValueStore())).all()) {
+            it.forEachRemaining(kv -> out.add(kv.value));
+        } catch (InvalidStateStoreException e) {
+            return java.util.List.of();
+        }
+        return out;
+    }
+
+    /** How many message ids the local router tasks remember for dedupe, counting up to {@code cap}. */
+    public long dedupeHeld(long cap) {
+        if (!running()) {
+            return 0;
+        }
+        long n = 0;
+        try (var it = streams.store(StoreQueryParameters.fromNameAndType(RouterTopology.DEDUPE_STORE,
+                QueryableStoreTypes.<String, Long>windowStore())).all()) {
+            while (it.hasNext() && n < cap) {
+                it.next();
+                n++;
+            }
+        } catch (InvalidStateStoreException e) {
+            return 0;
+        }
+        return n;
+    }
+
+    /** Messages the local router tasks hold for a retry (approximate). */
+    public long pendingRetries() {
+        if (!running()) {
+            return 0;
+        }
+        try {
+            return streams.store(StoreQueryParameters.fromNameAndType(RouterTopology.RETRY_QUEUE_STORE,
+                    QueryableStoreTypes.<String, byte[]>keyValueStore())).approximateNumEntries();
+        } catch (InvalidStateStoreException e) {
+            return 0;
+        }
+    }
+
+    @Override
+    public boolean available() {
+        return running();
+    }
+
+    /** The router's own view of an agent; empty when unknown or when the router is not running. */
+    @Override
+    public Optional<RegistryEntry> find(String agentId) {
+        if (!running()) {
+            return Optional.empty();
+        }
+        try {
+            ReadOnlyKeyValueStore<String, RegistryEntry> store = streams.store(
+                    StoreQueryParameters.fromNameAndType(RegistryTable.STORE, QueryableStoreTypes.keyValueStore()));
+            return Optional.ofNullable(store.get(agentId));
+        } catch (InvalidStateStoreException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.agentmesh.service.routing;
+
+import io.agentmesh.service.registry.AgentRegistry;
+import io.agentmesh.service.errors.ErrorCode;
+import io.agentmesh.service.errors.MeshException;
+import io.agentmesh.streams.registry.RegistryEntry;
+import io.agentmesh.streams.topics.MeshTopics;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** The routing table as the router sees it, its caches, its rebuild, and routing metrics. */
+@Path("/api/v1/routing")
+@Produces(MediaType.APPLICATION_JSON)
+public final class RoutingResource {
+
+    private final RouterStreams router;
+    private final InboxLagMonitor lags;
+    private final AgentRegistry registry;
+    private final MeshTopics topics;
+
+    public RoutingResource(RouterStreams router, InboxLagMonitor lags, AgentRegistry registry, MeshTopics topics) {
+        this.router = router;
+        this.lags = lags;
+        this.registry = registry;
+        this.topics = topics;
+    }
+
+    @GET
+    @Path("table")
+    public Map<String, Object> table() {
+        if (!router.running()) {
+            throw new MeshException(ErrorCode.DEPENDENCY_UNAVAILABLE, "the router is " + router.state()
+                    + "; its table is not readable now", Map.of("dependency", "streams"));
+        }
+        List<RegistryEntry> all = router.all();
+        Map<String, List<String>> byCapability = new TreeMap<>();
+        Map<String, List<String>> byNamespace = new TreeMap<>();
+        List<Map<String, Object>> agents = new java.util.ArrayList<>();
+        for (RegistryEntry e : all) {
+            Map<String, Object> a = new LinkedHashMap<>();
+            a.put("id", e.id());
+            a.put("namespace", e.namespace());
+            a.put("capabilities", e.capabilities());
+            a.put("status", e.status());
+            a.put("routable", e.routable());
+            a.put("inbox", topics.inbox(e.id()));
+            agents.add(a);
+            if (e.routable()) {
+                e.capabilities().forEach(c -> byCapability.computeIfAbsent(c, k -> new java.util.ArrayList<>()).add(e.id()));
+                byNamespace.computeIfAbsent(e.namespace(), k -> new java.util.ArrayList<>()).add(e.id());
+            }
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("agents", agents);
+        out.put("capabilities", byCapability);
+        out.put("namespaces", byNamespace);
+        out.put("total", all.size());
+        out.put("routable", all.stream().filter(RegistryEntry::routable).count());
+        return out;
+    }
+
+    @POST
+    @Path("cache/clear")
+    public Map<String, Object> clearCache() {
+        return Map.of("cleared", Map.of("inbox_lag_entries", lags.clear()));
+    }
+
+    @POST
+    @Path("rebuild")
+    public Map<String, Integer> rebuild() {
+        return registry.republishAll();
+    }
+}

@@ -1,0 +1,38 @@
+package io.agentmesh.service.web;
+
+import io.agentmesh.service.errors.MeshException;
+import io.agentmesh.streams.topics.AgentIds;
+
+/** Query and path parameters, checked with errors that name them. */
+public final class Params {
+
+    private Params() {
+    }
+
+    public static int intParam(String name, String raw, int defaultValue, int min, int max) {
+        if (raw == null || raw.isEmpty()) {
+            return defaultValue;
+        }
+        int value;
+        try {
+            value = Integer.parseInt(raw.trim());
+        } catch (NumberFormatException e) {
+            throw MeshException.invalidField(name, "'" + raw + "' is not a whole number");
+        }
+        if (value < min || value > max) {
+            throw MeshException.invalidField(name, value + " is outside " + min + ".." + max);
+        }
+        return value;
+    }
+
+    public static String agentId(String raw) {
+        if (!AgentIds.isValid(raw)) {
+            throw MeshException.invalidField("id", "'" + raw + "' is not a valid agent id: " + AgentIds.RULE);
+        }
+        return raw;
+    }
+
+    public static String optional(String raw) {
+        return raw == null || raw.isEmpty() ? null : raw;
+    }
+}
