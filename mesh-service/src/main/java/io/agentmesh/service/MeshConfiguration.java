@@ -11,10 +11,15 @@ import io.agentmesh.service.config.RoutingSettings;
 import io.agentmesh.service.config.StreamsSettings;
 import io.agentmesh.service.config.ZooKeeperSettings;
 import io.dropwizard.core.Configuration;
+import io.dropwizard.core.server.SimpleServerFactory;
+import io.dropwizard.jetty.HttpConnectorFactory;
 import io.dropwizard.db.DataSourceFactory;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+
+import java.net.InetAddress;
+import java.util.UUID;
 
 /** The whole configuration, one validated section per concern (see config.yml). */
 public class MeshConfiguration extends Configuration {
@@ -107,5 +112,21 @@ public class MeshConfiguration extends Configuration {
 
     public DevSettings getDev() {
         return dev;
+    }
+
+    /** The configured node id, else host name + REST port (stable across restarts), else a random suffix. */
+    public String effectiveNodeId() {
+        if (nodeId != null && !nodeId.isEmpty()) {
+            return nodeId;
+        }
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName().replaceAll("[^a-zA-Z0-9.-]", "-");
+        } catch (Exception e) {
+            host = "node";
+        }
+        int port = getServerFactory() instanceof SimpleServerFactory simple
+                && simple.getConnector() instanceof HttpConnectorFactory http ? http.getPort() : 0;
+        return host + "-" + (port > 0 ? Integer.toString(port) : UUID.randomUUID().toString().substring(0, 8));
     }
 }

@@ -104,4 +104,9 @@ public class HealthSettings {
     public Duration getDeregisteredInboxRetention() {
         return deregisteredInboxRetention;
     }
+
+    /** How often the leader sweeps the registry for expired agents, as a java.time duration. */
+    public java.time.Duration expirySweepInterval() {
+        return java.time.Duration.ofMillis(expirySweepInterval.toMilliseconds());
+    }
 }

@@ -124,4 +124,12 @@ public class MessagesSettings {
     public long getMaxBatchBytes() {
         return maxBatchBytes;
     }
+
+    /** What one message may take on the wire besides its payload (envelope, attributes, JSON escaping). */
+    public static final int ENVELOPE_ALLOWANCE = 64 * 1024;
+
+    /** The largest single-message request body or gRPC message: the payload limit plus the envelope allowance. */
+    public int maxMessageBytes() {
+        return maxPayloadBytes + ENVELOPE_ALLOWANCE;
+    }
 }

@@ -2,6 +2,9 @@ package io.agentmesh.service.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.util.Duration;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.ExponentialBackoffRetry;
 import io.dropwizard.validation.MinDuration;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -58,5 +61,15 @@ public class ZooKeeperSettings {
 
     public Duration getConnectionTimeout() {
         return connectionTimeout;
+    }
+
+    /** A Curator client for these settings (not started). */
+    public CuratorFramework curator() {
+        return CuratorFrameworkFactory.builder()
+                .connectString(connect)
+                .sessionTimeoutMs((int) sessionTimeout.toMilliseconds())
+                .connectionTimeoutMs((int) connectionTimeout.toMilliseconds())
+                .retryPolicy(new ExponentialBackoffRetry(200, 10, 5000))
+                .build();
     }
 }

@@ -19,40 +19,34 @@ import java.util.Map;
 @Produces(MediaType.APPLICATION_JSON)
 public final class DrainResource {
 
-    private final DrainControl drain;
-    private final Runnable onDrain;
-    private final Runnable onResume;
+    private final NodeDrain drain;
+    private final DrainControl control;
     private final ActiveConnections active;
 
-    public DrainResource(DrainControl drain, Runnable onDrain, Runnable onResume, ActiveConnections active) {
+    public DrainResource(NodeDrain drain, DrainControl control, ActiveConnections active) {
         this.drain = drain;
-        this.onDrain = onDrain;
-        this.onResume = onResume;
+        this.control = control;
         this.active = active;
     }
 
     @POST
     public Map<String, Object> start() {
-        if (drain.start()) {
-            onDrain.run();
-        }
+        drain.start();
         return status();
     }
 
     @GET
     public Map<String, Object> status() {
         Map<String, Object> out = new LinkedHashMap<>();
-        out.put("draining", drain.draining());
-        out.put("since", drain.since() == null ? null : drain.since().toString());
+        out.put("draining", control.draining());
+        out.put("since", control.since() == null ? null : control.since().toString());
         out.put("active", active.snapshot());
         return out;
     }
 
     @DELETE
     public Map<String, Object> stop() {
-        if (drain.stop()) {
-            onResume.run();
-        }
+        drain.stop();
         return status();
     }
 }

@@ -27,10 +27,12 @@ import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * Reads an agent's inbox on behalf of mesh clients (REST long-poll, gRPC Subscribe). The agent's
- * acknowledged position is the committed offset of consumer group = agent id, the same group a
- * direct Kafka consumer uses. Reading never commits; only {@link #ack} moves the position, so an
- * unacknowledged message is returned again.
+ * Opens an agent's inbox for every way a message leaves it (long-poll, server-sent events, gRPC
+ * Subscribe and Connect, webhook push): an {@link InboxCursor} at the acknowledged position, or
+ * where a reader resumes. The agent's acknowledged position is the committed offset of consumer
+ * group = agent id, the same group a direct Kafka consumer uses. Reading never commits; only
+ * {@link #ack} (long-poll, Subscribe) or the delivery path that owns the inbox (Connect, push)
+ * moves the position, so an unacknowledged message is returned again.
  */
 public final class InboxReader {
 
@@ -51,113 +53,51 @@ public final class InboxReader {
         this.consumers = consumers;
     }
 
-    public record Batch(List<InboxRecord> records, Map<Integer, Long> ack) {
+    /** The agent's inbox from its acknowledged position, reading at most {@code readAhead} records a poll. */
+    public InboxCursor open(String agentId, int readAhead) {
+        return openAt(agentId, Map.of(), readAhead);
     }
 
     /**
-     * Returns up to {@code max} unacknowledged messages, waiting up to {@code wait} for the first.
-     * Messages a Connect stream acked out of order (kept in the commit's metadata) are passed over.
+     * The agent's inbox at the given next offsets where given (400 naming Last-Event-ID for a
+     * partition the inbox lacks or an offset past its end), else at the acknowledged ones.
      */
-    public Batch poll(String agentId, int max, Duration wait) {
-        Opened opened = openForSession(agentId, max);
-        Map<Integer, java.util.NavigableSet<Long>> acked = new java.util.HashMap<>();
-        opened.committed().forEach((p, om) -> acked.put(p, AckedOffsets.decode(om.metadata())));
-        try (Consumer<byte[], byte[]> consumer = opened.consumer()) {
-            List<InboxRecord> out = new ArrayList<>();
-            Map<Integer, Long> ack = new TreeMap<>();
-            long deadline = System.nanoTime() + Math.max(wait.toNanos(), MIN_FIRST_FETCH.toNanos());
-            while (out.isEmpty()) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    break;
-                }
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofNanos(Math.min(left, 250_000_000L)))) {
-                    if (out.size() >= max) {
-                        continue;
-                    }
-                    ack.put(r.partition(), r.offset() + 1);
-                    if (!acked.getOrDefault(r.partition(), java.util.Collections.emptyNavigableSet()).contains(r.offset())) {
-                        out.add(InboxRecord.of(r));
-                    }
-                }
-            }
-            return new Batch(out, ack);
-        } catch (KafkaException e) {
-            throw KafkaFailures.translate(e, "read inbox of " + agentId);
-        }
-    }
-
-    /** A consumer for a delivery session, at the committed offsets, with those commits (and their metadata). */
-    public record Opened(String topic, Consumer<byte[], byte[]> consumer, Map<Integer, OffsetAndMetadata> committed) {
-    }
-
-    public Opened openForSession(String agentId, int maxPollRecords) {
-        Consumer<byte[], byte[]> consumer = consumers.apply(props.inboxConsumer(agentId, maxPollRecords));
+    public InboxCursor openAt(String agentId, Map<Integer, Long> from, int readAhead) {
+        Consumer<byte[], byte[]> consumer = consumers.apply(props.inboxConsumer(agentId, readAhead));
         try {
             Set<TopicPartition> partitions = partitions(consumer, agentId);
             consumer.assign(partitions);
             Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(partitions, KAFKA_TIMEOUT);
-            Map<Integer, OffsetAndMetadata> byPartition = new TreeMap<>();
+            Map<TopicPartition, Long> ends = from.isEmpty() ? Map.of() : consumer.endOffsets(partitions, KAFKA_TIMEOUT);
+            Map<Integer, OffsetAndMetadata> acked = new TreeMap<>();
+            Map<Integer, Long> start = new TreeMap<>();
             for (TopicPartition tp : partitions) {
                 OffsetAndMetadata at = committed.get(tp);
                 if (at != null) {
+                    acked.put(tp.partition(), at);
+                }
+                Long wanted = from.get(tp.partition());
+                if (wanted != null && wanted > ends.get(tp)) {
+                    throw MeshException.invalidField("Last-Event-ID", "offset " + wanted + " is past the end ("
+                            + ends.get(tp) + ") of partition " + tp.partition());
+                }
+                if (wanted != null) {
+                    consumer.seek(tp, wanted);
+                    start.put(tp.partition(), wanted);
+                } else if (at != null) {
                     consumer.seek(tp, at.offset());
-                    byPartition.put(tp.partition(), at);
+                    start.put(tp.partition(), at.offset());
                 } else {
                     consumer.seekToBeginning(List.of(tp));
+                    start.put(tp.partition(), consumer.position(tp, KAFKA_TIMEOUT));
                 }
             }
-            return new Opened(topics.inbox(agentId), consumer, byPartition);
-        } catch (RuntimeException e) {
-            consumer.close(Duration.ZERO);
-            throw e instanceof MeshException m ? m : KafkaFailures.translate(e, "open inbox of " + agentId);
-        }
-    }
-
-    /**
-     * A consumer assigned to every partition of the inbox: at the given next offsets where given
-     * (400 for a partition the inbox lacks or an offset past its end), else at the acknowledged ones.
-     */
-    public Consumer<byte[], byte[]> openAt(String agentId, Map<Integer, Long> from, int maxPollRecords) {
-        Consumer<byte[], byte[]> consumer = openAtAckedPosition(agentId, maxPollRecords);
-        try {
-            Map<Integer, TopicPartition> byPartition = new java.util.HashMap<>();
-            consumer.assignment().forEach(tp -> byPartition.put(tp.partition(), tp));
-            Map<TopicPartition, Long> ends = consumer.endOffsets(consumer.assignment(), KAFKA_TIMEOUT);
-            for (Map.Entry<Integer, Long> e : from.entrySet()) {
-                TopicPartition tp = byPartition.get(e.getKey());
-                if (tp == null) {
-                    throw MeshException.invalidField("Last-Event-ID", "inbox of '" + agentId + "' has no partition " + e.getKey());
-                }
-                if (e.getValue() > ends.get(tp)) {
-                    throw MeshException.invalidField("Last-Event-ID", "offset " + e.getValue() + " is past the end ("
-                            + ends.get(tp) + ") of partition " + e.getKey());
-                }
-                consumer.seek(tp, e.getValue());
-            }
-            return consumer;
-        } catch (RuntimeException e) {
-            consumer.close(Duration.ZERO);
-            throw e instanceof MeshException m ? m : KafkaFailures.translate(e, "open inbox of " + agentId);
-        }
-    }
-
-    /** A consumer assigned to every partition of the inbox, positioned at the acknowledged offsets. */
-    public Consumer<byte[], byte[]> openAtAckedPosition(String agentId, int maxPollRecords) {
-        Consumer<byte[], byte[]> consumer = consumers.apply(props.inboxConsumer(agentId, maxPollRecords));
-        try {
-            Set<TopicPartition> partitions = partitions(consumer, agentId);
-            consumer.assign(partitions);
-            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(partitions, KAFKA_TIMEOUT);
-            for (TopicPartition tp : partitions) {
-                OffsetAndMetadata at = committed.get(tp);
-                if (at != null) {
-                    consumer.seek(tp, at.offset());
-                } else {
-                    consumer.seekToBeginning(List.of(tp));
+            for (Integer p : from.keySet()) {
+                if (!partitions.contains(new TopicPartition(topics.inbox(agentId), p))) {
+                    throw MeshException.invalidField("Last-Event-ID", "inbox of '" + agentId + "' has no partition " + p);
                 }
             }
-            return consumer;
+            return new InboxCursor(agentId, topics.inbox(agentId), consumer, acked, start);
         } catch (RuntimeException e) {
             consumer.close(Duration.ZERO);
             throw e instanceof MeshException m ? m : KafkaFailures.translate(e, "open inbox of " + agentId);

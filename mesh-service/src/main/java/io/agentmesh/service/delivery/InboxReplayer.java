@@ -1,15 +1,12 @@
 package io.agentmesh.service.delivery;
 
 import io.agentmesh.service.kafka.KafkaClientProps;
+import io.agentmesh.service.kafka.TopicScanner;
 import io.agentmesh.service.kafka.MessagePublisher;
 import com.google.common.util.concurrent.RateLimiter;
 import io.agentmesh.service.common.ProgressListener;
 import io.agentmesh.service.errors.KafkaFailures;
 import io.agentmesh.streams.topics.MeshTopics;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
@@ -18,10 +15,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -34,8 +29,6 @@ import java.util.concurrent.CompletionException;
  * bounded rate so a big window does not swamp the broker or the agent.
  */
 public final class InboxReplayer {
-
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final MeshTopics topics;
     private final KafkaClientProps props;
@@ -66,45 +59,36 @@ public final class InboxReplayer {
         RateLimiter pace = RateLimiter.create(ratePerSecond);
         List<CompletableFuture<RecordMetadata>> writes = new ArrayList<>();
         boolean more = false;
-        try (Consumer<byte[], byte[]> c = new KafkaConsumer<>(props.reader(500))) {
-            List<TopicPartition> parts = c.partitionsFor(topic, TIMEOUT).stream()
-                    .map(i -> new TopicPartition(topic, i.partition())).toList();
-            Map<TopicPartition, Long> ends = c.endOffsets(parts, TIMEOUT);
-            Map<TopicPartition, Long> query = new HashMap<>();
-            parts.forEach(tp -> query.put(tp, from.toEpochMilli()));
-            Map<TopicPartition, OffsetAndTimestamp> starts = c.offsetsForTimes(query, TIMEOUT);
+        try (TopicScanner scanner = TopicScanner.open(props, 500)) {
+            List<TopicPartition> parts = scanner.partitions(topic);
+            Map<TopicPartition, Long> ends = scanner.ends(parts);
+            Map<TopicPartition, Long> starts = scanner.offsetsAt(parts, from);
             // at most this many (records after `to` end a partition early)
-            long total = Math.min(max, parts.stream().filter(tp -> starts.get(tp) != null)
-                    .mapToLong(tp -> Math.max(0, ends.get(tp) - starts.get(tp).offset())).sum());
+            long total = Math.min(max, starts.entrySet().stream()
+                    .mapToLong(e -> Math.max(0, ends.get(e.getKey()) - e.getValue())).sum());
             progress.progress(0, total);
             for (TopicPartition tp : parts) {
-                OffsetAndTimestamp start = starts.get(tp);
-                if (start == null) {
+                if (!starts.containsKey(tp) || more) {
                     continue;
                 }
-                long end = ends.get(tp);
-                c.assign(List.of(tp));
-                c.seek(tp, start.offset());
-                boolean done = false;
-                while (!done && c.position(tp, TIMEOUT) < end) {
-                    for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
-                        if (r.offset() >= end || r.timestamp() >= to.toEpochMilli()) {
-                            done = true;
-                            break;
-                        }
-                        if (writes.size() >= max) {
-                            more = true;
-                            done = true;
-                            break;
-                        }
-                        pace.acquire();
-                        RecordHeaders headers = new RecordHeaders(r.headers().toArray());
-                        headers.add("ce_meshreplayed", (tp.partition() + "-" + r.offset()).getBytes(StandardCharsets.UTF_8));
-                        writes.add(publisher.publish(new ProducerRecord<>(topic, tp.partition(), clock.millis(), r.key(),
-                                r.value(), headers), "replay inbox of " + agentId));
-                        progress.progress(writes.size(), total);
+                boolean[] full = {false};
+                scanner.scan(tp, starts.get(tp), ends.get(tp), r -> {
+                    if (r.timestamp() >= to.toEpochMilli()) {
+                        return false;
                     }
-                }
+                    if (writes.size() >= max) {
+                        full[0] = true;
+                        return false;
+                    }
+                    pace.acquire();
+                    RecordHeaders headers = new RecordHeaders(r.headers().toArray());
+                    headers.add("ce_meshreplayed", (tp.partition() + "-" + r.offset()).getBytes(StandardCharsets.UTF_8));
+                    writes.add(publisher.publish(new ProducerRecord<>(topic, tp.partition(), clock.millis(), r.key(),
+                            r.value(), headers), "replay inbox of " + agentId));
+                    progress.progress(writes.size(), total);
+                    return true;
+                });
+                more = full[0];
             }
             CompletableFuture.allOf(writes.toArray(new CompletableFuture[0])).join();
         } catch (CompletionException e) {

@@ -3,7 +3,6 @@ package io.agentmesh.service.delivery;
 import io.agentmesh.service.web.Params;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agentmesh.service.registry.AgentRegistry;
-import io.agentmesh.service.common.BoundedGate;
 import io.agentmesh.service.errors.ErrorCode;
 import io.agentmesh.service.errors.MeshException;
 import jakarta.ws.rs.Consumes;
@@ -27,23 +26,16 @@ import java.util.Map;
 @Produces(MediaType.APPLICATION_JSON)
 public final class InboxResource {
 
-    private final InboxReader reader;
+    private final LongPoll longPoll;
     private final AgentRegistry registry;
-    private final BoundedGate gate;
     private final ObjectMapper mapper;
     private final int maxWaitSeconds;
-    private final DeliveryEvents deliveries;
-    private final InboxSessions sessions;
 
-    public InboxResource(InboxReader reader, AgentRegistry registry, BoundedGate gate, ObjectMapper mapper,
-                         int maxWaitSeconds, DeliveryEvents deliveries, InboxSessions sessions) {
-        this.reader = reader;
+    public InboxResource(LongPoll longPoll, AgentRegistry registry, ObjectMapper mapper, int maxWaitSeconds) {
+        this.longPoll = longPoll;
         this.registry = registry;
-        this.gate = gate;
         this.mapper = mapper;
         this.maxWaitSeconds = maxWaitSeconds;
-        this.deliveries = deliveries;
-        this.sessions = sessions;
     }
 
     @GET
@@ -53,12 +45,8 @@ public final class InboxResource {
         int maxMessages = Params.intParam("max", max, 100, 1, 1000);
         int waitSeconds = Params.intParam("wait", wait, 0, 0, maxWaitSeconds);
         requireKnown(id);
-        sessions.requireReadable(id);
-        try (AutoCloseable permit = gate.enter()) {
-            InboxReader.Batch batch = reader.poll(id, maxMessages, Duration.ofSeconds(waitSeconds));
-            deliveries.delivered(id, "long-poll", batch.records());
-            return new InboxBatch(id, batch.records().stream().map(r -> InboxMessageView.of(r, mapper)).toList(), batch.ack());
-        }
+        LongPoll.Result result = longPoll.poll(id, maxMessages, Duration.ofSeconds(waitSeconds));
+        return new InboxBatch(id, result.records().stream().map(r -> InboxMessageView.of(r, mapper)).toList(), result.ack());
     }
 
     @POST
@@ -70,8 +58,7 @@ public final class InboxResource {
             throw MeshException.invalid("request body is required: {\"offsets\": {\"<partition>\": <next offset>}}");
         }
         requireKnown(id);
-        sessions.requireNotStreamed(id);
-        return new AckResult(id, reader.ack(id, request.offsets()));
+        return new AckResult(id, longPoll.ack(id, request.offsets()));
     }
 
     private void requireKnown(String id) {

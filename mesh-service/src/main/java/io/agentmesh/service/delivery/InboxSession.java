@@ -1,113 +1,60 @@
 package io.agentmesh.service.delivery;
 
-import io.agentmesh.service.errors.MeshException;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableSet;
-import java.util.TreeMap;
-import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
- * One agent's inbox served to its open streams on this node. Records are read only while the
- * streams have credit for them (at most {@code maxBuffered} wait here), handed out lowest offset
- * first, round-robin over streams with credit, and tracked until acked (at most
- * {@code 4 * maxBuffered} unacked per agent: beyond that, more credit waits for acks). The committed offset of the
- * agent's consumer group is the lowest offset not yet acked (acks above it go into the commit's
- * metadata), so a stream that ends unacked — or a node that dies — hands its messages back: they
- * come again, in order, to another stream or the agent's next one. One thread per session runs the
- * Kafka consumer; streams talk to it under the session's lock.
+ * One agent's inbox served to its open Connect streams on this node: the Connect path's
+ * {@link InboxPump.Handoff}. Records are read only while the streams have credit for them (at most
+ * {@code maxBuffered} wait here), handed out lowest offset first by the {@link CreditDispatcher},
+ * and tracked by the {@link AckLedger} until acked (at most {@code 4 * maxBuffered} unacked per
+ * agent: beyond that, more credit waits for acks). The committed offset of the agent's consumer
+ * group is the lowest offset not yet acked (acks above it go into the commit's metadata), so a
+ * stream that ends unacked — or a node that dies — hands its messages back: they come again, in
+ * order, to another stream or the agent's next one. The pump's thread reads and commits; streams
+ * talk to the session under its lock.
  */
-final class InboxSession implements Runnable {
+final class InboxSession implements InboxPump.Handoff, Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.agentmesh.grpc");
-    private static final Duration POLL = Duration.ofMillis(100);
+    private static final Duration ROUND = Duration.ofMillis(100);
 
-    private record Pos(int partition, long offset) implements Comparable<Pos> {
-        static Pos parse(String id) {
-            int dash = id == null ? -1 : id.indexOf('-');
-            if (dash <= 0) {
-                return null;
-            }
-            try {
-                return new Pos(Integer.parseInt(id.substring(0, dash)), Long.parseLong(id.substring(dash + 1)));
-            } catch (NumberFormatException e) {
-                return null;
-            }
-        }
-
-        String id() {
-            return partition + "-" + offset;
-        }
-
-        @Override
-        public int compareTo(Pos o) {
-            return partition != o.partition ? Integer.compare(partition, o.partition) : Long.compare(offset, o.offset);
-        }
-    }
-
-    private static final class SinkState {
-        final DeliverySink sink;
+    /** What the connection listing shows of a stream besides its credit and unacked count. */
+    private static final class Stats {
         final Instant since = Instant.now();
-        int credit;
         long messages;
         long bytes;
-        final TreeSet<Pos> unacked = new TreeSet<>();
-
-        SinkState(DeliverySink sink, int credit) {
-            this.sink = sink;
-            this.credit = credit;
-        }
     }
 
     private final String agentId;
-    private final String topic;
-    private final Consumer<byte[], byte[]> consumer;
     private final DeliveryEvents deliveries;
     private final int maxBuffered;
     private final int maxUnacked;
+    private final InboxPump pump;
+    private final AckLedger<DeliverySink> ledger;
+    private final CreditDispatcher<DeliverySink> dispatcher = new CreditDispatcher<>();
+    private final Map<DeliverySink, Stats> sinks = new LinkedHashMap<>();
+    private final CountDownLatch done = new CountDownLatch(1);
     private volatile Runnable onClosed = () -> { };
-    private final java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
-    private final TreeMap<Pos, InboxRecord> pending = new TreeMap<>();
-    private final Map<Pos, SinkState> inFlight = new HashMap<>();
-    private final Map<Pos, InboxRecord> delivered = new HashMap<>();
-    private final Map<Pos, Integer> attempts = new HashMap<>();
-    private final Map<Integer, Long> position = new HashMap<>();
-    private final Map<Integer, NavigableSet<Long>> ackedAbove = new HashMap<>();
-    private final LinkedHashMap<DeliverySink, SinkState> sinks = new LinkedHashMap<>();
-    private final List<SinkState> rotation = new ArrayList<>();
-    private int cursor;
-    private boolean dirty;
     private boolean closing;
-    private volatile boolean stopped;
     private boolean paused;
 
-    InboxSession(String agentId, String topic, Consumer<byte[], byte[]> consumer,
-                 Map<Integer, OffsetAndMetadata> committed, DeliveryEvents deliveries, int maxBuffered) {
-        this.agentId = agentId;
-        this.topic = topic;
-        this.consumer = consumer;
+    InboxSession(InboxCursor cursor, DeliveryEvents deliveries, int maxBuffered) {
+        this.agentId = cursor.agentId();
         this.deliveries = deliveries;
         this.maxBuffered = maxBuffered;
         this.maxUnacked = maxBuffered * 4;
-        committed.forEach((p, om) -> {
-            position.put(p, om.offset());
-            NavigableSet<Long> acked = AckedOffsets.decode(om.metadata());
-            acked.removeIf(o -> o < om.offset());
-            ackedAbove.put(p, acked);
-        });
+        this.ledger = new AckLedger<>(cursor.acknowledged());
+        this.pump = new InboxPump(cursor, this, ROUND);
     }
 
     String agentId() {
@@ -121,7 +68,7 @@ final class InboxSession implements Runnable {
     /** Waits until the session's thread has made its last commit and closed the consumer. */
     void awaitClosed(Duration timeout) {
         try {
-            done.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -132,18 +79,16 @@ final class InboxSession implements Runnable {
         if (closing) {
             return false;
         }
-        SinkState s = new SinkState(sink, credit);
-        sinks.put(sink, s);
-        rotation.add(s);
+        sinks.put(sink, new Stats());
+        dispatcher.add(sink, credit);
         dispatch();
         notifyAll();
         return true;
     }
 
     synchronized void credit(DeliverySink sink, int more) {
-        SinkState s = sinks.get(sink);
-        if (s != null) {
-            s.credit = (int) Math.min(Integer.MAX_VALUE, (long) s.credit + more);
+        if (sinks.containsKey(sink)) {
+            dispatcher.grant(sink, more);
             dispatch();
             notifyAll();
         }
@@ -151,36 +96,21 @@ final class InboxSession implements Runnable {
 
     /** Acks deliveries of this stream; an id it does not hold unacked is refused, nothing else changes. */
     synchronized void ack(DeliverySink sink, List<String> ids) {
-        SinkState s = sinks.get(sink);
-        List<Pos> positions = new ArrayList<>();
-        for (String id : ids) {
-            Pos p = Pos.parse(id);
-            if (p == null || s == null || !s.unacked.contains(p)) {
-                throw MeshException.invalidField("delivery_ids", "'" + id + "' is not an unacked delivery of this stream");
-            }
-            positions.add(p);
-        }
-        for (Pos p : positions) {
-            s.unacked.remove(p);
-            inFlight.remove(p);
-            attempts.remove(p);
-            ackedAbove.computeIfAbsent(p.partition(), k -> new TreeSet<>()).add(p.offset());
-        }
-        dirty = true;
+        ledger.ack(sinks.containsKey(sink) ? sink : null, ids);
         dispatch();
         notifyAll();
     }
 
     /** Removes a stream; what it had not acked goes back to the front of the queue. */
     synchronized void detach(DeliverySink sink) {
-        SinkState s = sinks.remove(sink);
-        if (s == null) {
+        if (sinks.remove(sink) == null) {
             return;
         }
-        rotation.remove(s);
-        handBack(s);
+        dispatcher.remove(sink);
+        ledger.giveBack(sink);
         if (sinks.isEmpty()) {
             closing = true;
+            pump.stop(null);
         }
         dispatch();
         notifyAll();
@@ -200,40 +130,24 @@ final class InboxSession implements Runnable {
         }
         synchronized (this) {
             closing = true;
+            pump.stop(null);
             notifyAll();
         }
     }
 
     synchronized List<StreamInfo> streams() {
         List<StreamInfo> out = new ArrayList<>();
-        for (SinkState s : sinks.values()) {
-            out.add(new StreamInfo(s.sink.id(), agentId, s.sink.peer(), s.since.toString(), s.messages, s.bytes,
-                    s.credit, s.unacked.size()));
-        }
+        sinks.forEach((sink, s) -> out.add(new StreamInfo(sink.id(), agentId, sink.peer(), s.since.toString(),
+                s.messages, s.bytes, dispatcher.credit(sink), ledger.unackedBy(sink))));
         return out;
     }
 
     synchronized int buffered() {
-        return pending.size();
+        return ledger.waiting();
     }
 
     synchronized int unacked() {
-        return inFlight.size();
-    }
-
-    private void handBack(SinkState s) {
-        for (Pos p : s.unacked) {
-            InboxRecord r = recordOf(p);
-            inFlight.remove(p);
-            if (r != null) {
-                pending.put(p, r);
-            }
-        }
-        s.unacked.clear();
-    }
-
-    private InboxRecord recordOf(Pos p) {
-        return delivered.remove(p);
+        return ledger.inFlight();
     }
 
     /** Paused (drain): no new deliveries; acks still count. */
@@ -242,132 +156,85 @@ final class InboxSession implements Runnable {
         notifyAll();
     }
 
-    /** Hands pending records to streams with credit, lowest offset first, round-robin. */
+    /** Hands waiting records to streams with credit, lowest offset first, round-robin. */
     private void dispatch() {
-        while (!paused && !pending.isEmpty() && !rotation.isEmpty() && inFlight.size() < maxUnacked) {
-            SinkState target = null;
-            for (int i = 0; i < rotation.size(); i++) {
-                SinkState s = rotation.get((cursor + i) % rotation.size());
-                if (s.credit > 0) {
-                    target = s;
-                    cursor = (cursor + i + 1) % rotation.size();
-                    break;
-                }
-            }
+        while (!paused && ledger.waiting() > 0 && ledger.inFlight() < maxUnacked) {
+            DeliverySink target = dispatcher.take();
             if (target == null) {
                 return;
             }
-            Map.Entry<Pos, InboxRecord> next = pending.pollFirstEntry();
-            Pos p = next.getKey();
-            int attempt = attempts.merge(p, 1, Integer::sum);
-            target.credit--;
-            target.messages++;
-            target.bytes += next.getValue().payload().length;
-            target.unacked.add(p);
-            inFlight.put(p, target);
-            delivered.put(p, next.getValue());
-            target.sink.deliver(p.id(), next.getValue(), attempt);
-            if (attempt == 1) {
-                deliveries.delivered(agentId, "grpc", List.of(next.getValue()));
+            AckLedger.Delivery d = ledger.next(target);
+            Stats stats = sinks.get(target);
+            stats.messages++;
+            stats.bytes += d.record().payload().length;
+            target.deliver(d.position().id(), d.record(), d.attempt());
+            if (d.attempt() == 1) {
+                deliveries.delivered(agentId, "grpc", List.of(d.record()));
             }
         }
     }
 
-    private synchronized boolean wantsRecords() {
-        int credit = 0;
-        for (SinkState s : rotation) {
-            credit += Math.min(s.credit, maxBuffered);
+    private boolean wantsRecords() {
+        return !closing && !paused && ledger.waiting() < Math.min(dispatcher.total(maxBuffered), maxBuffered);
+    }
+
+    // InboxPump.Handoff, on the pump's thread
+
+    @Override
+    public synchronized boolean awaitDemand(Duration max) throws InterruptedException {
+        if (!wantsRecords()) {
+            wait(max.toMillis());
         }
-        return !closing && !paused && pending.size() < Math.min(credit, maxBuffered);
+        return wantsRecords();
     }
 
     @Override
+    public synchronized boolean hand(InboxCursor.Batch batch) {
+        ledger.read(batch);
+        dispatch();
+        return true;
+    }
+
+    @Override
+    public void afterRound(InboxCursor cursor) {
+        commit(cursor);
+    }
+
+    @Override
+    public void ended(InboxCursor cursor, String stopReason, Throwable failure) {
+        if (failure != null && !(failure instanceof InterruptedException)) {
+            LOG.warn("inbox session of {} failed: {}", agentId, failure.toString());
+            endAll("inbox session failed: " + failure.getMessage());
+        }
+        try {
+            commit(cursor);
+        } catch (RuntimeException e) {
+            LOG.warn("final commit of {} failed (its unacked messages will come again): {}", agentId, e.toString());
+        }
+    }
+
+    private void commit(InboxCursor cursor) {
+        Map<Integer, InboxCursor.Commit> commits;
+        synchronized (this) {
+            commits = ledger.commit();
+        }
+        if (commits != null) {
+            cursor.commitWithAcks(commits);
+        }
+    }
+
+    /** The session's thread: the pump until the last stream leaves, then the lease goes. */
+    @Override
     public void run() {
         try {
-            while (!stopped) {
-                synchronized (this) {
-                    if (closing && sinks.isEmpty()) {
-                        break;
-                    }
-                }
-                if (wantsRecords()) {
-                    List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>();
-                    consumer.poll(POLL).forEach(batch::add);
-                    take(batch);
-                } else {
-                    synchronized (this) {
-                        wait(POLL.toMillis());
-                    }
-                }
-                commitIfDirty();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (WakeupException e) {
-            LOG.debug("session of {} woken up to stop", agentId);
-        } catch (RuntimeException e) {
-            LOG.warn("inbox session of {} failed: {}", agentId, e.toString());
-            endAll("inbox session failed: " + e.getMessage());
+            pump.run();
         } finally {
-            try {
-                commitIfDirty();
-            } catch (RuntimeException e) {
-                LOG.warn("final commit of {} failed (its unacked messages will come again): {}", agentId, e.toString());
-            }
-            consumer.close(Duration.ofSeconds(2));
             done.countDown();
             onClosed.run();
         }
     }
 
-    private synchronized void take(List<ConsumerRecord<byte[], byte[]>> batch) {
-        for (ConsumerRecord<byte[], byte[]> r : batch) {
-            position.put(r.partition(), r.offset() + 1);
-            NavigableSet<Long> acked = ackedAbove.get(r.partition());
-            if (acked != null && acked.contains(r.offset())) {
-                continue;
-            }
-            pending.put(new Pos(r.partition(), r.offset()), InboxRecord.of(r));
-        }
-        if (!batch.isEmpty()) {
-            dirty = true;
-        }
-        dispatch();
-    }
-
-    private void commitIfDirty() {
-        Map<TopicPartition, OffsetAndMetadata> commit;
-        synchronized (this) {
-            if (!dirty) {
-                return;
-            }
-            commit = new HashMap<>();
-            for (Map.Entry<Integer, Long> e : position.entrySet()) {
-                int partition = e.getKey();
-                long watermark = e.getValue();
-                for (Pos p : pending.keySet()) {
-                    if (p.partition() == partition) {
-                        watermark = Math.min(watermark, p.offset());
-                        break;
-                    }
-                }
-                for (Pos p : inFlight.keySet()) {
-                    if (p.partition() == partition) {
-                        watermark = Math.min(watermark, p.offset());
-                    }
-                }
-                NavigableSet<Long> acked = ackedAbove.computeIfAbsent(partition, k -> new TreeSet<>());
-                final long w = watermark;
-                acked.removeIf(o -> o < w);
-                commit.put(new TopicPartition(topic, partition), new OffsetAndMetadata(watermark, AckedOffsets.encode(acked)));
-            }
-            dirty = false;
-        }
-        consumer.commitSync(commit, Duration.ofSeconds(5));
-    }
-
     void stop() {
-        stopped = true;
-        consumer.wakeup();
+        pump.stop(null);
     }
 }

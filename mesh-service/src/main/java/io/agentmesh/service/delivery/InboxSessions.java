@@ -73,22 +73,21 @@ public final class InboxSessions {
 
     private InboxSession start(String agentId) {
         lease(agentId);
-        InboxReader.Opened opened;
+        InboxCursor cursor;
         try {
-            opened = reader.openForSession(agentId, maxBuffered);
+            cursor = reader.open(agentId, maxBuffered);
         } catch (RuntimeException e) {
             release(agentId);
             throw e;
         }
-        InboxSession session = new InboxSession(agentId, opened.topic(), opened.consumer(), opened.committed(),
-                deliveries, maxBuffered);
+        InboxSession session = new InboxSession(cursor, deliveries, maxBuffered);
         session.onClosed(() -> closed(agentId, session));
         sessions.put(agentId, session);
         try {
             threads.execute(session);
         } catch (RejectedExecutionException e) {
             sessions.remove(agentId);
-            opened.consumer().close();
+            cursor.close();
             release(agentId);
             throw new MeshException(ErrorCode.TOO_BUSY, "too many open streams on this node", Map.of(), e);
         }

@@ -1,45 +1,37 @@
 package io.agentmesh.service.delivery;
 
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Open server-sent-event streams of this node, so a drain can end them. */
+/**
+ * The streaming readers of this node by kind (server-sent events, gRPC Subscribe), so a drain or a
+ * shutdown can end them and the connection listing can count them.
+ */
 public final class LiveStreams {
 
-    /** One open stream; {@link #open()} turns false when the node asks it to end. */
-    public static final class Handle implements AutoCloseable {
-        private final LiveStreams owner;
-        private volatile boolean open = true;
+    private final Map<String, Set<InboxPump>> byKind = new ConcurrentHashMap<>();
 
-        private Handle(LiveStreams owner) {
-            this.owner = owner;
-        }
-
-        public boolean open() {
-            return open;
-        }
-
-        @Override
-        public void close() {
-            owner.streams.remove(this);
+    /** Runs {@code pump} on this thread as one stream of {@code kind}, counted until it ends. */
+    public void run(String kind, InboxPump pump) {
+        Set<InboxPump> pumps = byKind.computeIfAbsent(kind, k -> ConcurrentHashMap.newKeySet());
+        pumps.add(pump);
+        try {
+            pump.run();
+        } finally {
+            pumps.remove(pump);
         }
     }
 
-    private final Set<Handle> streams = ConcurrentHashMap.newKeySet();
-
-    public Handle register() {
-        Handle h = new Handle(this);
-        streams.add(h);
-        return h;
+    public int count(String kind) {
+        Set<InboxPump> pumps = byKind.get(kind);
+        return pumps == null ? 0 : pumps.size();
     }
 
-    public int count() {
-        return streams.size();
-    }
-
-    /** Asks every stream to end (each finishes its current event); answers how many. */
-    public int endAll() {
-        streams.forEach(h -> h.open = false);
-        return streams.size();
+    /** Asks every stream of {@code kind} to end (each finishes its current message); answers how many. */
+    public int endAll(String kind, String reason) {
+        Set<InboxPump> pumps = byKind.getOrDefault(kind, Set.of());
+        pumps.forEach(p -> p.stop(reason));
+        return pumps.size();
     }
 }

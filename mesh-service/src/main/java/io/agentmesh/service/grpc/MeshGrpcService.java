@@ -5,6 +5,8 @@ import io.agentmesh.proto.v1.AckResponse;
 import io.agentmesh.proto.v1.ConnectRequest;
 import io.agentmesh.proto.v1.Delivery;
 import io.agentmesh.service.delivery.InboxSessions;
+import io.agentmesh.service.delivery.LongPoll;
+import io.agentmesh.service.delivery.Subscriptions;
 import io.agentmesh.proto.v1.Agent;
 import io.agentmesh.proto.v1.InboxMessage;
 import io.agentmesh.proto.v1.MeshServiceGrpc;
@@ -18,23 +20,19 @@ import io.agentmesh.proto.v1.SendResponse;
 import io.agentmesh.proto.v1.SubscribeRequest;
 import io.agentmesh.service.registry.AgentRegistry;
 import io.agentmesh.service.messaging.BatchSender;
-import io.agentmesh.service.common.BoundedGate;
 import io.agentmesh.service.messaging.MessageService;
 import io.agentmesh.service.messaging.RequestReply;
 import io.agentmesh.service.messaging.SendCommand;
 import io.agentmesh.service.errors.ErrorCode;
 import io.agentmesh.service.errors.MeshException;
 import io.agentmesh.service.delivery.DeliveryEvents;
-import io.agentmesh.service.delivery.InboxReader;
-import io.agentmesh.service.observability.MeshMetrics;
+import io.agentmesh.service.platform.MeshMetrics;
 import io.agentmesh.streams.topics.AgentIds;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 
 /** mesh.v1.MeshService: the same semantics as the REST API. */
@@ -43,35 +41,26 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
     private final AgentRegistry registry;
     private final MessageService messages;
     private final BatchSender batches;
-    private final InboxReader reader;
-    private final BoundedGate subscriptions;
-    private final ExecutorService streamThreads;
     private final MeshMetrics metrics;
     private final RequestReply requests;
     private final DeliveryEvents deliveries;
+    private final Subscriptions subscriptions;
+    private final LongPoll longPoll;
     private final InboxSessions sessions;
     private final int maxCredit;
-    private final java.util.Set<InboxStreamer> streamers = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    /** Ends every Subscribe stream (drain); answers how many. */
-    public int endSubscriptions(String reason) {
-        streamers.forEach(s -> s.end(reason));
-        return streamers.size();
-    }
-
-    public MeshGrpcService(AgentRegistry registry, MessageService messages, BatchSender batches, InboxReader reader,
-                           BoundedGate subscriptions, ExecutorService streamThreads, MeshMetrics metrics,
-                           RequestReply requests, DeliveryEvents deliveries, InboxSessions sessions, int maxCredit) {
+    public MeshGrpcService(AgentRegistry registry, MessageService messages, BatchSender batches, RequestReply requests,
+                           Subscriptions subscriptions, LongPoll longPoll, InboxSessions sessions,
+                           DeliveryEvents deliveries, MeshMetrics metrics, int maxCredit) {
         this.registry = registry;
         this.messages = messages;
         this.batches = batches;
-        this.reader = reader;
-        this.subscriptions = subscriptions;
-        this.streamThreads = streamThreads;
-        this.metrics = metrics;
         this.requests = requests;
-        this.deliveries = deliveries;
+        this.subscriptions = subscriptions;
+        this.longPoll = longPoll;
         this.sessions = sessions;
+        this.deliveries = deliveries;
+        this.metrics = metrics;
         this.maxCredit = maxCredit;
     }
 
@@ -150,27 +139,10 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
 
     @Override
     public void subscribe(SubscribeRequest request, StreamObserver<InboxMessage> out) {
-        ServerCallStreamObserver<InboxMessage> observer = (ServerCallStreamObserver<InboxMessage>) out;
         try {
             String agentId = requireKnownAgent(request.getAgentId());
-            sessions.requireReadable(agentId);
-            AutoCloseable permit = subscriptions.enter();
-            InboxStreamer streamer = new InboxStreamer(reader, deliveries, agentId, observer);
-            try {
-                streamThreads.execute(() -> {
-                    streamers.add(streamer);
-                    try (permit) {
-                        streamer.run();
-                    } catch (Exception e) {
-                        // permit release cannot fail
-                    } finally {
-                        streamers.remove(streamer);
-                    }
-                });
-            } catch (RejectedExecutionException e) {
-                permit.close();
-                throw new MeshException(ErrorCode.KAFKA_UNAVAILABLE, "server is shutting down");
-            }
+            SubscribeCall call = new SubscribeCall(agentId, (ServerCallStreamObserver<InboxMessage>) out, deliveries);
+            call.attach(subscriptions.start(agentId, call));
         } catch (Exception e) {
             out.onError(GrpcErrors.toStatus(e));
         }
@@ -180,8 +152,7 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
     public void ack(AckRequest request, StreamObserver<AckResponse> out) {
         try {
             String agentId = requireKnownAgent(request.getAgentId());
-            sessions.requireNotStreamed(agentId);
-            Map<Integer, Long> committed = reader.ack(agentId, request.getOffsetsMap());
+            Map<Integer, Long> committed = longPoll.ack(agentId, request.getOffsetsMap());
             out.onNext(AckResponse.newBuilder().putAllCommitted(committed).build());
             out.onCompleted();
         } catch (RuntimeException e) {

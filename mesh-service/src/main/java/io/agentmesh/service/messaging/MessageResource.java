@@ -3,7 +3,7 @@ package io.agentmesh.service.messaging;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agentmesh.service.errors.KafkaFailures;
 import io.agentmesh.service.errors.MeshException;
-import io.agentmesh.service.observability.MeshMetrics;
+import io.agentmesh.service.platform.MeshMetrics;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;

@@ -195,6 +195,26 @@ public final class AgentRegistry {
         return expired.stream().map(this::view).toList();
     }
 
+    /**
+     * Deletes the inbox topics of agents deregistered longer than {@code retention} ago; an agent
+     * registered again meanwhile keeps (or gets back) its inbox. Returns the ids whose inbox went.
+     */
+    public List<String> deleteInboxesPastRetention(Duration retention) {
+        List<String> deleted = new java.util.ArrayList<>();
+        for (String id : postgres(() -> dao.inboxesPastRetention(retention.toMillis()))) {
+            boolean existed = topicAdmin.deleteInbox(id);
+            if (!postgres(() -> dao.markInboxDeleted(id))) {
+                // registered again meanwhile: it needs its inbox back
+                topicAdmin.ensureInbox(id);
+                continue;
+            }
+            deleted.add(id);
+            LOG.info("agent {} deregistered more than {} ago: inbox topic {}", id, retention,
+                    existed ? "deleted" : "was already gone");
+        }
+        return deleted;
+    }
+
     /** The A2A AgentCard of an agent: as registered, or made from its registration. */
     public Map<String, Object> card(String id) {
         requireValidId(id);

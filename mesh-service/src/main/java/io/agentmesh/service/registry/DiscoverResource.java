@@ -16,9 +16,9 @@ import java.util.Map;
 public final class DiscoverResource {
 
     private final Discovery discovery;
-    private final io.agentmesh.service.observability.MeshMetrics metrics;
+    private final io.agentmesh.service.platform.MeshMetrics metrics;
 
-    public DiscoverResource(Discovery discovery, io.agentmesh.service.observability.MeshMetrics metrics) {
+    public DiscoverResource(Discovery discovery, io.agentmesh.service.platform.MeshMetrics metrics) {
         this.discovery = discovery;
         this.metrics = metrics;
     }

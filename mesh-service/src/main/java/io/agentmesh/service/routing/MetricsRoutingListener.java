@@ -1,6 +1,6 @@
 package io.agentmesh.service.routing;
 
-import io.agentmesh.service.observability.MeshMetrics;
+import io.agentmesh.service.platform.MeshMetrics;
 import io.agentmesh.streams.envelope.DeadLetterReason;
 import io.agentmesh.streams.router.RoutingListener;
 

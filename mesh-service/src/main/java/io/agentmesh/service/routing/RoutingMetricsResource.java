@@ -1,6 +1,6 @@
 package io.agentmesh.service.routing;
 
-import io.agentmesh.service.observability.MeshMetrics;
+import io.agentmesh.service.platform.MeshMetrics;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;

@@ -2,7 +2,7 @@ package io.agentmesh.service.delivery.push;
 
 import io.agentmesh.service.errors.OutboundFailures;
 import io.agentmesh.streams.envelope.MeshHeaders;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import io.agentmesh.service.delivery.InboxRecord;
 import org.apache.kafka.common.header.Header;
 
 import java.net.URI;
@@ -28,10 +28,10 @@ public final class PushClient {
     private final HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(10)).build();
 
-    public Result post(URI endpoint, ConsumerRecord<byte[], byte[]> record, Duration timeout) {
+    public Result post(URI endpoint, InboxRecord record, Duration timeout) {
         try {
             HttpRequest.Builder b = HttpRequest.newBuilder(endpoint).timeout(timeout)
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(record.value() == null ? new byte[0] : record.value()));
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(record.payload()));
             for (Header h : record.headers()) {
                 String value = h.value() == null ? "" : new String(h.value(), StandardCharsets.UTF_8);
                 if (h.key().startsWith(MeshHeaders.CE_PREFIX)) {

@@ -92,7 +92,7 @@ public final class PushDispatcher implements Managed {
     }
 
     private PushWorker start(String agentId, URI endpoint) {
-        PushWorker w = new PushWorker(agentId, endpoint, reader.openAtAckedPosition(agentId, 100), client, outcomes,
+        PushWorker w = new PushWorker(endpoint, reader.open(agentId, 100), client, outcomes,
                 retry, timeout, lanes, laneThreads);
         workerThreads.execute(() -> {
             try {

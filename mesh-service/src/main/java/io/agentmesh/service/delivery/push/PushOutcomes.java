@@ -7,7 +7,6 @@ import io.agentmesh.service.kafka.MessagePublisher;
 import io.agentmesh.streams.envelope.DeadLetterReason;
 import io.agentmesh.streams.router.DeadLetters;
 import io.agentmesh.streams.topics.MeshTopics;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 import java.time.Clock;
@@ -28,18 +27,18 @@ public final class PushOutcomes {
         this.clock = clock;
     }
 
-    public void delivered(String agentId, ConsumerRecord<byte[], byte[]> r) {
-        events.delivered(agentId, "push", List.of(InboxRecord.of(r)));
+    public void delivered(String agentId, InboxRecord r) {
+        events.delivered(agentId, "push", List.of(r));
     }
 
     /** Writes the dead letter and waits for Kafka to confirm it (only then is the record done). */
-    public void deadLetter(String agentId, ConsumerRecord<byte[], byte[]> r, DeadLetterReason reason, String error,
+    public void deadLetter(String agentId, InboxRecord r, DeadLetterReason reason, String error,
                            int attempts, long firstFailureMs) {
         long now = clock.millis();
         var headers = DeadLetters.headers(r.headers(), new DeadLetters.Failure(reason, error, attempts,
                 "push:" + agentId, firstFailureMs, now, null), now);
-        KafkaFailures.await(publisher.publish(new ProducerRecord<>(topics.dlq(), null, now, r.key(), r.value(), headers),
+        KafkaFailures.await(publisher.publish(new ProducerRecord<>(topics.dlq(), null, now, r.key(), r.payload(), headers),
                 "dead-letter push to " + agentId), "dead-letter push to " + agentId);
-        events.deadLettered(agentId, InboxRecord.of(r), reason.name(), error);
+        events.deadLettered(agentId, r, reason.name(), error);
     }
 }

@@ -1,12 +1,10 @@
 package io.agentmesh.service.delivery.push;
 
+import io.agentmesh.service.delivery.InboxCursor;
+import io.agentmesh.service.delivery.InboxPump;
+import io.agentmesh.service.delivery.InboxRecord;
 import io.agentmesh.streams.envelope.DeadLetterReason;
 import io.agentmesh.streams.router.RetryPolicy;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,26 +27,27 @@ import java.util.concurrent.ExecutorService;
  * only when every record in it is delivered or dead-lettered, so a crash or a leader change
  * delivers the batch again (at least once; the CloudEvent id lets the agent drop repeats).
  */
-final class PushWorker implements Runnable {
+final class PushWorker implements InboxPump.Handoff, Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.agentmesh.delivery");
 
     private final String agentId;
     private final URI endpoint;
-    private final Consumer<byte[], byte[]> consumer;
+    private final InboxPump pump;
     private final PushClient client;
     private final PushOutcomes outcomes;
     private final RetryPolicy retry;
     private final Duration timeout;
     private final int lanes;
     private final ExecutorService laneThreads;
+    private final Map<Integer, Long> done = new HashMap<>();
     private volatile boolean stopped;
 
-    PushWorker(String agentId, URI endpoint, Consumer<byte[], byte[]> consumer, PushClient client, PushOutcomes outcomes,
+    PushWorker(URI endpoint, InboxCursor cursor, PushClient client, PushOutcomes outcomes,
                RetryPolicy retry, Duration timeout, int lanes, ExecutorService laneThreads) {
-        this.agentId = agentId;
+        this.agentId = cursor.agentId();
         this.endpoint = endpoint;
-        this.consumer = consumer;
+        this.pump = new InboxPump(cursor, this);
         this.client = client;
         this.outcomes = outcomes;
         this.retry = retry;
@@ -63,46 +62,53 @@ final class PushWorker implements Runnable {
 
     void stop() {
         stopped = true;
-        consumer.wakeup();
+        pump.stop(null);
     }
 
     @Override
     public void run() {
-        try (consumer) {
-            while (!stopped) {
-                List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>();
-                consumer.poll(Duration.ofMillis(250)).forEach(batch::add);
-                if (batch.isEmpty()) {
-                    continue;
-                }
-                if (!deliver(batch)) {
-                    return;
-                }
-                Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
-                for (ConsumerRecord<byte[], byte[]> r : batch) {
-                    commit.put(new TopicPartition(r.topic(), r.partition()), new OffsetAndMetadata(r.offset() + 1));
-                }
-                consumer.commitSync(commit, Duration.ofSeconds(10));
-            }
-        } catch (WakeupException e) {
+        pump.run();
+    }
+
+    @Override
+    public boolean hand(InboxCursor.Batch batch) {
+        if (!deliver(batch.records())) {
+            return false;
+        }
+        done.putAll(batch.next());
+        return true;
+    }
+
+    /** The batch is delivered or dead-lettered: the agent's position moves past it. */
+    @Override
+    public void afterRound(InboxCursor cursor) {
+        if (!done.isEmpty()) {
+            cursor.commit(done);
+            done.clear();
+        }
+    }
+
+    @Override
+    public void ended(InboxCursor cursor, String stopReason, Throwable failure) {
+        if (failure != null) {
+            LOG.warn("push worker of {} failed (its batch will be pushed again): {}", agentId, failure.toString());
+        } else {
             LOG.debug("push worker of {} stopped", agentId);
-        } catch (RuntimeException e) {
-            LOG.warn("push worker of {} failed (its batch will be pushed again): {}", agentId, e.toString());
         }
     }
 
     /** True when every record is delivered or dead-lettered; false when stopped midway. */
-    private boolean deliver(List<ConsumerRecord<byte[], byte[]>> batch) {
-        List<List<ConsumerRecord<byte[], byte[]>>> byLane = new ArrayList<>();
+    private boolean deliver(List<InboxRecord> batch) {
+        List<List<InboxRecord>> byLane = new ArrayList<>();
         for (int i = 0; i < lanes; i++) {
             byLane.add(new ArrayList<>());
         }
-        for (ConsumerRecord<byte[], byte[]> r : batch) {
+        for (InboxRecord r : batch) {
             int lane = r.key() == null ? (int) (r.offset() % lanes) : Math.floorMod(Arrays.hashCode(r.key()), lanes);
             byLane.get(lane).add(r);
         }
         List<CompletableFuture<Boolean>> running = new ArrayList<>();
-        for (List<ConsumerRecord<byte[], byte[]>> lane : byLane) {
+        for (List<InboxRecord> lane : byLane) {
             if (!lane.isEmpty()) {
                 running.add(CompletableFuture.supplyAsync(() -> deliverInOrder(lane), laneThreads));
             }
@@ -114,8 +120,8 @@ final class PushWorker implements Runnable {
         return all;
     }
 
-    private boolean deliverInOrder(List<ConsumerRecord<byte[], byte[]>> lane) {
-        for (ConsumerRecord<byte[], byte[]> r : lane) {
+    private boolean deliverInOrder(List<InboxRecord> lane) {
+        for (InboxRecord r : lane) {
             if (!deliverOne(r)) {
                 return false;
             }
@@ -123,7 +129,7 @@ final class PushWorker implements Runnable {
         return true;
     }
 
-    private boolean deliverOne(ConsumerRecord<byte[], byte[]> r) {
+    private boolean deliverOne(InboxRecord r) {
         long firstFailure = 0;
         for (int attempt = 1; ; attempt++) {
             if (stopped) {

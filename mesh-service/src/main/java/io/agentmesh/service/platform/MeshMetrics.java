@@ -1,4 +1,4 @@
-package io.agentmesh.service.observability;
+package io.agentmesh.service.platform;
 
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;

@@ -1,0 +1,71 @@
+package io.agentmesh.service.delivery;
+
+import io.agentmesh.service.common.BoundedGate;
+import io.agentmesh.service.errors.ErrorCode;
+import io.agentmesh.service.errors.MeshException;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * gRPC Subscribe streams: each reads its agent's inbox from the acknowledged position on a thread
+ * of its own and hands every message to the client as the transport takes it. The client
+ * acknowledges with the Ack call, as a long-poll client does.
+ */
+public final class Subscriptions {
+
+    public static final String KIND = "grpc_subscribe_streams";
+    private static final int READ_AHEAD = 100;
+
+    private final InboxReader reader;
+    private final InboxSessions sessions;
+    private final BoundedGate gate;
+    private final LiveStreams live;
+    private final ExecutorService threads;
+
+    public Subscriptions(InboxReader reader, InboxSessions sessions, BoundedGate gate, LiveStreams live,
+                         ExecutorService threads) {
+        this.reader = reader;
+        this.sessions = sessions;
+        this.gate = gate;
+        this.live = live;
+        this.threads = threads;
+    }
+
+    /** Starts a stream of a registered agent's inbox; the returned pump stops it (client cancel). */
+    public InboxPump start(String agentId, InboxPump.Handoff handoff) throws Exception {
+        sessions.requireReadable(agentId);
+        AutoCloseable permit = gate.enter();
+        InboxCursor cursor;
+        try {
+            cursor = reader.open(agentId, READ_AHEAD);
+        } catch (RuntimeException e) {
+            permit.close();
+            throw e;
+        }
+        InboxPump pump = new InboxPump(cursor, handoff);
+        try {
+            threads.execute(() -> {
+                try (permit) {
+                    live.run(KIND, pump);
+                } catch (Exception e) {
+                    // releasing a permit cannot fail
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            cursor.close();
+            permit.close();
+            throw new MeshException(ErrorCode.KAFKA_UNAVAILABLE, "server is shutting down");
+        }
+        return pump;
+    }
+
+    /** Ends every Subscribe stream (drain); answers how many. */
+    public int endAll(String reason) {
+        return live.endAll(KIND, reason);
+    }
+
+    public int count() {
+        return live.count(KIND);
+    }
+}

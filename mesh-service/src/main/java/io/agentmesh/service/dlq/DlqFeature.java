@@ -1,0 +1,20 @@
+package io.agentmesh.service.dlq;
+
+import io.agentmesh.service.platform.Platform;
+
+/** The dead-letter queue for operators: list, inspect and replay (audited in PostgreSQL, never twice). */
+public final class DlqFeature {
+
+    private final DeadLetterReader deadLetters;
+
+    public DlqFeature(Platform p) {
+        this.deadLetters = new DeadLetterReader(p.topics(), p.kafkaProps());
+        DlqReplayer replayer = new DlqReplayer(deadLetters, p.publisher(), new ReplayAuditDao(p.jdbi()), p.topics(),
+                p.mapper(), p.clock());
+        p.api(new DeadLetterResource(deadLetters, replayer, p.mapper()));
+    }
+
+    public DeadLetterReader deadLetters() {
+        return deadLetters;
+    }
+}

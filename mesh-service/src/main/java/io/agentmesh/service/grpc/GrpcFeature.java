@@ -1,0 +1,31 @@
+package io.agentmesh.service.grpc;
+
+import io.agentmesh.service.config.GrpcSettings;
+import io.agentmesh.service.config.MessagesSettings;
+import io.agentmesh.service.delivery.DeliveryFeature;
+import io.agentmesh.service.messaging.MessagingFeature;
+import io.agentmesh.service.platform.Platform;
+import io.agentmesh.service.registry.AgentRegistry;
+
+import java.util.List;
+
+/**
+ * The gRPC front end of a node with the grpc role: mesh.v1.MeshService over the registry, messaging
+ * and delivery features, with grpc.health.v1 (NOT_SERVING while draining) and reflection.
+ */
+public final class GrpcFeature {
+
+    public GrpcFeature(Platform p, GrpcSettings settings, MessagesSettings messages, AgentRegistry registry,
+                       MessagingFeature messaging, DeliveryFeature delivery) {
+        MeshGrpcService service = new MeshGrpcService(registry, messaging.messages(), messaging.batches(),
+                messaging.requests(), delivery.subscriptions(), delivery.longPoll(), delivery.sessions(),
+                delivery.events(), p.metrics(), messages.getMaxCreditPerStream());
+        // one gRPC message is a single send or a whole SendBatch
+        int maxMessage = (int) Math.max(messages.maxMessageBytes(), messages.getMaxBatchBytes());
+        GrpcServer server = new GrpcServer(settings, maxMessage, List.of(service), delivery.streamThreads());
+        delivery.onServing(server::setServing);
+        if (p.roles().grpc()) {
+            p.env().lifecycle().manage(server);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package io.agentmesh.service.kafka;
+
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.TopicPartition;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * Reads ranges of a topic for operators and tools (the message log, the dead-letter queue, inbox
+ * replay): a consumer that joins no group and sees committed records only. Every scan is bounded
+ * by an end offset taken before it starts, so it always terminates; transaction markers, which
+ * occupy offsets too, are stepped over.
+ */
+public final class TopicScanner implements AutoCloseable {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration POLL = Duration.ofMillis(500);
+
+    private final Consumer<byte[], byte[]> consumer;
+
+    TopicScanner(Consumer<byte[], byte[]> consumer) {
+        this.consumer = consumer;
+    }
+
+    /** A scanner reading at most {@code maxPollRecords} records per fetch. */
+    public static TopicScanner open(KafkaClientProps props, int maxPollRecords) {
+        return new TopicScanner(new KafkaConsumer<>(props.reader(maxPollRecords)));
+    }
+
+    /** The topic's partitions in order. */
+    public List<TopicPartition> partitions(String topic) {
+        return consumer.partitionsFor(topic, TIMEOUT).stream()
+                .map(i -> new TopicPartition(topic, i.partition()))
+                .sorted(Comparator.comparingInt(TopicPartition::partition)).toList();
+    }
+
+    public Map<TopicPartition, Long> beginnings(List<TopicPartition> partitions) {
+        return consumer.beginningOffsets(partitions, TIMEOUT);
+    }
+
+    public Map<TopicPartition, Long> ends(List<TopicPartition> partitions) {
+        return consumer.endOffsets(partitions, TIMEOUT);
+    }
+
+    /** The first offset of each partition whose record is at or after {@code time}; absent where there is none. */
+    public Map<TopicPartition, Long> offsetsAt(List<TopicPartition> partitions, Instant time) {
+        Map<TopicPartition, Long> query = new java.util.HashMap<>();
+        partitions.forEach(tp -> query.put(tp, time.toEpochMilli()));
+        Map<TopicPartition, Long> out = new java.util.HashMap<>();
+        for (Map.Entry<TopicPartition, OffsetAndTimestamp> e : consumer.offsetsForTimes(query, TIMEOUT).entrySet()) {
+            if (e.getValue() != null) {
+                out.put(e.getKey(), e.getValue().offset());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Reads {@code [start, end)} of one partition in order, giving each record to {@code visitor}
+     * until it answers false; returns the next offset to read (at least {@code start}, {@code end}
+     * once the range is done).
+     */
+    public long scan(TopicPartition tp, long start, long end, Predicate<ConsumerRecord<byte[], byte[]>> visitor) {
+        if (start >= end) {
+            return start;
+        }
+        consumer.assign(List.of(tp));
+        consumer.seek(tp, start);
+        long next = start;
+        while (next < end) {
+            boolean wholeBatch = true;
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
+                if (r.offset() >= end) {
+                    break;
+                }
+                next = r.offset() + 1;
+                if (!visitor.test(r)) {
+                    wholeBatch = false;
+                    break;
+                }
+            }
+            if (!wholeBatch) {
+                return next;
+            }
+            // after a whole batch the consumer's position is right, past any transaction marker
+            next = Math.max(next, Math.min(end, consumer.position(tp, TIMEOUT)));
+        }
+        return next;
+    }
+
+    /** The record at {@code offset} of {@code tp}, if the partition still holds one there. */
+    public Optional<ConsumerRecord<byte[], byte[]>> read(TopicPartition tp, long offset) {
+        long begin = beginnings(List.of(tp)).get(tp);
+        long end = ends(List.of(tp)).get(tp);
+        if (offset < begin || offset >= end) {
+            return Optional.empty();
+        }
+        @SuppressWarnings("unchecked")
+        ConsumerRecord<byte[], byte[]>[] found = new ConsumerRecord[1];
+        scan(tp, offset, Math.min(end, offset + 1), r -> {
+            found[0] = r.offset() == offset ? r : null;
+            return false;
+        });
+        return Optional.ofNullable(found[0]);
+    }
+
+    /** Gives every record of {@code [start, end)} of a partition to {@code each}. */
+    public void forEach(TopicPartition tp, long start, long end,
+                        java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) {
+        scan(tp, start, end, r -> {
+            each.accept(r);
+            return true;
+        });
+    }
+
+    @Override
+    public void close() {
+        consumer.close(Duration.ofSeconds(2));
+    }
+}

@@ -1,0 +1,22 @@
+package io.agentmesh.service.observability;
+
+import io.agentmesh.service.platform.Platform;
+import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
+
+import java.util.Set;
+
+/**
+ * What every node shows of itself: {@code /health} (503 when Kafka or, on router nodes, the
+ * router is down, or while draining), Prometheus text at {@code /metrics}, and the runbook's GC
+ * endpoint.
+ */
+public final class ObservabilityFeature {
+
+    public ObservabilityFeature(Platform p) {
+        p.always(new HealthResource(p.env().healthChecks(),
+                p.roles().router() ? Set.of("kafka", "streams") : Set.of("kafka"), p.nodeId(), p.drain()));
+        p.always(new GcResource());
+        p.env().servlets().addServlet("prometheus", new PrometheusMetricsServlet(p.metrics().prometheus()))
+                .addMapping("/metrics");
+    }
+}

@@ -1,0 +1,64 @@
+package io.agentmesh.service.platform;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agentmesh.service.common.DrainControl;
+import io.agentmesh.service.config.KafkaSettings;
+import io.agentmesh.service.config.Roles;
+import io.agentmesh.service.config.ZooKeeperSettings;
+import io.agentmesh.service.db.DatabaseBootstrap;
+import io.agentmesh.service.kafka.KafkaClientProps;
+import io.agentmesh.service.kafka.KafkaHealthCheck;
+import io.agentmesh.service.kafka.MessagePublisher;
+import io.agentmesh.service.kafka.TopicAdmin;
+import io.agentmesh.service.web.StrictJson;
+import io.agentmesh.streams.topics.MeshTopics;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.db.DataSourceFactory;
+import io.dropwizard.jdbi3.JdbiFactory;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.jdbi.v3.core.Jdbi;
+
+import java.time.Clock;
+
+/**
+ * What every feature of a node stands on: its identity and roles, the clients of PostgreSQL,
+ * Kafka and ZooKeeper (built once, managed by Dropwizard), the topic catalogue, metrics, the drain
+ * flag, and where REST resources go (those of the api role only on api nodes).
+ */
+public record Platform(Environment env, String nodeId, Roles roles, Clock clock, ObjectMapper mapper, MeshTopics topics,
+                       MeshMetrics metrics, Jdbi jdbi, KafkaSettings kafka, KafkaClientProps kafkaProps, Admin admin,
+                       TopicAdmin topicAdmin, MessagePublisher publisher, CuratorFramework curator,
+                       String zookeeperBase, DrainControl drain) {
+
+    /** Migrates the database, then builds and manages the shared clients. */
+    public static Platform start(Environment env, String nodeId, Roles roles, KafkaSettings kafka,
+                                 ZooKeeperSettings zookeeper, DataSourceFactory database) {
+        DatabaseBootstrap.migrate(database);
+        KafkaClientProps props = new KafkaClientProps(kafka, "mesh-" + nodeId);
+        Admin admin = Admin.create(props.admin());
+        MeshTopics topics = new MeshTopics(kafka.getTopicPrefix());
+        Platform p = new Platform(env, nodeId, roles, Clock.systemUTC(), StrictJson.configure(env.getObjectMapper()),
+                topics, new MeshMetrics(env.metrics()), new JdbiFactory().build(env, database, "postgres"), kafka,
+                props, admin, new TopicAdmin(admin, topics, kafka),
+                new MessagePublisher(new KafkaProducer<>(props.producer("publisher"))), zookeeper.curator(),
+                zookeeper.getBasePath(), new DrainControl());
+        env.lifecycle().manage(p.topicAdmin());
+        env.lifecycle().manage(p.publisher());
+        env.healthChecks().register("kafka", new KafkaHealthCheck(admin));
+        return p;
+    }
+
+    /** Registers a REST resource of the api role (agents' and operators' API): only on api nodes. */
+    public void api(Object resource) {
+        if (roles.api()) {
+            env.jersey().register(resource);
+        }
+    }
+
+    /** Registers a REST resource every node serves (health, drain, connections). */
+    public void always(Object resource) {
+        env.jersey().register(resource);
+    }
+}

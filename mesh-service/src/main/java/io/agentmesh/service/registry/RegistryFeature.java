@@ -1,0 +1,67 @@
+package io.agentmesh.service.registry;
+
+import com.codahale.metrics.CachedGauge;
+import io.agentmesh.service.config.HealthSettings;
+import io.agentmesh.service.config.RedisSettings;
+import io.agentmesh.service.platform.Platform;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The agent registry: durable in PostgreSQL, live in Redis, streamed on the registry topic;
+ * registration, lookup, discovery (with its Postgres fallback), A2A cards, expiry; its endpoints,
+ * the Redis health check and the registry gauges.
+ */
+public final class RegistryFeature {
+
+    private final AgentCache cache;
+    private final AgentRegistry registry;
+    private final Discovery discovery;
+    private final RegistryJanitor janitor;
+
+    public RegistryFeature(Platform p, RedisSettings redis, HealthSettings monitor, RouterView router) {
+        this.cache = new AgentCache(redis.getUri(), Duration.ofMillis(redis.getHeartbeatTtl().toMilliseconds()),
+                Duration.ofMillis(redis.getCommandTimeout().toMilliseconds()), p.mapper());
+        this.registry = new AgentRegistry(new AgentValidator(p.mapper()), new AgentDao(p.jdbi(), p.mapper()),
+                p.topicAdmin(), new RegistryPublisher(p.publisher(), p.topics()), cache, router, p.topics());
+        this.discovery = new Discovery(cache, registry, p.mapper(), Duration.ofSeconds(2));
+        this.janitor = new RegistryJanitor(registry,
+                Duration.ofMillis(monitor.getDeregisteredInboxRetention().toMilliseconds()));
+        p.env().lifecycle().manage(cache);
+        p.env().lifecycle().manage(new RegistryBootstrap(p.admin(), p.topics(), registry));
+        p.env().lifecycle().manage(discovery);
+        p.env().healthChecks().register("redis", new RedisHealthCheck(cache));
+        p.api(new AgentResource(registry, discovery));
+        p.api(new DiscoverResource(discovery, p.metrics()));
+        p.api(new DiscoveryStatusResource(discovery));
+        p.env().metrics().gauge("mesh.discovery.healthy", () -> () -> discovery.redisHealthy() ? 1 : 0);
+        p.env().metrics().register("mesh.agents.active", new CachedGauge<Long>(10, TimeUnit.SECONDS) {
+            @Override
+            protected Long loadValue() {
+                try {
+                    return registry.countByStatus().getOrDefault("active", 0L);
+                } catch (RuntimeException e) {
+                    return -1L;
+                }
+            }
+        });
+    }
+
+    public AgentRegistry registry() {
+        return registry;
+    }
+
+    public AgentCache cache() {
+        return cache;
+    }
+
+    public Discovery discovery() {
+        return discovery;
+    }
+
+    /** The leader's sweep: expiry of silent agents, inboxes of long-deregistered ones. */
+    public Runnable janitor() {
+        return janitor;
+    }
+}

@@ -1,0 +1,49 @@
+package io.agentmesh.service.routing;
+
+import io.agentmesh.service.config.KafkaSettings;
+import io.agentmesh.service.config.StreamsSettings;
+import io.agentmesh.service.kafka.KafkaClientProps;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+
+/**
+ * The router's Kafka Streams settings: exactly-once, the commit interval that sets the latency
+ * floor, a quick failure detection, poison records logged and skipped (the topology dead-letters
+ * what it can read but not route), and whatever {@code streams.properties} adds.
+ */
+final class RouterStreamsConfig {
+
+    private RouterStreamsConfig() {
+    }
+
+    static Properties properties(StreamsSettings streams, KafkaSettings kafka, KafkaClientProps props,
+                                                String nodeId, Duration inboxRetention) {
+        Properties p = new Properties();
+        p.putAll(props.common());
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, streams.getApplicationId());
+        p.put(StreamsConfig.STATE_DIR_CONFIG, Path.of(streams.getStateDir(), nodeId).toString());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "20");
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Short.toString(kafka.getReplicationFactor()));
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class.getName());
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
+        p.put(StreamsConfig.CLIENT_ID_CONFIG, "mesh-" + nodeId + "-router");
+        // a node that died is noticed in 10 s rather than the default 45 s
+        p.put(StreamsConfig.consumerPrefix("session.timeout.ms"), "10000");
+        p.put(StreamsConfig.consumerPrefix("heartbeat.interval.ms"), "3000");
+        // the router keeps inbox metadata for agents that are written to rarely (the default forgets it after
+        // 5 idle minutes and the next send waits for it on the stream thread); never longer than a deregistered
+        // agent's inbox is kept, so it does not ask after deleted topics
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.METADATA_MAX_IDLE_CONFIG),
+                Long.toString(Math.min(Duration.ofDays(1).toMillis(), Math.max(Duration.ofMinutes(5).toMillis(),
+                        inboxRetention.toMillis()))));
+        p.putAll(streams.getProperties());
+        return p;
+    }
+
+}
