@@ -64,9 +64,9 @@ public class MeshApplication extends Application<MeshConfiguration> {
                 dlq.deadLetters());
         new QueuesFeature(platform, config.getStreams().getApplicationId(), routing.router()::pendingRetries);
         DeliveryFeature delivery = new DeliveryFeature(platform, config.getMessages(), config.getRouting(),
-                registry.registry(), cluster.membership()::isLeader);
+                registry.registry(), registry.activity(), cluster.membership()::isLeader);
         delivery.countConnections("pending_requests", messaging::pendingRequests);
-        new GrpcFeature(platform, config.getGrpc(), config.getMessages(), registry.registry(), messaging, delivery);
+        new GrpcFeature(platform, config.getGrpc(), config.getMessages(), registry, messaging, delivery);
 
         LoggerFactory.getLogger(MeshApplication.class).info("node {} runs roles {}", platform.nodeId(), platform.roles());
     }

@@ -21,6 +21,7 @@ final class AgentsCommand {
         COLUMNS.put("NAME", "name");
         COLUMNS.put("NAMESPACE", "namespace");
         COLUMNS.put("STATUS", "status");
+        COLUMNS.put("SEEN VIA", "seen_via");
         COLUMNS.put("CAPABILITIES", "capabilities");
         COLUMNS.put("ENDPOINT", "endpoint");
     }
@@ -42,7 +43,10 @@ final class AgentsCommand {
                   @Option(names = "--id") String id,
                   @Option(names = "--namespace") String namespace,
                   @Option(names = "--capability", description = "Repeat for several.") List<String> capabilities,
-                  @Option(names = "--push", description = "Have the mesh POST each message to the endpoint.") boolean push) {
+                  @Option(names = "--push", description = "Have the mesh POST each message to the endpoint.") boolean push,
+                  @Option(names = "--ttl", description = "How long the agent may go unseen before it expires, e.g. 30s, "
+                          + "10m, 1h (1 s to 24 h; default: the mesh's redis.heartbeatTtl).") String ttl,
+                  @Option(names = "--health-url", description = "Where the mesh's active health checks GET.") String healthUrl) {
         ObjectNode body = MeshClient.JSON.createObjectNode();
         body.put("name", name);
         putIf(body, "id", id);
@@ -54,8 +58,21 @@ final class AgentsCommand {
         if (push) {
             body.put("delivery", "push");
         }
+        if (ttl != null) {
+            body.put("heartbeat_ttl_ms", Durations.parseMillis("--ttl", ttl));
+        }
+        putIf(body, "health_url", healthUrl);
         JsonNode r = root.client().post("/api/v1/agents", body);
         root.output().line(r, "registered " + r.path("id").asText() + " (inbox " + r.path("inbox_topic").asText() + ")");
+    }
+
+    @Command(name = "heartbeat", mixinStandardHelpOptions = true,
+            description = "Tell the mesh the agent is alive: its TTL starts again (an expired agent is active again).")
+    void heartbeat(@Option(names = "--id", required = true) String id) {
+        JsonNode r = root.client().post("/api/v1/agents/" + Paths.segment(id) + "/heartbeat",
+                MeshClient.JSON.createObjectNode());
+        root.output().line(r, r.path("id").asText() + " is " + r.path("status").asText() + ", expires "
+                + r.path("ttl_seconds").asText() + " s after " + r.path("last_seen").asText() + " unless seen again");
     }
 
     @Command(name = "deregister", mixinStandardHelpOptions = true, description = "Deregister an agent (its inbox is kept for a while).")

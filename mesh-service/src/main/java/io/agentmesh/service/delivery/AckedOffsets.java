@@ -1,5 +1,7 @@
 package io.agentmesh.service.delivery;
 
+import io.agentmesh.service.kafka.InboxCommits;
+
 import java.util.NavigableSet;
 import java.util.TreeSet;
 
@@ -10,7 +12,7 @@ import java.util.TreeSet;
  */
 public final class AckedOffsets {
 
-    static final String PREFIX = "acked:";
+    static final String PREFIX = InboxCommits.MARKER;
     /** Kafka's default offset.metadata.max.bytes is 4096. */
     static final int MAX_LENGTH = 4000;
 

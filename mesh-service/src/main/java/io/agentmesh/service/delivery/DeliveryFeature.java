@@ -8,6 +8,7 @@ import io.agentmesh.service.delivery.push.PushClient;
 import io.agentmesh.service.delivery.push.PushDispatcher;
 import io.agentmesh.service.delivery.push.PushOutcomes;
 import io.agentmesh.service.platform.Platform;
+import io.agentmesh.service.registry.AgentActivity;
 import io.agentmesh.service.registry.AgentRegistry;
 import org.eclipse.jetty.util.component.LifeCycle;
 
@@ -33,21 +34,21 @@ public final class DeliveryFeature {
     private final ExecutorService streamThreads;
 
     public DeliveryFeature(Platform p, MessagesSettings settings, RoutingSettings routing, AgentRegistry registry,
-                           BooleanSupplier isLeader) {
+                           AgentActivity activity, BooleanSupplier isLeader) {
         this.platform = p;
         InboxReader reader = new InboxReader(p.topics(), p.kafkaProps());
         this.events = new DeliveryEvents(p.publisher(), p.topics(), p.mapper(), p.clock());
         int maxStreams = settings.getMaxSubscriptions();
         this.streamThreads = BoundedThreads.create("grpc-subscribe", maxStreams);
         this.sessions = new InboxSessions(reader, events, streamThreads, p.curator(), p.zookeeperBase(), p.nodeId(),
-                settings.getMaxCreditPerStream(), settings.getMaxStreamsPerAgent(), p.drain());
+                settings.getMaxCreditPerStream(), settings.getMaxStreamsPerAgent(), p.drain(), activity);
         BoundedGate polls = new BoundedGate("long_poll", settings.getMaxConcurrentPolls(), p.env().metrics());
-        this.longPoll = new LongPoll(reader, sessions, polls, events);
+        this.longPoll = new LongPoll(reader, sessions, polls, events, activity);
         LiveStreams live = new LiveStreams();
         EventStreams sse = new EventStreams(reader, new BoundedGate("sse", maxStreams, p.env().metrics()), p.mapper(),
-                events, p.drain(), live, BoundedThreads.create("sse", maxStreams));
+                events, p.drain(), live, BoundedThreads.create("sse", maxStreams), activity);
         this.subscriptions = new Subscriptions(reader, sessions,
-                new BoundedGate("grpc_subscriptions", maxStreams, p.env().metrics()), live, streamThreads);
+                new BoundedGate("grpc_subscriptions", maxStreams, p.env().metrics()), live, streamThreads, activity);
         this.drain = new NodeDrain(p.drain(), sessions, sse, subscriptions,
                 Duration.ofMillis(settings.getDrainGrace().toMilliseconds()), BoundedThreads.create("drain", 1));
         active.add("grpc_connect_streams", () -> sessions.streams().size())
@@ -68,7 +69,7 @@ public final class DeliveryFeature {
         p.env().metrics().gauge("mesh.agents.connected", () -> () -> sessions.agents().size());
         if (p.roles().monitor()) {
             p.env().lifecycle().manage(new PushDispatcher(registry, reader, new PushClient(),
-                    new PushOutcomes(p.publisher(), p.topics(), events, p.clock()), routing.retryPolicy(),
+                    new PushOutcomes(p.publisher(), p.topics(), events, p.clock(), activity), routing.retryPolicy(),
                     Duration.ofMillis(settings.getPushTimeout().toMilliseconds()), settings.getPushConcurrency(),
                     isLeader, BoundedThreads.create("push", 1024), BoundedThreads.create("push-lane", 1024)));
         }

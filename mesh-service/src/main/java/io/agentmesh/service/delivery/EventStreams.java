@@ -5,6 +5,8 @@ import io.agentmesh.service.common.BoundedGate;
 import io.agentmesh.service.common.DrainControl;
 import io.agentmesh.service.errors.ErrorCode;
 import io.agentmesh.service.errors.MeshException;
+import io.agentmesh.service.registry.AgentActivity;
+import io.agentmesh.service.registry.AgentLiveness;
 import org.glassfish.jersey.server.ChunkedOutput;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,9 +40,10 @@ public final class EventStreams {
     private final DrainControl drain;
     private final LiveStreams live;
     private final ExecutorService threads;
+    private final AgentActivity activity;
 
     public EventStreams(InboxReader reader, BoundedGate gate, ObjectMapper mapper, DeliveryEvents deliveries,
-                        DrainControl drain, LiveStreams live, ExecutorService threads) {
+                        DrainControl drain, LiveStreams live, ExecutorService threads, AgentActivity activity) {
         this.reader = reader;
         this.gate = gate;
         this.mapper = mapper;
@@ -48,6 +51,7 @@ public final class EventStreams {
         this.drain = drain;
         this.live = live;
         this.threads = threads;
+        this.activity = activity;
     }
 
     /** Starts the stream of a registered agent from {@code from} (partition → next offset; empty: acknowledged). */
@@ -66,7 +70,8 @@ public final class EventStreams {
             threads.execute(() -> {
                 try (permit) {
                     output.write(": connected\n\n");
-                    live.run(KIND, new InboxPump(cursor, new Events(agentId, output, cursor.position())));
+                    live.run(KIND, new InboxPump(cursor, new Events(agentId, output, cursor.position()))
+                            .eachRound(() -> activity.touch(agentId, AgentLiveness.REST)));
                 } catch (Exception e) {
                     cursor.close();
                     closeQuietly(output);

@@ -50,6 +50,7 @@ public final class InboxPump implements Runnable {
     private final Duration round;
     private volatile boolean stopped;
     private volatile String stopReason;
+    private Runnable eachRound = () -> { };
 
     public InboxPump(InboxCursor cursor, Handoff handoff) {
         this(cursor, handoff, ROUND);
@@ -63,6 +64,12 @@ public final class InboxPump implements Runnable {
 
     public String agentId() {
         return cursor.agentId();
+    }
+
+    /** Runs {@code action} after every round (the agent is connected: a sign of life); returns this pump. */
+    public InboxPump eachRound(Runnable action) {
+        this.eachRound = action;
+        return this;
     }
 
     /** Ends the pump after the current round; safe from any thread. */
@@ -79,11 +86,13 @@ public final class InboxPump implements Runnable {
             while (!stopped && !Thread.currentThread().isInterrupted()) {
                 if (!handoff.awaitDemand(round)) {
                     handoff.afterRound(cursor);
+                    eachRound.run();
                     continue;
                 }
                 InboxCursor.Batch batch = cursor.poll(round);
                 boolean more = batch.isEmpty() ? handoff.idle() : handoff.hand(batch);
                 handoff.afterRound(cursor);
+                eachRound.run();
                 if (!more) {
                     break;
                 }

@@ -123,7 +123,7 @@ public final class InboxReader {
                 if (e.getValue() == null || e.getValue() < 0) {
                     throw MeshException.invalidField("offsets", "offset for partition " + e.getKey() + " must be >= 0");
                 }
-                wanted.put(tp, new OffsetAndMetadata(e.getValue()));
+                wanted.put(tp, new OffsetAndMetadata(e.getValue(), AckedOffsets.encode(new java.util.TreeSet<>())));
             }
             Map<TopicPartition, Long> end = consumer.endOffsets(wanted.keySet(), KAFKA_TIMEOUT);
             Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(wanted.keySet(), KAFKA_TIMEOUT);

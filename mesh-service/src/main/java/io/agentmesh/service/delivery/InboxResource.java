@@ -2,6 +2,7 @@ package io.agentmesh.service.delivery;
 
 import io.agentmesh.service.web.Params;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agentmesh.service.registry.AgentLiveness;
 import io.agentmesh.service.registry.AgentRegistry;
 import io.agentmesh.service.errors.ErrorCode;
 import io.agentmesh.service.errors.MeshException;
@@ -58,7 +59,7 @@ public final class InboxResource {
             throw MeshException.invalid("request body is required: {\"offsets\": {\"<partition>\": <next offset>}}");
         }
         requireKnown(id);
-        return new AckResult(id, longPoll.ack(id, request.offsets()));
+        return new AckResult(id, longPoll.ack(id, request.offsets(), AgentLiveness.REST));
     }
 
     private void requireKnown(String id) {

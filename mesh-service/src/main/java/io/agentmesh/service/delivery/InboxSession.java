@@ -48,13 +48,14 @@ final class InboxSession implements InboxPump.Handoff, Runnable {
     private boolean closing;
     private boolean paused;
 
-    InboxSession(InboxCursor cursor, DeliveryEvents deliveries, int maxBuffered) {
+    /** {@code alive} runs every round while streams are open (a sign of life of the agent). */
+    InboxSession(InboxCursor cursor, DeliveryEvents deliveries, int maxBuffered, Runnable alive) {
         this.agentId = cursor.agentId();
         this.deliveries = deliveries;
         this.maxBuffered = maxBuffered;
         this.maxUnacked = maxBuffered * 4;
         this.ledger = new AckLedger<>(cursor.acknowledged());
-        this.pump = new InboxPump(cursor, this, ROUND);
+        this.pump = new InboxPump(cursor, this, ROUND).eachRound(alive);
     }
 
     String agentId() {

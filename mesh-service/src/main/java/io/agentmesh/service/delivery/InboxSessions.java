@@ -3,6 +3,8 @@ package io.agentmesh.service.delivery;
 import io.agentmesh.service.common.DrainControl;
 import io.agentmesh.service.errors.ErrorCode;
 import io.agentmesh.service.errors.MeshException;
+import io.agentmesh.service.registry.AgentActivity;
+import io.agentmesh.service.registry.AgentLiveness;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
@@ -38,9 +40,11 @@ public final class InboxSessions {
     private final int maxStreamsPerAgent;
     private final Map<String, InboxSession> sessions = new ConcurrentHashMap<>();
     private final DrainControl drain;
+    private final AgentActivity activity;
 
     public InboxSessions(InboxReader reader, DeliveryEvents deliveries, ExecutorService threads, CuratorFramework curator,
-                         String basePath, String nodeId, int maxBuffered, int maxStreamsPerAgent, DrainControl drain) {
+                         String basePath, String nodeId, int maxBuffered, int maxStreamsPerAgent, DrainControl drain,
+                         AgentActivity activity) {
         this.reader = reader;
         this.deliveries = deliveries;
         this.threads = threads;
@@ -50,6 +54,7 @@ public final class InboxSessions {
         this.maxBuffered = maxBuffered;
         this.maxStreamsPerAgent = maxStreamsPerAgent;
         this.drain = drain;
+        this.activity = activity;
     }
 
     /** Attaches a stream to the agent's session, starting the session (and taking the lease) if needed. */
@@ -80,7 +85,8 @@ public final class InboxSessions {
             release(agentId);
             throw e;
         }
-        InboxSession session = new InboxSession(cursor, deliveries, maxBuffered);
+        InboxSession session = new InboxSession(cursor, deliveries, maxBuffered,
+                () -> activity.touch(agentId, AgentLiveness.GRPC));
         session.onClosed(() -> closed(agentId, session));
         sessions.put(agentId, session);
         try {

@@ -2,6 +2,8 @@ package io.agentmesh.service.delivery;
 
 import io.agentmesh.service.common.BoundedGate;
 import io.agentmesh.service.errors.KafkaFailures;
+import io.agentmesh.service.registry.AgentActivity;
+import io.agentmesh.service.registry.AgentLiveness;
 import org.apache.kafka.common.KafkaException;
 
 import java.time.Duration;
@@ -23,12 +25,15 @@ public final class LongPoll {
     private final InboxSessions sessions;
     private final BoundedGate gate;
     private final DeliveryEvents deliveries;
+    private final AgentActivity activity;
 
-    public LongPoll(InboxReader reader, InboxSessions sessions, BoundedGate gate, DeliveryEvents deliveries) {
+    public LongPoll(InboxReader reader, InboxSessions sessions, BoundedGate gate, DeliveryEvents deliveries,
+                    AgentActivity activity) {
         this.reader = reader;
         this.sessions = sessions;
         this.gate = gate;
         this.deliveries = deliveries;
+        this.activity = activity;
     }
 
     /** Messages, and per partition the next offset to acknowledge (passed-over acked ones included). */
@@ -38,6 +43,7 @@ public final class LongPoll {
     /** Up to {@code max} unacknowledged messages, waiting up to {@code wait} for the first. */
     public Result poll(String agentId, int max, Duration wait) throws Exception {
         sessions.requireReadable(agentId);
+        activity.touch(agentId, AgentLiveness.REST);
         try (AutoCloseable permit = gate.enter(); InboxCursor cursor = reader.open(agentId, max)) {
             Map<Integer, Long> ack = new TreeMap<>();
             long deadline = System.nanoTime() + Math.max(wait.toNanos(), MIN_FIRST_FETCH.toNanos());
@@ -57,10 +63,12 @@ public final class LongPoll {
 
     /**
      * Moves the agent's acknowledged position forward (long-poll and gRPC Ack); 409 while a Connect
-     * stream or a Kafka consumer of the agent's group owns the inbox.
+     * stream or a Kafka consumer of the agent's group owns the inbox. {@code via}: rest or grpc.
      */
-    public Map<Integer, Long> ack(String agentId, Map<Integer, Long> offsets) {
+    public Map<Integer, Long> ack(String agentId, Map<Integer, Long> offsets, String via) {
         sessions.requireNotStreamed(agentId);
-        return reader.ack(agentId, offsets);
+        Map<Integer, Long> committed = reader.ack(agentId, offsets);
+        activity.touch(agentId, via);
+        return committed;
     }
 }

@@ -3,6 +3,8 @@ package io.agentmesh.service.delivery;
 import io.agentmesh.service.common.BoundedGate;
 import io.agentmesh.service.errors.ErrorCode;
 import io.agentmesh.service.errors.MeshException;
+import io.agentmesh.service.registry.AgentActivity;
+import io.agentmesh.service.registry.AgentLiveness;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -22,14 +24,16 @@ public final class Subscriptions {
     private final BoundedGate gate;
     private final LiveStreams live;
     private final ExecutorService threads;
+    private final AgentActivity activity;
 
     public Subscriptions(InboxReader reader, InboxSessions sessions, BoundedGate gate, LiveStreams live,
-                         ExecutorService threads) {
+                         ExecutorService threads, AgentActivity activity) {
         this.reader = reader;
         this.sessions = sessions;
         this.gate = gate;
         this.live = live;
         this.threads = threads;
+        this.activity = activity;
     }
 
     /** Starts a stream of a registered agent's inbox; the returned pump stops it (client cancel). */
@@ -43,7 +47,7 @@ public final class Subscriptions {
             permit.close();
             throw e;
         }
-        InboxPump pump = new InboxPump(cursor, handoff);
+        InboxPump pump = new InboxPump(cursor, handoff).eachRound(() -> activity.touch(agentId, AgentLiveness.GRPC));
         try {
             threads.execute(() -> {
                 try (permit) {

@@ -5,7 +5,7 @@ import io.agentmesh.service.config.MessagesSettings;
 import io.agentmesh.service.delivery.DeliveryFeature;
 import io.agentmesh.service.messaging.MessagingFeature;
 import io.agentmesh.service.platform.Platform;
-import io.agentmesh.service.registry.AgentRegistry;
+import io.agentmesh.service.registry.RegistryFeature;
 
 import java.util.List;
 
@@ -15,9 +15,9 @@ import java.util.List;
  */
 public final class GrpcFeature {
 
-    public GrpcFeature(Platform p, GrpcSettings settings, MessagesSettings messages, AgentRegistry registry,
+    public GrpcFeature(Platform p, GrpcSettings settings, MessagesSettings messages, RegistryFeature registry,
                        MessagingFeature messaging, DeliveryFeature delivery) {
-        MeshGrpcService service = new MeshGrpcService(registry, messaging.messages(), messaging.batches(),
+        MeshGrpcService service = new MeshGrpcService(registry.registry(), registry.liveness(), messaging.messages(), messaging.batches(),
                 messaging.requests(), delivery.subscriptions(), delivery.longPoll(), delivery.sessions(),
                 delivery.events(), p.metrics(), messages.getMaxCreditPerStream());
         // one gRPC message is a single send or a whole SendBatch

@@ -8,6 +8,7 @@ import io.agentmesh.service.delivery.InboxSessions;
 import io.agentmesh.service.delivery.LongPoll;
 import io.agentmesh.service.delivery.Subscriptions;
 import io.agentmesh.proto.v1.Agent;
+import io.agentmesh.proto.v1.HeartbeatRequest;
 import io.agentmesh.proto.v1.InboxMessage;
 import io.agentmesh.proto.v1.MeshServiceGrpc;
 import io.agentmesh.proto.v1.RegisterRequest;
@@ -18,6 +19,7 @@ import io.agentmesh.proto.v1.SendBatchResponse;
 import io.agentmesh.proto.v1.SendRequest;
 import io.agentmesh.proto.v1.SendResponse;
 import io.agentmesh.proto.v1.SubscribeRequest;
+import io.agentmesh.service.registry.AgentLiveness;
 import io.agentmesh.service.registry.AgentRegistry;
 import io.agentmesh.service.messaging.BatchSender;
 import io.agentmesh.service.messaging.MessageService;
@@ -39,6 +41,7 @@ import java.util.function.Supplier;
 public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
 
     private final AgentRegistry registry;
+    private final AgentLiveness liveness;
     private final MessageService messages;
     private final BatchSender batches;
     private final MeshMetrics metrics;
@@ -49,10 +52,11 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
     private final InboxSessions sessions;
     private final int maxCredit;
 
-    public MeshGrpcService(AgentRegistry registry, MessageService messages, BatchSender batches, RequestReply requests,
+    public MeshGrpcService(AgentRegistry registry, AgentLiveness liveness, MessageService messages, BatchSender batches, RequestReply requests,
                            Subscriptions subscriptions, LongPoll longPoll, InboxSessions sessions,
                            DeliveryEvents deliveries, MeshMetrics metrics, int maxCredit) {
         this.registry = registry;
+        this.liveness = liveness;
         this.messages = messages;
         this.batches = batches;
         this.requests = requests;
@@ -73,6 +77,17 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
     public void register(RegisterRequest request, StreamObserver<Agent> out) {
         try {
             out.onNext(ProtoMapping.agent(registry.register(ProtoMapping.command(request)).agent()));
+            out.onCompleted();
+        } catch (RuntimeException e) {
+            out.onError(GrpcErrors.toStatus(e));
+        }
+    }
+
+    @Override
+    public void heartbeat(HeartbeatRequest request, StreamObserver<Agent> out) {
+        try {
+            out.onNext(ProtoMapping.agent(liveness.heartbeat(requireKnownAgent(request.getAgentId()),
+                    AgentLiveness.GRPC).agent()));
             out.onCompleted();
         } catch (RuntimeException e) {
             out.onError(GrpcErrors.toStatus(e));
@@ -152,7 +167,7 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
     public void ack(AckRequest request, StreamObserver<AckResponse> out) {
         try {
             String agentId = requireKnownAgent(request.getAgentId());
-            Map<Integer, Long> committed = longPoll.ack(agentId, request.getOffsetsMap());
+            Map<Integer, Long> committed = longPoll.ack(agentId, request.getOffsetsMap(), AgentLiveness.GRPC);
             out.onNext(AckResponse.newBuilder().putAllCommitted(committed).build());
             out.onCompleted();
         } catch (RuntimeException e) {

@@ -32,7 +32,8 @@ final class ProtoMapping {
         Map<String, Object> metadata = new LinkedHashMap<>(r.getMetadataMap());
         return new RegisterCommand(blank(r.getId()), r.getName(), blank(r.getNamespace()),
                 r.getCapabilitiesList(), blank(r.getEndpoint()), metadata, blank(r.getOwner()),
-                r.getHeartbeatTtlMs() == 0 ? null : r.getHeartbeatTtlMs(), card(r.getCardJson()), blank(r.getDelivery()));
+                r.getHeartbeatTtlMs() == 0 ? null : r.getHeartbeatTtlMs(), card(r.getCardJson()), blank(r.getDelivery()),
+                blank(r.getHealthUrl()));
     }
 
     private static Map<String, Object> card(String json) {
@@ -101,6 +102,9 @@ final class ProtoMapping {
         if (a.endpoint() != null) {
             b.setEndpoint(a.endpoint());
         }
+        set(a.healthUrl(), b::setHealthUrl);
+        set(a.lastSeen(), b::setLastSeen);
+        set(a.seenVia(), b::setSeenVia);
         a.metadata().forEach((k, v) -> b.putMetadata(k, String.valueOf(v)));
         return b.build();
     }

@@ -55,7 +55,7 @@ public final class HealthMonitor implements Runnable {
             List<String> ids = new ArrayList<>();
             List<CompletableFuture<ProbeResult>> probes = new ArrayList<>();
             for (AgentView a : batch) {
-                Optional<URI> url = HealthProber.healthUrl(a.endpoint(), a.metadata());
+                Optional<URI> url = HealthProber.healthUrl(a.healthUrl());
                 if (url.isPresent()) {
                     ids.add(a.id());
                     probes.add(prober.probe(url.get(), timeout));

@@ -37,24 +37,18 @@ public final class HealthProber {
     }
 
     /**
-     * Where an agent's health is checked: {@code metadata.health_url} when it registered one,
-     * else {@code <endpoint>/health}; empty for agents without an endpoint.
+     * Where an agent's health is checked: the {@code health_url} it registered; empty for an agent
+     * without one (it is judged by being seen: heartbeats, reading its inbox, answering pushes).
+     * Nothing is guessed from its push endpoint.
      */
-    public static java.util.Optional<URI> healthUrl(String endpoint, java.util.Map<String, Object> metadata) {
-        if (metadata.get("health_url") instanceof String explicit) {
-            try {
-                URI uri = URI.create(explicit);
-                if (uri.isAbsolute() && uri.getHost() != null && uri.getScheme().startsWith("http")) {
-                    return java.util.Optional.of(uri);
-                }
-            } catch (IllegalArgumentException e) {
-                // fall back to the endpoint
-            }
-        }
-        if (endpoint == null) {
+    public static java.util.Optional<URI> healthUrl(String registered) {
+        if (registered == null || registered.isEmpty()) {
             return java.util.Optional.empty();
         }
-        String base = endpoint.endsWith("/") ? endpoint.substring(0, endpoint.length() - 1) : endpoint;
-        return java.util.Optional.of(URI.create(base + "/health"));
+        try {
+            return java.util.Optional.of(URI.create(registered));
+        } catch (IllegalArgumentException e) {
+            return java.util.Optional.empty();
+        }
     }
 }

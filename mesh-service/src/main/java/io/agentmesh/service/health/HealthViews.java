@@ -19,7 +19,7 @@ public final class HealthViews {
         out.put("status", s.status());
         out.put("registry_status", agent.status());
         out.put("check_status", s.checkStatus());
-        out.put("health_url", HealthProber.healthUrl(agent.endpoint(), agent.metadata()).map(URI::toString).orElse(null));
+        out.put("health_url", HealthProber.healthUrl(agent.healthUrl()).map(URI::toString).orElse(null));
         out.put("consecutive_failures", s.consecutiveFailures());
         out.put("consecutive_successes", s.consecutiveSuccesses());
         out.put("last_check_at", str(s.lastCheckAt()));

@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,7 +24,7 @@ public final class AgentDao {
     private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() { };
     private static final String COLUMNS = "id, name, namespace, capabilities::text AS capabilities, endpoint, "
             + "metadata::text AS metadata, status, created_at, updated_at, owner, heartbeat_ttl_ms, last_heartbeat, "
-            + "card::text AS card, deregistered_at, delivery";
+            + "card::text AS card, deregistered_at, delivery, inbox_deleted_at, seen_via, health_url";
 
     private final Jdbi jdbi;
     private final ObjectMapper mapper;
@@ -49,14 +50,15 @@ public final class AgentDao {
     public Upsert upsert(Handle handle, RegisterCommand c) {
         return handle.createQuery("""
                         INSERT INTO agents (id, name, namespace, capabilities, endpoint, metadata, status, owner,
-                                            heartbeat_ttl_ms, card, delivery)
+                                            heartbeat_ttl_ms, card, delivery, health_url, seen_via)
                         VALUES (:id, :name, :namespace, CAST(:capabilities AS jsonb), :endpoint, CAST(:metadata AS jsonb),
-                                'active', :owner, :ttl, CAST(:card AS jsonb), :delivery)
+                                'active', :owner, :ttl, CAST(:card AS jsonb), :delivery, :healthUrl, 'registration')
                         ON CONFLICT (id) DO UPDATE SET name = excluded.name, namespace = excluded.namespace,
                             capabilities = excluded.capabilities, endpoint = excluded.endpoint,
                             metadata = excluded.metadata, status = 'active', updated_at = now(),
                             owner = COALESCE(excluded.owner, agents.owner), heartbeat_ttl_ms = excluded.heartbeat_ttl_ms,
-                            card = excluded.card, delivery = excluded.delivery, last_heartbeat = now(), deregistered_at = NULL, inbox_deleted_at = NULL
+                            card = excluded.card, delivery = excluded.delivery, health_url = excluded.health_url,
+                            last_heartbeat = now(), seen_via = 'registration', deregistered_at = NULL, inbox_deleted_at = NULL
                         RETURNING """ + " " + COLUMNS + ", (xmax = 0) AS inserted")
                 .bind("id", c.id())
                 .bind("name", c.name())
@@ -68,22 +70,23 @@ public final class AgentDao {
                 .bind("ttl", c.heartbeatTtlMs())
                 .bind("card", c.card() == null ? null : json(c.card()))
                 .bind("delivery", c.delivery())
+                .bind("healthUrl", c.healthUrl())
                 .map((rs, ctx) -> new Upsert(map(rs, ctx), rs.getBoolean("inserted")))
                 .one();
     }
 
-    /** Records a heartbeat of an active agent; empty when the agent is not active. */
-    public Optional<AgentRecord> heartbeat(String id) {
-        return jdbi.withHandle(h -> h.createQuery("UPDATE agents SET last_heartbeat = now() "
-                        + "WHERE id = :id AND status = 'active' RETURNING " + COLUMNS)
-                .bind("id", id).map(rowMapper).findOne());
+    /** Records that active agents were seen alive (a heartbeat) and how; returns those that were active. */
+    public List<AgentRecord> seen(Collection<String> ids, String via) {
+        return jdbi.withHandle(h -> h.createQuery("UPDATE agents SET last_heartbeat = now(), seen_via = :via "
+                        + "WHERE id = ANY(:ids) AND status = 'active' RETURNING " + COLUMNS)
+                .bind("via", via).bindArray("ids", String.class, ids).map(rowMapper).list());
     }
 
-    /** Turns an expired agent active again (a heartbeat proves it is alive); empty if it was not expired. */
-    public Optional<AgentRecord> revive(Handle handle, String id) {
-        return handle.createQuery("UPDATE agents SET status = 'active', last_heartbeat = now(), updated_at = now() "
-                        + "WHERE id = :id AND status = 'expired' RETURNING " + COLUMNS)
-                .bind("id", id).map(rowMapper).findOne();
+    /** Turns expired agents active again (being seen proves they are alive); returns those it revived. */
+    public List<AgentRecord> revive(Handle handle, Collection<String> ids, String via) {
+        return handle.createQuery("UPDATE agents SET status = 'active', last_heartbeat = now(), seen_via = :via, "
+                        + "updated_at = now() WHERE id = ANY(:ids) AND status = 'expired' RETURNING " + COLUMNS)
+                .bind("via", via).bindArray("ids", String.class, ids).map(rowMapper).list();
     }
 
     /**
@@ -179,7 +182,10 @@ public final class AgentDao {
                     rs.getString("card") == null ? null : mapper.readValue(rs.getString("card"), OBJECT),
                     rs.getObject("deregistered_at") == null ? null
                             : rs.getObject("deregistered_at", OffsetDateTime.class).toInstant(),
-                    rs.getString("delivery"));
+                    rs.getString("delivery"),
+                    rs.getObject("inbox_deleted_at") == null ? null
+                            : rs.getObject("inbox_deleted_at", OffsetDateTime.class).toInstant(),
+                    rs.getString("seen_via"), rs.getString("health_url"));
         } catch (JsonProcessingException e) {
             throw new SQLException("corrupt JSON in agents row " + rs.getString("id"), e);
         }

@@ -15,7 +15,7 @@ public record AgentRecord(String id, String name, String namespace, List<String>
                           String endpoint, Map<String, Object> metadata, String status,
                           Instant createdAt, Instant updatedAt, String owner, Long heartbeatTtlMs,
                           Instant lastHeartbeat, Map<String, Object> card, Instant deregisteredAt,
-                          String delivery) {
+                          String delivery, Instant inboxDeletedAt, String seenVia, String healthUrl) {
 
     public static final String ACTIVE = "active";
     public static final String EXPIRED = "expired";
@@ -32,7 +32,17 @@ public record AgentRecord(String id, String name, String namespace, List<String>
         return ACTIVE.equals(status);
     }
 
+    /**
+     * The agent as the router sees it. A deregistered agent stays on the registry topic with that
+     * status while its inbox is kept (the router dead-letters what is still sent to it); once the
+     * inbox is deleted it is a tombstone ({@link #tombstoned()}).
+     */
     public RegistryEntry toRegistryEntry() {
         return new RegistryEntry(id, name, namespace, capabilities, endpoint, status, updatedAt.toString());
+    }
+
+    /** Whether the registry topic holds a tombstone for this agent (deregistered and its inbox deleted). */
+    public boolean tombstoned() {
+        return DEREGISTERED.equals(status) && inboxDeletedAt != null;
     }
 }

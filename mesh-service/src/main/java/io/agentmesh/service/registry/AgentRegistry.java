@@ -124,7 +124,8 @@ public final class AgentRegistry {
         requireValidId(id);
         AgentRecord gone = postgres(() -> dao.jdbi().inTransaction(h -> {
             AgentRecord r = dao.markDeregistered(h, id).orElseThrow(() -> notFound(id));
-            KafkaFailures.await(registryPublisher.tombstone(id), "registry");
+            // the router dead-letters what is still sent to it; the tombstone follows with the inbox
+            KafkaFailures.await(registryPublisher.publish(r.toRegistryEntry()), "registry");
             return r;
         }));
         try {
@@ -134,65 +135,6 @@ public final class AgentRegistry {
         }
         LOG.info("agent {} deregistered; inbox {} kept", id, topics.inbox(id));
         return view(gone);
-    }
-
-    /**
-     * Records a heartbeat: Postgres keeps the time (expiry sweeps read it), Redis's live entry gets
-     * its TTL back. An expired agent becomes active again and the router is told. 404 for unknown or
-     * deregistered agents.
-     */
-    public Heartbeat heartbeat(String id) {
-        requireValidId(id);
-        AgentRecord beat = postgres(() -> dao.heartbeat(id)).orElseGet(() -> revive(id));
-        AgentView agent = view(beat);
-        try {
-            if (!cache.touch(id, agent.heartbeatTtl())) {
-                cache.put(agent);
-            }
-            return new Heartbeat(agent, true);
-        } catch (MeshException e) {
-            LOG.warn("heartbeat of {} recorded, but Redis was not refreshed: {}", id, e.getMessage());
-            return new Heartbeat(agent, false);
-        }
-    }
-
-    /** A recorded heartbeat; {@code cacheRefreshed} is false while Redis is down (Postgres has it). */
-    public record Heartbeat(AgentView agent, boolean cacheRefreshed) {
-    }
-
-    private AgentRecord revive(String id) {
-        AgentRecord revived = postgres(() -> dao.jdbi().inTransaction(h -> {
-            AgentRecord r = dao.revive(h, id).orElseThrow(() -> notFound(id));
-            KafkaFailures.await(registryPublisher.publish(r.toRegistryEntry()), "registry");
-            return r;
-        }));
-        LOG.info("agent {} was expired; its heartbeat made it active again", id);
-        return revived;
-    }
-
-    /**
-     * Marks expired every agent that missed its heartbeats for longer than its TTL and tells the
-     * router (a registry record with status expired); their live entries leave Redis. Returns them.
-     */
-    public List<AgentView> expireOverdue() {
-        List<AgentRecord> expired = postgres(() -> dao.jdbi().inTransaction(h -> {
-            List<AgentRecord> rows = dao.expireOverdue(h, cache.ttl().toMillis());
-            List<java.util.concurrent.CompletableFuture<?>> writes = rows.stream()
-                    .<java.util.concurrent.CompletableFuture<?>>map(r -> registryPublisher.publish(r.toRegistryEntry()))
-                    .toList();
-            KafkaFailures.awaitAll(writes, "registry");
-            return rows;
-        }));
-        for (AgentRecord r : expired) {
-            LOG.info("agent {} expired: no heartbeat since {} (ttl {} ms)", r.id(), r.lastHeartbeat(),
-                    r.heartbeatTtlMs() == null ? cache.ttl().toMillis() : r.heartbeatTtlMs());
-            try {
-                cache.remove(r.id());
-            } catch (MeshException e) {
-                LOG.warn("agent {} expired but its Redis entry could not be removed: {}", r.id(), e.getMessage());
-            }
-        }
-        return expired.stream().map(this::view).toList();
     }
 
     /**
@@ -208,6 +150,7 @@ public final class AgentRegistry {
                 topicAdmin.ensureInbox(id);
                 continue;
             }
+            KafkaFailures.await(registryPublisher.tombstone(id), "registry");
             deleted.add(id);
             LOG.info("agent {} deregistered more than {} ago: inbox topic {}", id, retention,
                     existed ? "deleted" : "was already gone");
@@ -223,14 +166,14 @@ public final class AgentRegistry {
     }
 
     /**
-     * Writes every Postgres agent to the registry topic again (a tombstone for deregistered ones),
-     * creating missing inbox topics.
+     * Writes every Postgres agent to the registry topic again (a tombstone for deregistered ones
+     * whose inbox is gone), creating missing inbox topics.
      */
     public Map<String, Integer> republishAll() {
         return republish(postgres(dao::all));
     }
 
-    /** Writes these agents' registry records again (tombstones for deregistered ones). */
+    /** Writes these agents' registry records again (tombstones for deregistered ones whose inbox is gone). */
     public Map<String, Integer> republish(java.util.Collection<String> ids) {
         java.util.Set<String> wanted = new java.util.HashSet<>(ids);
         return republish(postgres(dao::all).stream().filter(r -> wanted.contains(r.id())).toList());
@@ -241,9 +184,12 @@ public final class AgentRegistry {
         int tombstones = 0;
         List<java.util.concurrent.CompletableFuture<?>> writes = new java.util.ArrayList<>();
         for (AgentRecord r : all) {
-            if (AgentRecord.DEREGISTERED.equals(r.status())) {
+            if (r.tombstoned()) {
                 writes.add(registryPublisher.tombstone(r.id()));
                 tombstones++;
+            } else if (AgentRecord.DEREGISTERED.equals(r.status())) {
+                writes.add(registryPublisher.publish(r.toRegistryEntry()));
+                records++;
             } else {
                 topicAdmin.ensureInbox(r.id());
                 writes.add(registryPublisher.publish(r.toRegistryEntry()));

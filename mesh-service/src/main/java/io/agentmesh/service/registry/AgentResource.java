@@ -25,10 +25,12 @@ import java.util.Map;
 public final class AgentResource {
 
     private final AgentRegistry registry;
+    private final AgentLiveness liveness;
     private final Discovery discovery;
 
-    public AgentResource(AgentRegistry registry, Discovery discovery) {
+    public AgentResource(AgentRegistry registry, AgentLiveness liveness, Discovery discovery) {
         this.registry = registry;
+        this.liveness = liveness;
         this.discovery = discovery;
     }
 
@@ -102,9 +104,10 @@ public final class AgentResource {
     @POST
     @Path("/{id}/heartbeat")
     public Map<String, Object> heartbeat(@PathParam("id") String id) {
-        AgentRegistry.Heartbeat beat = registry.heartbeat(Params.agentId(id));
+        AgentLiveness.Heartbeat beat = liveness.heartbeat(Params.agentId(id), AgentLiveness.REST);
         AgentView agent = beat.agent();
-        return Map.of("id", agent.id(), "status", agent.status(), "ttl_ms", agent.heartbeatTtlMs(),
+        return Map.of("id", agent.id(), "status", agent.status(), "ttl_ms", agent.heartbeatTtlMs(), "last_seen",
+                agent.lastSeen(), "seen_via", agent.seenVia(),
                 "ttl_seconds", agent.heartbeatTtl().toSeconds(), "live_cache", beat.cacheRefreshed() ? "refreshed" : "unavailable");
     }
 

@@ -50,7 +50,9 @@ public final class AgentValidator {
             throw MeshException.invalidField("namespace", "'" + namespace + "' must be 1-64 characters of [a-z0-9._-]");
         }
         List<String> capabilities = capabilities(c.capabilities());
-        String endpoint = endpoint(c.endpoint());
+        String endpoint = url("endpoint", c.endpoint());
+        String healthUrl = url("health_url", c.healthUrl() != null ? c.healthUrl()
+                : c.metadata() != null && c.metadata().get("health_url") instanceof String legacy ? legacy : null);
         Map<String, Object> metadata = c.metadata() == null ? Map.of() : c.metadata();
         checkSize("metadata", metadata, MAX_METADATA_BYTES);
         if (c.owner() != null && !OWNER.matcher(c.owner()).matches()) {
@@ -68,7 +70,7 @@ public final class AgentValidator {
             throw MeshException.invalidField("endpoint", "push delivery needs an http(s) endpoint to POST messages to");
         }
         return new RegisterCommand(id, c.name().strip(), namespace, capabilities, endpoint, metadata, c.owner(),
-                c.heartbeatTtlMs(), c.card(), delivery);
+                c.heartbeatTtlMs(), c.card(), delivery, healthUrl);
     }
 
     /** Fills name, endpoint and capabilities from an A2A card, after checking the card. */
@@ -83,7 +85,7 @@ public final class AgentValidator {
         LinkedHashSet<String> caps = new LinkedHashSet<>(c.capabilities() == null ? List.of() : c.capabilities());
         caps.addAll(AgentCards.capabilities(c.card()));
         return new RegisterCommand(c.id(), name, c.namespace(), new ArrayList<>(caps), endpoint, c.metadata(),
-                c.owner(), c.heartbeatTtlMs(), c.card(), c.delivery());
+                c.owner(), c.heartbeatTtlMs(), c.card(), c.delivery(), c.healthUrl());
     }
 
     private static List<String> capabilities(List<String> raw) {
@@ -104,7 +106,8 @@ public final class AgentValidator {
         return new ArrayList<>(unique);
     }
 
-    private static String endpoint(String raw) {
+    /** An absolute http(s) URL, or null when absent; 400 naming {@code field} otherwise. */
+    private static String url(String field, String raw) {
         if (raw == null || raw.isEmpty()) {
             return null;
         }
@@ -113,11 +116,11 @@ public final class AgentValidator {
             String scheme = uri.getScheme();
             if (!uri.isAbsolute() || uri.getHost() == null
                     || !("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))) {
-                throw MeshException.invalidField("endpoint", "'" + raw + "' must be an absolute http(s) URL");
+                throw MeshException.invalidField(field, "'" + raw + "' must be an absolute http(s) URL");
             }
             return uri.toString();
         } catch (URISyntaxException e) {
-            throw MeshException.invalidField("endpoint", "'" + raw + "' is not a URL: " + e.getReason());
+            throw MeshException.invalidField(field, "'" + raw + "' is not a URL: " + e.getReason());
         }
     }
 

@@ -21,13 +21,17 @@ public record AgentView(@JsonProperty("id") String id,
                         @JsonProperty("heartbeat_ttl_ms") long heartbeatTtlMs,
                         @JsonProperty("last_heartbeat") String lastHeartbeat,
                         @JsonProperty("has_card") boolean hasCard,
-                        @JsonProperty("delivery") String delivery) {
+                        @JsonProperty("delivery") String delivery,
+                        @JsonProperty("last_seen") String lastSeen,
+                        @JsonProperty("seen_via") String seenVia,
+                        @JsonProperty("health_url") String healthUrl) {
 
     public static AgentView of(AgentRecord r, String inboxTopic, Duration defaultTtl) {
         return new AgentView(r.id(), r.name(), r.namespace(), r.capabilities(), r.endpoint(), r.metadata(),
                 r.status(), inboxTopic, r.createdAt().toString(), r.updatedAt().toString(), r.owner(),
                 r.heartbeatTtlMs() == null ? defaultTtl.toMillis() : r.heartbeatTtlMs(),
-                r.lastHeartbeat() == null ? null : r.lastHeartbeat().toString(), r.card() != null, r.delivery());
+                r.lastHeartbeat() == null ? null : r.lastHeartbeat().toString(), r.card() != null, r.delivery(),
+                r.lastHeartbeat() == null ? null : r.lastHeartbeat().toString(), r.seenVia(), r.healthUrl());
     }
 
     public Duration heartbeatTtl() {

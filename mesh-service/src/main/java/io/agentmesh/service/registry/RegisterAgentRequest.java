@@ -18,10 +18,11 @@ public record RegisterAgentRequest(@JsonProperty("id") String id,
                                    @JsonProperty("owner") String owner,
                                    @JsonProperty("heartbeat_ttl_ms") Long heartbeatTtlMs,
                                    @JsonProperty("card") Map<String, Object> card,
-                                   @JsonProperty("delivery") String delivery) {
+                                   @JsonProperty("delivery") String delivery,
+                                   @JsonProperty("health_url") String healthUrl) {
 
     public RegisterCommand toCommand() {
         return new RegisterCommand(id, name, namespace, capabilities, endpoint, metadata, owner, heartbeatTtlMs, card,
-                delivery);
+                delivery, healthUrl);
     }
 }

@@ -9,15 +9,15 @@ import java.util.Map;
  */
 public record RegisterCommand(String id, String name, String namespace, List<String> capabilities,
                               String endpoint, Map<String, Object> metadata, String owner,
-                              Long heartbeatTtlMs, Map<String, Object> card, String delivery) {
+                              Long heartbeatTtlMs, Map<String, Object> card, String delivery, String healthUrl) {
 
     public RegisterCommand(String id, String name, String namespace, List<String> capabilities,
                            String endpoint, Map<String, Object> metadata) {
-        this(id, name, namespace, capabilities, endpoint, metadata, null, null, null, null);
+        this(id, name, namespace, capabilities, endpoint, metadata, null, null, null, null, null);
     }
 
     public RegisterCommand withId(String newId) {
         return new RegisterCommand(newId, name, namespace, capabilities, endpoint, metadata, owner, heartbeatTtlMs, card,
-                delivery);
+                delivery, healthUrl);
     }
 }

@@ -17,22 +17,29 @@ public final class RegistryFeature {
 
     private final AgentCache cache;
     private final AgentRegistry registry;
+    private final AgentLiveness liveness;
+    private final AgentActivity activity;
     private final Discovery discovery;
     private final RegistryJanitor janitor;
 
     public RegistryFeature(Platform p, RedisSettings redis, HealthSettings monitor, RouterView router) {
         this.cache = new AgentCache(redis.getUri(), Duration.ofMillis(redis.getHeartbeatTtl().toMilliseconds()),
                 Duration.ofMillis(redis.getCommandTimeout().toMilliseconds()), p.mapper());
-        this.registry = new AgentRegistry(new AgentValidator(p.mapper()), new AgentDao(p.jdbi(), p.mapper()),
-                p.topicAdmin(), new RegistryPublisher(p.publisher(), p.topics()), cache, router, p.topics());
+        AgentDao dao = new AgentDao(p.jdbi(), p.mapper());
+        RegistryPublisher publisher = new RegistryPublisher(p.publisher(), p.topics());
+        this.registry = new AgentRegistry(new AgentValidator(p.mapper()), dao, p.topicAdmin(), publisher, cache, router,
+                p.topics());
+        this.liveness = new AgentLiveness(dao, publisher, cache, p.topics());
+        this.activity = new AgentActivity(liveness, Duration.ofSeconds(1));
         this.discovery = new Discovery(cache, registry, p.mapper(), Duration.ofSeconds(2));
-        this.janitor = new RegistryJanitor(registry,
+        this.janitor = new RegistryJanitor(registry, liveness, new KafkaLiveness(p.admin()),
                 Duration.ofMillis(monitor.getDeregisteredInboxRetention().toMilliseconds()));
         p.env().lifecycle().manage(cache);
+        p.env().lifecycle().manage(activity);
         p.env().lifecycle().manage(new RegistryBootstrap(p.admin(), p.topics(), registry));
         p.env().lifecycle().manage(discovery);
         p.env().healthChecks().register("redis", new RedisHealthCheck(cache));
-        p.api(new AgentResource(registry, discovery));
+        p.api(new AgentResource(registry, liveness, discovery));
         p.api(new DiscoverResource(discovery, p.metrics()));
         p.api(new DiscoveryStatusResource(discovery));
         p.env().metrics().gauge("mesh.discovery.healthy", () -> () -> discovery.redisHealthy() ? 1 : 0);
@@ -52,6 +59,15 @@ public final class RegistryFeature {
         return registry;
     }
 
+    public AgentLiveness liveness() {
+        return liveness;
+    }
+
+    /** Where delivery paths note that an agent read its inbox or answered a push. */
+    public AgentActivity activity() {
+        return activity;
+    }
+
     public AgentCache cache() {
         return cache;
     }
@@ -60,7 +76,7 @@ public final class RegistryFeature {
         return discovery;
     }
 
-    /** The leader's sweep: expiry of silent agents, inboxes of long-deregistered ones. */
+    /** The leader's sweep: Kafka liveness, expiry of silent agents, inboxes of long-deregistered ones. */
     public Runnable janitor() {
         return janitor;
     }

@@ -1,24 +1,45 @@
 package io.agentmesh.service.registry;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 
 /**
- * The leader's registry sweep: agents whose heartbeats stopped for longer than their TTL turn
- * expired; inbox topics of agents deregistered longer ago than the retention are deleted.
+ * The leader's registry sweep: agents whose own Kafka consumer shows life count as seen; agents
+ * not seen for longer than their TTL turn expired; inbox topics of agents deregistered longer ago
+ * than the retention are deleted.
  */
 public final class RegistryJanitor implements Runnable {
 
+    private static final Logger LOG = LoggerFactory.getLogger("io.agentmesh.discovery");
+
     private final AgentRegistry registry;
+    private final AgentLiveness liveness;
+    private final KafkaLiveness kafka;
     private final Duration inboxRetention;
 
-    public RegistryJanitor(AgentRegistry registry, Duration inboxRetention) {
+    public RegistryJanitor(AgentRegistry registry, AgentLiveness liveness, KafkaLiveness kafka, Duration inboxRetention) {
         this.registry = registry;
+        this.liveness = liveness;
+        this.kafka = kafka;
         this.inboxRetention = inboxRetention;
     }
 
     @Override
     public void run() {
-        registry.expireOverdue();
+        try {
+            List<String> present = registry.listAll(null, null).stream()
+                    .filter(a -> !AgentRecord.DEREGISTERED.equals(a.status())).map(AgentView::id).toList();
+            Set<String> alive = kafka.alive(present);
+            liveness.seen(alive, AgentLiveness.KAFKA);
+        } catch (Exception e) {
+            LOG.warn("Kafka consumer groups not read this sweep (agents reading Kafka directly may expire): {}",
+                    e.toString());
+        }
+        liveness.expireOverdue();
         registry.deleteInboxesPastRetention(inboxRetention);
     }
 }

@@ -63,7 +63,7 @@ class MeshGrpcServiceTest {
     void start() throws Exception {
         MessageService messages = new MessageService(new MessageValidator(1024), null, new MessagePublisher(producer),
                 new MeshTopics("mesh"), "node-1", Clock.systemUTC(), drain);
-        MeshGrpcService service = new MeshGrpcService(null, messages, new BatchSender(messages, drain, 10), null, null,
+        MeshGrpcService service = new MeshGrpcService(null, null, messages, new BatchSender(messages, drain, 10), null, null,
                 null, null, null, new MeshMetrics(new MetricRegistry()), 100);
         String name = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(name).directExecutor().addService(service).build().start();

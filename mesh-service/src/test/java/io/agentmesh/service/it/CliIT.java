@@ -66,6 +66,21 @@ class CliIT {
         assertThat(discover.exit()).as(discover.err()).isZero();
         assertThat(discover.out()).contains("cache rebuilt", id);
 
+        String shortLived = id + "-ttl";
+        Run withTtl = cli("agents", "register", "--id", shortLived, "--name", "Short", "--ttl", "90s",
+                "--health-url", "http://127.0.0.1:1/health");
+        assertThat(withTtl.exit()).as(withTtl.err()).isZero();
+        JsonNode registered = Http.get(MESH.url("/api/v1/agents/" + shortLived)).json();
+        assertThat(registered.path("heartbeat_ttl_ms").asLong()).isEqualTo(90_000);
+        assertThat(registered.path("health_url").asText()).isEqualTo("http://127.0.0.1:1/health");
+        Run beat = cli("agents", "heartbeat", "--id", shortLived);
+        assertThat(beat.exit()).as(beat.err()).isZero();
+        assertThat(beat.out()).contains(shortLived + " is active", "expires 90 s after");
+        assertThat(Http.get(MESH.url("/api/v1/agents/" + shortLived)).json().path("seen_via").asText()).isEqualTo("rest");
+        Run badTtl = cli("agents", "register", "--id", shortLived, "--name", "Short", "--ttl", "soon");
+        assertThat(badTtl.exit()).isEqualTo(2);
+        assertThat(badTtl.err()).contains("--ttl: 'soon' is not a duration");
+
         Run health = cli("agents", "health", "--id", id);
         assertThat(health.exit()).isZero();
         assertThat(health.out()).contains("agent_id: " + id, "status: ");

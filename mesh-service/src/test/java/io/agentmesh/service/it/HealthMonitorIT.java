@@ -53,7 +53,7 @@ class HealthMonitorIT {
     private static String register(AgentStub stub) {
         String id = "checked-" + UUID.randomUUID().toString().substring(0, 8);
         Http.Reply r = Http.post(MESH.url("/api/v1/agents"), "{\"id\":\"" + id + "\",\"name\":\"Checked\","
-                + "\"endpoint\":\"" + stub.endpoint() + "\"}");
+                + "\"capabilities\":[\"" + id + "\"],\"endpoint\":\"" + stub.endpoint() + "\",\"health_url\":\"" + stub.endpoint() + "/health\"}");
         assertThat(r.status()).as(r.body()).isEqualTo(201);
         return id;
     }
@@ -101,16 +101,22 @@ class HealthMonitorIT {
             assertThat(latest.path("status").asText()).isEqualTo("unhealthy");
             assertThat(latest.path("reason").asText()).contains("3 consecutive failed checks");
 
-            // the router reads mesh.health: a message for it waits in retry
+            // the router reads mesh.health: an anycast message waits for a healthy agent, while a
+            // message addressed to the agent goes to its inbox (health never withholds its mail)
             List<ConsumerRecord<byte[], byte[]>> healthTopic = topics.readUntil(MESH.topic("health"),
                     rs -> rs.stream().anyMatch(r -> id.equals(key(r)) && value(r).contains("\"unhealthy\"")),
                     Duration.ofSeconds(10));
             assertThat(healthTopic).anyMatch(r -> id.equals(key(r)) && value(r).contains("\"unhealthy\""));
             String msg = "while-sick-" + UUID.randomUUID();
-            assertThat(Http.post(MESH.url("/api/v1/messages"), "{\"to\":\"" + id + "\",\"id\":\"" + msg
+            assertThat(Http.post(MESH.url("/api/v1/messages"), "{\"to\":\"capability:" + id + "\",\"id\":\"" + msg
                     + "\",\"payload\":{},\"max_attempts\":30}").status()).isEqualTo(202);
             await().atMost(30, SECONDS).until(() -> Http.get(MESH.url("/api/v1/messages/" + msg)).body()
                     .contains("NO_HEALTHY_AGENT"));
+            String direct = "direct-while-sick-" + UUID.randomUUID();
+            assertThat(Http.post(MESH.url("/api/v1/messages"), "{\"to\":\"" + id + "\",\"id\":\"" + direct
+                    + "\",\"payload\":{}}").status()).isEqualTo(202);
+            await().atMost(30, SECONDS).until(() -> Http.get(MESH.url("/api/v1/messages/" + direct)).body()
+                    .contains("\"routed\""));
 
             // a timeout is a failure too
             stub.set(AgentStub.Mode.SLOW);
@@ -122,7 +128,7 @@ class HealthMonitorIT {
             assertThat(health(id).path("consecutive_successes").asInt()).isGreaterThanOrEqualTo(2);
             assertThat(history(id).get(0).path("reason").asText()).contains("2 consecutive good checks");
             await().atMost(60, SECONDS).until(() -> Http.get(MESH.url("/api/v1/agents/" + id + "/messages?wait=2"))
-                    .ids().contains(msg));
+                    .ids().containsAll(List.of(direct, msg)));
 
             JsonNode all = Http.get(MESH.url("/api/v1/health/all")).json();
             assertThat(all.path("agents").findValuesAsText("agent_id")).contains(id);

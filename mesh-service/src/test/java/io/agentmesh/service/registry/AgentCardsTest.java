@@ -34,7 +34,7 @@ class AgentCardsTest {
     @Test
     void anAgentWithoutACardGetsOneFromItsRegistration() {
         AgentRecord r = new AgentRecord("a", "Agent A", "default", List.of("chat", "plan"), "http://h:1",
-                Map.of("description", "does things"), "active", Instant.EPOCH, Instant.EPOCH, null, null, Instant.EPOCH, null, null, "pull");
+                Map.of("description", "does things"), "active", Instant.EPOCH, Instant.EPOCH, null, null, Instant.EPOCH, null, null, "pull", null, "registration", null);
         Map<String, Object> card = AgentCards.cardOf(r);
         assertThat(card).containsEntry("name", "Agent A").containsEntry("url", "http://h:1")
                 .containsEntry("description", "does things");

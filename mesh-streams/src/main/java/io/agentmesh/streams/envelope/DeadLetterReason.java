@@ -9,5 +9,7 @@ public enum DeadLetterReason {
     INVALID_ENVELOPE,
     PAYLOAD_TOO_LARGE,
     DELIVERY_FAILED,
-    REJECTED_BY_AGENT
+    REJECTED_BY_AGENT,
+    /** The router's store of messages waiting for a retry was full (per target or overall). */
+    RETRY_QUEUE_FULL
 }

@@ -20,13 +20,20 @@ public record RegistryEntry(
         @JsonProperty("updated_at") String updatedAt) {
 
     public static final String STATUS_ACTIVE = "active";
+    /** Kept on the topic while a deregistered agent's inbox is retained; the tombstone follows when it is deleted. */
+    public static final String STATUS_DEREGISTERED = "deregistered";
 
     public RegistryEntry {
         capabilities = capabilities == null ? List.of() : List.copyOf(capabilities);
     }
 
-    /** Whether messages may be routed to this agent. */
+    /** Whether the agent may be chosen for {@code capability:}, {@code namespace:} and {@code broadcast} targets. */
     public boolean routable() {
         return status == null || STATUS_ACTIVE.equals(status);
+    }
+
+    /** Whether the agent left the mesh: messages addressed to it are dead-lettered, not kept. */
+    public boolean deregistered() {
+        return STATUS_DEREGISTERED.equals(status);
     }
 }

@@ -5,18 +5,21 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 
-/** Keeps a global store equal to its compacted topic ({@code mesh.registry}, {@code mesh.health}). */
+/**
+ * Keeps a global store equal to its compacted topic ({@code mesh.registry}, {@code mesh.health}) and
+ * tells {@code onChange} of each record after the store has it (value null for a tombstone).
+ */
 final class RegistryStoreUpdater<V> implements Processor<String, V, Void, Void> {
 
     private final String storeName;
-    private final Consumer<V> onUpsert;
+    private final BiConsumer<String, V> onChange;
     private KeyValueStore<String, V> store;
 
-    RegistryStoreUpdater(String storeName, Consumer<V> onUpsert) {
+    RegistryStoreUpdater(String storeName, BiConsumer<String, V> onChange) {
         this.storeName = storeName;
-        this.onUpsert = onUpsert;
+        this.onChange = onChange;
     }
 
     @Override
@@ -33,7 +36,7 @@ final class RegistryStoreUpdater<V> implements Processor<String, V, Void, Void> 
             store.delete(record.key());
         } else {
             store.put(record.key(), record.value());
-            onUpsert.accept(record.value());
         }
+        onChange.accept(record.key(), record.value());
     }
 }

@@ -93,12 +93,12 @@ public final class InboxMetadataWarmer implements RegistryListener, AutoCloseabl
 
     @Override
     public void onUpsert(RegistryEntry entry) {
-        if (entry.routable() && AgentIds.isValid(entry.id())) {
+        if (!entry.deregistered() && AgentIds.isValid(entry.id())) {
             warm(entry.id());
         }
     }
 
-    /** Warms the inboxes of every routable agent given. */
+    /** Warms the inboxes of every registered (not deregistered) agent given: any of them may get direct messages. */
     public void warmAll(Collection<RegistryEntry> entries) {
         entries.forEach(this::onUpsert);
     }

@@ -46,4 +46,13 @@ public record RetryPolicy(Duration initialDelay, double multiplier, Duration max
         double millis = initialDelay.toMillis() * Math.pow(multiplier, Math.max(0, failedAttempts - 1));
         return Duration.ofMillis((long) Math.min(maxDelay.toMillis(), millis));
     }
+
+    /** How long a message may wait in all before its last attempt: the sum of the waits between {@code maxAttempts} attempts. */
+    public Duration totalWait(int maxAttempts) {
+        long millis = 0;
+        for (int failed = 1; failed < maxAttempts; failed++) {
+            millis += delayAfter(failed).toMillis();
+        }
+        return Duration.ofMillis(millis);
+    }
 }

@@ -13,12 +13,24 @@ import java.util.Objects;
  * @param defaultStrategy how an anycast ({@code capability:}) target picks its agent unless the message says
  * @param retry           backoff for messages that cannot be routed yet
  * @param retryTick       how often due retries are looked for (wall-clock punctuation)
+ * @param maxParkedPerTarget how many messages may wait for one target (per router task); more are dead-lettered
+ *                           as RETRY_QUEUE_FULL
+ * @param maxParked       how many messages may wait in all (per router task)
  */
 public record RouterPolicy(Duration dedupeWindow, int maxPayloadBytes, Strategy defaultStrategy, RetryPolicy retry,
-                           Duration retryTick) {
+                           Duration retryTick, long maxParkedPerTarget, long maxParked) {
+
+    public static final long DEFAULT_MAX_PARKED_PER_TARGET = 100_000;
+    public static final long DEFAULT_MAX_PARKED = 1_000_000;
 
     public RouterPolicy(Duration dedupeWindow, int maxPayloadBytes) {
         this(dedupeWindow, maxPayloadBytes, Strategy.ROUND_ROBIN, RetryPolicy.none(), Duration.ofMillis(100));
+    }
+
+    public RouterPolicy(Duration dedupeWindow, int maxPayloadBytes, Strategy defaultStrategy, RetryPolicy retry,
+                        Duration retryTick) {
+        this(dedupeWindow, maxPayloadBytes, defaultStrategy, retry, retryTick, DEFAULT_MAX_PARKED_PER_TARGET,
+                DEFAULT_MAX_PARKED);
     }
 
     public RouterPolicy {
@@ -34,6 +46,9 @@ public record RouterPolicy(Duration dedupeWindow, int maxPayloadBytes, Strategy 
         Objects.requireNonNull(retryTick, "retryTick");
         if (retryTick.isNegative() || retryTick.isZero()) {
             throw new IllegalArgumentException("retry tick must be positive");
+        }
+        if (maxParkedPerTarget < 1 || maxParked < maxParkedPerTarget) {
+            throw new IllegalArgumentException("need 1 <= maxParkedPerTarget <= maxParked");
         }
     }
 

@@ -1,5 +1,6 @@
 package io.agentmesh.streams.router;
 
+import io.agentmesh.streams.registry.RegistryIndex;
 import io.agentmesh.streams.registry.RegistryListener;
 import io.agentmesh.streams.registry.RegistryTable;
 import io.agentmesh.streams.topics.MeshTopics;
@@ -23,8 +24,8 @@ public final class RouterTopology {
     static final String ROUND_ROBIN_STORE = "round-robin-store";
     /** The window store of message ids seen within the dedupe window (queryable). */
     public static final String DEDUPE_STORE = DedupeStore.NAME;
-    /** The store of messages waiting for a retry (queryable: its size is the pending-retry count). */
-    public static final String RETRY_QUEUE_STORE = RetryStore.QUEUE;
+    /** The store of messages waiting for their target (queryable: its size is the pending-retry count). */
+    public static final String RETRY_QUEUE_STORE = RetryStore.MESSAGES;
     private static final String SOURCE = "ingress-source";
     private static final String ROUTER = "router";
 
@@ -43,10 +44,11 @@ public final class RouterTopology {
     public static Topology build(MeshTopics topics, RouterPolicy policy, RoutingListener listener, LoadView load,
                                  RegistryListener registryListener) {
         Topology topology = new Topology();
-        RegistryTable.addTo(topology, topics.registry(), registryListener);
-        RegistryTable.addHealthTo(topology, topics.health());
+        RegistryIndex index = new RegistryIndex();
+        RegistryTable.addTo(topology, topics.registry(), registryListener, index);
+        RegistryTable.addHealthTo(topology, topics.health(), index);
         topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.ingress());
-        topology.addProcessor(ROUTER, () -> new RouterProcessor(policy, listener, load), SOURCE);
+        topology.addProcessor(ROUTER, () -> new RouterProcessor(policy, listener, load, index), SOURCE);
         topology.addStateStore(DedupeStore.builder(policy.dedupeWindow()), ROUTER);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ROUND_ROBIN_STORE),
                 Serdes.String(), Serdes.Long()), ROUTER);

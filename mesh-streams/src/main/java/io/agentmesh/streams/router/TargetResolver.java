@@ -3,24 +3,26 @@ package io.agentmesh.streams.router;
 import io.agentmesh.streams.envelope.DeadLetterReason;
 import io.agentmesh.streams.envelope.Strategy;
 import io.agentmesh.streams.envelope.Target;
-import io.agentmesh.streams.registry.AgentHealth;
 import io.agentmesh.streams.registry.RegistryEntry;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
+import io.agentmesh.streams.registry.RegistryIndex;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Predicate;
 
 /**
- * Turns a target into the agents that get a copy: one for {@code agent:} and {@code capability:},
- * every matching one for {@code namespace:} and {@code broadcast}. Only routable (active) agents
- * that are not unhealthy count. Capability, namespace and broadcast scan the registry store (O(agents) per message).
+ * Turns a target into the agents that get a copy. {@code agent:<id>} goes to that agent's inbox
+ * whenever it is registered — active, expired or unhealthy: the inbox is durable and the agent
+ * reads it when it can; a deregistered agent's messages are dead-lettered at once. Expiry and
+ * health only decide who is chosen for {@code capability:} (one agent, by strategy),
+ * {@code namespace:} and {@code broadcast} (every eligible agent). Resolution reads the router's
+ * {@link RegistryIndex}, so it costs what the target matches, not the size of the registry.
  */
 final class TargetResolver {
 
-    /** Nobody to deliver to: why, as a dead-letter reason and an error text. */
-    record NoRoute(DeadLetterReason reason, String error) {
+    /**
+     * Nobody to deliver to: why, as a dead-letter reason and an error text; {@code retry} is false
+     * when waiting cannot help (the agent was deregistered).
+     */
+    record NoRoute(DeadLetterReason reason, String error, boolean retry) {
     }
 
     /** The agents to deliver to, or why there are none. */
@@ -29,74 +31,68 @@ final class TargetResolver {
             return new Resolution(agents, null);
         }
 
-        static Resolution none(DeadLetterReason reason, String error) {
-            return new Resolution(List.of(), new NoRoute(reason, error));
+        static Resolution none(NoRoute why) {
+            return new Resolution(List.of(), why);
         }
     }
 
-    private final KeyValueStore<String, RegistryEntry> registry;
-    private final KeyValueStore<String, AgentHealth> health;
+    private final RegistryIndex index;
     private final AgentSelector selector;
 
-    TargetResolver(KeyValueStore<String, RegistryEntry> registry, KeyValueStore<String, AgentHealth> health,
-                   AgentSelector selector) {
-        this.registry = registry;
-        this.health = health;
+    TargetResolver(RegistryIndex index, AgentSelector selector) {
+        this.index = index;
         this.selector = selector;
     }
 
-    private boolean healthy(RegistryEntry agent) {
-        AgentHealth h = health.get(agent.id());
-        return h == null || h.eligible();
+    Resolution resolve(Target target, Strategy strategy, byte[] routingKey) {
+        if (target.kind() == Target.Kind.AGENT) {
+            RegistryEntry agent = index.agent(target.value());
+            NoRoute why = agentNoRoute(target.value(), agent);
+            return why == null ? Resolution.of(List.of(agent)) : Resolution.none(why);
+        }
+        List<RegistryEntry> candidates = candidates(target);
+        if (candidates.isEmpty()) {
+            return Resolution.none(noneEligible(target));
+        }
+        return target.kind() == Target.Kind.CAPABILITY
+                ? Resolution.of(List.of(selector.select(strategy, target.value(), candidates, routingKey)))
+                : Resolution.of(candidates);
     }
 
-    Resolution resolve(Target target, Strategy strategy, byte[] routingKey) {
+    /** Whether the target could take a message now (null), or why not; chooses no agent. */
+    NoRoute check(Target target) {
+        if (target.kind() == Target.Kind.AGENT) {
+            return agentNoRoute(target.value(), index.agent(target.value()));
+        }
+        return candidates(target).isEmpty() ? noneEligible(target) : null;
+    }
+
+    private static NoRoute agentNoRoute(String id, RegistryEntry agent) {
+        if (agent == null) {
+            // the registry topic may not have reached this router yet: worth waiting for
+            return new NoRoute(DeadLetterReason.UNKNOWN_TARGET, "no agent '" + id + "' in the registry", true);
+        }
+        if (agent.deregistered()) {
+            return new NoRoute(DeadLetterReason.UNKNOWN_TARGET, "agent '" + id + "' was deregistered", false);
+        }
+        return null;
+    }
+
+    private List<RegistryEntry> candidates(Target target) {
         return switch (target.kind()) {
-            case AGENT -> agent(target.value());
-            case CAPABILITY -> {
-                List<RegistryEntry> candidates = matching(a -> a.capabilities().contains(target.value()));
-                yield candidates.isEmpty()
-                        ? Resolution.none(DeadLetterReason.NO_HEALTHY_AGENT, "no active agent has capability '" + target.value() + "'")
-                        : Resolution.of(List.of(selector.select(strategy, target.value(), candidates, routingKey)));
-            }
-            case NAMESPACE -> {
-                List<RegistryEntry> all = matching(a -> target.value().equals(a.namespace()));
-                yield all.isEmpty()
-                        ? Resolution.none(DeadLetterReason.NO_HEALTHY_AGENT, "no active agent in namespace '" + target.value() + "'")
-                        : Resolution.of(all);
-            }
-            case BROADCAST -> {
-                List<RegistryEntry> all = matching(a -> true);
-                yield all.isEmpty() ? Resolution.none(DeadLetterReason.NO_HEALTHY_AGENT, "no active agent to broadcast to")
-                        : Resolution.of(all);
-            }
+            case CAPABILITY -> index.withCapability(target.value());
+            case NAMESPACE -> index.inNamespace(target.value());
+            case BROADCAST -> index.everyone();
+            case AGENT -> throw new IllegalArgumentException("an agent target has no candidates");
         };
     }
 
-    private Resolution agent(String id) {
-        RegistryEntry agent = registry.get(id);
-        if (agent == null) {
-            return Resolution.none(DeadLetterReason.UNKNOWN_TARGET, "no agent '" + id + "' in the registry");
-        }
-        if (!agent.routable()) {
-            return Resolution.none(DeadLetterReason.UNKNOWN_TARGET, "agent '" + id + "' is " + agent.status());
-        }
-        if (!healthy(agent)) {
-            return Resolution.none(DeadLetterReason.NO_HEALTHY_AGENT, "agent '" + id + "' is unhealthy");
-        }
-        return Resolution.of(List.of(agent));
-    }
-
-    /** Routable agents matching the predicate, in id order (the store iterates keys in order). */
-    private List<RegistryEntry> matching(Predicate<RegistryEntry> predicate) {
-        List<RegistryEntry> out = new ArrayList<>();
-        try (KeyValueIterator<String, RegistryEntry> all = registry.all()) {
-            all.forEachRemaining(kv -> {
-                if (kv.value != null && kv.value.routable() && healthy(kv.value) && predicate.test(kv.value)) {
-                    out.add(kv.value);
-                }
-            });
-        }
-        return out;
+    private static NoRoute noneEligible(Target target) {
+        String error = switch (target.kind()) {
+            case CAPABILITY -> "no active agent has capability '" + target.value() + "'";
+            case NAMESPACE -> "no active agent in namespace '" + target.value() + "'";
+            default -> "no active agent to broadcast to";
+        };
+        return new NoRoute(DeadLetterReason.NO_HEALTHY_AGENT, error, true);
     }
 }

@@ -194,7 +194,7 @@ class RouterTopologyTest {
 
         assertThat(inboxB.isEmpty()).isTrue();
         assertThat(dlq.readRecordsToList()).extracting(r -> header(r.headers(), MeshHeaders.DLQ_ERROR))
-                .containsExactly("agent 'b' is deregistered", "no agent 'b' in the registry");
+                .containsExactly("agent 'b' was deregistered", "no agent 'b' in the registry");
     }
 
     @Test

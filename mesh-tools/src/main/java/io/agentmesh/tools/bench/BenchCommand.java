@@ -27,8 +27,16 @@ public final class BenchCommand implements Callable<Integer> {
 
     private static final String GUARANTEE = "streams.properties.processing\\.guarantee";
 
-    @Option(names = "--parts", split = ",", description = "Which parts to run: raw, throughput, latency, fanout, registry (default all).")
-    Set<String> parts = Set.of("raw", "throughput", "latency", "fanout", "registry");
+    @Option(names = "--parts", split = ",", description = "Which parts to run: raw, throughput, latency, fanout, registry, "
+            + "parked, routing (default all).")
+    Set<String> parts = Set.of("raw", "throughput", "latency", "fanout", "registry", "parked", "routing");
+
+    @Option(names = "--parked", description = "Messages parked for an absent capability in the parked part (default 20000; --quick 2000).")
+    Integer parkedMessages;
+
+    @Option(names = "--routing-sizes", split = ",", description = "Registry sizes for the routing part (default 100,10000,50000;"
+            + " --quick 100,2000).")
+    List<Integer> routingSizes;
 
     @Option(names = "--quick", description = "Small sizes and short runs: a smoke test of the harness, not figures to quote.")
     boolean quick;
@@ -138,7 +146,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     private void validate(int n, long millis, List<Integer> sizes) {
         CommandLine cl = new CommandLine(this);
-        Set<String> known = Set.of("raw", "throughput", "latency", "fanout", "registry");
+        Set<String> known = Set.of("raw", "throughput", "latency", "fanout", "registry", "parked", "routing");
         if (!known.containsAll(parts)) {
             throw new CommandLine.ParameterException(cl, "--parts: one or more of " + known);
         }
@@ -190,6 +198,21 @@ public final class BenchCommand implements Callable<Integer> {
             if (parts.contains("fanout")) {
                 System.out.println("Fan-out:");
                 results.add(new FanoutBench(target, payloadBytes).run(fanoutAgents, quick ? 5 : 20));
+            }
+            if ((parts.contains("parked") || parts.contains("routing")) && stack == null) {
+                results.note("the parked and routing parts read the mesh's CPU, so they need the bench's own stack");
+            } else {
+                if (parts.contains("parked")) {
+                    System.out.println("Parked messages:");
+                    results.add(new ParkedBench(target, stack.mesh(), payloadBytes).run(
+                            parkedMessages != null ? parkedMessages : quick ? 2000 : 20_000, 200, millis));
+                }
+                if (parts.contains("routing")) {
+                    System.out.println("Capability routing as the registry grows:");
+                    new RoutingScaleBench(target, stack.mesh(), payloadBytes, "mesh").run(
+                            routingSizes != null ? routingSizes : quick ? List.of(100, 2000) : List.of(100, 10_000, 50_000),
+                            10, 200, millis).forEach(results::add);
+                }
             }
             if (parts.contains("registry")) {
                 System.out.println("Registry scale:");

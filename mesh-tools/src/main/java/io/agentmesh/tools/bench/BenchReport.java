@@ -88,6 +88,27 @@ public final class BenchReport {
             }
             b.append("\nThe first broadcast is the first record the router writes to each of these freshly created inbox topics.\n");
         }
+        if (!r.parked.isEmpty()) {
+            b.append("\n## Parked messages (waiting costs nothing per message)\n\n"
+                    + "Messages for a capability no agent has wait in the router while a steady load (200 msg/s over gRPC) "
+                    + "runs to other agents; mesh CPU in cores (CPU seconds per second of the mesh process).\n\n"
+                    + "| parked | CPU at rest without / with | CPU under load without / with | load p99 without / with ms "
+                    + "| released when the capability appears | in | out of order |\n|---:|---|---|---|---:|---:|---:|\n");
+            for (BenchResults.Parked p : r.parked) {
+                b.append(String.format(Locale.ROOT, "| %,d | %.3f / %.3f | %.3f / %.3f | %.1f / %.1f | %,d | %.1f s | %d |%n",
+                        p.parked(), p.idleCoresWithout(), p.idleCoresWith(), p.loadCoresWithout(), p.loadCoresWith(),
+                        p.p99WithoutMs(), p.p99WithMs(), p.released(), p.releaseSeconds(), p.outOfOrder()));
+            }
+        }
+        if (!r.routing.isEmpty()) {
+            b.append("\n## Capability routing as the registry grows\n\n"
+                    + "A fixed number of agents hold the capability; filler registry records bring the registry to each size.\n\n"
+                    + "| registered | matching | rate msg/s | p50 ms | p99 ms | mesh CPU per message |\n|---:|---:|---:|---:|---:|---:|\n");
+            for (BenchResults.Routing x : r.routing) {
+                b.append(String.format(Locale.ROOT, "| %,d | %d | %,.0f | %.2f | %.2f | %.0f µs |%n", x.registered(),
+                        x.matches(), x.rate(), x.p50Ms(), x.p99Ms(), x.cpuMicrosPerMessage()));
+            }
+        }
         if (!r.notes.isEmpty()) {
             b.append("\n## Notes from the run\n\n");
             r.notes.forEach(n -> b.append("- ").append(n).append('\n'));

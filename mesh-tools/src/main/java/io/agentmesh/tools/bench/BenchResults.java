@@ -28,10 +28,22 @@ public final class BenchResults {
     public record Fanout(int agents, int rounds, double firstMs, double p50Ms, double maxMs) {
     }
 
+    /** Mesh CPU in cores (CPU seconds per second) at rest and under a steady load, without and with parked messages. */
+    public record Parked(int parked, double idleCoresWithout, double idleCoresWith, double loadCoresWithout,
+                         double loadCoresWith, double p99WithoutMs, double p99WithMs, long released,
+                         double releaseSeconds, long outOfOrder) {
+    }
+
+    public record Routing(int registered, int matches, double rate, long received, double p50Ms, double p99Ms,
+                          double cpuMicrosPerMessage) {
+    }
+
     final List<Throughput> throughput = new ArrayList<>();
     final List<Latency> latency = new ArrayList<>();
     final List<RegistryStep> registry = new ArrayList<>();
     final List<Fanout> fanout = new ArrayList<>();
+    final List<Parked> parked = new ArrayList<>();
+    final List<Routing> routing = new ArrayList<>();
     final List<String> notes = new ArrayList<>();
 
     void add(Throughput t) {
@@ -58,6 +70,21 @@ public final class BenchResults {
         fanout.add(f);
         System.out.printf("  namespace of %d agents: first broadcast (agents never written to) all have it after %.1f ms;"
                 + " %d more: p50 %.1f ms, max %.1f ms%n", f.agents(), f.firstMs(), f.rounds(), f.p50Ms(), f.maxMs());
+    }
+
+    void add(Parked p) {
+        parked.add(p);
+        System.out.printf("  %,d parked: mesh CPU at rest %.3f -> %.3f cores, under load %.3f -> %.3f cores; load p99 %.1f -> %.1f ms;"
+                        + " released %,d in %.1f s, %d out of order%n", p.parked(), p.idleCoresWithout(), p.idleCoresWith(),
+                p.loadCoresWithout(), p.loadCoresWith(), p.p99WithoutMs(), p.p99WithMs(), p.released(), p.releaseSeconds(),
+                p.outOfOrder());
+    }
+
+    void add(Routing r) {
+        routing.add(r);
+        System.out.printf("  %,7d registered, %d match: capability routing at %,.0f msg/s p50 %.2f ms p99 %.2f ms,"
+                + " mesh CPU %.0f us/message (%,d received)%n", r.registered(), r.matches(), r.rate(), r.p50Ms(), r.p99Ms(),
+                r.cpuMicrosPerMessage(), r.received());
     }
 
     void note(String text) {

@@ -6,6 +6,7 @@ import io.agentmesh.proto.v1.SendBatchRequest;
 import io.agentmesh.proto.v1.SendBatchResponse;
 import io.agentmesh.proto.v1.SendRequest;
 import io.agentmesh.proto.v1.SendResponse;
+import io.agentmesh.tools.harness.Heartbeats;
 import io.agentmesh.tools.harness.MeshHttp;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -24,6 +25,7 @@ public final class BenchTarget implements AutoCloseable {
     private final ManagedChannel channel;
     private final MeshServiceGrpc.MeshServiceStub grpc;
     private final String topicPrefix;
+    private final Heartbeats heartbeats;
 
     public BenchTarget(String bootstrapServers, String restUrl, String grpcHost, int grpcPort, String topicPrefix) {
         this.bootstrapServers = bootstrapServers;
@@ -31,6 +33,7 @@ public final class BenchTarget implements AutoCloseable {
         this.channel = ManagedChannelBuilder.forAddress(grpcHost, grpcPort).usePlaintext().build();
         this.grpc = MeshServiceGrpc.newStub(channel);
         this.topicPrefix = topicPrefix;
+        this.heartbeats = new Heartbeats(http, Duration.ofSeconds(10));
     }
 
     public String bootstrapServers() {
@@ -49,7 +52,10 @@ public final class BenchTarget implements AutoCloseable {
         return topicPrefix + ".agent." + agent;
     }
 
-    /** Registers (or re-registers) an agent that will not expire during a run. */
+    /**
+     * Registers (or re-registers) an agent with the mesh's default TTL and keeps it alive with a
+     * heartbeat every 10 s, as a real agent would.
+     */
     public void register(String id, String namespace, String... capabilities) throws IOException, InterruptedException {
         StringBuilder caps = new StringBuilder();
         for (String c : capabilities) {
@@ -57,16 +63,26 @@ public final class BenchTarget implements AutoCloseable {
         }
         MeshHttp.Reply r = http.post("/api/v1/agents", "{\"id\":\"" + id + "\",\"name\":\"" + id + "\""
                 + (namespace == null ? "" : ",\"namespace\":\"" + namespace + "\"")
-                + ",\"capabilities\":[" + caps + "],\"heartbeat_ttl_ms\":86400000}");
+                + ",\"capabilities\":[" + caps + "]}");
         if (r.status() != 201 && r.status() != 200) {
             throw new IllegalStateException("register " + id + ": " + r.status() + " " + r.body());
         }
+        heartbeats.add(id);
     }
 
     /** A gRPC Send, not waiting: the future completes when the mesh has accepted it. */
     public CompletableFuture<SendResponse> sendGrpc(String from, String to, byte[] payload) {
+        return sendGrpc(from, to, null, payload);
+    }
+
+    /** As {@link #sendGrpc(String, String, byte[])} with a routing key (null: the message id). */
+    public CompletableFuture<SendResponse> sendGrpc(String from, String to, String key, byte[] payload) {
         CompletableFuture<SendResponse> done = new CompletableFuture<>();
-        grpc.send(SendRequest.newBuilder().setFrom(from).setTo(to).setPayload(ByteString.copyFrom(payload)).build(),
+        SendRequest.Builder request = SendRequest.newBuilder().setFrom(from).setTo(to).setPayload(ByteString.copyFrom(payload));
+        if (key != null) {
+            request.setKey(key);
+        }
+        grpc.send(request.build(),
                 new StreamObserver<>() {
                     @Override
                     public void onNext(SendResponse value) {
@@ -104,6 +120,7 @@ public final class BenchTarget implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        heartbeats.close();
         channel.shutdown().awaitTermination(5, TimeUnit.SECONDS);
     }
 }

@@ -1,6 +1,7 @@
 package io.agentmesh.tools.faults;
 
 import io.agentmesh.tools.harness.LocalStack;
+import io.agentmesh.tools.harness.Heartbeats;
 import io.agentmesh.tools.harness.MeshHttp;
 
 import java.nio.file.Files;
@@ -39,9 +40,10 @@ public final class ScenarioRunner {
         List<String> targets = List.of("fault-t1", "fault-t2");
         try (LocalStack stack = new LocalStack(settings.get()).start()) {
             MeshHttp http = new MeshHttp(stack.restUrl(), Duration.ofSeconds(10));
+            // the targets take the default TTL and heartbeat like real agents (their mail reaches the
+            // inbox even while a fault keeps them from being seen)
             for (String t : targets) {
-                MeshHttp.Reply r = http.post("/api/v1/agents", "{\"id\":\"" + t + "\",\"name\":\"" + t
-                        + "\",\"heartbeat_ttl_ms\":86400000}");
+                MeshHttp.Reply r = http.post("/api/v1/agents", "{\"id\":\"" + t + "\",\"name\":\"" + t + "\"}");
                 if (r.status() != 201) {
                     throw new IllegalStateException("register " + t + ": " + r.status() + " " + r.body());
                 }
@@ -51,8 +53,10 @@ public final class ScenarioRunner {
             for (int i = 1; i <= senders; i++) {
                 senderIds.add("s" + i);
             }
-            try (Verifier verifier = new Verifier(stack.bootstrapServers(), prefix,
-                    targets.stream().map(t -> prefix + t).toList(), ledger)) {
+            try (Heartbeats heartbeats = new Heartbeats(http, Duration.ofSeconds(10));
+                 Verifier verifier = new Verifier(stack.bootstrapServers(), prefix,
+                         targets.stream().map(t -> prefix + t).toList(), ledger)) {
+                targets.forEach(heartbeats::add);
                 LoadGenerator load = new LoadGenerator(stack.restUrl(), senderIds, targets, ratePerSender,
                         Duration.ofSeconds(15), ledger);
                 try {

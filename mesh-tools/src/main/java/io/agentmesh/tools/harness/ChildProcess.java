@@ -97,6 +97,17 @@ public final class ChildProcess {
         }
     }
 
+    /** CPU time (user + system) the process has used so far, in seconds (Linux /proc; 100 ticks a second). */
+    public double cpuSeconds() throws IOException {
+        if (!alive()) {
+            return 0;
+        }
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid()), "stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // after "pid (comm) ": state is field 3, utime 14 and stime 15 (1-based over the whole line)
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+    }
+
     /** Resident memory of the process now (Linux /proc), 0 when it is not running. */
     public long rssBytes() throws IOException {
         if (!alive()) {

@@ -3,6 +3,8 @@ package io.agentmesh.service.delivery.push;
 import io.agentmesh.service.errors.KafkaFailures;
 import io.agentmesh.service.delivery.DeliveryEvents;
 import io.agentmesh.service.delivery.InboxRecord;
+import io.agentmesh.service.registry.AgentActivity;
+import io.agentmesh.service.registry.AgentLiveness;
 import io.agentmesh.service.kafka.MessagePublisher;
 import io.agentmesh.streams.envelope.DeadLetterReason;
 import io.agentmesh.streams.router.DeadLetters;
@@ -19,16 +21,20 @@ public final class PushOutcomes {
     private final MeshTopics topics;
     private final DeliveryEvents events;
     private final Clock clock;
+    private final AgentActivity activity;
 
-    public PushOutcomes(MessagePublisher publisher, MeshTopics topics, DeliveryEvents events, Clock clock) {
+    public PushOutcomes(MessagePublisher publisher, MeshTopics topics, DeliveryEvents events, Clock clock,
+                        AgentActivity activity) {
         this.publisher = publisher;
         this.topics = topics;
         this.events = events;
         this.clock = clock;
+        this.activity = activity;
     }
 
     public void delivered(String agentId, InboxRecord r) {
         events.delivered(agentId, "push", List.of(r));
+        activity.touch(agentId, AgentLiveness.PUSH);
     }
 
     /** Writes the dead letter and waits for Kafka to confirm it (only then is the record done). */

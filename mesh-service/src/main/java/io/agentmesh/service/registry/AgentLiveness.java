@@ -1,0 +1,129 @@
+package io.agentmesh.service.registry;
+
+import io.agentmesh.service.db.PostgresFailures;
+import io.agentmesh.service.errors.ErrorCode;
+import io.agentmesh.service.errors.KafkaFailures;
+import io.agentmesh.service.errors.MeshException;
+import io.agentmesh.streams.topics.AgentIds;
+import io.agentmesh.streams.topics.MeshTopics;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Whether agents are alive: every sign of life — a heartbeat, reading the inbox over REST or
+ * gRPC, a Kafka consumer of its own, a push it answered — is recorded the same way (Postgres keeps
+ * when and how, Redis's live entry gets its TTL back, an expired agent turns active again and the
+ * router is told); agents not seen for longer than their TTL turn expired. Expiry only takes an
+ * agent out of anycast and fan-out: messages addressed to it still go to its inbox.
+ */
+public final class AgentLiveness {
+
+    /** How an agent was seen. */
+    public static final String REST = "rest";
+    public static final String GRPC = "grpc";
+    public static final String KAFKA = "kafka";
+    public static final String PUSH = "push";
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.agentmesh.discovery");
+
+    private final AgentDao dao;
+    private final RegistryPublisher registryPublisher;
+    private final AgentCache cache;
+    private final MeshTopics topics;
+
+    public AgentLiveness(AgentDao dao, RegistryPublisher registryPublisher, AgentCache cache, MeshTopics topics) {
+        this.dao = dao;
+        this.registryPublisher = registryPublisher;
+        this.cache = cache;
+        this.topics = topics;
+    }
+
+    /** A recorded heartbeat; {@code cacheRefreshed} is false while Redis is down (Postgres has it). */
+    public record Heartbeat(AgentView agent, boolean cacheRefreshed) {
+    }
+
+    /** An explicit heartbeat of one agent; 404 for unknown or deregistered agents. */
+    public Heartbeat heartbeat(String id, String via) {
+        if (!AgentIds.isValid(id)) {
+            throw MeshException.invalidField("id", "'" + id + "' is not a valid agent id: " + AgentIds.RULE);
+        }
+        List<AgentView> seen = record(List.of(id), via);
+        if (seen.isEmpty()) {
+            throw new MeshException(ErrorCode.AGENT_NOT_FOUND, "no agent '" + id + "' is registered", Map.of("id", id));
+        }
+        return new Heartbeat(seen.get(0), refresh(seen));
+    }
+
+    /** Agents seen alive ({@code via} says how); unknown and deregistered ids are passed over. */
+    public void seen(Collection<String> ids, String via) {
+        if (!ids.isEmpty()) {
+            refresh(record(ids, via));
+        }
+    }
+
+    private List<AgentView> record(Collection<String> ids, String via) {
+        List<AgentRecord> active = PostgresFailures.call(() -> dao.seen(ids, via));
+        List<AgentView> out = new ArrayList<>(active.stream().map(this::view).toList());
+        if (active.size() < ids.size()) {
+            List<AgentRecord> revived = PostgresFailures.call(() -> dao.jdbi().inTransaction(h -> {
+                List<AgentRecord> rows = dao.revive(h, ids, via);
+                KafkaFailures.awaitAll(publish(rows), "registry");
+                return rows;
+            }));
+            revived.forEach(r -> LOG.info("agent {} was expired; seen via {}, it is active again", r.id(), via));
+            out.addAll(revived.stream().map(this::view).toList());
+        }
+        return out;
+    }
+
+    /** Gives the live entries their TTL back; false when Redis could not be reached. */
+    private boolean refresh(List<AgentView> agents) {
+        try {
+            for (AgentView agent : agents) {
+                if (!cache.touch(agent.id(), agent.heartbeatTtl())) {
+                    cache.put(agent);
+                }
+            }
+            return true;
+        } catch (MeshException e) {
+            LOG.warn("{} agents seen, but Redis was not refreshed: {}", agents.size(), e.getMessage());
+            return false;
+        }
+    }
+
+    /**
+     * Marks expired every agent not seen for longer than its TTL and tells the router (a registry
+     * record with status expired); their live entries leave Redis. Returns them.
+     */
+    public List<AgentView> expireOverdue() {
+        List<AgentRecord> expired = PostgresFailures.call(() -> dao.jdbi().inTransaction(h -> {
+            List<AgentRecord> rows = dao.expireOverdue(h, cache.ttl().toMillis());
+            KafkaFailures.awaitAll(publish(rows), "registry");
+            return rows;
+        }));
+        for (AgentRecord r : expired) {
+            LOG.info("agent {} expired: not seen since {} (ttl {} ms, last via {})", r.id(), r.lastHeartbeat(),
+                    r.heartbeatTtlMs() == null ? cache.ttl().toMillis() : r.heartbeatTtlMs(), r.seenVia());
+            try {
+                cache.remove(r.id());
+            } catch (MeshException e) {
+                LOG.warn("agent {} expired but its Redis entry could not be removed: {}", r.id(), e.getMessage());
+            }
+        }
+        return expired.stream().map(this::view).toList();
+    }
+
+    private List<CompletableFuture<?>> publish(List<AgentRecord> rows) {
+        return rows.stream().<CompletableFuture<?>>map(r -> registryPublisher.publish(r.toRegistryEntry())).toList();
+    }
+
+    private AgentView view(AgentRecord r) {
+        return AgentView.of(r, topics.inbox(r.id()), cache.ttl());
+    }
+}

@@ -1,0 +1,61 @@
+package io.agentmesh.tools.harness;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keeps the harness's agents alive the way a real agent does: each registered agent sends a
+ * heartbeat every {@code every} (a third of the default 30 s TTL), from a few threads. Failures
+ * (the mesh being killed on purpose) are ignored; the next round tries again.
+ */
+public final class Heartbeats implements AutoCloseable {
+
+    private final MeshHttp http;
+    private final Set<String> agents = ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "heartbeats"));
+    private final ExecutorService senders = Executors.newFixedThreadPool(4, r -> daemon(r, "heartbeat-sender"));
+
+    public Heartbeats(MeshHttp http, Duration every) {
+        this.http = http;
+        timer.scheduleWithFixedDelay(this::beat, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public void add(String agentId) {
+        agents.add(agentId);
+    }
+
+    public int size() {
+        return agents.size();
+    }
+
+    private void beat() {
+        List<String> all = List.copyOf(agents);
+        for (String id : all) {
+            senders.execute(() -> {
+                try {
+                    http.post("/api/v1/agents/" + id + "/heartbeat", "{}");
+                } catch (Exception e) {
+                    // the mesh may be down on purpose; the next round tries again
+                }
+            });
+        }
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        senders.shutdownNow();
+    }
+}
