@@ -97,7 +97,9 @@ public final class ClusterRepair {
         for (AgentView a : agents) {
             Optional<RegistryEntry> seen = router.find(a.id());
             boolean gone = AgentRecord.DEREGISTERED.equals(a.status());
-            if (gone ? seen.isPresent() : seen.map(e -> !a.status().equals(e.status())).orElse(true)) {
+            // a deregistered agent is either still a deregistered record (inbox kept) or gone (tombstone)
+            if (gone ? seen.map(e -> !e.deregistered()).orElse(false)
+                    : seen.map(e -> !a.status().equals(e.status())).orElse(true)) {
                 stale.add(a.id());
             }
         }

@@ -25,6 +25,7 @@ public final class MeshMetrics {
     private final Meter duplicates;
     private final Meter deadLettered;
     private final Meter retried;
+    private final Meter retryQueueFull;
     private final Timer routingLatency;
 
     public MeshMetrics(MetricRegistry dropwizard) {
@@ -49,6 +50,7 @@ public final class MeshMetrics {
         this.duplicates = dropwizard.meter("mesh.messages.duplicates");
         this.deadLettered = dropwizard.meter("mesh.messages.dead_lettered");
         this.retried = dropwizard.meter("mesh.messages.retried");
+        this.retryQueueFull = dropwizard.meter("mesh.messages.retry_queue_full");
         this.routingLatency = dropwizard.timer("mesh.routing.latency");
     }
 
@@ -104,5 +106,10 @@ public final class MeshMetrics {
 
     public void retried() {
         retried.mark();
+    }
+
+    /** A message dead-lettered because the router's store of waiting messages was full. */
+    public void retryQueueFull() {
+        retryQueueFull.mark();
     }
 }

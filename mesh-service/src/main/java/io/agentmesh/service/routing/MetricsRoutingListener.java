@@ -35,5 +35,8 @@ public final class MetricsRoutingListener implements RoutingListener {
     @Override
     public void onDeadLetter(String messageId, DeadLetterReason reason) {
         metrics.deadLettered();
+        if (reason == DeadLetterReason.RETRY_QUEUE_FULL) {
+            metrics.retryQueueFull();
+        }
     }
 }

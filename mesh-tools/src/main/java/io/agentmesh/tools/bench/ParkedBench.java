@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -71,16 +70,30 @@ final class ParkedBench {
         return mesh.cpuSeconds() - before;
     }
 
+    /**
+     * Sends the messages, each key's one after another (the next only once the mesh accepted the
+     * previous, so the accepted order is the send order), the keys side by side; then waits until
+     * the router has taken them all in.
+     */
     private void park(String capability, int parked) throws Exception {
-        Semaphore window = new Semaphore(512);
-        List<CompletableFuture<?>> sends = new ArrayList<>();
-        for (long seq = 0; seq < parked; seq++) {
-            window.acquire();
-            byte[] payload = ByteBuffer.allocate(Math.max(8, payloadBytes)).putLong(seq).array();
-            sends.add(target.sendGrpc("bench-parker", "capability:" + capability, "k" + (seq % KEYS), payload)
-                    .whenComplete((ok, error) -> window.release()));
+        List<CompletableFuture<?>> chains = new ArrayList<>();
+        for (int k = 0; k < KEYS; k++) {
+            CompletableFuture<?> chain = CompletableFuture.completedFuture(null);
+            for (long seq = k; seq < parked; seq += KEYS) {
+                byte[] payload = ByteBuffer.allocate(Math.max(8, payloadBytes)).putLong(seq).array();
+                String key = "k" + k;
+                chain = chain.thenCompose(ignored -> target.sendGrpc("bench-parker", "capability:" + capability, key,
+                        payload));
+            }
+            chains.add(chain);
         }
-        CompletableFuture.allOf(sends.toArray(new CompletableFuture[0])).join();
+        CompletableFuture.allOf(chains.toArray(new CompletableFuture[0])).join();
+        long deadline = System.currentTimeMillis() + 600_000;
+        while (target.http().get("/api/v1/queues/stats").json().path("router_lag").asLong() > 0
+                && System.currentTimeMillis() < deadline) {
+            Thread.sleep(500);
+        }
+        Thread.sleep(2000);
         System.out.printf("  %,d messages parked for capability:%s%n", parked, capability);
     }
 
