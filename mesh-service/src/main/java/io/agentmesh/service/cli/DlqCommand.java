@@ -15,11 +15,12 @@ final class DlqCommand {
     @ParentCommand
     MeshCli root;
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "Dead letters, oldest first, filtered.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Dead letters, filtered; oldest first within each page (--cursor gets the next page).")
     void list(@Option(names = "--reason") String reason, @Option(names = "--target") String target,
-              @Option(names = "--from") String from, @Option(names = "--limit", defaultValue = "50") int limit) {
+              @Option(names = "--from") String from, @Option(names = "--limit", defaultValue = "50") int limit,
+              @Option(names = "--cursor", description = "The next_cursor a previous page answered.") String cursor) {
         JsonNode r = root.client().get("/api/v1/queues/dlq", MeshClient.query("reason", reason, "target", target,
-                "from", from, "limit", Integer.toString(limit)));
+                "from", from, "limit", Integer.toString(limit), "cursor", cursor));
         Map<String, String> columns = new LinkedHashMap<>();
         columns.put("DLQ_ID", "dlq_id");
         columns.put("REASON", "reason");

@@ -72,6 +72,16 @@ public final class ClusterMembership implements Managed {
         return l;
     }
 
+    /** How many nodes take part in the leader election (nodes with the monitor role); 0 when unknown. */
+    public int candidates() {
+        try {
+            LeaderLatch l = latch;
+            return l == null ? 0 : l.getParticipants().size();
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
     /** Asks the cluster for a new election: the current leader steps down wherever it runs. */
     public void requestElection() throws Exception {
         byte[] stamp = Instant.now().toString().getBytes(StandardCharsets.UTF_8);

@@ -80,6 +80,17 @@ public final class ClusterResource {
     @Path("leader/elect")
     public Map<String, Object> elect() throws Exception {
         String before = cluster.leader().orElse(null);
+        int candidates = cluster.candidates();
+        if (candidates < 2) {
+            // with nobody else to take over, an election changes nothing: say so at once
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("previous_leader", before);
+            out.put("leader", before);
+            out.put("changed", false);
+            out.put("candidates", candidates);
+            out.put("reason", "no other node can lead (nodes with the monitor role take part)");
+            return out;
+        }
         cluster.requestElection();
         long deadline = System.currentTimeMillis() + ELECTION_WAIT_MS;
         String after = before;
@@ -94,6 +105,7 @@ public final class ClusterResource {
         out.put("previous_leader", before);
         out.put("leader", after);
         out.put("changed", after != null && !after.equals(before));
+        out.put("candidates", candidates);
         return out;
     }
 

@@ -14,7 +14,8 @@ import java.util.TreeSet;
  * The acknowledgement bookkeeping of one agent's inbox served to Connect streams: what was read and
  * waits, what was delivered to which stream and how often, what was acknowledged out of order — and
  * from that the commit, per partition the lowest offset not yet acknowledged with the offsets
- * acknowledged above it. Messages a stream gives back (it ended unacked) wait again, in offset
+ * acknowledged above it and those delivered but not acknowledged (a later session starts their
+ * attempt count from there). Messages a stream gives back (it ended unacked) wait again, in offset
  * order. Not thread-safe: its session holds the lock.
  *
  * @param <S> a stream
@@ -65,6 +66,9 @@ final class AckLedger<S> {
             NavigableSet<Long> acked = new TreeSet<>(c.ackedAbove());
             acked.removeIf(o -> o < c.offset());
             ackedAbove.put(p, acked);
+            // delivered by an earlier session and never acked: their next delivery is at least the second
+            c.sent().stream().filter(o -> o >= c.offset() && !acked.contains(o))
+                    .forEach(o -> attempts.put(new Position(p, o), 1));
         });
     }
 
@@ -96,6 +100,8 @@ final class AckLedger<S> {
         Position p = next.getKey();
         inFlight.put(p, stream);
         delivered.put(p, next.getValue());
+        // recorded in the next commit, so a later session knows it went out once
+        dirty = true;
         return new Delivery(p, next.getValue(), attempts.merge(p, 1, Integer::sum));
     }
 
@@ -170,7 +176,13 @@ final class AckLedger<S> {
             NavigableSet<Long> acked = ackedAbove.computeIfAbsent(partition, k -> new TreeSet<>());
             final long w = watermark;
             acked.removeIf(o -> o < w);
-            out.put(partition, new InboxCursor.Commit(watermark, new TreeSet<>(acked)));
+            NavigableSet<Long> sent = new TreeSet<>();
+            attempts.keySet().forEach(pos -> {
+                if (pos.partition() == partition && pos.offset() >= w) {
+                    sent.add(pos.offset());
+                }
+            });
+            out.put(partition, new InboxCursor.Commit(watermark, new TreeSet<>(acked), sent));
         }
         dirty = false;
         return out;

@@ -13,6 +13,8 @@ import java.util.TreeSet;
 public final class AckedOffsets {
 
     static final String PREFIX = InboxCommits.MARKER;
+    /** After the acked ranges: the offsets delivered before and not acked yet (their next delivery is a redelivery). */
+    static final String SENT = ";sent:";
     /** Kafka's default offset.metadata.max.bytes is 4096. */
     static final int MAX_LENGTH = 4000;
 
@@ -20,7 +22,26 @@ public final class AckedOffsets {
     }
 
     public static String encode(NavigableSet<Long> offsets) {
+        return encode(offsets, new TreeSet<>());
+    }
+
+    /** Acked ranges, then the delivered-but-unacked ones; ranges that would not fit are left out. */
+    public static String encode(NavigableSet<Long> acked, NavigableSet<Long> sent) {
         StringBuilder sb = new StringBuilder(PREFIX);
+        ranges(sb, acked);
+        if (!sent.isEmpty() && sb.length() < MAX_LENGTH - 50) {
+            sb.append(SENT);
+            int mark = sb.length();
+            ranges(sb, sent, mark);
+        }
+        return sb.toString();
+    }
+
+    private static void ranges(StringBuilder sb, NavigableSet<Long> offsets) {
+        ranges(sb, offsets, PREFIX.length());
+    }
+
+    private static void ranges(StringBuilder sb, NavigableSet<Long> offsets, int bodyStart) {
         Long start = null;
         Long prev = null;
         for (long o : offsets) {
@@ -28,20 +49,34 @@ public final class AckedOffsets {
                 prev = o;
                 continue;
             }
-            append(sb, start, prev);
+            append(sb, start, prev, bodyStart);
             start = o;
             prev = o;
         }
-        append(sb, start, prev);
-        return sb.toString();
+        append(sb, start, prev, bodyStart);
     }
 
+    /** The offsets acked out of order. */
     public static NavigableSet<Long> decode(String metadata) {
-        NavigableSet<Long> out = new TreeSet<>();
         if (metadata == null || !metadata.startsWith(PREFIX)) {
-            return out;
+            return new TreeSet<>();
         }
         String body = metadata.substring(PREFIX.length());
+        int sent = body.indexOf(SENT);
+        return parse(sent < 0 ? body : body.substring(0, sent));
+    }
+
+    /** The offsets delivered before and not acked when the commit was made. */
+    public static NavigableSet<Long> decodeSent(String metadata) {
+        if (metadata == null || !metadata.startsWith(PREFIX)) {
+            return new TreeSet<>();
+        }
+        int sent = metadata.indexOf(SENT);
+        return sent < 0 ? new TreeSet<>() : parse(metadata.substring(sent + SENT.length()));
+    }
+
+    private static NavigableSet<Long> parse(String body) {
+        NavigableSet<Long> out = new TreeSet<>();
         if (body.isEmpty()) {
             return out;
         }
@@ -61,11 +96,11 @@ public final class AckedOffsets {
     }
 
     /** Ranges that would not fit are left out: those messages may come again after a reconnect (never lost). */
-    private static void append(StringBuilder sb, Long start, Long end) {
+    private static void append(StringBuilder sb, Long start, Long end, int bodyStart) {
         if (start == null || sb.length() > MAX_LENGTH - 42) {
             return;
         }
-        if (sb.length() > PREFIX.length()) {
+        if (sb.length() > bodyStart) {
             sb.append(',');
         }
         sb.append(start);

@@ -41,12 +41,13 @@ public final class DeliveryFeature {
         int maxStreams = settings.getMaxSubscriptions();
         this.streamThreads = BoundedThreads.create("grpc-subscribe", maxStreams);
         this.sessions = new InboxSessions(reader, events, streamThreads, p.curator(), p.zookeeperBase(), p.nodeId(),
-                settings.getMaxCreditPerStream(), settings.getMaxStreamsPerAgent(), p.drain(), activity);
+                settings.getMaxCreditPerStream(), settings.getMaxStreamsPerAgent(), p.drain(), activity,
+                registry::requireNotPushed);
         BoundedGate polls = new BoundedGate("long_poll", settings.getMaxConcurrentPolls(), p.env().metrics());
         this.longPoll = new LongPoll(reader, sessions, polls, events, activity);
         LiveStreams live = new LiveStreams();
         EventStreams sse = new EventStreams(reader, new BoundedGate("sse", maxStreams, p.env().metrics()), p.mapper(),
-                events, p.drain(), live, BoundedThreads.create("sse", maxStreams), activity);
+                events, p.drain(), live, BoundedThreads.create("sse", maxStreams), activity, sessions);
         this.subscriptions = new Subscriptions(reader, sessions,
                 new BoundedGate("grpc_subscriptions", maxStreams, p.env().metrics()), live, streamThreads, activity);
         this.drain = new NodeDrain(p.drain(), sessions, sse, subscriptions,
@@ -69,7 +70,7 @@ public final class DeliveryFeature {
         p.env().metrics().gauge("mesh.agents.connected", () -> () -> sessions.agents().size());
         if (p.roles().monitor()) {
             p.env().lifecycle().manage(new PushDispatcher(registry, reader, new PushClient(),
-                    new PushOutcomes(p.publisher(), p.topics(), events, p.clock(), activity), routing.retryPolicy(),
+                    new PushOutcomes(p.publisher(), p.topics(), events, p.clock(), activity, p.metrics()), routing.retryPolicy(),
                     Duration.ofMillis(settings.getPushTimeout().toMilliseconds()), settings.getPushConcurrency(),
                     isLeader, BoundedThreads.create("push", 1024), BoundedThreads.create("push-lane", 1024)));
         }

@@ -41,9 +41,11 @@ public final class EventStreams {
     private final LiveStreams live;
     private final ExecutorService threads;
     private final AgentActivity activity;
+    private final InboxSessions sessions;
 
     public EventStreams(InboxReader reader, BoundedGate gate, ObjectMapper mapper, DeliveryEvents deliveries,
-                        DrainControl drain, LiveStreams live, ExecutorService threads, AgentActivity activity) {
+                        DrainControl drain, LiveStreams live, ExecutorService threads, AgentActivity activity,
+                        InboxSessions sessions) {
         this.reader = reader;
         this.gate = gate;
         this.mapper = mapper;
@@ -52,11 +54,13 @@ public final class EventStreams {
         this.live = live;
         this.threads = threads;
         this.activity = activity;
+        this.sessions = sessions;
     }
 
     /** Starts the stream of a registered agent from {@code from} (partition → next offset; empty: acknowledged). */
     public ChunkedOutput<String> open(String agentId, Map<Integer, Long> from) throws Exception {
         drain.requireOpen("new streams are");
+        sessions.requireNotPushed(agentId);
         AutoCloseable permit = gate.enter();
         InboxCursor cursor;
         try {

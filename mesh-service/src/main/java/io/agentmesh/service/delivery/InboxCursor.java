@@ -67,7 +67,11 @@ public final class InboxCursor implements AutoCloseable {
     /** The acknowledged position when the cursor was opened: per partition the offset and the acks above it. */
     public Map<Integer, Commit> acknowledged() {
         Map<Integer, Commit> out = new TreeMap<>();
-        committed.forEach((p, at) -> out.put(p, new Commit(at.offset(), new TreeSet<>(ackedAbove.get(p)))));
+        committed.forEach((p, at) -> {
+            NavigableSet<Long> sent = AckedOffsets.decodeSent(at.metadata());
+            sent.removeIf(o -> o < at.offset());
+            out.put(p, new Commit(at.offset(), new TreeSet<>(ackedAbove.get(p)), sent));
+        });
         return out;
     }
 
@@ -100,8 +104,15 @@ public final class InboxCursor implements AutoCloseable {
         commitWithAcks(commits);
     }
 
-    /** One partition's commit: the lowest offset not yet acknowledged, and the offsets acked above it. */
-    public record Commit(long offset, NavigableSet<Long> ackedAbove) {
+    /**
+     * One partition's commit: the lowest offset not yet acknowledged, the offsets acked above it,
+     * and those delivered before but not acked (so a later session counts their redelivery).
+     */
+    public record Commit(long offset, NavigableSet<Long> ackedAbove, NavigableSet<Long> sent) {
+
+        public Commit(long offset, NavigableSet<Long> ackedAbove) {
+            this(offset, ackedAbove, new TreeSet<>());
+        }
     }
 
     /** Commits each partition's watermark with its out-of-order acks in the metadata. */
@@ -111,7 +122,7 @@ public final class InboxCursor implements AutoCloseable {
         }
         Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
         commits.forEach((p, c) -> out.put(new TopicPartition(topic, p),
-                new OffsetAndMetadata(c.offset(), AckedOffsets.encode(c.ackedAbove()))));
+                new OffsetAndMetadata(c.offset(), AckedOffsets.encode(c.ackedAbove(), c.sent()))));
         consumer.commitSync(out, COMMIT_TIMEOUT);
     }
 

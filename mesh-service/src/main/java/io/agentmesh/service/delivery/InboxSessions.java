@@ -41,10 +41,12 @@ public final class InboxSessions {
     private final Map<String, InboxSession> sessions = new ConcurrentHashMap<>();
     private final DrainControl drain;
     private final AgentActivity activity;
+    private final java.util.function.Consumer<String> notPushed;
 
+    /** {@code notPushed} refuses (409) an agent whose messages the mesh pushes. */
     public InboxSessions(InboxReader reader, DeliveryEvents deliveries, ExecutorService threads, CuratorFramework curator,
                          String basePath, String nodeId, int maxBuffered, int maxStreamsPerAgent, DrainControl drain,
-                         AgentActivity activity) {
+                         AgentActivity activity, java.util.function.Consumer<String> notPushed) {
         this.reader = reader;
         this.deliveries = deliveries;
         this.threads = threads;
@@ -55,11 +57,18 @@ public final class InboxSessions {
         this.maxStreamsPerAgent = maxStreamsPerAgent;
         this.drain = drain;
         this.activity = activity;
+        this.notPushed = notPushed;
+    }
+
+    /** 409 for an agent whose messages the mesh pushes: a second reader would deliver them twice. */
+    public void requireNotPushed(String agentId) {
+        notPushed.accept(agentId);
     }
 
     /** Attaches a stream to the agent's session, starting the session (and taking the lease) if needed. */
     public synchronized InboxStream open(String agentId, DeliverySink sink, int credit) {
         drain.requireOpen("new streams are");
+        requireNotPushed(agentId);
         InboxSession session = sessions.get(agentId);
         if (session != null && session.streams().size() >= maxStreamsPerAgent) {
             throw new MeshException(ErrorCode.TOO_BUSY, "agent '" + agentId + "' already has " + maxStreamsPerAgent
@@ -117,6 +126,7 @@ public final class InboxSessions {
     /** For a new reader (long-poll, Subscribe): 503 while draining, 409 while the inbox is streamed. */
     public void requireReadable(String agentId) {
         drain.requireOpen("new inbox readers are");
+        requireNotPushed(agentId);
         requireNotStreamed(agentId);
     }
 

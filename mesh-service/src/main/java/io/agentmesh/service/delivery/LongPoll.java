@@ -66,6 +66,7 @@ public final class LongPoll {
      * stream or a Kafka consumer of the agent's group owns the inbox. {@code via}: rest or grpc.
      */
     public Map<Integer, Long> ack(String agentId, Map<Integer, Long> offsets, String via) {
+        sessions.requireNotPushed(agentId);
         sessions.requireNotStreamed(agentId);
         Map<Integer, Long> committed = reader.ack(agentId, offsets);
         activity.touch(agentId, via);

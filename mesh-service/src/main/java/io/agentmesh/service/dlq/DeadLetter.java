@@ -20,9 +20,25 @@ public record DeadLetter(String dlqId, int partition, long offset, String reason
         String attempts = header(h, MeshHeaders.DLQ_ATTEMPTS);
         return new DeadLetter(r.partition() + "-" + r.offset(), r.partition(), r.offset(),
                 header(h, MeshHeaders.DLQ_REASON), header(h, MeshHeaders.DLQ_CAUSE), header(h, MeshHeaders.DLQ_ERROR),
-                attempts == null ? 0 : parse(attempts), header(h, MeshHeaders.DLQ_ORIGIN), Instant.ofEpochMilli(r.timestamp()),
+                attempts == null ? 0 : parse(attempts), header(h, MeshHeaders.DLQ_ORIGIN), deadLetteredAt(r),
                 header(h, MeshHeaders.DLQ_FIRST_FAILURE), header(h, MeshHeaders.DLQ_LAST_FAILURE), InboxRecord.of(r),
                 r.key(), r.headers());
+    }
+
+    /**
+     * When it was dead-lettered: the {@code mesh_dlq_time} header (the record's timestamp is the
+     * same for dead letters written by this version; older ones kept the acceptance time).
+     */
+    private static Instant deadLetteredAt(ConsumerRecord<byte[], byte[]> r) {
+        String at = header(r.headers(), MeshHeaders.DLQ_TIME);
+        if (at != null) {
+            try {
+                return Instant.parse(at);
+            } catch (java.time.format.DateTimeParseException e) {
+                // fall back to the record's time
+            }
+        }
+        return Instant.ofEpochMilli(r.timestamp());
     }
 
     /** The agent named in the target, or the whole target when it is not an agent. */

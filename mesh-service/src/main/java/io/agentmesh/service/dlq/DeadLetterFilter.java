@@ -50,8 +50,19 @@ public record DeadLetterFilter(@JsonProperty("reason") String reason,
         return time("until", until);
     }
 
+    /** Whether no field is set (a filter that would select everything). */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean isEmpty() {
+        return reason == null && target == null && from == null && since == null && until == null;
+    }
+
+    /**
+     * Whether the dead letter matches. {@code reason} matches the reason or the cause, so
+     * {@code NO_HEALTHY_AGENT} finds a message given up at once (max_attempts 1: the reason is the
+     * cause) and one given up after retries (MAX_ATTEMPTS with that cause).
+     */
     public boolean matches(DeadLetter d) {
-        if (reason != null && !reason.equals(d.reason())) {
+        if (reason != null && !reason.equals(d.reason()) && !reason.equals(d.cause())) {
             return false;
         }
         if (target != null && !sameTarget(target, d.target())) {

@@ -79,6 +79,8 @@ public final class DeadLetterReader {
                 }));
             }
             boolean done = position.entrySet().stream().allMatch(e -> e.getValue() >= end.get(e.getKey()));
+            // oldest first within the page (a page is read partition by partition)
+            items.sort(Comparator.comparing(DeadLetter::deadLetteredAt).thenComparing(DeadLetter::dlqId));
             return new Page(items, done ? null : encode(position), scanned[0]);
         } catch (KafkaException e) {
             throw KafkaFailures.translate(e, "read the dead-letter topic");

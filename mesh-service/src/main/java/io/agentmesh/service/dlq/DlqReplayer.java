@@ -54,11 +54,16 @@ public final class DlqReplayer {
         this.clock = clock;
     }
 
-    /** What a replay did (or, for a dry run, would do); {@code more} says the filter matched beyond {@code max}. */
+    /**
+     * What a replay did — or, for a dry run, would do ({@code would_replay} instead of
+     * {@code replayed}); {@code more} says the filter matched beyond {@code max}.
+     */
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
     public record Result(@JsonProperty("replay_id") long replayId,
                          @JsonProperty("dry_run") boolean dryRun,
                          @JsonProperty("selected") int selected,
-                         @JsonProperty("replayed") int replayed,
+                         @JsonProperty("replayed") Integer replayed,
+                         @JsonProperty("would_replay") Integer wouldReplay,
                          @JsonProperty("skipped_already_replayed") int skippedAlreadyReplayed,
                          @JsonProperty("more") boolean more,
                          @JsonProperty("dlq_ids") List<String> ids) {
@@ -71,14 +76,16 @@ public final class DlqReplayer {
         }
         byte[] newPayload = payloadEdit(request);
         String newTarget = targetEdit(request);
+        Expiry newExpiry = expiryEdit(request);
         Selection selection = select(request, max);
+        requireFreshExpiry(selection.letters(), newExpiry);
         Set<String> before = audit.alreadyReplayed(selection.letters());
         List<DeadLetter> todo = selection.letters().stream()
                 .filter(d -> request.isForced() || !before.contains(d.dlqId())).toList();
         int skipped = selection.letters().size() - todo.size();
         List<String> ids = todo.stream().map(DeadLetter::dlqId).toList();
         if (request.isDryRun()) {
-            return new Result(0, true, selection.letters().size(), todo.size(), skipped, selection.more(), ids);
+            return new Result(0, true, selection.letters().size(), null, todo.size(), skipped, selection.more(), ids);
         }
         String requestJson = json(request);
         List<String> replayedIds = new ArrayList<>();
@@ -88,7 +95,8 @@ public final class DlqReplayer {
             for (DeadLetter d : todo) {
                 if (audit.markReplayed(h, id, d, request.isForced())) {
                     replayedIds.add(d.dlqId());
-                    writes.add(publisher.publish(record(d, newPayload, newTarget), "replay dead letter " + d.dlqId()));
+                    writes.add(publisher.publish(record(d, newPayload, newTarget, newExpiry),
+                            "replay dead letter " + d.dlqId()));
                 }
             }
             KafkaFailures.awaitAll(writes, "replay dead letters");
@@ -98,7 +106,7 @@ public final class DlqReplayer {
         int skippedTotal = selection.letters().size() - replayedIds.size();
         LOG.info("replay {} by {}: {} replayed, {} skipped as replayed before", replayId, operator, replayedIds.size(),
                 skippedTotal);
-        return new Result(replayId, false, selection.letters().size(), replayedIds.size(), skippedTotal,
+        return new Result(replayId, false, selection.letters().size(), replayedIds.size(), null, skippedTotal,
                 selection.more(), replayedIds);
     }
 
@@ -127,12 +135,54 @@ public final class DlqReplayer {
             }
             return new Selection(found, false);
         }
+        if (byFilter && r.filter().isEmpty()) {
+            throw MeshException.invalidField("filter", "is empty, which would select every dead letter: "
+                    + "name a reason, target, sender or time range, or say \"all\": true");
+        }
         DeadLetterFilter filter = byFilter ? r.filter().validated() : DeadLetterFilter.ALL;
         DeadLetterReader.Page page = reader.list(filter, max, null, MAX_SCAN);
         return new Selection(page.items(), page.nextCursor() != null);
     }
 
-    private ProducerRecord<byte[], byte[]> record(DeadLetter d, byte[] newPayload, String newTarget) {
+    /** A new expiry for replayed messages: {@code clear} removes it, else {@code at} replaces it. */
+    private record Expiry(boolean clear, java.time.Instant at) {
+    }
+
+    private static Expiry expiryEdit(ReplayRequest r) {
+        if (r.edit() == null || r.edit().expiresAt() == null || r.edit().expiresAt().isMissingNode()) {
+            return null;
+        }
+        if (r.edit().expiresAt().isNull()) {
+            return new Expiry(true, null);
+        }
+        try {
+            java.time.Instant at = java.time.Instant.parse(r.edit().expiresAt().asText());
+            if (!r.edit().expiresAt().isTextual() || !at.isAfter(java.time.Instant.now())) {
+                throw new java.time.format.DateTimeParseException("past", r.edit().expiresAt().asText(), 0);
+            }
+            return new Expiry(false, at);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw MeshException.invalidField("edit.expires_at", "must be a future ISO-8601 time such as "
+                    + "2026-12-01T10:00:00Z, or null to clear it");
+        }
+    }
+
+    /** Replaying an expired message as it is would only dead-letter it again at once. */
+    private static void requireFreshExpiry(List<DeadLetter> letters, Expiry edit) {
+        if (edit != null) {
+            return;
+        }
+        List<String> expired = letters.stream().filter(d -> "EXPIRED".equals(d.reason())).map(DeadLetter::dlqId)
+                .limit(20).toList();
+        if (!expired.isEmpty()) {
+            throw new MeshException(ErrorCode.INVALID_REQUEST, "dead letters " + String.join(", ", expired)
+                    + " expired: replayed unchanged they would expire again at once; give \"edit\": {\"expires_at\": "
+                    + "<a later time, or null to clear it>}, or leave them out of the selection",
+                    Map.of("field", "edit.expires_at", "expired", expired));
+        }
+    }
+
+    private ProducerRecord<byte[], byte[]> record(DeadLetter d, byte[] newPayload, String newTarget, Expiry newExpiry) {
         RecordHeaders headers = new RecordHeaders();
         for (Header h : d.headers()) {
             String k = h.key();
@@ -146,6 +196,9 @@ public final class DlqReplayer {
             if (newTarget != null && k.equals(MeshHeaders.TO)) {
                 continue;
             }
+            if (newExpiry != null && k.equals(MeshHeaders.CE_PREFIX + MeshHeaders.EXT_EXPIRES_AT)) {
+                continue;
+            }
             headers.add(h);
         }
         if (newPayload != null) {
@@ -153,6 +206,10 @@ public final class DlqReplayer {
         }
         if (newTarget != null) {
             headers.add(MeshHeaders.TO, newTarget.getBytes(StandardCharsets.UTF_8));
+        }
+        if (newExpiry != null && !newExpiry.clear()) {
+            headers.add(MeshHeaders.CE_PREFIX + MeshHeaders.EXT_EXPIRES_AT,
+                    newExpiry.at().toString().getBytes(StandardCharsets.UTF_8));
         }
         headers.add(MeshHeaders.CE_PREFIX + "meshreplayof", d.dlqId().getBytes(StandardCharsets.UTF_8));
         byte[] value = newPayload != null ? newPayload : d.message().payload();

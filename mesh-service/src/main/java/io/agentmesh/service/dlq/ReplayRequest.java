@@ -22,7 +22,12 @@ public record ReplayRequest(@JsonProperty("ids") List<String> ids,
                             @JsonProperty("force") Boolean force,
                             @JsonProperty("max") Integer max) {
 
-    public record Edit(@JsonProperty("payload") JsonNode payload, @JsonProperty("to") String to) {
+    /**
+     * Changes to make to every replayed message: a new payload, a new target, a new
+     * {@code expires_at} (an ISO-8601 time, or null to clear it; needed to replay EXPIRED ones).
+     */
+    public record Edit(@JsonProperty("payload") JsonNode payload, @JsonProperty("to") String to,
+                       @JsonProperty("expires_at") JsonNode expiresAt) {
     }
 
     public boolean isDryRun() {

@@ -23,26 +23,67 @@ public final class JsonErrorMapper implements ExceptionMapper<JsonProcessingExce
                 return ErrorResponses.of(mesh);
             }
         }
+        return ErrorResponses.of(toMeshException(e, ""));
+    }
+
+    /**
+     * The 400 for JSON that cannot be read, naming the place; {@code prefix} goes before field
+     * names (for one element of a batch, e.g. {@code messages[4].}).
+     */
+    public static MeshException toMeshException(JsonProcessingException e, String prefix) {
         Map<String, Object> details = new LinkedHashMap<>();
-        if (e.getLocation() != null) {
+        if (e.getLocation() != null && prefix.isEmpty()) {
             details.put("line", e.getLocation().getLineNr());
             details.put("column", e.getLocation().getColumnNr());
         }
         String message;
         if (e instanceof UnrecognizedPropertyException u) {
-            details.put("field", u.getPropertyName());
-            message = "unknown field '" + u.getPropertyName() + "'";
+            details.put("field", prefix + u.getPropertyName());
+            message = "unknown field '" + prefix + u.getPropertyName() + "'";
         } else if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
-            String field = m.getPath().stream()
+            String field = prefix + m.getPath().stream()
                     .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                     .collect(Collectors.joining("."));
             details.put("field", field);
-            message = field + ": wrong type or value (" + m.getOriginalMessage().split("\n")[0] + ")";
+            message = field + ": " + expected(m);
         } else if (e instanceof JsonParseException) {
-            message = "malformed JSON: " + e.getOriginalMessage();
+            message = "malformed JSON: " + plain(e.getOriginalMessage());
         } else {
-            message = "unreadable JSON: " + e.getOriginalMessage();
+            message = (prefix.isEmpty() ? "" : prefix + " ") + "unreadable JSON: " + plain(e.getOriginalMessage());
         }
-        return ErrorResponses.of(new MeshException(ErrorCode.MALFORMED_JSON, message, details));
+        return new MeshException(ErrorCode.MALFORMED_JSON, message, details);
+    }
+
+    /** What the field should have held, in words a client understands (no Java type names). */
+    private static String expected(JsonMappingException m) {
+        if (m instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException mi && mi.getTargetType() != null) {
+            Class<?> t = mi.getTargetType();
+            if (t == Integer.class || t == int.class || t == Long.class || t == long.class || t == Short.class) {
+                return "expected a whole number";
+            }
+            if (Number.class.isAssignableFrom(t) || t == double.class || t == float.class) {
+                return "expected a number";
+            }
+            if (t == String.class) {
+                return "expected text";
+            }
+            if (t == Boolean.class || t == boolean.class) {
+                return "expected true or false";
+            }
+            if (java.util.Collection.class.isAssignableFrom(t) || t.isArray()) {
+                return "expected a list";
+            }
+            return "expected an object";
+        }
+        return "wrong type or value";
+    }
+
+    /** Jackson's text without the Java names and feature hints it adds for developers. */
+    static String plain(String message) {
+        if (message == null) {
+            return "";
+        }
+        String first = message.split("\n")[0];
+        return first.replaceAll("\\s*\\([^()]*`[^()]*\\)", "").replaceAll("`[^`]*`", "").replaceAll("\\s+", " ").trim();
     }
 }

@@ -1,6 +1,7 @@
 package io.agentmesh.service.messaging;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agentmesh.service.errors.JsonErrorMapper;
 import io.agentmesh.service.errors.KafkaFailures;
 import io.agentmesh.service.errors.MeshException;
 import io.agentmesh.service.platform.MeshMetrics;
@@ -52,13 +53,20 @@ public final class MessageResource {
         }
         List<Supplier<SendCommand>> commands = new ArrayList<>(request.messages().size());
         for (int i = 0; i < request.messages().size(); i++) {
-            SendMessageRequest m = request.messages().get(i);
+            com.fasterxml.jackson.databind.JsonNode node = request.messages().get(i);
             String field = "messages[" + i + "]";
             commands.add(() -> {
-                if (m == null) {
+                if (node == null || node.isNull()) {
                     throw MeshException.invalidField(field, "is null");
                 }
-                return m.toCommand(mapper);
+                if (!node.isObject()) {
+                    throw MeshException.invalidField(field, "must be a message object");
+                }
+                try {
+                    return mapper.treeToValue(node, SendMessageRequest.class).toCommand(mapper);
+                } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                    throw JsonErrorMapper.toMeshException(e, field + ".");
+                }
             });
         }
         batches.send(commands).whenComplete((result, error) -> {

@@ -78,7 +78,7 @@ public final class MessageService {
                 .withSource(c.source() != null ? URI.create(c.source()) : source(c.from()))
                 .withType(c.type() != null ? c.type() : MessageValidator.DEFAULT_TYPE)
                 .withTime(OffsetDateTime.ofInstant(java.time.Instant.ofEpochMilli(now), ZoneOffset.UTC))
-                .withDataContentType(c.contentType() != null ? c.contentType() : MessageValidator.DEFAULT_CONTENT_TYPE)
+                .withDataContentType(c.contentType() != null ? c.contentType() : MessageValidator.contentTypeOf(c.payload()))
                 .withData(c.payload());
         c.extensions().forEach(b::withExtension);
         b.withExtension(MeshHeaders.EXT_TO, target.toString());

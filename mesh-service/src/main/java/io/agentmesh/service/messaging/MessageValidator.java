@@ -58,15 +58,55 @@ public final class MessageValidator {
             throw MeshException.invalidField("key", "1-" + MAX_KEY + " characters");
         }
         checkExtensions(c.extensions());
-        if (c.payload() == null) {
-            throw MeshException.invalidField("payload", "is required");
+        if (c.payload() == null || c.payload().length == 0) {
+            throw MeshException.invalidField("payload", "is required (not empty)");
         }
         if (c.payload().length > maxPayloadBytes) {
             throw new MeshException(ErrorCode.PAYLOAD_TOO_LARGE, "payload is " + c.payload().length
                     + " bytes; the limit is " + maxPayloadBytes,
                     Map.of("field", "payload", "size", c.payload().length, "limit", maxPayloadBytes));
         }
+        checkContent(c.contentType(), c.payload());
         return target;
+    }
+
+    private static final Pattern MEDIA_TYPE = Pattern.compile(
+            "[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}(\\s*;.*)?");
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    /**
+     * The same rules whatever the transport: a content type is a media type, and a payload that
+     * says it is JSON is JSON.
+     */
+    /** The content type of a payload sent without one: JSON when it parses as JSON, else octet-stream. */
+    public static String contentTypeOf(byte[] payload) {
+        return isJson(payload) ? DEFAULT_CONTENT_TYPE : "application/octet-stream";
+    }
+
+    private static boolean isJson(byte[] payload) {
+        try (var parser = JSON.getFactory().createParser(payload)) {
+            while (parser.nextToken() != null) {
+                // reads the whole document: it must be well formed
+            }
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
+    }
+
+    private static void checkContent(String contentType, byte[] payload) {
+        if (contentType == null) {
+            return;
+        }
+        if (contentType.length() > 256 || !MEDIA_TYPE.matcher(contentType).matches()) {
+            throw MeshException.invalidField("content_type", "'" + contentType + "' is not a media type such as "
+                    + "application/json or text/plain");
+        }
+        String base = contentType.split(";")[0].trim().toLowerCase(java.util.Locale.ROOT);
+        if ((base.equals("application/json") || base.endsWith("+json")) && !isJson(payload)) {
+            throw MeshException.invalidField("payload", "is not JSON, though its content type " + contentType
+                    + " says it is");
+        }
     }
 
     private static void checkExtensions(Map<String, String> extensions) {

@@ -16,6 +16,7 @@ import java.util.Set;
 public final class StructuredEvents {
 
     private static final JsonFormat FORMAT = new JsonFormat();
+    private static final com.fasterxml.jackson.databind.ObjectMapper SPEC_READER = new com.fasterxml.jackson.databind.ObjectMapper();
     private static final Set<String> MESH_OWNED = Set.of(MeshHeaders.EXT_TO, MeshHeaders.EXT_FROM,
             MeshHeaders.EXT_CORRELATION_ID, MeshHeaders.EXT_TARGET, MeshHeaders.EXT_DELIVERY, MeshHeaders.EXT_ATTEMPT,
             "partitionkey");
@@ -27,6 +28,7 @@ public final class StructuredEvents {
         if (body == null || body.length == 0) {
             throw new MeshException(ErrorCode.MALFORMED_CLOUDEVENT, "request body is required");
         }
+        requireSpecVersion(body);
         CloudEvent event;
         try {
             event = FORMAT.deserialize(body);
@@ -44,6 +46,24 @@ public final class StructuredEvents {
                 event.getId(), ext(event, MeshHeaders.EXT_CORRELATION_ID), ext(event, "partitionkey"),
                 event.getData() == null ? null : event.getData().toBytes(),
                 event.getDataContentType(), event.getSource().toString(), extensions);
+    }
+
+    /** Only CloudEvents 1.0: an event of another version is refused, not rewritten. */
+    private static void requireSpecVersion(byte[] body) {
+        com.fasterxml.jackson.databind.JsonNode tree;
+        try {
+            tree = SPEC_READER.readTree(body);
+        } catch (java.io.IOException e) {
+            throw new MeshException(ErrorCode.MALFORMED_CLOUDEVENT, "not a CloudEvents 1.0 JSON event: malformed JSON");
+        }
+        if (tree == null || !tree.isObject()) {
+            throw new MeshException(ErrorCode.MALFORMED_CLOUDEVENT, "not a CloudEvents 1.0 JSON event: not a JSON object");
+        }
+        com.fasterxml.jackson.databind.JsonNode version = tree.get("specversion");
+        if (version == null || !version.isTextual() || !"1.0".equals(version.asText())) {
+            throw new MeshException(ErrorCode.MALFORMED_CLOUDEVENT, "specversion must be \"1.0\" (got "
+                    + (version == null ? "none" : version.toString()) + ")", java.util.Map.of("field", "specversion"));
+        }
     }
 
     private static String ext(CloudEvent event, String name) {

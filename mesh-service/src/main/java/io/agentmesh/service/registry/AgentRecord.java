@@ -38,7 +38,7 @@ public record AgentRecord(String id, String name, String namespace, List<String>
      * inbox is deleted it is a tombstone ({@link #tombstoned()}).
      */
     public RegistryEntry toRegistryEntry() {
-        return new RegistryEntry(id, name, namespace, capabilities, endpoint, status, updatedAt.toString());
+        return new RegistryEntry(id, name, namespace, capabilities, endpoint, status, updatedAt.toString(), delivery);
     }
 
     /** Whether the registry topic holds a tombstone for this agent (deregistered and its inbox deleted). */

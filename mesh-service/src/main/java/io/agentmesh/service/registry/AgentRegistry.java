@@ -5,6 +5,7 @@ import io.agentmesh.service.errors.ErrorCode;
 import io.agentmesh.service.errors.KafkaFailures;
 import io.agentmesh.service.errors.MeshException;
 import io.agentmesh.service.kafka.TopicAdmin;
+import io.agentmesh.streams.registry.RegistryEntry;
 import io.agentmesh.streams.topics.AgentIds;
 import io.agentmesh.streams.topics.MeshTopics;
 import org.slf4j.Logger;
@@ -210,6 +211,20 @@ public final class AgentRegistry {
             return true;
         }
         return postgres(() -> dao.find(id)).map(r -> r.active() || AgentRecord.EXPIRED.equals(r.status())).orElse(false);
+    }
+
+    /**
+     * Refuses (409) reading or acknowledging the inbox of an agent whose messages the mesh pushes:
+     * a second reader would deliver them twice.
+     */
+    public void requireNotPushed(String id) {
+        boolean pushed = router.available() ? router.find(id).map(RegistryEntry::pushed).orElse(false)
+                : postgres(() -> dao.find(id)).map(r -> AgentRecord.PUSH.equals(r.delivery())).orElse(false);
+        if (pushed) {
+            throw new MeshException(ErrorCode.CONFLICT, "agent '" + id + "' takes its messages by webhook push: reading "
+                    + "or acknowledging its inbox as well would deliver them twice (register it with delivery pull to read "
+                    + "it yourself)", Map.of("agent", id, "delivery", "push"));
+        }
     }
 
     /** Whether this agent was ever registered (its inbox exists). */

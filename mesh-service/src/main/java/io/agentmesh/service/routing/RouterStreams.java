@@ -100,6 +100,21 @@ public final class RouterStreams implements Managed, RouterView {
         return out;
     }
 
+    /** Agents' health as the router reads it from mesh.health (absent: no record, eligible). */
+    public java.util.Map<String, io.agentmesh.streams.registry.AgentHealth> health() {
+        if (!running()) {
+            return java.util.Map.of();
+        }
+        java.util.Map<String, io.agentmesh.streams.registry.AgentHealth> out = new java.util.HashMap<>();
+        try (var it = streams.store(StoreQueryParameters.fromNameAndType(RegistryTable.HEALTH_STORE,
+                QueryableStoreTypes.<String, io.agentmesh.streams.registry.AgentHealth>keyValueStore())).all()) {
+            it.forEachRemaining(kv -> out.put(kv.key, kv.value));
+        } catch (InvalidStateStoreException e) {
+            return java.util.Map.of();
+        }
+        return out;
+    }
+
     /** How many message ids the local router tasks remember for dedupe, counting up to {@code cap}. */
     public long dedupeHeld(long cap) {
         if (!running()) {

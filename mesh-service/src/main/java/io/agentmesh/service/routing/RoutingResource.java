@@ -3,6 +3,7 @@ package io.agentmesh.service.routing;
 import io.agentmesh.service.registry.AgentRegistry;
 import io.agentmesh.service.errors.ErrorCode;
 import io.agentmesh.service.errors.MeshException;
+import io.agentmesh.streams.registry.AgentHealth;
 import io.agentmesh.streams.registry.RegistryEntry;
 import io.agentmesh.streams.topics.MeshTopics;
 import jakarta.ws.rs.GET;
@@ -41,19 +42,27 @@ public final class RoutingResource {
                     + "; its table is not readable now", Map.of("dependency", "streams"));
         }
         List<RegistryEntry> all = router.all();
+        Map<String, AgentHealth> health = router.health();
         Map<String, List<String>> byCapability = new TreeMap<>();
         Map<String, List<String>> byNamespace = new TreeMap<>();
         List<Map<String, Object>> agents = new java.util.ArrayList<>();
+        List<String> routableIds = new java.util.ArrayList<>();
         for (RegistryEntry e : all) {
+            AgentHealth h = health.get(e.id());
+            // what the router does: anycast and fan-out pick active agents that are not unhealthy
+            boolean routable = e.routable() && (h == null || h.eligible());
             Map<String, Object> a = new LinkedHashMap<>();
             a.put("id", e.id());
             a.put("namespace", e.namespace());
             a.put("capabilities", e.capabilities());
             a.put("status", e.status());
-            a.put("routable", e.routable());
+            a.put("health", h == null ? "unknown" : h.status());
+            a.put("routable", routable);
+            a.put("direct_messages", e.deregistered() ? "dead-lettered" : "inbox");
             a.put("inbox", topics.inbox(e.id()));
             agents.add(a);
-            if (e.routable()) {
+            if (routable) {
+                routableIds.add(e.id());
                 e.capabilities().forEach(c -> byCapability.computeIfAbsent(c, k -> new java.util.ArrayList<>()).add(e.id()));
                 byNamespace.computeIfAbsent(e.namespace(), k -> new java.util.ArrayList<>()).add(e.id());
             }
@@ -63,7 +72,7 @@ public final class RoutingResource {
         out.put("capabilities", byCapability);
         out.put("namespaces", byNamespace);
         out.put("total", all.size());
-        out.put("routable", all.stream().filter(RegistryEntry::routable).count());
+        out.put("routable", routableIds.size());
         return out;
     }
 

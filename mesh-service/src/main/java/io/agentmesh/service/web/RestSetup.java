@@ -3,6 +3,7 @@ package io.agentmesh.service.web;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agentmesh.service.config.MessagesSettings;
 import io.agentmesh.service.errors.CatchAllMapper;
+import io.agentmesh.service.errors.JsonErrorHandler;
 import io.agentmesh.service.errors.JsonErrorMapper;
 import io.agentmesh.service.errors.MeshExceptionMapper;
 import io.agentmesh.service.errors.WebApplicationExceptionMapper;
@@ -23,6 +24,10 @@ public final class RestSetup {
         env.jersey().register(new JsonErrorMapper());
         env.jersey().register(new WebApplicationExceptionMapper());
         env.jersey().register(new CatchAllMapper());
+        // what Jetty answers itself (before Jersey: a path too long or ambiguous) is JSON too
+        JsonErrorHandler jetty = new JsonErrorHandler();
+        env.getApplicationContext().setErrorHandler(jetty);
+        env.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(jetty));
         env.servlets().addFilter("request-size", new RequestSizeLimitFilter(messages.maxMessageBytes(),
                         Map.of("/api/v1/messages/batch", messages.getMaxBatchBytes()), mapper))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/api/*");

@@ -7,8 +7,9 @@ import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.type.LogicalType;
 
 /**
- * Request bodies are read strictly: unknown fields, nulls for numbers, trailing tokens and
- * coercions between strings, numbers, booleans and lists are refused (400 naming the field).
+ * Request bodies are read strictly: unknown fields, nulls for numbers, trailing tokens,
+ * fractions where whole numbers are meant and coercions between strings, numbers, booleans and
+ * lists are refused (400 naming the field).
  */
 public final class StrictJson {
 
@@ -25,6 +26,9 @@ public final class StrictJson {
         textual.setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
         mapper.coercionConfigFor(LogicalType.Collection).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
         mapper.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
+        // 3.5 where a whole number is meant is refused, not rounded
+        mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+        mapper.coercionConfigFor(LogicalType.Integer).setCoercion(CoercionInputShape.Float, CoercionAction.Fail);
         return mapper;
     }
 }

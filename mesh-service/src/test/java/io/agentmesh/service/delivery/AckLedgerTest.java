@@ -131,4 +131,25 @@ class AckLedgerTest {
         assertThat(c.offset()).isEqualTo(2);
         assertThat(c.ackedAbove()).isEmpty();
     }
+
+    @Test
+    void aLaterSessionKnowsWhatWentOutBeforeAndCountsItsRedelivery() {
+        AckLedger<String> first = fresh();
+        first.read(read(0, 0, 1));
+        first.next("s");
+        first.next("s");
+        first.ack("s", List.of("0-1"));
+        first.giveBack("s");
+        InboxCursor.Commit commit = first.commit().get(0);
+        assertThat(commit.offset()).isEqualTo(0);
+        assertThat(commit.sent()).as("delivered, not acked").containsExactly(0L);
+
+        // the stream is gone; a new session starts from that commit and reads offset 0 again
+        AckLedger<String> second = new AckLedger<>(Map.of(0, commit));
+        second.read(read(0, 0));
+        AckLedger.Delivery again = second.next("s2");
+
+        assertThat(again.position().id()).isEqualTo("0-0");
+        assertThat(again.attempt()).isEqualTo(2);
+    }
 }

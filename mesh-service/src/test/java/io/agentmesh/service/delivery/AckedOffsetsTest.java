@@ -36,4 +36,14 @@ class AckedOffsetsTest {
         assertThat(encoded.length()).isLessThanOrEqualTo(AckedOffsets.MAX_LENGTH);
         assertThat(AckedOffsets.decode(encoded)).first().isEqualTo(1_000_000_000L);
     }
+
+    @Test
+    void deliveredButUnackedOffsetsTravelBesideTheAckedOnes() {
+        String encoded = AckedOffsets.encode(new TreeSet<>(List.of(7L)), new TreeSet<>(List.of(3L, 4L, 9L)));
+        assertThat(encoded).isEqualTo("acked:7;sent:3-4,9");
+        assertThat(AckedOffsets.decode(encoded)).containsExactly(7L);
+        assertThat(AckedOffsets.decodeSent(encoded)).containsExactly(3L, 4L, 9L);
+        assertThat(AckedOffsets.decodeSent("acked:5,7-9")).isEmpty();
+        assertThat(AckedOffsets.decode(AckedOffsets.encode(new TreeSet<>(), new TreeSet<>(List.of(1L))))).isEmpty();
+    }
 }

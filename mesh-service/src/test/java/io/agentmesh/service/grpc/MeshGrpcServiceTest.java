@@ -109,7 +109,11 @@ class MeshGrpcServiceTest {
     void badSendsAreInvalidArgumentWithTheMeshCodeAndNothingIsWritten() {
         for (SendRequest bad : new SendRequest[]{
                 send().clearTo().build(),
-                send().setTo("nowhere:x").build()}) {
+                send().setTo("nowhere:x").build(),
+                // the same rules as REST: a payload, JSON when it says so, a real media type
+                send().setPayload(ByteString.EMPTY).build(),
+                send().setPayload(ByteString.copyFromUtf8("{not json")).build(),
+                send().setContentType("not a type").build()}) {
             StatusRuntimeException e = refused(() -> stub.send(bad));
             assertThat(e.getStatus().getCode()).as(bad.toString()).isEqualTo(Status.Code.INVALID_ARGUMENT);
             assertThat(meshCode(e)).as(bad.toString()).isNotBlank();

@@ -90,6 +90,26 @@ class BadInputIT {
                 post("body far over the limit", msgs, json, "{\"to\":\"" + agent + "\",\"payload\":\"" + "y".repeat(200_000) + "\"}", 413, "PAYLOAD_TOO_LARGE"),
                 post("cloudevent without specversion", msgs, "application/cloudevents+json",
                         "{\"id\":\"1\",\"source\":\"x\",\"type\":\"t\",\"meshto\":\"" + agent + "\"}", 400, "MALFORMED_CLOUDEVENT"),
+                post("cloudevent of specversion 0.3", msgs, "application/cloudevents+json",
+                        "{\"specversion\":\"0.3\",\"id\":\"1\",\"source\":\"x\",\"type\":\"t\",\"meshto\":\"" + agent
+                                + "\",\"data\":{}}", 400, "MALFORMED_CLOUDEVENT"),
+                post("cloudevent claiming JSON data that is not", msgs, "application/cloudevents+json",
+                        "{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"x\",\"type\":\"t\",\"meshto\":\"" + agent
+                                + "\",\"datacontenttype\":\"application/json\",\"data_base64\":\"e25vdCBqc29u\"}", 400,
+                        "INVALID_REQUEST"),
+                post("max_attempts a fraction", msgs, json, "{\"to\":\"capability:chat\",\"payload\":{},\"max_attempts\":2.7}",
+                        400, "MALFORMED_JSON"),
+                post("retry_delay_ms a fraction", msgs, json, "{\"to\":\"capability:chat\",\"payload\":{},\"retry_delay_ms\":100.5}",
+                        400, "MALFORMED_JSON"),
+                post("register: heartbeat_ttl_ms a fraction", agents, json, "{\"name\":\"x\",\"heartbeat_ttl_ms\":1500.9}",
+                        400, "MALFORMED_JSON"),
+                post("ack: a fractional offset", "/api/v1/agents/" + agent + "/messages/ack", json, "{\"offsets\":{\"0\":3.5}}",
+                        400, "MALFORMED_JSON"),
+                new Case("path far too long", () -> Http.get(MESH.url("/api/v1/agents/" + "a".repeat(20_000))), 414,
+                        "INVALID_REQUEST"),
+                new Case("encoded dot-dot in the path", () -> Http.get(MESH.url("/api/v1/agents/%2e%2e/messages")), 400,
+                        "INVALID_REQUEST"),
+                new Case("encoded slash in the path", () -> Http.get(MESH.url("/api/v1/agents/a%2Fb")), 400, "INVALID_REQUEST"),
                 post("cloudevent without meshto", msgs, "application/cloudevents+json",
                         "{\"specversion\":\"1.0\",\"id\":\"1\",\"source\":\"x\",\"type\":\"t\",\"data\":{}}", 400, "INVALID_REQUEST"),
                 post("register: illegal id", agents, json, "{\"id\":\"Bad_Id\",\"name\":\"x\"}", 400, "INVALID_REQUEST"),
@@ -134,6 +154,9 @@ class BadInputIT {
                 soft.assertThat(r.code()).as(c.name() + ": " + r.body()).isEqualTo(c.code());
                 soft.assertThat(r.json().path("message").asText()).as(c.name()).isNotBlank();
                 soft.assertThat(r.json().has("details")).as(c.name()).isTrue();
+                // messages are for clients: no Java type names or library hints
+                soft.assertThat(r.json().path("message").asText()).as(c.name())
+                        .doesNotContain("io.agentmesh", "java.", "Coercion", "Feature", "`");
             }
         });
 

@@ -108,7 +108,8 @@ class DeadLetterIT {
         // 2. a dry run changes nothing
         Http.Reply dry = replay("alice", "{\"ids\":[\"" + dlq1 + "\"],\"dry_run\":true}");
         assertThat(dry.status()).as(dry.body()).isEqualTo(200);
-        assertThat(dry.json().path("replayed").asInt()).isEqualTo(1);
+        assertThat(dry.json().path("would_replay").asInt()).isEqualTo(1);
+        assertThat(dry.json().has("replayed")).as("a dry run replays nothing").isFalse();
         assertThat(dry.json().path("dry_run").asBoolean()).isTrue();
         assertThat(auditRows("alice")).isZero();
 
@@ -152,6 +153,47 @@ class DeadLetterIT {
     }
 
     @Test
+    void timesReasonsAndExpiredMessagesAreWhatAnOperatorExpects() throws Exception {
+        String cap = "late-" + UUID.randomUUID().toString().substring(0, 6);
+        Instant sent = Instant.now();
+        // two attempts 50 ms apart: dead-lettered as MAX_ATTEMPTS with the cause, after it was accepted
+        Http.Reply r = Http.post(MESH.url("/api/v1/messages"), "{\"to\":\"capability:" + cap + "\",\"payload\":1,"
+                + "\"max_attempts\":2,\"retry_delay_ms\":50}");
+        assertThat(r.status()).as(r.body()).isEqualTo(202);
+        String retried = r.json().path("id").asText();
+        Http.Reply e = Http.post(MESH.url("/api/v1/messages"), "{\"to\":\"capability:" + cap + "\",\"payload\":2,"
+                + "\"expires_at\":\"" + Instant.now().plusMillis(800) + "\"}");
+        String expiring = e.json().path("id").asText();
+        await().atMost(30, SECONDS).until(() -> Http.get(MESH.url("/api/v1/queues/dlq?target=capability:" + cap)).json()
+                .path("count").asInt() == 2);
+        JsonNode dead = Http.get(MESH.url("/api/v1/queues/dlq?target=capability:" + cap)).json().path("dead_letters");
+        JsonNode maxed = dead.findParents("dlq_id").stream()
+                .filter(d -> d.path("message").path("id").asText().equals(retried)).findFirst().orElseThrow();
+        assertThat(maxed.path("reason").asText()).isEqualTo("MAX_ATTEMPTS");
+        assertThat(maxed.path("cause").asText()).isEqualTo("NO_HEALTHY_AGENT");
+        // the time it was dead-lettered, not the time it was accepted
+        Instant at = Instant.parse(maxed.path("dead_lettered_at").asText());
+        assertThat(at).isAfter(Instant.parse(maxed.path("message").path("time").asText()));
+        assertThat(at).isAfterOrEqualTo(sent.truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        // the time filter goes by it, and a reason filter finds the cause too
+        assertThat(Http.get(MESH.url("/api/v1/queues/dlq?target=capability:" + cap + "&since=" + at.minusMillis(1)))
+                .json().path("count").asInt()).isGreaterThanOrEqualTo(1);
+        assertThat(messageIds(Http.get(MESH.url("/api/v1/queues/dlq?target=capability:" + cap + "&reason=NO_HEALTHY_AGENT"))
+                .json().path("dead_letters"))).contains(retried);
+
+        // an expired message is not replayed as it is: it would only expire again
+        String expiredId = dead.findParents("dlq_id").stream()
+                .filter(d -> d.path("message").path("id").asText().equals(expiring)).findFirst().orElseThrow()
+                .path("dlq_id").asText();
+        Http.Reply refused = replay("carol", "{\"ids\":[\"" + expiredId + "\"]}");
+        assertThat(refused.status()).as(refused.body()).isEqualTo(400);
+        assertThat(refused.json().path("details").path("field").asText()).isEqualTo("edit.expires_at");
+        Http.Reply cleared = replay("carol", "{\"ids\":[\"" + expiredId + "\"],\"edit\":{\"expires_at\":null}}");
+        assertThat(cleared.status()).as(cleared.body()).isEqualTo(200);
+        assertThat(cleared.json().path("replayed").asInt()).isEqualTo(1);
+    }
+
+    @Test
     void badReplayAndListingRequestsChangeNothing() throws Exception {
         Map<String, Long> before = topics.endOffsets(MESH.prefix() + ".");
         long rowsBefore = auditRows("mallory");
@@ -159,6 +201,7 @@ class DeadLetterIT {
             for (var c : List.of(
                     new Object[]{"{}", 400},
                     new Object[]{"{\"ids\":[\"0-0\"],\"all\":true}", 400},
+                    new Object[]{"{\"filter\":{}}", 400},
                     new Object[]{"{\"ids\":[\"999-999\"]}", 404},
                     new Object[]{"{\"ids\":[\"nonsense\"]}", 400},
                     new Object[]{"{\"filter\":{\"reason\":\"SOMETIMES\"}}", 400},

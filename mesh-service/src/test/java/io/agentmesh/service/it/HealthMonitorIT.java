@@ -112,6 +112,17 @@ class HealthMonitorIT {
                     + "\",\"payload\":{},\"max_attempts\":30}").status()).isEqualTo(202);
             await().atMost(30, SECONDS).until(() -> Http.get(MESH.url("/api/v1/messages/" + msg)).body()
                     .contains("NO_HEALTHY_AGENT"));
+            // the routing table says what the router does: not chosen while unhealthy, direct mail still lands
+            JsonNode row = null;
+            for (JsonNode a : Http.get(MESH.url("/api/v1/routing/table")).json().path("agents")) {
+                if (id.equals(a.path("id").asText())) {
+                    row = a;
+                }
+            }
+            assertThat(row).isNotNull();
+            assertThat(row.path("health").asText()).isEqualTo("unhealthy");
+            assertThat(row.path("routable").asBoolean()).isFalse();
+            assertThat(row.path("direct_messages").asText()).isEqualTo("inbox");
             String direct = "direct-while-sick-" + UUID.randomUUID();
             assertThat(Http.post(MESH.url("/api/v1/messages"), "{\"to\":\"" + id + "\",\"id\":\"" + direct
                     + "\",\"payload\":{}}").status()).isEqualTo(202);

@@ -192,4 +192,14 @@ class LivenessIT {
                     StandardCharsets.UTF_8)).contains(sent.get(0));
         }
     }
+
+    @Test
+    void anElectionWithNobodyElseToElectAnswersAtOnce() {
+        long started = System.nanoTime();
+        JsonNode r = Http.post(MESH.url("/api/v1/cluster/leader/elect"), "").json();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+        assertThat(r.path("changed").asBoolean()).isFalse();
+        assertThat(r.path("candidates").asInt()).isEqualTo(1);
+        assertThat(r.path("reason").asText()).contains("no other node");
+    }
 }

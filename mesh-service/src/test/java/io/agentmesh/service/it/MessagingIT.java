@@ -207,16 +207,22 @@ class MessagingIT {
                 + "{\"to\":\"agent:" + c + "\",\"payload\":{\"n\":1},\"id\":\"batch-good-" + c + "\"},"
                 + "{\"to\":\"agent:" + c + "\"},"
                 + "{\"to\":\"agent:nobody-" + c + "\",\"payload\":1},"
-                + "null]}");
+                + "null,"
+                // wrong types and unknown fields are one message's problem too, not the batch's
+                + "{\"to\":\"agent:" + c + "\",\"payload\":1,\"max_attempts\":\"x\"},"
+                + "{\"to\":\"agent:" + c + "\",\"payload\":1,\"priority\":9}]}");
         assertThat(mixed.status()).as(mixed.body()).isEqualTo(207);
         assertThat(mixed.json().path("accepted").asInt()).isEqualTo(1);
-        assertThat(mixed.json().path("rejected").asInt()).isEqualTo(3);
+        assertThat(mixed.json().path("rejected").asInt()).isEqualTo(5);
         JsonNode results = mixed.json().path("results");
         assertThat(results.get(0).path("id").asText()).isEqualTo("batch-good-" + c);
         assertThat(results.get(1).path("error").path("code").asText()).isEqualTo("INVALID_REQUEST");
         assertThat(results.get(1).path("error").path("details").path("field").asText()).isEqualTo("payload");
         assertThat(results.get(2).path("error").path("code").asText()).isEqualTo("UNKNOWN_TARGET");
         assertThat(results.get(3).path("error").path("details").path("field").asText()).isEqualTo("messages[3]");
+        assertThat(results.get(4).path("error").path("code").asText()).isEqualTo("MALFORMED_JSON");
+        assertThat(results.get(4).path("error").path("details").path("field").asText()).isEqualTo("messages[4].max_attempts");
+        assertThat(results.get(5).path("error").path("details").path("field").asText()).isEqualTo("messages[5].priority");
         assertThat(inboxIds(c, List.of("batch-good-" + c))).containsExactly("batch-good-" + c);
 
         // the batch itself must be sound

@@ -59,6 +59,15 @@ class PushIT {
                     + "\"endpoint\":\"" + stub.endpoint() + "\",\"delivery\":\"push\"}");
             assertThat(reg.status()).as(reg.body()).isEqualTo(201);
             assertThat(reg.json().path("delivery").asText()).isEqualTo("push");
+            long deadBefore = Http.get(MESH.url("/api/v1/metrics/routing")).json().path("dead_lettered").path("count").asLong();
+
+            // the mesh pushes this inbox: reading or acking it as well would deliver twice
+            for (Http.Reply refused : List.of(Http.get(MESH.url("/api/v1/agents/" + agent + "/messages")),
+                    Http.post(MESH.url("/api/v1/agents/" + agent + "/messages/ack"), "{\"offsets\":{\"0\":0}}"),
+                    Http.get(MESH.url("/api/v1/agents/" + agent + "/stream")))) {
+                assertThat(refused.status()).as(refused.body()).isEqualTo(409);
+                assertThat(refused.json().path("details").path("delivery").asText()).isEqualTo("push");
+            }
 
             send(agent, flaky, "a");
             send(agent, rejected, "b");
@@ -86,6 +95,9 @@ class PushIT {
             assertThat(dlq.findValuesAsText("reason")).containsExactlyInAnyOrder("REJECTED_BY_AGENT", "DELIVERY_FAILED");
             assertThat(stub.of(rejected)).hasSize(1);
             assertThat(stub.of(broken)).hasSize(3);
+            // delivery's dead letters count like the router's (the DLQ alert reads this)
+            assertThat(Http.get(MESH.url("/api/v1/metrics/routing")).json().path("dead_lettered").path("count").asLong())
+                    .isGreaterThanOrEqualTo(deadBefore + 2);
             for (JsonNode d : dlq) {
                 if (d.path("reason").asText().equals("DELIVERY_FAILED")) {
                     assertThat(d.path("attempts").asInt()).isEqualTo(3);

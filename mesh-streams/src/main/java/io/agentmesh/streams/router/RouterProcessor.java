@@ -324,8 +324,10 @@ final class RouterProcessor implements Processor<byte[], byte[], byte[], byte[]>
                             Envelope envelope, DeadLetters.Failure failure) {
         long now = context.currentSystemTimeMs();
         Headers headers = DeadLetters.headers(original, failure, now);
+        // the dead letter's time is when it was dead-lettered (retention and the operators' time filters
+        // go by it); the message's own time stays in its ce_time header
         RouterSpans.deadLetter(original, messageId, failure.reason().name(),
-                () -> context.forward(new Record<>(key, value, timestamp, headers), RouterTopology.DLQ_SINK));
+                () -> context.forward(new Record<>(key, value, now, headers), RouterTopology.DLQ_SINK));
         listener.onDeadLetter(messageId, failure.reason());
         if (messageId != null) {
             event(messageId, MessageEvents.deadLettered(messageId, envelope == null ? null : envelope.target().toString(),

@@ -3,6 +3,7 @@ package io.agentmesh.service.delivery.push;
 import io.agentmesh.service.errors.KafkaFailures;
 import io.agentmesh.service.delivery.DeliveryEvents;
 import io.agentmesh.service.delivery.InboxRecord;
+import io.agentmesh.service.platform.MeshMetrics;
 import io.agentmesh.service.registry.AgentActivity;
 import io.agentmesh.service.registry.AgentLiveness;
 import io.agentmesh.service.kafka.MessagePublisher;
@@ -22,14 +23,16 @@ public final class PushOutcomes {
     private final DeliveryEvents events;
     private final Clock clock;
     private final AgentActivity activity;
+    private final MeshMetrics metrics;
 
     public PushOutcomes(MessagePublisher publisher, MeshTopics topics, DeliveryEvents events, Clock clock,
-                        AgentActivity activity) {
+                        AgentActivity activity, MeshMetrics metrics) {
         this.publisher = publisher;
         this.topics = topics;
         this.events = events;
         this.clock = clock;
         this.activity = activity;
+        this.metrics = metrics;
     }
 
     public void delivered(String agentId, InboxRecord r) {
@@ -46,5 +49,7 @@ public final class PushOutcomes {
         KafkaFailures.await(publisher.publish(new ProducerRecord<>(topics.dlq(), null, now, r.key(), r.payload(), headers),
                 "dead-letter push to " + agentId), "dead-letter push to " + agentId);
         events.deadLettered(agentId, r, reason.name(), error);
+        // every dead letter counts, the router's and delivery's alike (the DLQ alert reads it)
+        metrics.deadLettered();
     }
 }
