@@ -44,7 +44,7 @@ public class MeshApplication extends Application<MeshConfiguration> {
     @Override
     public void run(MeshConfiguration config, Environment env) {
         Platform platform = Platform.start(env, config.effectiveNodeId(), config.getRoles(), config.getKafka(),
-                config.getZookeeper(), config.getDatabase());
+                config.getZookeeper(), config.getDatabase(), config.getMessages().maxMessageBytes());
         RestSetup.register(env, platform.mapper(), config.getMessages());
         new ObservabilityFeature(platform);
 

@@ -10,7 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** {@code mesh agents list | register | deregister | health}. */
+/** {@code mesh agents list | register | heartbeat | deregister | health}. */
 @Command(name = "agents", mixinStandardHelpOptions = true, description = "Register, list, deregister agents; see their health.")
 final class AgentsCommand {
 
@@ -76,8 +76,10 @@ final class AgentsCommand {
     }
 
     @Command(name = "deregister", mixinStandardHelpOptions = true, description = "Deregister an agent (its inbox is kept for a while).")
-    void deregister(@Option(names = "--id", required = true) String id) {
-        JsonNode r = root.client().delete("/api/v1/agents/" + Paths.segment(id));
+    void deregister(@Option(names = "--id", required = true) String id,
+                    @Option(names = "--owner", description = "The agent's owner, if it was registered with one.") String owner) {
+        JsonNode r = root.client().delete("/api/v1/agents/" + Paths.segment(id)
+                + (owner == null ? "" : "?owner=" + java.net.URLEncoder.encode(owner, java.nio.charset.StandardCharsets.UTF_8)));
         root.output().line(r, "deregistered " + r.path("id").asText());
     }
 

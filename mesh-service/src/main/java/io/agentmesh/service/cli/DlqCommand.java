@@ -29,4 +29,18 @@ final class DlqCommand {
         columns.put("ERROR", "error");
         root.output().table(r, r.path("dead_letters"), columns);
     }
+
+    @Command(name = "replays", mixinStandardHelpOptions = true, description = "The replay audit: who replayed what, newest first.")
+    void replays(@Option(names = "--limit", defaultValue = "20") int limit) {
+        JsonNode r = root.client().get("/api/v1/queues/dlq/replays", MeshClient.query("limit", Integer.toString(limit)));
+        Map<String, String> columns = new LinkedHashMap<>();
+        columns.put("REPLAY", "replay_id");
+        columns.put("BY", "requested_by");
+        columns.put("AT", "requested_at");
+        columns.put("REPLAYED", "replayed");
+        columns.put("SKIPPED", "skipped");
+        columns.put("FORCED", "forced");
+        columns.put("REQUEST", "request");
+        root.output().table(r, r.path("replays"), columns);
+    }
 }

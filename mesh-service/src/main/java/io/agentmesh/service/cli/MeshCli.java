@@ -62,12 +62,13 @@ public final class MeshCli {
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         OneLineUsageErrors.on(cli);
         cli.setExecutionExceptionHandler((e, line, parsed) -> {
-            if (e instanceof CliFailure f) {
-                err.println("mesh: " + f.getMessage());
-                return f.exitCode();
+            CliFailure f = e instanceof CliFailure c ? c : new CliFailure(CliFailure.MESH_ERROR, e.toString());
+            err.println("mesh: " + f.getMessage());
+            if (root.output == Output.Format.json) {
+                // scripts reading stdout get the error as JSON too
+                new Output(out, Output.Format.json).raw(f.json());
             }
-            err.println("mesh: " + e);
-            return CliFailure.MESH_ERROR;
+            return f.exitCode();
         });
         return cli.execute(args);
     }

@@ -24,10 +24,32 @@ final class MeshClient {
     private final HttpClient http;
     private final Duration timeout;
 
+    private final Map<String, String> headers = new LinkedHashMap<>();
+
     MeshClient(String base, Duration timeout) {
-        this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+        this.base = requireUrl(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
         this.timeout = timeout;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** A bad --url is a usage error (exit 2), found before anything is sent. */
+    private static String requireUrl(String base) {
+        try {
+            URI uri = new URI(base);
+            if (uri.isAbsolute() && uri.getHost() != null
+                    && ("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))) {
+                return base;
+            }
+        } catch (java.net.URISyntaxException e) {
+            // refused below
+        }
+        throw new CliFailure(CliFailure.USAGE, "--url: '" + base + "' is not an http(s) URL such as http://localhost:3005");
+    }
+
+    /** Sends this header with every request (e.g. X-Mesh-Operator). */
+    MeshClient header(String name, String value) {
+        headers.put(name, value);
+        return this;
     }
 
     JsonNode get(String path, Map<String, String> query) {
@@ -107,7 +129,7 @@ final class MeshClient {
 
     private static CliFailure failure(int status, JsonNode body) {
         String code = body.path("code").asText("HTTP_" + status);
-        return new CliFailure(CliFailure.MESH_ERROR, status + " " + code + ": " + body.path("message").asText(""));
+        return new CliFailure(CliFailure.MESH_ERROR, status + " " + code + ": " + body.path("message").asText(""), body);
     }
 
     JsonNode delete(String path) {
@@ -136,6 +158,7 @@ final class MeshClient {
     }
 
     private JsonNode send(HttpRequest.Builder request) {
+        headers.forEach(request::header);
         HttpResponse<String> r = exchange(request.timeout(timeout).header("Accept", "application/json").build(),
                 HttpResponse.BodyHandlers.ofString());
         JsonNode body = parse(r.statusCode(), r.body());

@@ -26,6 +26,10 @@ final class Output {
         return format == Format.json;
     }
 
+    void println(String line) {
+        out.println(line);
+    }
+
     /** A table of {@code rows} with the given columns (header → JSON field); the raw JSON with --output json. */
     void table(JsonNode whole, JsonNode rows, Map<String, String> columns) {
         if (json()) {

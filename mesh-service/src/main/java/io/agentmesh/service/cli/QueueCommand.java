@@ -17,7 +17,35 @@ final class QueueCommand {
 
     @Command(name = "status", mixinStandardHelpOptions = true, description = "Depth, pending retries, DLQ size, per-topic lag.")
     void status() {
-        root.output().fields(root.client().get("/api/v1/queues/stats", Map.of()));
+        JsonNode stats = root.client().get("/api/v1/queues/stats", Map.of());
+        Output out = root.output();
+        if (out.json()) {
+            out.raw(stats);
+            return;
+        }
+        // the one-number figures, then one row per topic
+        com.fasterxml.jackson.databind.node.ObjectNode summary = stats.deepCopy();
+        JsonNode topics = summary.remove("topics");
+        out.fields(summary);
+        if (topics != null && topics.isObject()) {
+            com.fasterxml.jackson.databind.node.ArrayNode rows = MeshClient.JSON.createArrayNode();
+            topics.fields().forEachRemaining(t -> rows.add(((com.fasterxml.jackson.databind.node.ObjectNode) t.getValue()
+                    .deepCopy()).put("topic", t.getKey())));
+            java.util.Map<String, String> columns = new java.util.LinkedHashMap<>();
+            columns.put("TOPIC", "topic");
+            rows.forEach(r -> r.fieldNames().forEachRemaining(f -> {
+                if (!f.equals("topic")) {
+                    columns.putIfAbsent(f.toUpperCase(java.util.Locale.ROOT), f);
+                }
+            }));
+            out.println("");
+            out.table(rows, rows, columns);
+        } else if (topics != null && topics.isArray()) {
+            java.util.Map<String, String> columns = new java.util.LinkedHashMap<>();
+            topics.forEach(r -> r.fieldNames().forEachRemaining(f -> columns.putIfAbsent(f.toUpperCase(java.util.Locale.ROOT), f)));
+            out.println("");
+            out.table(topics, topics, columns);
+        }
     }
 
     @Command(name = "retry", mixinStandardHelpOptions = true,
@@ -26,7 +54,9 @@ final class QueueCommand {
                @Option(names = "--reason") String reason, @Option(names = "--target") String target,
                @Option(names = "--from") String from, @Option(names = "--since") String since,
                @Option(names = "--until") String until, @Option(names = "--all") boolean all,
-               @Option(names = "--dry-run") boolean dryRun, @Option(names = "--max") Integer max) {
+               @Option(names = "--dry-run") boolean dryRun, @Option(names = "--max") Integer max,
+               @Option(names = "--operator", description = "Who replays, for the audit (default: your user name).")
+               String operator) {
         ObjectNode body = MeshClient.JSON.createObjectNode();
         if (all) {
             body.put("all", true);
@@ -47,7 +77,9 @@ final class QueueCommand {
         if (max != null) {
             body.put("max", max);
         }
-        JsonNode r = Progress.during(root, "replaying dead letters", () -> root.client().post("/api/v1/queues/dlq/retry", body));
+        String who = operator != null ? operator : System.getProperty("user.name", "cli");
+        JsonNode r = Progress.during(root, "replaying dead letters", () -> root.client().header("X-Mesh-Operator", who)
+                .post("/api/v1/queues/dlq/retry", body));
         root.output().fields(r);
     }
 }

@@ -105,8 +105,11 @@ final class AckLedger<S> {
         return new Delivery(p, next.getValue(), attempts.merge(p, 1, Integer::sum));
     }
 
-    /** Acknowledges deliveries of {@code stream}; an id it does not hold unacked is refused and nothing changes. */
-    void ack(S stream, List<String> ids) {
+    /**
+     * Acknowledges deliveries of {@code stream}; an id it does not hold unacked is refused and
+     * nothing changes. Returns the messages acknowledged.
+     */
+    List<InboxRecord> ack(S stream, List<String> ids) {
         List<Position> positions = new ArrayList<>();
         for (String id : ids) {
             Position p = Position.parse(id);
@@ -115,13 +118,18 @@ final class AckLedger<S> {
             }
             positions.add(p);
         }
+        List<InboxRecord> done = new ArrayList<>();
         for (Position p : positions) {
             inFlight.remove(p);
-            delivered.remove(p);
+            InboxRecord r = delivered.remove(p);
+            if (r != null) {
+                done.add(r);
+            }
             attempts.remove(p);
             ackedAbove.computeIfAbsent(p.partition(), k -> new TreeSet<>()).add(p.offset());
         }
         dirty = true;
+        return done;
     }
 
     /** What {@code stream} holds unacked goes back to wait (it ended); answers how many. */

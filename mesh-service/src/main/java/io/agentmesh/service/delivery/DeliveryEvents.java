@@ -15,8 +15,10 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Records on {@code mesh.events} that the mesh handed messages to an agent (long-poll, gRPC
- * Subscribe): {@code {"event": "delivered", "id", "agent", "via", "partition", "offset", "time"}}.
+ * Records on {@code mesh.events} of what happened at the agent's end: {@code delivered} (via
+ * long-poll, sse, grpc, push), {@code acked} (per message for Connect; by position, keyed by the
+ * agent, for long-poll and gRPC Ack) and {@code dead_lettered} after push:
+ * {@code {"event", "id", "agent", "via", "partition", "offset", "time"}}.
  * Best effort: an event that cannot be written is logged, never fails the delivery itself.
  * Messages an agent reads straight from Kafka have no delivered event.
  */
@@ -39,6 +41,38 @@ public final class DeliveryEvents {
     public void delivered(String agentId, String via, List<InboxRecord> records) {
         for (InboxRecord r : records) {
             write(r, "delivered", agentId, e -> e.put("via", via));
+        }
+    }
+
+    /** Messages the agent acknowledged one by one (gRPC Connect), each on its own message's record. */
+    public void acked(String agentId, String via, List<InboxRecord> records) {
+        for (InboxRecord r : records) {
+            write(r, "acked", agentId, e -> e.put("via", via));
+        }
+    }
+
+    /**
+     * An acknowledgement by position (long-poll, gRPC Ack): everything of the agent's inbox before
+     * these offsets is done. Keyed by agent id, since a position names no single message.
+     */
+    public void ackedUpTo(String agentId, String via, java.util.Map<Integer, Long> offsets) {
+        long now = clock.millis();
+        ObjectNode e = mapper.createObjectNode();
+        e.put("event", "acked");
+        e.put("agent", agentId);
+        e.put("via", via);
+        ObjectNode o = e.putObject("offsets");
+        offsets.forEach((p, off) -> o.put(Integer.toString(p), off));
+        e.put("time", Instant.ofEpochMilli(now).toString());
+        try {
+            publisher.publish(new ProducerRecord<>(topics.events(), null, now, agentId.getBytes(StandardCharsets.UTF_8),
+                    mapper.writeValueAsBytes(e)), "record ack of " + agentId)
+                    .exceptionally(t -> {
+                        LOG.debug("ack event for {} not written: {}", agentId, t.getMessage());
+                        return null;
+                    });
+        } catch (JsonProcessingException ex) {
+            LOG.debug("ack event for {} not serializable", agentId);
         }
     }
 

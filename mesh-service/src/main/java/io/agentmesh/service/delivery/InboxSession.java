@@ -97,7 +97,7 @@ final class InboxSession implements InboxPump.Handoff, Runnable {
 
     /** Acks deliveries of this stream; an id it does not hold unacked is refused, nothing else changes. */
     synchronized void ack(DeliverySink sink, List<String> ids) {
-        ledger.ack(sinks.containsKey(sink) ? sink : null, ids);
+        deliveries.acked(agentId, "grpc-connect", ledger.ack(sinks.containsKey(sink) ? sink : null, ids));
         dispatch();
         notifyAll();
     }

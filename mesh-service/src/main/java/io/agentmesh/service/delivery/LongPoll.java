@@ -70,6 +70,7 @@ public final class LongPoll {
         sessions.requireNotStreamed(agentId);
         Map<Integer, Long> committed = reader.ack(agentId, offsets);
         activity.touch(agentId, via);
+        deliveries.ackedUpTo(agentId, via, committed);
         return committed;
     }
 }

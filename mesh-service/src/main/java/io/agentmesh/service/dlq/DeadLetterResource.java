@@ -16,6 +16,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -31,10 +32,12 @@ public final class DeadLetterResource {
     private final DeadLetterReader reader;
     private final DlqReplayer replayer;
     private final ObjectMapper mapper;
+    private final ReplayAuditDao audit;
 
-    public DeadLetterResource(DeadLetterReader reader, DlqReplayer replayer, ObjectMapper mapper) {
+    public DeadLetterResource(DeadLetterReader reader, DlqReplayer replayer, ReplayAuditDao audit, ObjectMapper mapper) {
         this.reader = reader;
         this.replayer = replayer;
+        this.audit = audit;
         this.mapper = mapper;
     }
 
@@ -53,6 +56,24 @@ public final class DeadLetterResource {
         out.put("scanned", page.scanned());
         out.put("next_cursor", page.nextCursor());
         return out;
+    }
+
+    /** The replay audit, newest first: who replayed what, when, with what result. */
+    @GET
+    @Path("replays")
+    public Map<String, Object> replays(@QueryParam("limit") String limit) {
+        List<Map<String, Object>> rows = PostgresFailures.call(() -> audit.recent(Params.intParam("limit", limit, 50, 1, 1000)));
+        List<Map<String, Object>> out = new java.util.ArrayList<>();
+        for (Map<String, Object> row : rows) {
+            Map<String, Object> r = new LinkedHashMap<>(row);
+            try {
+                r.put("request", mapper.readTree((String) row.get("request")));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                // keep it as text
+            }
+            out.add(r);
+        }
+        return Map.of("replays", out, "count", out.size());
     }
 
     @GET

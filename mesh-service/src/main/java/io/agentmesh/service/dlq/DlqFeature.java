@@ -9,9 +9,9 @@ public final class DlqFeature {
 
     public DlqFeature(Platform p) {
         this.deadLetters = new DeadLetterReader(p.topics(), p.kafkaProps());
-        DlqReplayer replayer = new DlqReplayer(deadLetters, p.publisher(), new ReplayAuditDao(p.jdbi()), p.topics(),
-                p.mapper(), p.clock());
-        p.api(new DeadLetterResource(deadLetters, replayer, p.mapper()));
+        ReplayAuditDao audit = new ReplayAuditDao(p.jdbi());
+        DlqReplayer replayer = new DlqReplayer(deadLetters, p.publisher(), audit, p.topics(), p.mapper(), p.clock());
+        p.api(new DeadLetterResource(deadLetters, replayer, audit, p.mapper()));
     }
 
     public DeadLetterReader deadLetters() {

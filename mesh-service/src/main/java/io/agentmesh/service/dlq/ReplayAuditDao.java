@@ -58,4 +58,22 @@ public final class ReplayAuditDao {
         h.createUpdate("UPDATE dlq_replays SET replayed = :r, skipped = :s WHERE id = :id")
                 .bind("r", replayed).bind("s", skipped).bind("id", replayId).execute();
     }
+
+    /** The newest replays first: who asked, when, for what, and what became of it. */
+    public List<java.util.Map<String, Object>> recent(int limit) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT id, requested_by, created_at, request::text AS request, replayed, "
+                        + "skipped, forced FROM dlq_replays ORDER BY id DESC LIMIT :limit")
+                .bind("limit", limit)
+                .map((rs, ctx) -> {
+                    java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
+                    row.put("replay_id", rs.getLong("id"));
+                    row.put("requested_by", rs.getString("requested_by"));
+                    row.put("requested_at", rs.getObject("created_at", java.time.OffsetDateTime.class).toInstant().toString());
+                    row.put("request", rs.getString("request"));
+                    row.put("replayed", rs.getInt("replayed"));
+                    row.put("skipped", rs.getInt("skipped"));
+                    row.put("forced", rs.getBoolean("forced"));
+                    return row;
+                }).list());
+    }
 }

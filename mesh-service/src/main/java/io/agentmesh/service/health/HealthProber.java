@@ -15,7 +15,7 @@ public final class HealthProber {
     private final HttpClient client;
 
     public HealthProber() {
-        this.client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(30)).build();
     }
 
@@ -29,7 +29,7 @@ public final class HealthProber {
                 .handle((response, error) -> {
                     int ms = (int) ((System.nanoTime() - start) / 1_000_000);
                     if (error != null) {
-                        return ProbeResult.failed(OutboundFailures.describe(error, timeout), ms);
+                        return ProbeResult.failed(OutboundFailures.describe(error, timeout, url), ms);
                     }
                     int code = response.statusCode();
                     return code >= 200 && code < 300 ? ProbeResult.ok(ms) : ProbeResult.failed("HTTP " + code, ms);

@@ -19,10 +19,23 @@ public final class KafkaClientProps {
 
     private final KafkaSettings settings;
     private final String clientIdPrefix;
+    private final int maxRecordBytes;
 
-    public KafkaClientProps(KafkaSettings settings, String clientIdPrefix) {
+    /** {@code maxRecordBytes}: the largest record the mesh writes (the payload limit plus the envelope allowance). */
+    public KafkaClientProps(KafkaSettings settings, String clientIdPrefix, int maxRecordBytes) {
         this.settings = settings;
         this.clientIdPrefix = clientIdPrefix;
+        this.maxRecordBytes = maxRecordBytes;
+    }
+
+    /** The largest record the mesh writes; topics it creates accept it ({@code max.message.bytes}). */
+    public int maxRecordBytes() {
+        return maxRecordBytes;
+    }
+
+    /** A request holds at least one whole record of the largest size, with room for the batch around it. */
+    public int maxRequestBytes() {
+        return maxRecordBytes + 64 * 1024;
     }
 
     public Map<String, Object> common() {
@@ -43,6 +56,7 @@ public final class KafkaClientProps {
         Map<String, Object> p = common();
         p.put(ProducerConfig.CLIENT_ID_CONFIG, clientIdPrefix + "-" + name);
         p.put(ProducerConfig.LINGER_MS_CONFIG, "1");
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(maxRequestBytes()));
         p.putAll(settings.getProducer());
         long sendMs = settings.getSendTimeout().toMilliseconds();
         long linger = Long.parseLong(p.get(ProducerConfig.LINGER_MS_CONFIG).toString());

@@ -25,12 +25,15 @@ public final class TopicAdmin implements Managed {
     private final MeshTopics topics;
     private final KafkaSettings settings;
     private final TopicBatcher inboxes;
+    private final String maxMessageBytes;
 
-    public TopicAdmin(Admin admin, MeshTopics topics, KafkaSettings settings) {
+    /** {@code maxRecordBytes}: what the topics that carry messages (ingress, inboxes, DLQ) must accept. */
+    public TopicAdmin(Admin admin, MeshTopics topics, KafkaSettings settings, int maxRecordBytes) {
         this.admin = admin;
         this.topics = topics;
         this.settings = settings;
         this.inboxes = new TopicBatcher(admin);
+        this.maxMessageBytes = Integer.toString(maxRecordBytes + 64 * 1024);
     }
 
     @Override
@@ -38,13 +41,44 @@ public final class TopicAdmin implements Managed {
         short rf = settings.getReplicationFactor();
         int partitions = settings.getIngressPartitions();
         Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+        Map<String, String> messages = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxMessageBytes);
         create(List.of(
-                new NewTopic(topics.ingress(), partitions, rf),
-                new NewTopic(topics.dlq(), partitions, rf),
+                new NewTopic(topics.ingress(), partitions, rf).configs(messages),
+                new NewTopic(topics.dlq(), partitions, rf).configs(messages),
                 new NewTopic(topics.events(), partitions, rf),
                 new NewTopic(topics.registry(), partitions, rf).configs(compacted),
                 new NewTopic(topics.health(), partitions, rf).configs(compacted)), "create core topics");
+        raiseMessageLimit();
         LOG.info("core topics ready under prefix '{}'", topics.prefix());
+    }
+
+    /**
+     * Topics made by an earlier version (or by hand) may take less than a payload at the limit:
+     * ingress, DLQ and every inbox get {@code max.message.bytes} raised to it, in one call.
+     */
+    private void raiseMessageLimit() {
+        try {
+            java.util.Set<String> names = admin.listTopics().names().get(settings.getSendTimeout().toMilliseconds() * 2,
+                    TimeUnit.MILLISECONDS);
+            Map<org.apache.kafka.common.config.ConfigResource, java.util.Collection<org.apache.kafka.clients.admin.AlterConfigOp>>
+                    ops = new java.util.HashMap<>();
+            for (String name : names) {
+                if (name.equals(topics.ingress()) || name.equals(topics.dlq()) || name.startsWith(topics.inbox(""))) {
+                    ops.put(new org.apache.kafka.common.config.ConfigResource(
+                                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, name),
+                            List.of(new org.apache.kafka.clients.admin.AlterConfigOp(new org.apache.kafka.clients.admin.ConfigEntry(
+                                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxMessageBytes),
+                                    org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET)));
+                }
+            }
+            if (!ops.isEmpty()) {
+                admin.incrementalAlterConfigs(ops).all().get(settings.getSendTimeout().toMilliseconds() * 4,
+                        TimeUnit.MILLISECONDS);
+            }
+        } catch (Exception e) {
+            LOG.warn("could not raise max.message.bytes on the message topics (payloads near the limit may be "
+                    + "refused by Kafka): {}", e.toString());
+        }
     }
 
     /** Creates the agent's inbox topic if it does not exist yet; returns its name. */
@@ -52,7 +86,8 @@ public final class TopicAdmin implements Managed {
         String name = topics.inbox(agentId);
         NewTopic inbox = new NewTopic(name, settings.getInboxPartitions(), settings.getReplicationFactor())
                 .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG,
-                        Long.toString(settings.getInboxRetention().toMilliseconds())));
+                        Long.toString(settings.getInboxRetention().toMilliseconds()),
+                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxMessageBytes));
         KafkaFailures.await(inboxes.create(inbox).orTimeout(settings.getSendTimeout().toMilliseconds() * 2,
                 TimeUnit.MILLISECONDS), "create inbox topic " + name);
         return name;

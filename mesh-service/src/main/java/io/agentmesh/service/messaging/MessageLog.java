@@ -55,7 +55,8 @@ public final class MessageLog {
         Map<String, JsonNode> latest = new LinkedHashMap<>();
         for (var r : tail) {
             JsonNode e = parse(r);
-            if (e != null && latest.size() < limit) {
+            // position acks name no message: they are in the export, not in the per-message log
+            if (e != null && e.hasNonNull("id") && latest.size() < limit) {
                 latest.putIfAbsent(e.path("id").asText(), e);
             }
         }

@@ -34,14 +34,14 @@ public record Platform(Environment env, String nodeId, Roles roles, Clock clock,
 
     /** Migrates the database, then builds and manages the shared clients. */
     public static Platform start(Environment env, String nodeId, Roles roles, KafkaSettings kafka,
-                                 ZooKeeperSettings zookeeper, DataSourceFactory database) {
+                                 ZooKeeperSettings zookeeper, DataSourceFactory database, int maxRecordBytes) {
         DatabaseBootstrap.migrate(database);
-        KafkaClientProps props = new KafkaClientProps(kafka, "mesh-" + nodeId);
+        KafkaClientProps props = new KafkaClientProps(kafka, "mesh-" + nodeId, maxRecordBytes);
         Admin admin = Admin.create(props.admin());
         MeshTopics topics = new MeshTopics(kafka.getTopicPrefix());
         Platform p = new Platform(env, nodeId, roles, Clock.systemUTC(), StrictJson.configure(env.getObjectMapper()),
                 topics, new MeshMetrics(env.metrics()), new JdbiFactory().build(env, database, "postgres"), kafka,
-                props, admin, new TopicAdmin(admin, topics, kafka),
+                props, admin, new TopicAdmin(admin, topics, kafka, maxRecordBytes),
                 new MessagePublisher(new KafkaProducer<>(props.producer("publisher"))), zookeeper.curator(),
                 zookeeper.getBasePath(), new DrainControl());
         env.lifecycle().manage(p.topicAdmin());

@@ -51,6 +51,15 @@ public final class AgentCards {
             if (tags != null && !(tags instanceof List<?> t && t.stream().allMatch(String.class::isInstance))) {
                 throw MeshException.invalidField(at + ".tags", "must be an array of strings");
             }
+            // a tag the mesh cannot spell as a capability is refused, never dropped
+            if (tags instanceof List<?> tagList) {
+                for (Object tag : tagList) {
+                    if (normalize((String) tag).isEmpty()) {
+                        throw MeshException.invalidField(at + ".tags", "'" + tag + "' has no letters or digits the mesh can "
+                                + "use in a capability (a-z, 0-9, '.', '_', '-', accents are transliterated)");
+                    }
+                }
+            }
         }
     }
 
@@ -97,8 +106,16 @@ public final class AgentCards {
         return card;
     }
 
+    /**
+     * A capability from a skill id or tag: accents transliterated ("ÜBER" → "uber", "Straße" →
+     * "strasse"), lower-cased, other runs turned into '-'. Empty when nothing usable is left.
+     */
     static String normalize(String raw) {
-        String s = raw.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]+", "-").replaceAll("^-+|-+$", "");
+        String latin = java.text.Normalizer.normalize(raw.replace("ß", "ss").replace("ẞ", "SS")
+                        .replace("æ", "ae").replace("Æ", "AE").replace("ø", "o").replace("Ø", "O").replace("ł", "l")
+                        .replace("Ł", "L"), java.text.Normalizer.Form.NFD)
+                .replaceAll("\\p{M}+", "");
+        String s = latin.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9._-]+", "-").replaceAll("^-+|-+$", "");
         return s.length() > MAX_TOKEN ? s.substring(0, MAX_TOKEN) : s;
     }
 

@@ -121,9 +121,19 @@ public final class AgentRegistry {
         return postgres(dao::countByStatus);
     }
 
-    public AgentView deregister(String id) {
+    /**
+     * Deregisters an agent. An id that has an owner is deregistered only by that owner, the same
+     * rule as registering it again (409 AGENT_ID_TAKEN otherwise).
+     */
+    public AgentView deregister(String id, String owner) {
         requireValidId(id);
         AgentRecord gone = postgres(() -> dao.jdbi().inTransaction(h -> {
+            dao.lockOwner(h, id).ifPresent(registered -> {
+                if (registered.isPresent() && !registered.get().equals(owner)) {
+                    throw new MeshException(ErrorCode.AGENT_ID_TAKEN, "agent id '" + id + "' belongs to another owner: "
+                            + "deregister it as that owner (?owner=)", Map.of("id", id));
+                }
+            });
             AgentRecord r = dao.markDeregistered(h, id).orElseThrow(() -> notFound(id));
             // the router dead-letters what is still sent to it; the tombstone follows with the inbox
             KafkaFailures.await(registryPublisher.publish(r.toRegistryEntry()), "registry");

@@ -97,8 +97,8 @@ public final class AgentResource {
 
     @DELETE
     @Path("/{id}")
-    public AgentView deregister(@PathParam("id") String id) {
-        return registry.deregister(Params.agentId(id));
+    public AgentView deregister(@PathParam("id") String id, @QueryParam("owner") String owner) {
+        return registry.deregister(Params.agentId(id), owner);
     }
 
     @POST

@@ -24,6 +24,8 @@ public final class AgentValidator {
     private static final int MAX_METADATA_BYTES = 16 * 1024;
     private static final int MAX_CARD_BYTES = 32 * 1024;
     private static final Pattern OWNER = Pattern.compile("[A-Za-z0-9._@:-]{1,128}");
+    /** Ids the API's own paths under /api/v1/agents use; an agent by that name could never be read. */
+    public static final java.util.Set<String> RESERVED = java.util.Set.of("count", "reregister");
     public static final long MIN_TTL_MS = 1_000;
     public static final long MAX_TTL_MS = 86_400_000;
 
@@ -38,6 +40,10 @@ public final class AgentValidator {
         String id = c.id() == null || c.id().isEmpty() ? UUID.randomUUID().toString() : c.id();
         if (!AgentIds.isValid(id)) {
             throw MeshException.invalidField("id", "'" + id + "' cannot name an inbox topic: " + AgentIds.RULE);
+        }
+        if (RESERVED.contains(id)) {
+            throw MeshException.invalidField("id", "'" + id + "' is reserved: GET /api/v1/agents/" + id
+                    + " is one of the API's own paths");
         }
         if (c.name() == null || c.name().isBlank()) {
             throw MeshException.invalidField("name", "is required and may not be blank");

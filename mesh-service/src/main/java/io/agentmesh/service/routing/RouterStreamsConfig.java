@@ -42,6 +42,11 @@ final class RouterStreamsConfig {
         p.put(StreamsConfig.producerPrefix(ProducerConfig.METADATA_MAX_IDLE_CONFIG),
                 Long.toString(Math.min(Duration.ofDays(1).toMillis(), Math.max(Duration.ofMinutes(5).toMillis(),
                         inboxRetention.toMillis()))));
+        // a message at the payload limit fits every record the router writes: inboxes, DLQ, and the
+        // changelog of the parked messages
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), Integer.toString(props.maxRequestBytes()));
+        p.put(StreamsConfig.topicPrefix(org.apache.kafka.common.config.TopicConfig.MAX_MESSAGE_BYTES_CONFIG),
+                Integer.toString(props.maxRequestBytes()));
         p.putAll(streams.getProperties());
         return p;
     }

@@ -100,10 +100,23 @@ class CliIT {
         assertThat(nodes.out()).contains("NODE", "true");
         assertThat(cli("cluster", "reconcile").out()).contains("agents_checked: ");
         assertThat(cli("cluster", "elect").exit()).isZero();
-        assertThat(cli("queue", "status").out()).contains("depth");
+        Run queues = cli("queue", "status");
+        assertThat(queues.out()).contains("depth: ");
+        assertThat(queues.out().lines().filter(l -> l.startsWith("TOPIC")).findFirst()).isPresent()
+                .hasValueSatisfying(header -> assertThat(header).contains("KIND", "MESSAGES"));
+        assertThat(queues.out()).as("a table, not a JSON line").doesNotContain("[{");
         assertThat(cli("dlq", "list", "--target", "nobody").out()).contains("DLQ_ID", "(none)");
         Run dryRun = cli("queue", "retry", "--dlq", "--target", "nobody", "--dry-run");
         assertThat(dryRun.exit()).as(dryRun.err()).isZero();
+        assertThat(dryRun.out()).contains("would_replay: 0");
+        String operator = "ops-" + id;
+        Run real = cli("queue", "retry", "--dlq", "--target", "nobody", "--operator", operator);
+        assertThat(real.exit()).as(real.err()).isZero();
+        Run audit = cli("dlq", "replays");
+        assertThat(audit.exit()).as(audit.err()).isZero();
+        assertThat(audit.out()).contains("REPLAY", operator);
+        assertThat(Http.get(MESH.url("/api/v1/queues/dlq/replays")).json().path("replays").get(0).path("requested_by")
+                .asText()).isEqualTo(operator);
 
         Run gone = cli("agents", "deregister", "--id", id);
         assertThat(gone.exit()).isZero();
@@ -137,6 +150,19 @@ class CliIT {
                 "cluster", "status", "--url", "http://127.0.0.1:" + Ports.free());
         assertThat(down).isEqualTo(3);
         assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("mesh: cannot reach the mesh at http://127.0.0.1:");
+
+        ByteArrayOutputStream badUrlErr = new ByteArrayOutputStream();
+        int badUrl = MeshCli.run(new PrintStream(new ByteArrayOutputStream()), new PrintStream(badUrlErr, true,
+                StandardCharsets.UTF_8), "cluster", "status", "--url", "notaurl");
+        assertThat(badUrl).as("a bad argument, not a failure of the mesh").isEqualTo(2);
+        assertThat(badUrlErr.toString(StandardCharsets.UTF_8)).contains("--url: 'notaurl' is not an http(s) URL")
+                .doesNotContain("Exception");
+
+        Run jsonError = cli("agents", "health", "--id", "nobody-" + UUID.randomUUID().toString().substring(0, 6),
+                "--output", "json");
+        assertThat(jsonError.exit()).isEqualTo(1);
+        assertThat(jsonError.json().path("error").path("code").asText()).isEqualTo("AGENT_NOT_FOUND");
+        assertThat(jsonError.json().path("exit_code").asInt()).isEqualTo(1);
 
         Run help = cli("agents", "--help");
         assertThat(help.exit()).isZero();

@@ -45,7 +45,11 @@ class MessageLogIT {
 
         await().atMost(30, SECONDS).until(() -> Http.get(MESH.url("/api/v1/messages/" + id)).status() == 200
                 && events(Http.get(MESH.url("/api/v1/messages/" + id)).json()).size() == 3);
-        assertThat(Http.get(MESH.url("/api/v1/agents/" + agent + "/messages?wait=5")).ids()).containsExactly(id);
+        Http.Reply polled = Http.get(MESH.url("/api/v1/agents/" + agent + "/messages?wait=5"));
+        assertThat(polled.ids()).containsExactly(id);
+        Http.Reply acked = Http.post(MESH.url("/api/v1/agents/" + agent + "/messages/ack"),
+                "{\"offsets\":" + polled.json().path("ack") + "}");
+        assertThat(acked.status()).as(acked.body()).isEqualTo(200);
         await().atMost(30, SECONDS).until(() -> events(Http.get(MESH.url("/api/v1/messages/" + id)).json()).size() == 4);
         JsonNode life = Http.get(MESH.url("/api/v1/messages/" + id)).json();
         assertThat(events(life)).containsExactly("accepted", "routed", "deduplicated", "delivered");
@@ -69,6 +73,10 @@ class MessageLogIT {
         String[] lines = export.body().split("\n");
         assertThat(lines).hasSizeGreaterThanOrEqualTo(3);
         assertThat(export.body()).contains(id, dead);
+        // the ack is in the log too: by position, keyed by the agent
+        await().atMost(30, SECONDS).until(() -> Http.get(MESH.url("/api/v1/messages/export?since=" + start)).body()
+                .lines().anyMatch(l -> l.contains("\"event\":\"acked\"") && l.contains("\"agent\":\"" + agent + "\"")
+                        && l.contains("\"via\":\"rest\"")));
         assertThat(Http.get(MESH.url("/api/v1/messages/export?since=" + Instant.now().plusSeconds(60))).body()).isEmpty();
     }
 

@@ -82,6 +82,7 @@ class PushIT {
             assertThat(ok.headers()).containsEntry("ce-id", flaky).containsEntry("ce-specversion", "1.0")
                     .containsEntry("ce-type", "task.created").containsEntry("content-type", "application/json");
             assertThat(ok.headers().get("ce-meshto")).isEqualTo("agent:" + agent);
+            assertThat(ok.headers()).as("plain HTTP/1.1, no h2c upgrade").doesNotContainKeys("upgrade", "http2-settings");
             assertThat(ok.body()).contains("\"id\":\"" + flaky + "\"");
 
             // per-key order

@@ -115,6 +115,10 @@ class RegistryLifecycleIT {
         Http.Reply same = Http.post(MESH.url("/api/v1/agents"), "{\"id\":\"" + id + "\",\"name\":\"Owned 2\",\"owner\":\"team-a\"}");
         assertThat(same.status()).isEqualTo(200);
         assertThat(same.json().path("owner").asText()).isEqualTo("team-a");
+        // deregistering follows the same rule
+        assertThat(Http.delete(MESH.url("/api/v1/agents/" + id)).status()).isEqualTo(409);
+        assertThat(Http.delete(MESH.url("/api/v1/agents/" + id + "?owner=team-b")).code()).isEqualTo("AGENT_ID_TAKEN");
+        assertThat(Http.delete(MESH.url("/api/v1/agents/" + id + "?owner=team-a")).status()).isEqualTo(200);
     }
 
     @Test

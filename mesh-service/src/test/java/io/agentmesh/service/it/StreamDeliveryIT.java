@@ -200,4 +200,29 @@ class StreamDeliveryIT {
         Http.Reply polled = Http.get(MESH.url("/api/v1/agents/" + agent + "/messages?wait=5"));
         assertThat(polled.ids()).containsExactly("bad-" + agent + "-0", "bad-" + agent + "-1");
     }
+
+    @Test
+    void aRedeliveryAfterTheStreamIsGoneSaysItIsNotTheFirstAttempt() throws Exception {
+        String agent = agent();
+        List<String> sent = send(agent, "again-" + agent, 2);
+        GrpcClient.Connection first = grpc.connect(agent, 2);
+        await().atMost(30, SECONDS).until(() -> first.received.size() == 2);
+        assertThat(first.received).extracting(Delivery::getAttempt).containsExactly(1, 1);
+        first.ack(List.of(first.received.get(1).getDeliveryId()));
+        Thread.sleep(300);
+        first.cancel();
+        awaitClosedSession(agent);
+
+        GrpcClient.Connection second = grpc.connect(agent, 2);
+        await().atMost(30, SECONDS).until(() -> !second.received.isEmpty());
+        Thread.sleep(300);
+        assertThat(second.ids()).containsExactly(sent.get(0));
+        assertThat(second.received.get(0).getAttempt()).as("delivered once before, by a session that is gone")
+                .isEqualTo(2);
+        second.cancel();
+        // a Connect ack is in the acked message's own log
+        await().atMost(30, SECONDS).until(() -> Http.get(MESH.url("/api/v1/messages/" + sent.get(1))).body()
+                .contains("\"event\":\"acked\""));
+        assertThat(Http.get(MESH.url("/api/v1/messages/" + sent.get(1))).body()).contains("\"via\":\"grpc-connect\"");
+    }
 }

@@ -40,4 +40,14 @@ class AgentCardsTest {
                 .containsEntry("description", "does things");
         assertThat((List<?>) card.get("skills")).hasSize(2);
     }
+
+    @Test
+    void accentsAreTransliteratedAndATagWithNothingUsableIsRefusedNotDropped() {
+        assertThat(AgentCards.normalize("ÜBER")).isEqualTo("uber");
+        assertThat(AgentCards.normalize("Straße Café")).isEqualTo("strasse-cafe");
+        Map<String, Object> card = Map.of("name", "x", "skills", List.of(Map.of("id", "ok", "tags", List.of("日本"))));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AgentCards.check(card))
+                .isInstanceOf(io.agentmesh.service.errors.MeshException.class)
+                .hasMessageContaining("card.skills[0].tags");
+    }
 }

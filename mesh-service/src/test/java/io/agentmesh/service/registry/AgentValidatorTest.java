@@ -38,6 +38,9 @@ class AgentValidatorTest {
         expectField(named("ok", " "), "name");
         expectField(named("ok", "bell\u0007"), "name");
         expectField(new RegisterCommand("ok", "x", "Prod", null, null, null), "namespace");
+        // ids the API's own paths use could never be read back
+        expectField(new RegisterCommand("count", "x", null, null, null, null), "id");
+        expectField(new RegisterCommand("reregister", "x", null, null, null, null), "id");
         expectField(new RegisterCommand("ok", "x", null, List.of("LLM"), null, null), "capabilities");
         expectField(new RegisterCommand("ok", "x", null, java.util.Collections.nCopies(65, "c"), null, null), "capabilities");
         expectField(new RegisterCommand("ok", "x", null, null, "localhost:3001", null), "endpoint");

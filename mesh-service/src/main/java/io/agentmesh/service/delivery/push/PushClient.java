@@ -25,7 +25,9 @@ public final class PushClient {
     public record Result(Outcome outcome, String detail) {
     }
 
-    private final HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER)
+    // plain HTTP/1.1: receivers need not speak HTTP/2 (no h2c upgrade headers)
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(10)).build();
 
     public Result post(URI endpoint, InboxRecord record, Duration timeout) {
@@ -48,7 +50,7 @@ public final class PushClient {
             }
             return new Result(code >= 400 && code < 500 ? Outcome.REJECTED : Outcome.FAILED, "HTTP " + code);
         } catch (java.util.concurrent.CompletionException e) {
-            return new Result(Outcome.FAILED, OutboundFailures.describe(e, timeout));
+            return new Result(Outcome.FAILED, OutboundFailures.describe(e, timeout, endpoint));
         } catch (IllegalArgumentException e) {
             return new Result(Outcome.FAILED, "cannot build the request: " + e.getMessage());
         }
