@@ -215,6 +215,7 @@ class HealthMonitorIT {
 
             for (String bad : new String[]{"{\"status\":\"sleeping\"}", "{}", "{\"status\":\"healthy\",\"ttl\":3}",
                     "{\"status\":\"healthy\",\"expires_in_seconds\":0}",
+                    "{\"status\":\"healthy\",\"expires_in_seconds\":1.5}",
                     "{\"status\":\"healthy\",\"expires_in_seconds\":5,\"expires_at\":\"2099-01-01T00:00:00Z\"}",
                     "{\"status\":\"healthy\",\"expires_at\":\"2001-01-01T00:00:00Z\"}",
                     "{\"status\":\"healthy\",\"expires_at\":\"tomorrow\"}", "not json"}) {
