@@ -24,7 +24,7 @@ class MessageValidatorTest {
     @Test
     void acceptsEveryTargetKindAndValidRoutingControls() {
         assertThat(validator.check(to("agent:b", new byte[10]))).isEqualTo(Target.agent("b"));
-        assertThat(validator.check(to("b", new byte[0]))).isEqualTo(Target.agent("b"));
+        assertThat(validator.check(to("b", new byte[1]))).isEqualTo(Target.agent("b"));
         assertThat(validator.check(to("capability:chat", new byte[1])).kind()).isEqualTo(Target.Kind.CAPABILITY);
         assertThat(validator.check(to("namespace:prod", new byte[1])).kind()).isEqualTo(Target.Kind.NAMESPACE);
         assertThat(validator.check(to("broadcast", new byte[1])).kind()).isEqualTo(Target.Kind.BROADCAST);
@@ -36,6 +36,12 @@ class MessageValidatorTest {
     @Test
     void mapsEachProblemToItsCode() {
         expect(to(null, new byte[1]), ErrorCode.INVALID_REQUEST);
+        // the same payload rules whatever the transport: not empty, JSON when it says so, a real media type
+        expect(to("b", new byte[0]), ErrorCode.INVALID_REQUEST);
+        expect(new SendCommand("b", null, null, null, null, null, "{not json".getBytes(), "application/json", null,
+                java.util.Map.of()), ErrorCode.INVALID_REQUEST);
+        expect(new SendCommand("b", null, null, null, null, null, "x".getBytes(), "not a type", null,
+                java.util.Map.of()), ErrorCode.INVALID_REQUEST);
         expect(to("smoke:b", new byte[1]), ErrorCode.INVALID_TARGET);
         expect(to("agent:B", new byte[1]), ErrorCode.INVALID_TARGET);
         expect(withExtension("meshstrategy", "random"), ErrorCode.INVALID_REQUEST);

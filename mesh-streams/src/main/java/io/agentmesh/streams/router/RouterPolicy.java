@@ -56,4 +56,14 @@ public record RouterPolicy(Duration dedupeWindow, int maxPayloadBytes, Strategy 
         return new RouterPolicy(Duration.ofMinutes(10), 1024 * 1024, Strategy.ROUND_ROBIN, RetryPolicy.defaults(),
                 Duration.ofMillis(100));
     }
+
+    /** The strategy for an anycast message: its own, else the default. */
+    public Strategy strategyFor(io.agentmesh.streams.envelope.Envelope envelope) {
+        return envelope.strategy() != null ? envelope.strategy() : defaultStrategy;
+    }
+
+    /** How many attempts a message gets: its own max_attempts, else the retry policy's. */
+    public int maxAttemptsFor(io.agentmesh.streams.envelope.Envelope envelope) {
+        return envelope.maxAttempts() != null ? envelope.maxAttempts() : retry.maxAttempts();
+    }
 }
