@@ -63,7 +63,7 @@ public final class TopicAdmin implements Managed {
             Map<org.apache.kafka.common.config.ConfigResource, java.util.Collection<org.apache.kafka.clients.admin.AlterConfigOp>>
                     ops = new java.util.HashMap<>();
             for (String name : names) {
-                if (name.equals(topics.ingress()) || name.equals(topics.dlq()) || name.startsWith(topics.inbox(""))) {
+                if (name.equals(topics.ingress()) || name.equals(topics.dlq()) || topics.agentOf(name).isPresent()) {
                     ops.put(new org.apache.kafka.common.config.ConfigResource(
                                     org.apache.kafka.common.config.ConfigResource.Type.TOPIC, name),
                             List.of(new org.apache.kafka.clients.admin.AlterConfigOp(new org.apache.kafka.clients.admin.ConfigEntry(

@@ -95,7 +95,10 @@ public final class RouterStreams implements Managed, RouterView {
                 QueryableStoreTypes.<String, RegistryEntry>keyValueStore())).all()) {
             it.forEachRemaining(kv -> out.add(kv.value));
         } catch (InvalidStateStoreException e) {
-            return java.util.List.of();
+            // restoring or rebalancing: "no agents" would be a wrong answer
+            throw new io.agentmesh.service.errors.MeshException(io.agentmesh.service.errors.ErrorCode.DEPENDENCY_UNAVAILABLE,
+                    "the router's registry store is not readable now (" + e.getMessage() + "); retry shortly",
+                    java.util.Map.of("dependency", "streams"));
         }
         return out;
     }

@@ -113,13 +113,7 @@ class HealthMonitorIT {
             await().atMost(30, SECONDS).until(() -> Http.get(MESH.url("/api/v1/messages/" + msg)).body()
                     .contains("NO_HEALTHY_AGENT"));
             // the routing table says what the router does: not chosen while unhealthy, direct mail still lands
-            JsonNode row = null;
-            for (JsonNode a : Http.get(MESH.url("/api/v1/routing/table")).json().path("agents")) {
-                if (id.equals(a.path("id").asText())) {
-                    row = a;
-                }
-            }
-            assertThat(row).isNotNull();
+            JsonNode row = await().atMost(10, SECONDS).until(() -> tableRow(id), java.util.Objects::nonNull);
             assertThat(row.path("health").asText()).isEqualTo("unhealthy");
             assertThat(row.path("routable").asBoolean()).isFalse();
             assertThat(row.path("direct_messages").asText()).isEqualTo("inbox");
@@ -268,5 +262,18 @@ class HealthMonitorIT {
 
     private static String value(ConsumerRecord<byte[], byte[]> r) {
         return r.value() == null ? "" : new String(r.value(), StandardCharsets.UTF_8);
+    }
+
+    private static JsonNode tableRow(String id) {
+        Http.Reply table = Http.get(MESH.url("/api/v1/routing/table"));
+        if (table.status() != 200) {
+            return null;
+        }
+        for (JsonNode a : table.json().path("agents")) {
+            if (id.equals(a.path("id").asText())) {
+                return a;
+            }
+        }
+        return null;
     }
 }
