@@ -6,11 +6,22 @@ import java.util.regex.Pattern;
 
 /**
  * A message's destination, the value of the {@code meshto} extension:
- * {@code agent:<id>}, {@code capability:<name>}, {@code namespace:<ns>} or {@code broadcast}.
+ * {@code agent:<id>}, {@code capability:<name>} (any agent with it),
+ * {@code capability:<name>@<ns>} (an agent with it in namespace {@code ns}), {@code namespace:<ns>}
+ * or {@code broadcast}. {@code namespace} is the scope of a capability target, null for the others.
  */
-public record Target(Kind kind, String value) {
+public record Target(Kind kind, String value, String namespace) {
 
     public enum Kind { AGENT, CAPABILITY, NAMESPACE, BROADCAST }
+
+    public Target(Kind kind, String value) {
+        this(kind, value, null);
+    }
+
+    /** An agent with {@code capability} in {@code namespace}. */
+    public static Target capabilityIn(String capability, String namespace) {
+        return new Target(Kind.CAPABILITY, requireName(capability, "capability"), requireName(namespace, "namespace"));
+    }
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9._-]{1,64}");
 
@@ -34,7 +45,7 @@ public record Target(Kind kind, String value) {
         if (colon < 0) {
             if (!AgentIds.isValid(raw)) {
                 throw new IllegalArgumentException("target '" + raw + "' is neither an agent id ("
-                        + AgentIds.RULE + ") nor one of agent:<id>, capability:<name>, namespace:<ns>, broadcast");
+                        + AgentIds.RULE + ") nor one of agent:<id>, capability:<name>[@<ns>], namespace:<ns>, broadcast");
             }
             return agent(raw);
         }
@@ -47,10 +58,14 @@ public record Target(Kind kind, String value) {
                 }
                 yield agent(value);
             }
-            case "capability" -> new Target(Kind.CAPABILITY, requireName(value, "capability"));
+            case "capability" -> {
+                int at = value.indexOf('@');
+                yield at < 0 ? new Target(Kind.CAPABILITY, requireName(value, "capability"))
+                        : capabilityIn(value.substring(0, at), value.substring(at + 1));
+            }
             case "namespace" -> new Target(Kind.NAMESPACE, requireName(value, "namespace"));
             default -> throw new IllegalArgumentException("unknown target scheme '" + scheme
-                    + "': use agent:<id>, capability:<name>, namespace:<ns> or broadcast");
+                    + "': use agent:<id>, capability:<name>[@<ns>], namespace:<ns> or broadcast");
         };
     }
 
@@ -63,6 +78,9 @@ public record Target(Kind kind, String value) {
 
     @Override
     public String toString() {
-        return kind == Kind.BROADCAST ? "broadcast" : kind.name().toLowerCase() + ":" + value;
+        if (kind == Kind.BROADCAST) {
+            return "broadcast";
+        }
+        return kind.name().toLowerCase() + ":" + value + (namespace == null ? "" : "@" + namespace);
     }
 }

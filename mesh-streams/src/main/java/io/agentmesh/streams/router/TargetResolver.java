@@ -80,7 +80,9 @@ final class TargetResolver {
 
     private List<RegistryEntry> candidates(Target target) {
         return switch (target.kind()) {
-            case CAPABILITY -> index.withCapability(target.value());
+            case CAPABILITY -> target.namespace() == null ? index.withCapability(target.value())
+                    : index.withCapability(target.value()).stream()
+                    .filter(a -> target.namespace().equals(a.namespace())).toList();
             case NAMESPACE -> index.inNamespace(target.value());
             case BROADCAST -> index.everyone();
             case AGENT -> throw new IllegalArgumentException("an agent target has no candidates");
@@ -89,7 +91,8 @@ final class TargetResolver {
 
     private static NoRoute noneEligible(Target target) {
         String error = switch (target.kind()) {
-            case CAPABILITY -> "no active agent has capability '" + target.value() + "'";
+            case CAPABILITY -> "no active agent has capability '" + target.value() + "'"
+                    + (target.namespace() == null ? "" : " in namespace '" + target.namespace() + "'");
             case NAMESPACE -> "no active agent in namespace '" + target.value() + "'";
             default -> "no active agent to broadcast to";
         };

@@ -44,6 +44,22 @@ class AddressingTest {
     }
 
     @Test
+    void aCapabilityScopedToANamespaceGoesOnlyToAgentsThere() {
+        mesh.agentIn("a1", "team-a", "active", "summarize");
+        mesh.agentIn("b1", "team-b", "active", "summarize");
+        mesh.agentIn("a2", "team-a", "active", "summarize");
+        for (int i = 0; i < 4; i++) {
+            mesh.send("m" + i, "capability:summarize@team-a", "k" + i);
+        }
+        assertThat(mesh.inbox("b1").isEmpty()).isTrue();
+        assertThat(mesh.inbox("a1").getQueueSize() + mesh.inbox("a2").getQueueSize()).isEqualTo(4);
+
+        // nobody with it there: it waits (and is dead-lettered in the end), never leaking to another namespace
+        mesh.send("lonely", "capability:summarize@team-c", "k");
+        assertThat(mesh.inbox("b1").isEmpty()).isTrue();
+    }
+
+    @Test
     void roundRobinTakesEachCapableAgentInTurn() {
         threeSummarizers();
         for (int i = 0; i < 6; i++) {
