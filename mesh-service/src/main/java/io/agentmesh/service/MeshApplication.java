@@ -1,6 +1,9 @@
 package io.agentmesh.service;
 
+import io.agentmesh.service.auth.AuthFeature;
 import io.agentmesh.service.cluster.ClusterFeature;
+import io.agentmesh.service.registry.AgentNamespaces;
+import io.agentmesh.service.limits.RateLimits;
 import io.agentmesh.service.delivery.DeliveryFeature;
 import io.agentmesh.service.dlq.DlqFeature;
 import io.agentmesh.service.grpc.GrpcFeature;
@@ -8,6 +11,7 @@ import io.agentmesh.service.health.HealthFeature;
 import io.agentmesh.service.messaging.MessagingFeature;
 import io.agentmesh.service.observability.ObservabilityFeature;
 import io.agentmesh.service.platform.Platform;
+import io.agentmesh.service.policy.PolicyFeature;
 import io.agentmesh.service.queues.QueuesFeature;
 import io.agentmesh.service.registry.RegistryFeature;
 import io.agentmesh.service.routing.RoutingFeature;
@@ -44,13 +48,18 @@ public class MeshApplication extends Application<MeshConfiguration> {
     @Override
     public void run(MeshConfiguration config, Environment env) {
         Platform platform = Platform.start(env, config.effectiveNodeId(), config.getRoles(), config.getKafka(),
-                config.getZookeeper(), config.getDatabase(), config.getMessages().maxMessageBytes());
+                config.getZookeeper(), config.getDatabase(), config.getMessages().maxMessageBytes(), config.getOutbound());
         RestSetup.register(env, platform.mapper(), config.getMessages());
+        AuthFeature auth = new AuthFeature(platform, config.getAuth(), config.listenHosts());
+        AgentNamespaces namespaces = new AgentNamespaces(platform.jdbi());
+        RateLimits limits = new RateLimits(config.getLimits(), namespaces, env.metrics());
+        PolicyFeature policies = new PolicyFeature(platform, namespaces);
         new ObservabilityFeature(platform);
 
         RoutingFeature routing = new RoutingFeature(platform, config.getStreams(), config.getRouting(),
                 config.getMessages(), config.getMonitor());
-        RegistryFeature registry = new RegistryFeature(platform, config.getRedis(), config.getMonitor(), routing.router());
+        RegistryFeature registry = new RegistryFeature(platform, config.getRedis(), config.getMonitor(), routing.router(),
+                auth, limits);
         routing.register(registry.registry());
         ClusterFeature cluster = new ClusterFeature(platform, config.getZookeeper());
         HealthFeature health = new HealthFeature(platform, config.getMonitor(), registry.registry(),
@@ -61,12 +70,12 @@ public class MeshApplication extends Application<MeshConfiguration> {
 
         DlqFeature dlq = new DlqFeature(platform);
         MessagingFeature messaging = new MessagingFeature(platform, config.getMessages(), registry.registry(),
-                dlq.deadLetters());
+                dlq.deadLetters(), limits, policies.policies());
         new QueuesFeature(platform, config.getStreams().getApplicationId(), routing.router()::pendingRetries);
         DeliveryFeature delivery = new DeliveryFeature(platform, config.getMessages(), config.getRouting(),
                 registry.registry(), registry.activity(), cluster.membership()::isLeader);
         delivery.countConnections("pending_requests", messaging::pendingRequests);
-        new GrpcFeature(platform, config.getGrpc(), config.getMessages(), registry, messaging, delivery);
+        new GrpcFeature(platform, config.getGrpc(), config.getMessages(), registry, messaging, delivery, auth);
 
         LoggerFactory.getLogger(MeshApplication.class).info("node {} runs roles {}", platform.nodeId(), platform.roles());
     }

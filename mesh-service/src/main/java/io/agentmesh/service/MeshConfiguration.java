@@ -1,7 +1,10 @@
 package io.agentmesh.service;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.agentmesh.service.config.AuthSettings;
 import io.agentmesh.service.config.DevSettings;
+import io.agentmesh.service.config.OutboundSettings;
+import io.agentmesh.service.config.LimitsSettings;
 import io.agentmesh.service.config.GrpcSettings;
 import io.agentmesh.service.config.HealthSettings;
 import io.agentmesh.service.config.KafkaSettings;
@@ -11,7 +14,9 @@ import io.agentmesh.service.config.RoutingSettings;
 import io.agentmesh.service.config.StreamsSettings;
 import io.agentmesh.service.config.ZooKeeperSettings;
 import io.dropwizard.core.Configuration;
-import io.dropwizard.core.server.SimpleServerFactory;
+import io.dropwizard.core.server.DefaultServerFactory;
+import io.dropwizard.validation.ValidationMethod;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.dropwizard.jetty.HttpConnectorFactory;
 import io.dropwizard.db.DataSourceFactory;
 import jakarta.validation.Valid;
@@ -19,6 +24,8 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 
 import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /** The whole configuration, one validated section per concern (see config.yml). */
@@ -65,6 +72,62 @@ public class MeshConfiguration extends Configuration {
 
     @Valid @NotNull @JsonProperty
     private DevSettings dev = new DevSettings();
+
+    @Valid @NotNull @JsonProperty
+    private AuthSettings auth = new AuthSettings();
+
+    @Valid @NotNull @JsonProperty
+    private LimitsSettings limits = new LimitsSettings();
+
+    @Valid @NotNull @JsonProperty
+    private OutboundSettings outbound = new OutboundSettings();
+
+    public OutboundSettings getOutbound() {
+        return outbound;
+    }
+
+    public LimitsSettings getLimits() {
+        return limits;
+    }
+
+    public AuthSettings getAuth() {
+        return auth;
+    }
+
+    /**
+     * The admin servlets (tasks, threads, Dropwizard's health checks) must not share the API's
+     * port: the server is Dropwizard's default type, with its own admin connector.
+     */
+    @ValidationMethod(message = "server.type must be 'default' with applicationConnectors (the API, port 3005) and "
+            + "adminConnectors (admin servlets, 127.0.0.1:3025): the admin servlets may not share the API's port")
+    @JsonIgnore
+    public boolean isAdminOnItsOwnConnector() {
+        return getServerFactory() instanceof DefaultServerFactory d && !d.getApplicationConnectors().isEmpty()
+                && !d.getAdminConnectors().isEmpty();
+    }
+
+    /** The API connector (the first application connector). */
+    @JsonIgnore
+    public HttpConnectorFactory apiConnector() {
+        if (getServerFactory() instanceof DefaultServerFactory d && !d.getApplicationConnectors().isEmpty()
+                && d.getApplicationConnectors().get(0) instanceof HttpConnectorFactory http) {
+            return http;
+        }
+        throw new IllegalStateException("no HTTP application connector configured");
+    }
+
+    /** Every address the node answers calls on: the API connectors and gRPC. */
+    @JsonIgnore
+    public List<String> listenHosts() {
+        List<String> hosts = new ArrayList<>();
+        if (getServerFactory() instanceof DefaultServerFactory d) {
+            d.getApplicationConnectors().forEach(c -> hosts.add(c instanceof HttpConnectorFactory h ? h.getBindHost() : null));
+        }
+        if (getRoles().grpc()) {
+            hosts.add(grpc.getBindHost());
+        }
+        return hosts;
+    }
 
     public String getNodeId() {
         return nodeId;
@@ -125,8 +188,7 @@ public class MeshConfiguration extends Configuration {
         } catch (Exception e) {
             host = "node";
         }
-        int port = getServerFactory() instanceof SimpleServerFactory simple
-                && simple.getConnector() instanceof HttpConnectorFactory http ? http.getPort() : 0;
+        int port = isAdminOnItsOwnConnector() ? apiConnector().getPort() : 0;
         return host + "-" + (port > 0 ? Integer.toString(port) : UUID.randomUUID().toString().substring(0, 8));
     }
 }

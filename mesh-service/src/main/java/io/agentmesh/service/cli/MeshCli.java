@@ -17,7 +17,8 @@ import java.time.Duration;
 @Command(name = "mesh", mixinStandardHelpOptions = true, version = "agent-mesh 0.1.0",
         description = "Operate an Agent Mesh over its REST API.",
         subcommands = {AgentsCommand.class, DiscoverCommand.class, SendCommand.class, BroadcastCommand.class,
-                QueueCommand.class, DlqCommand.class, ReplayCommand.class, ExportCommand.class, ClusterCommand.class})
+                QueueCommand.class, DlqCommand.class, ReplayCommand.class, ExportCommand.class, ClusterCommand.class,
+                AuthCommand.class})
 public final class MeshCli {
 
     @Option(names = "--url", scope = ScopeType.INHERIT, paramLabel = "URL",
@@ -32,6 +33,10 @@ public final class MeshCli {
             description = "How long to wait for an answer (default 60).")
     int timeoutSeconds = 60;
 
+    @Option(names = "--token", scope = ScopeType.INHERIT, paramLabel = "TOKEN",
+            description = "The credential to send (default: $MESH_TOKEN, else the file $MESH_TOKEN_FILE or ~/.mesh/token).")
+    String token;
+
     PrintStream out = System.out;
     PrintStream err = System.err;
 
@@ -40,7 +45,7 @@ public final class MeshCli {
         if (timeoutSeconds < 1) {
             throw new CliFailure(CliFailure.USAGE, "--timeout must be at least 1 second");
         }
-        return new MeshClient(base, Duration.ofSeconds(timeoutSeconds));
+        return new MeshClient(base, Duration.ofSeconds(timeoutSeconds), Tokens.find(token));
     }
 
     Output output() {

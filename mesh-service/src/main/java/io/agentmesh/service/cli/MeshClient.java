@@ -26,10 +26,16 @@ final class MeshClient {
 
     private final Map<String, String> headers = new LinkedHashMap<>();
 
-    MeshClient(String base, Duration timeout) {
+    private final Tokens.Found token;
+
+    MeshClient(String base, Duration timeout, Tokens.Found token) {
         this.base = requireUrl(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
         this.timeout = timeout;
+        this.token = token;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        if (token.value() != null) {
+            headers.put("Authorization", "Bearer " + token.value());
+        }
     }
 
     /** A bad --url is a usage error (exit 2), found before anything is sent. */
@@ -66,8 +72,10 @@ final class MeshClient {
      * {@code progress} object as it comes; returns the {@code result}, throws on an {@code error}.
      */
     JsonNode postWithProgress(String path, Object body, java.util.function.Consumer<JsonNode> onProgress) {
-        HttpRequest request = HttpRequest.newBuilder(uri(path, Map.of())).header("Content-Type", "application/json")
-                .header("Accept", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofString(json(body))).build();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri(path, Map.of())).header("Content-Type", "application/json")
+                .header("Accept", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofString(json(body)));
+        headers.forEach(builder::header);
+        HttpRequest request = builder.build();
         HttpResponse<java.util.stream.Stream<String>> r = exchange(request, HttpResponse.BodyHandlers.ofLines());
         if (r.statusCode() >= 400) {
             String text = r.body().collect(Collectors.joining("\n"));
@@ -93,7 +101,9 @@ final class MeshClient {
 
     /** GET of an NDJSON stream: every line to {@code onLine} as it arrives; returns how many there were. */
     long getLines(String path, Map<String, String> query, java.util.function.Consumer<String> onLine) {
-        HttpRequest request = HttpRequest.newBuilder(uri(path, query)).header("Accept", "application/x-ndjson").GET().build();
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri(path, query)).header("Accept", "application/x-ndjson").GET();
+        headers.forEach(builder::header);
+        HttpRequest request = builder.build();
         HttpResponse<java.util.stream.Stream<String>> r = exchange(request, HttpResponse.BodyHandlers.ofLines());
         if (r.statusCode() >= 400) {
             throw failure(r.statusCode(), parse(r.statusCode(), r.body().collect(Collectors.joining("\n"))));
@@ -127,9 +137,16 @@ final class MeshClient {
         }
     }
 
-    private static CliFailure failure(int status, JsonNode body) {
+    private CliFailure failure(int status, JsonNode body) {
         String code = body.path("code").asText("HTTP_" + status);
-        return new CliFailure(CliFailure.MESH_ERROR, status + " " + code + ": " + body.path("message").asText(""), body);
+        String hint = switch (status) {
+            case 401 -> token.value() == null
+                    ? " (no token sent: pass --token, set $MESH_TOKEN, or put it in $MESH_TOKEN_FILE or ~/.mesh/token)"
+                    : " (the token from " + token.source() + " was refused)";
+            case 403 -> " (the token from " + token.source() + " is valid but lacks the right for this)";
+            default -> "";
+        };
+        return new CliFailure(CliFailure.MESH_ERROR, status + " " + code + ": " + body.path("message").asText("") + hint, body);
     }
 
     JsonNode delete(String path) {

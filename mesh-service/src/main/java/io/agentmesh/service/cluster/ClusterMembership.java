@@ -47,7 +47,6 @@ public final class ClusterMembership implements Managed {
 
     @Override
     public void start() throws Exception {
-        curator.start();
         node = new PersistentNode(curator, CreateMode.EPHEMERAL, false, nodesPath() + "/" + nodeId,
                 nodeInfo.getBytes(StandardCharsets.UTF_8));
         node.start();
@@ -154,6 +153,5 @@ public final class ClusterMembership implements Managed {
         if (node != null) {
             node.close();
         }
-        curator.close();
     }
 }

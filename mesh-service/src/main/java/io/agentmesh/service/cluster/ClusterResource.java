@@ -1,5 +1,8 @@
 package io.agentmesh.service.cluster;
 
+import io.agentmesh.service.auth.Access;
+import io.agentmesh.service.auth.Allow;
+
 import io.agentmesh.service.errors.ErrorCode;
 import io.agentmesh.service.errors.MeshException;
 import jakarta.ws.rs.GET;
@@ -35,6 +38,7 @@ public final class ClusterResource {
     /** Fixes what differs between Postgres and Redis / the router's registry view; answers what it changed. */
     @POST
     @Path("reconcile")
+    @Allow(Access.OPERATOR)
     public Map<String, Object> reconcile() {
         return repair.reconcile();
     }
@@ -42,12 +46,14 @@ public final class ClusterResource {
     /** Rewrites Redis, the registry topic (and inbox topics) and the health topic from Postgres. */
     @POST
     @Path("resync")
+    @Allow(Access.OPERATOR)
     public Map<String, Object> resync() {
         return repair.resync();
     }
 
     @GET
     @Path("status")
+    @Allow(Access.VIEWER)
     public Map<String, Object> status() {
         List<String> nodes = nodes();
         Map<String, Object> out = new LinkedHashMap<>();
@@ -64,6 +70,7 @@ public final class ClusterResource {
 
     @GET
     @Path("nodes")
+    @Allow(Access.VIEWER)
     public Map<String, Object> listNodes() {
         Optional<String> leader = cluster.leader();
         List<Map<String, Object>> nodes = nodes().stream().map(id -> {
@@ -78,6 +85,7 @@ public final class ClusterResource {
 
     @POST
     @Path("leader/elect")
+    @Allow(Access.OPERATOR)
     public Map<String, Object> elect() throws Exception {
         String before = cluster.leader().orElse(null);
         int candidates = cluster.candidates();

@@ -1,5 +1,8 @@
 package io.agentmesh.service.delivery;
 
+import io.agentmesh.service.auth.Access;
+import io.agentmesh.service.auth.Allow;
+
 import io.agentmesh.service.web.Params;
 import io.agentmesh.service.web.ProgressStream;
 import com.fasterxml.jackson.annotation.JsonProperty;
@@ -45,6 +48,7 @@ public final class AgentReplayResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @Allow(Access.OPERATOR)
     public Map<String, Object> replay(@PathParam("id") String rawId, Body body) {
         Window w = window(rawId, body);
         return answer(w, replayer.replay(w.id(), w.from(), w.to(), w.max()));
@@ -54,6 +58,7 @@ public final class AgentReplayResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(ProgressStream.NDJSON)
+    @Allow(Access.OPERATOR)
     public ChunkedOutput<String> replayWithProgress(@PathParam("id") String rawId, Body body) {
         Window w = window(rawId, body);
         return ProgressStream.run(mapper, "replay-" + w.id(),

@@ -1,5 +1,8 @@
 package io.agentmesh.service.delivery;
 
+import io.agentmesh.service.auth.Access;
+import io.agentmesh.service.auth.Allow;
+
 import io.agentmesh.service.common.DrainControl;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -24,6 +27,7 @@ public final class ConnectionsResource {
 
     @GET
     @Path("active")
+    @Allow(Access.VIEWER)
     public Map<String, Object> active() {
         Map<String, Object> out = new LinkedHashMap<>(active.snapshot());
         out.put("draining", drain.draining());

@@ -63,13 +63,14 @@ public final class DeliveryFeature {
                 settings.getReplayRatePerSecond(), p.clock()), registry, p.mapper()));
         p.always(new GrpcConnectionsResource(sessions));
         p.always(new DrainResource(drain, p.drain(), active));
+        p.env().admin().addTask(new DrainTask(drain));
         p.always(new ConnectionsResource(active, p.drain()));
         // the runbook's scaling table: connected agents, gRPC streams, active connections
         p.env().metrics().gauge("mesh.connections.active", () -> () -> (Integer) active.snapshot().get("count"));
         p.env().metrics().gauge("mesh.grpc.streams", () -> () -> sessions.streams().size() + subscriptions.count());
         p.env().metrics().gauge("mesh.agents.connected", () -> () -> sessions.agents().size());
         if (p.roles().monitor()) {
-            p.env().lifecycle().manage(new PushDispatcher(registry, reader, new PushClient(),
+            p.env().lifecycle().manage(new PushDispatcher(registry, reader, new PushClient(p.outbound()),
                     new PushOutcomes(p.publisher(), p.topics(), events, p.clock(), activity, p.metrics()), routing.retryPolicy(),
                     Duration.ofMillis(settings.getPushTimeout().toMilliseconds()), settings.getPushConcurrency(),
                     isLeader, BoundedThreads.create("push", 1024), BoundedThreads.create("push-lane", 1024)));

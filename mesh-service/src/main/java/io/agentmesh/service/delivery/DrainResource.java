@@ -1,5 +1,8 @@
 package io.agentmesh.service.delivery;
 
+import io.agentmesh.service.auth.Access;
+import io.agentmesh.service.auth.Allow;
+
 import io.agentmesh.service.common.DrainControl;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -30,12 +33,14 @@ public final class DrainResource {
     }
 
     @POST
+    @Allow(Access.OPERATOR)
     public Map<String, Object> start() {
         drain.start();
         return status();
     }
 
     @GET
+    @Allow(Access.VIEWER)
     public Map<String, Object> status() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("draining", control.draining());
@@ -45,6 +50,7 @@ public final class DrainResource {
     }
 
     @DELETE
+    @Allow(Access.OPERATOR)
     public Map<String, Object> stop() {
         drain.stop();
         return status();

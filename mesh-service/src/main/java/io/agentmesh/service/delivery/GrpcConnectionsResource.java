@@ -1,5 +1,8 @@
 package io.agentmesh.service.delivery;
 
+import io.agentmesh.service.auth.Access;
+import io.agentmesh.service.auth.Allow;
+
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -27,6 +30,7 @@ public final class GrpcConnectionsResource {
     }
 
     @GET
+    @Allow(Access.VIEWER)
     public Map<String, Object> list() {
         List<StreamInfo> streams = sessions.streams();
         Map<String, List<StreamInfo>> byPeer = streams.stream()
@@ -51,6 +55,7 @@ public final class GrpcConnectionsResource {
 
     @POST
     @Path("reset")
+    @Allow(Access.OPERATOR)
     public Map<String, Object> reset() {
         return Map.of("reset_streams", sessions.endAll("connections reset by an operator"));
     }

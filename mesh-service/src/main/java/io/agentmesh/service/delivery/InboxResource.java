@@ -1,5 +1,8 @@
 package io.agentmesh.service.delivery;
 
+import io.agentmesh.service.auth.Access;
+import io.agentmesh.service.auth.Allow;
+
 import io.agentmesh.service.web.Params;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agentmesh.service.registry.AgentLiveness;
@@ -40,6 +43,7 @@ public final class InboxResource {
     }
 
     @GET
+    @Allow(Access.SELF_OR_OPERATOR)
     public InboxBatch poll(@PathParam("id") String rawId, @QueryParam("max") String max, @QueryParam("wait") String wait)
             throws Exception {
         String id = Params.agentId(rawId);
@@ -53,6 +57,7 @@ public final class InboxResource {
     @POST
     @Path("/ack")
     @Consumes(MediaType.APPLICATION_JSON)
+    @Allow(Access.SELF_OR_OPERATOR)
     public AckResult ack(@PathParam("id") String rawId, AckRequest request) {
         String id = Params.agentId(rawId);
         if (request == null) {

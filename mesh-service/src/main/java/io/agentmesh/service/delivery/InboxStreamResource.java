@@ -1,5 +1,8 @@
 package io.agentmesh.service.delivery;
 
+import io.agentmesh.service.auth.Access;
+import io.agentmesh.service.auth.Allow;
+
 import io.agentmesh.service.errors.ErrorCode;
 import io.agentmesh.service.errors.MeshException;
 import io.agentmesh.service.registry.AgentRegistry;
@@ -34,6 +37,7 @@ public final class InboxStreamResource {
 
     @GET
     @Produces("text/event-stream")
+    @Allow(Access.SELF_OR_OPERATOR)
     public Response stream(@PathParam("id") String rawId, @HeaderParam("Last-Event-ID") String lastEventId,
                            @QueryParam("last_event_id") String lastEventIdParam) throws Exception {
         String id = Params.agentId(rawId);

@@ -1,5 +1,11 @@
 package io.agentmesh.service.dlq;
 
+import io.agentmesh.service.auth.Access;
+import io.agentmesh.service.auth.Allow;
+import io.agentmesh.service.auth.Callers;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.SecurityContext;
+
 import io.agentmesh.service.web.Params;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agentmesh.service.db.PostgresFailures;
@@ -42,6 +48,7 @@ public final class DeadLetterResource {
     }
 
     @GET
+    @Allow(Access.VIEWER)
     public Map<String, Object> list(@QueryParam("reason") String reason, @QueryParam("target") String target,
                                     @QueryParam("from") String from, @QueryParam("since") String since,
                                     @QueryParam("until") String until, @QueryParam("limit") String limit,
@@ -61,6 +68,7 @@ public final class DeadLetterResource {
     /** The replay audit, newest first: who replayed what, when, with what result. */
     @GET
     @Path("replays")
+    @Allow(Access.VIEWER)
     public Map<String, Object> replays(@QueryParam("limit") String limit) {
         List<Map<String, Object>> rows = PostgresFailures.call(() -> audit.recent(Params.intParam("limit", limit, 50, 1, 1000)));
         List<Map<String, Object>> out = new java.util.ArrayList<>();
@@ -78,6 +86,7 @@ public final class DeadLetterResource {
 
     @GET
     @Path("{dlqId}")
+    @Allow(Access.VIEWER)
     public DeadLetterView get(@PathParam("dlqId") String dlqId) {
         return reader.get(dlqId).map(d -> DeadLetterView.of(d, mapper))
                 .orElseThrow(() -> new MeshException(ErrorCode.NOT_FOUND, "no dead letter " + dlqId, Map.of("id", dlqId)));
@@ -86,11 +95,15 @@ public final class DeadLetterResource {
     @POST
     @Path("retry")
     @Consumes(MediaType.APPLICATION_JSON)
-    public DlqReplayer.Result replay(ReplayRequest request, @HeaderParam("X-Mesh-Operator") String operator) {
+    @Allow(Access.OPERATOR)
+    public DlqReplayer.Result replay(ReplayRequest request, @HeaderParam("X-Mesh-Operator") String operator,
+                                     @Context SecurityContext caller) {
         if (request == null) {
             throw MeshException.invalid("request body is required: {\"ids\": [...]} or {\"filter\": {...}} or {\"all\": true}");
         }
-        String who = operator == null || operator.isBlank() ? "anonymous" : operator.strip();
+        // the authenticated caller; the header names someone only in open mode
+        String named = Callers.operatorName(Callers.of(caller), operator == null ? null : operator.strip());
+        String who = named == null ? "anonymous" : named;
         return PostgresFailures.call(() -> replayer.replay(request, who));
     }
 }

@@ -16,6 +16,9 @@ public final class ErrorResponses {
         if (e.retryAfterSeconds() > 0) {
             b.header("Retry-After", e.retryAfterSeconds());
         }
+        if (e.code() == ErrorCode.UNAUTHENTICATED) {
+            b.header("WWW-Authenticate", "Bearer realm=\"agent-mesh\"");
+        }
         return b.build();
     }
 }

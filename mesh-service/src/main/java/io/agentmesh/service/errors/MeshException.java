@@ -47,8 +47,18 @@ public class MeshException extends RuntimeException {
         return details;
     }
 
-    /** Seconds a client should wait before retrying, for 503s; 0 when not applicable. */
+    /** This failure telling the caller when to retry (429s: when the bucket refills). */
+    public static MeshException rateLimited(String message, long retryAfterSeconds, Map<String, Object> details) {
+        Map<String, Object> more = new java.util.HashMap<>(details);
+        more.put("retry_after_seconds", Math.max(1, retryAfterSeconds));
+        return new MeshException(ErrorCode.RATE_LIMITED, message, more);
+    }
+
+    /** Seconds a client should wait before retrying: 503s 5, 429s as the limiter says; 0 otherwise. */
     public int retryAfterSeconds() {
+        if (details.get("retry_after_seconds") instanceof Number n) {
+            return n.intValue();
+        }
         return code.httpStatus() == 503 ? 5 : 0;
     }
 }

@@ -22,6 +22,8 @@ public final class GrpcErrors {
     public static final Metadata.Key<String> OUTCOME = Metadata.Key.of("mesh-outcome", Metadata.ASCII_STRING_MARSHALLER);
     public static final Metadata.Key<String> MESSAGE_ID = Metadata.Key.of("mesh-message-id", Metadata.ASCII_STRING_MARSHALLER);
     public static final Metadata.Key<String> RETRY_AFTER = Metadata.Key.of("retry-after", Metadata.ASCII_STRING_MARSHALLER);
+    public static final Metadata.Key<String> RETRY_PUSHBACK = Metadata.Key.of("grpc-retry-pushback-ms",
+            Metadata.ASCII_STRING_MARSHALLER);
     private static final Logger LOG = LoggerFactory.getLogger("io.agentmesh.grpc");
 
     private GrpcErrors() {
@@ -44,6 +46,10 @@ public final class GrpcErrors {
         trailers.put(ERROR_CODE, e.code().name());
         if (e.retryAfterSeconds() > 0) {
             trailers.put(RETRY_AFTER, Integer.toString(e.retryAfterSeconds()));
+            if (e.code() == ErrorCode.RATE_LIMITED) {
+                // what gRPC's own retry policy reads
+                trailers.put(RETRY_PUSHBACK, Long.toString(e.retryAfterSeconds() * 1000L));
+            }
         }
         if (e.details().get("outcome") instanceof String outcome) {
             trailers.put(OUTCOME, outcome);

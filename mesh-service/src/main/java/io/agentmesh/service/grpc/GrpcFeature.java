@@ -1,5 +1,6 @@
 package io.agentmesh.service.grpc;
 
+import io.agentmesh.service.auth.AuthFeature;
 import io.agentmesh.service.config.GrpcSettings;
 import io.agentmesh.service.config.MessagesSettings;
 import io.agentmesh.service.delivery.DeliveryFeature;
@@ -16,13 +17,14 @@ import java.util.List;
 public final class GrpcFeature {
 
     public GrpcFeature(Platform p, GrpcSettings settings, MessagesSettings messages, RegistryFeature registry,
-                       MessagingFeature messaging, DeliveryFeature delivery) {
-        MeshGrpcService service = new MeshGrpcService(registry.registry(), registry.liveness(), messaging.messages(), messaging.batches(),
+                       MessagingFeature messaging, DeliveryFeature delivery, AuthFeature auth) {
+        GrpcAccess access = new GrpcAccess(auth.authenticator(), auth.audit(), auth.metrics());
+        MeshGrpcService service = new MeshGrpcService(access, registry.enrollment(), registry.registry(), registry.liveness(), messaging.messages(), messaging.batches(),
                 messaging.requests(), delivery.subscriptions(), delivery.longPoll(), delivery.sessions(),
                 delivery.events(), p.metrics(), messages.getMaxCreditPerStream());
         // one gRPC message is a single send or a whole SendBatch
         int maxMessage = (int) Math.max(messages.maxMessageBytes(), messages.getMaxBatchBytes());
-        GrpcServer server = new GrpcServer(settings, maxMessage, List.of(service), delivery.streamThreads());
+        GrpcServer server = new GrpcServer(settings, maxMessage, List.of(service), delivery.streamThreads(), access);
         delivery.onServing(server::setServing);
         if (p.roles().grpc()) {
             p.env().lifecycle().manage(server);

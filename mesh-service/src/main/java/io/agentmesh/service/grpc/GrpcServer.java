@@ -3,6 +3,9 @@ package io.agentmesh.service.grpc;
 import io.dropwizard.lifecycle.Managed;
 import io.grpc.BindableService;
 import io.grpc.Server;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.ServerServiceDefinition;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -11,6 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -30,9 +34,12 @@ public final class GrpcServer implements Managed {
 
     private final io.agentmesh.service.config.GrpcSettings settings;
 
+    private final ServerInterceptor access;
+
     public GrpcServer(io.agentmesh.service.config.GrpcSettings settings, int maxMessageBytes, List<BindableService> services,
-                      ExecutorService streamThreads) {
+                      ExecutorService streamThreads, ServerInterceptor access) {
         this.settings = settings;
+        this.access = access;
         this.host = settings.getBindHost();
         this.port = settings.getPort();
         this.maxMessageBytes = maxMessageBytes;
@@ -48,11 +55,15 @@ public final class GrpcServer implements Managed {
                 .keepAliveTimeout(settings.getKeepAliveTimeout().toMilliseconds(), TimeUnit.MILLISECONDS)
                 .permitKeepAliveTime(settings.getPermitKeepAliveTime().toMilliseconds(), TimeUnit.MILLISECONDS)
                 .permitKeepAliveWithoutCalls(true)
-                .maxConnectionIdle(settings.getMaxConnectionIdle().toMilliseconds(), TimeUnit.MILLISECONDS)
-                .addService(health.getHealthService())
-                .addService(ProtoReflectionServiceV1.newInstance());
+                .maxConnectionIdle(settings.getMaxConnectionIdle().toMilliseconds(), TimeUnit.MILLISECONDS);
         PeerInterceptor peers = new PeerInterceptor();
-        services.forEach(svc -> b.addService(io.grpc.ServerInterceptors.intercept(svc, peers)));
+        List<ServerServiceDefinition> definitions = new ArrayList<>();
+        definitions.add(health.getHealthService().bindService());
+        definitions.add(ProtoReflectionServiceV1.newInstance().bindService());
+        services.forEach(svc -> definitions.add(svc.bindService()));
+        GrpcAccess.requireRules(definitions);
+        // interceptors run last-added first: the peer address is known before access is decided
+        definitions.forEach(d -> b.addService(ServerInterceptors.intercept(d, access, peers)));
         server = b.build().start();
         health.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
         services.forEach(s -> health.setStatus(s.bindService().getServiceDescriptor().getName(),

@@ -10,7 +10,6 @@ import io.agentmesh.service.delivery.Subscriptions;
 import io.agentmesh.proto.v1.Agent;
 import io.agentmesh.proto.v1.HeartbeatRequest;
 import io.agentmesh.proto.v1.InboxMessage;
-import io.agentmesh.proto.v1.MeshServiceGrpc;
 import io.agentmesh.proto.v1.RegisterRequest;
 import io.agentmesh.proto.v1.RequestRequest;
 import io.agentmesh.proto.v1.RequestResponse;
@@ -21,6 +20,9 @@ import io.agentmesh.proto.v1.SendResponse;
 import io.agentmesh.proto.v1.SubscribeRequest;
 import io.agentmesh.service.registry.AgentLiveness;
 import io.agentmesh.service.registry.AgentRegistry;
+import io.agentmesh.service.registry.Enrollment;
+import io.agentmesh.service.auth.MeshPrincipal;
+import io.agentmesh.proto.v1.MeshServiceGrpc;
 import io.agentmesh.service.messaging.BatchSender;
 import io.agentmesh.service.messaging.MessageService;
 import io.agentmesh.service.messaging.RequestReply;
@@ -51,10 +53,14 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
     private final LongPoll longPoll;
     private final InboxSessions sessions;
     private final int maxCredit;
+    private final Enrollment enrollment;
+    private final GrpcAccess access;
 
-    public MeshGrpcService(AgentRegistry registry, AgentLiveness liveness, MessageService messages, BatchSender batches, RequestReply requests,
+    public MeshGrpcService(GrpcAccess access, Enrollment enrollment, AgentRegistry registry, AgentLiveness liveness, MessageService messages, BatchSender batches, RequestReply requests,
                            Subscriptions subscriptions, LongPoll longPoll, InboxSessions sessions,
                            DeliveryEvents deliveries, MeshMetrics metrics, int maxCredit) {
+        this.access = access;
+        this.enrollment = enrollment;
         this.registry = registry;
         this.liveness = liveness;
         this.messages = messages;
@@ -70,13 +76,16 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
 
     @Override
     public StreamObserver<ConnectRequest> connect(StreamObserver<Delivery> out) {
-        return new ConnectCall(out, sessions, this::requireKnownAgent, maxCredit);
+        MeshPrincipal caller = GrpcAccess.caller();
+        return new ConnectCall(out, sessions, id -> ownInbox(caller, id, MeshServiceGrpc.getConnectMethod()), maxCredit);
     }
 
     @Override
     public void register(RegisterRequest request, StreamObserver<Agent> out) {
         try {
-            out.onNext(ProtoMapping.agent(registry.register(ProtoMapping.command(request)).agent()));
+            Enrollment.Registered r = enrollment.register(GrpcAccess.caller(), ProtoMapping.command(request));
+            Agent agent = ProtoMapping.agent(r.agent());
+            out.onNext(r.apiKey() == null ? agent : agent.toBuilder().setApiKey(r.apiKey()).build());
             out.onCompleted();
         } catch (RuntimeException e) {
             out.onError(GrpcErrors.toStatus(e));
@@ -86,7 +95,8 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
     @Override
     public void heartbeat(HeartbeatRequest request, StreamObserver<Agent> out) {
         try {
-            out.onNext(ProtoMapping.agent(liveness.heartbeat(requireKnownAgent(request.getAgentId()),
+            out.onNext(ProtoMapping.agent(liveness.heartbeat(ownInbox(GrpcAccess.caller(), request.getAgentId(),
+                            MeshServiceGrpc.getHeartbeatMethod()),
                     AgentLiveness.GRPC).agent()));
             out.onCompleted();
         } catch (RuntimeException e) {
@@ -97,7 +107,7 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
     @Override
     public void send(SendRequest request, StreamObserver<SendResponse> out) {
         try {
-            messages.send(ProtoMapping.command(request)).whenComplete((result, error) -> {
+            messages.send(GrpcAccess.caller(), ProtoMapping.command(request)).whenComplete((result, error) -> {
                 if (error == null) {
                     metrics.accepted();
                     out.onNext(SendResponse.newBuilder().setId(result.id()).setTopic(result.topic()).build());
@@ -118,7 +128,7 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
         try {
             List<Supplier<SendCommand>> commands = request.getMessagesList().stream()
                     .<Supplier<SendCommand>>map(m -> () -> ProtoMapping.command(m)).toList();
-            batches.send(commands).whenComplete((result, error) -> {
+            batches.send(GrpcAccess.caller(), commands).whenComplete((result, error) -> {
                 if (error != null) {
                     out.onError(GrpcErrors.toStatus(error));
                     return;
@@ -136,7 +146,7 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
     public void request(RequestRequest request, StreamObserver<RequestResponse> out) {
         try {
             long timeout = request.getTimeoutMs() == 0 ? 30_000 : request.getTimeoutMs();
-            requests.request(ProtoMapping.command(request.getMessage()), java.time.Duration.ofMillis(timeout))
+            requests.request(GrpcAccess.caller(), ProtoMapping.command(request.getMessage()), java.time.Duration.ofMillis(timeout))
                     .whenComplete((reply, error) -> {
                         if (error != null) {
                             out.onError(GrpcErrors.toStatus(error));
@@ -155,7 +165,7 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
     @Override
     public void subscribe(SubscribeRequest request, StreamObserver<InboxMessage> out) {
         try {
-            String agentId = requireKnownAgent(request.getAgentId());
+            String agentId = ownInbox(GrpcAccess.caller(), request.getAgentId(), MeshServiceGrpc.getSubscribeMethod());
             SubscribeCall call = new SubscribeCall(agentId, (ServerCallStreamObserver<InboxMessage>) out, deliveries);
             call.attach(subscriptions.start(agentId, call));
         } catch (Exception e) {
@@ -166,13 +176,22 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
     @Override
     public void ack(AckRequest request, StreamObserver<AckResponse> out) {
         try {
-            String agentId = requireKnownAgent(request.getAgentId());
+            String agentId = ownInbox(GrpcAccess.caller(), request.getAgentId(), MeshServiceGrpc.getAckMethod());
             Map<Integer, Long> committed = longPoll.ack(agentId, request.getOffsetsMap(), AgentLiveness.GRPC);
             out.onNext(AckResponse.newBuilder().putAllCommitted(committed).build());
             out.onCompleted();
         } catch (RuntimeException e) {
             out.onError(GrpcErrors.toStatus(e));
         }
+    }
+
+    /** The agent id of a request about an inbox: valid, the caller's own (or the caller an operator), registered. */
+    private String ownInbox(MeshPrincipal caller, String agentId, io.grpc.MethodDescriptor<?, ?> method) {
+        if (!AgentIds.isValid(agentId)) {
+            throw MeshException.invalidField("agent_id", "'" + agentId + "' is not a valid agent id: " + AgentIds.RULE);
+        }
+        access.requireAllowed(caller, GrpcAccess.RULES.get(method.getFullMethodName()), agentId, method.getFullMethodName());
+        return requireKnownAgent(agentId);
     }
 
     private String requireKnownAgent(String agentId) {

@@ -1,5 +1,8 @@
 package io.agentmesh.service.health;
 
+import io.agentmesh.service.auth.Access;
+import io.agentmesh.service.auth.Allow;
+
 import io.agentmesh.service.web.Params;
 import io.agentmesh.service.registry.AgentView;
 import io.agentmesh.service.registry.AgentRegistry;
@@ -42,6 +45,7 @@ public final class AgentHealthResource {
     }
 
     @GET
+    @Allow(Access.SELF_OR_VIEWER)
     public Map<String, Object> get(@PathParam("id") String id) {
         AgentView agent = registry.get(Params.agentId(id));
         return HealthViews.of(agent, health.find(id).orElse(null));
@@ -49,6 +53,7 @@ public final class AgentHealthResource {
 
     @GET
     @Path("history")
+    @Allow(Access.SELF_OR_VIEWER)
     public Map<String, Object> history(@PathParam("id") String id, @QueryParam("limit") String limit) {
         registry.get(Params.agentId(id));
         List<HealthEvent> events = health.history(id, Params.intParam("limit", limit, 100, 1, 10_000));
@@ -62,6 +67,7 @@ public final class AgentHealthResource {
     /** Sets the status by hand: {@code {"status": "healthy", "reason": "...", "expires_in_seconds": 600}}. */
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
+    @Allow(Access.OPERATOR)
     public Map<String, Object> override(@PathParam("id") String id, HealthOverrideRequest body) {
         AgentView agent = registry.get(Params.agentId(id));
         if (body == null) {
@@ -79,6 +85,7 @@ public final class AgentHealthResource {
     }
 
     @DELETE
+    @Allow(Access.OPERATOR)
     public Map<String, Object> clear(@PathParam("id") String id) {
         AgentView agent = registry.get(Params.agentId(id));
         return HealthViews.of(agent, health.clearOverride(id));

@@ -1,5 +1,8 @@
 package io.agentmesh.service.health;
 
+import io.agentmesh.service.auth.Access;
+import io.agentmesh.service.auth.Allow;
+
 import io.agentmesh.service.errors.MeshException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -26,12 +29,14 @@ public final class ConfigResource {
 
     @GET
     @Path("health-checks")
+    @Allow(Access.VIEWER)
     public Map<String, Object> healthChecks() {
         return settings.describe();
     }
 
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
+    @Allow(Access.ADMIN)
     public Map<String, Object> update(Map<String, Object> changes) {
         if (changes == null) {
             throw MeshException.invalid("request body is required, e.g. {\"health_check_interval_ms\": 30000}");

@@ -27,7 +27,7 @@ public final class HealthFeature {
                 p.zookeeperBase(), p.mapper());
         this.health = new HealthService(new HealthDao(p.jdbi()), new HealthPublisher(p.publisher(), p.topics()), settings,
                 config.getHistoryLimit(), p.env().metrics().counter("mesh.agent.status_changes"), p.clock());
-        this.monitor = new HealthMonitor(registry, health, new HealthProber(), settings, config.getMaxConcurrentChecks());
+        this.monitor = new HealthMonitor(registry, health, new HealthProber(p.outbound()), settings, config.getMaxConcurrentChecks());
         p.env().lifecycle().manage(settings);
         p.api(new AgentHealthResource(registry, health, p.clock()));
         p.api(new HealthOverviewResource(registry, health, monitor, settings, leader, p.nodeId()));

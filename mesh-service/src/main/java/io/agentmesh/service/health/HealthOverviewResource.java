@@ -1,5 +1,8 @@
 package io.agentmesh.service.health;
 
+import io.agentmesh.service.auth.Access;
+import io.agentmesh.service.auth.Allow;
+
 import io.agentmesh.service.web.Params;
 import io.agentmesh.service.registry.AgentView;
 import io.agentmesh.service.registry.AgentRecord;
@@ -46,6 +49,7 @@ public final class HealthOverviewResource {
     }
 
     @GET
+    @Allow(Access.VIEWER)
     public Map<String, Object> all(@QueryParam("status") String status) {
         String wanted = Params.optional(status);
         if (wanted != null && !STATUSES.contains(wanted)) {

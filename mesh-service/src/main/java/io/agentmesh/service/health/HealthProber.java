@@ -1,5 +1,6 @@
 package io.agentmesh.service.health;
 
+import io.agentmesh.service.common.OutboundGuard;
 import io.agentmesh.service.errors.OutboundFailures;
 
 import java.net.URI;
@@ -13,8 +14,10 @@ import java.util.concurrent.CompletableFuture;
 public final class HealthProber {
 
     private final HttpClient client;
+    private final OutboundGuard guard;
 
-    public HealthProber() {
+    public HealthProber(OutboundGuard guard) {
+        this.guard = guard;
         this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(30)).build();
     }
@@ -22,6 +25,10 @@ public final class HealthProber {
     /** Never fails: the future always completes with a result, within {@code timeout}. */
     public CompletableFuture<ProbeResult> probe(URI url, Duration timeout) {
         long start = System.nanoTime();
+        java.util.Optional<String> refused = guard.refusal(url);
+        if (refused.isPresent()) {
+            return CompletableFuture.completedFuture(ProbeResult.failed("health URL refused: " + refused.get(), 0));
+        }
         HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout).GET()
                 .header("User-Agent", "agent-mesh-health-monitor").build();
         return client.sendAsync(request, HttpResponse.BodyHandlers.discarding())

@@ -1,5 +1,8 @@
 package io.agentmesh.service.health;
 
+import io.agentmesh.service.auth.Access;
+import io.agentmesh.service.auth.Allow;
+
 import io.agentmesh.service.web.Params;
 import io.agentmesh.service.registry.AgentRegistry;
 import jakarta.ws.rs.POST;
@@ -30,6 +33,7 @@ public final class HealthResetResource {
     }
 
     @POST
+    @Allow(Access.OPERATOR)
     public Map<String, Object> reset(@QueryParam("agent_id") String agentId) {
         List<String> ids;
         if (Params.optional(agentId) != null) {

@@ -1,5 +1,7 @@
 package io.agentmesh.service.messaging;
 
+import io.agentmesh.service.auth.MeshPrincipal;
+import io.agentmesh.service.limits.RateLimits;
 import io.agentmesh.service.common.DrainControl;
 import io.agentmesh.service.errors.ErrorBody;
 import io.agentmesh.service.errors.KafkaFailures;
@@ -24,14 +26,17 @@ public final class BatchSender {
     private final DrainControl drain;
     private final int maxBatchSize;
 
-    public BatchSender(MessageService messages, DrainControl drain, int maxBatchSize) {
+    private final RateLimits limits;
+
+    public BatchSender(MessageService messages, DrainControl drain, int maxBatchSize, RateLimits limits) {
+        this.limits = limits;
         this.messages = messages;
         this.drain = drain;
         this.maxBatchSize = maxBatchSize;
     }
 
     /** The messages as commands; a supplier throws {@link MeshException} for a message it cannot read. */
-    public CompletableFuture<BatchSendResult> send(List<Supplier<SendCommand>> commands) {
+    public CompletableFuture<BatchSendResult> send(MeshPrincipal caller, List<Supplier<SendCommand>> commands) {
         if (commands == null || commands.isEmpty()) {
             throw MeshException.invalidField("messages", "must hold at least one message");
         }
@@ -40,15 +45,16 @@ public final class BatchSender {
                     + " messages; at most " + maxBatchSize + " per batch (messages.maxBatchSize)");
         }
         drain.requireOpen("new messages are");
+        limits.acquireSends(caller, commands.size());
         List<CompletableFuture<BatchItemResult>> results = new ArrayList<>(commands.size());
         for (int i = 0; i < commands.size(); i++) {
-            results.add(sendOne(i, commands.get(i)));
+            results.add(sendOne(caller, i, commands.get(i)));
         }
         return CompletableFuture.allOf(results.toArray(new CompletableFuture[0]))
                 .thenApply(done -> BatchSendResult.of(results.stream().map(CompletableFuture::join).toList()));
     }
 
-    private CompletableFuture<BatchItemResult> sendOne(int index, Supplier<SendCommand> command) {
+    private CompletableFuture<BatchItemResult> sendOne(MeshPrincipal caller, int index, Supplier<SendCommand> command) {
         SendCommand c;
         try {
             c = command.get().withIdAssigned();
@@ -56,7 +62,7 @@ public final class BatchSender {
             return CompletableFuture.completedFuture(BatchItemResult.rejected(index, null, ErrorBody.of(e)));
         }
         try {
-            return messages.send(c).handle((r, error) -> error == null
+            return messages.accept(caller, c).handle((r, error) -> error == null
                     ? BatchItemResult.accepted(index, r)
                     : BatchItemResult.rejected(index, c.id(),
                             ErrorBody.of(KafkaFailures.translate(error, "accept message " + index))));

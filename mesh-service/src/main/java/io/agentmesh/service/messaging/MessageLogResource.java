@@ -1,5 +1,8 @@
 package io.agentmesh.service.messaging;
 
+import io.agentmesh.service.auth.Access;
+import io.agentmesh.service.auth.Allow;
+
 import io.agentmesh.service.web.Params;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,8 +23,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +46,7 @@ public final class MessageLogResource {
     }
 
     @GET
+    @Allow(Access.VIEWER)
     public Map<String, Object> recent(@QueryParam("limit") String limit) {
         List<JsonNode> messages = log.recent(Params.intParam("limit", limit, 100, 1, 1000));
         Map<String, Object> out = new LinkedHashMap<>();
@@ -56,6 +58,7 @@ public final class MessageLogResource {
     /** The most recent dead letters, newest first. */
     @GET
     @Path("failed")
+    @Allow(Access.VIEWER)
     public Map<String, Object> failed(@QueryParam("limit") String limit) {
         var recent = deadLetters.recent(Params.intParam("limit", limit, 20, 1, 500));
         Map<String, Object> out = new LinkedHashMap<>();
@@ -66,11 +69,12 @@ public final class MessageLogResource {
 
     @GET
     @Path("{id}")
+    @Allow(Access.VIEWER)
     public Map<String, Object> life(@PathParam("id") String id, @QueryParam("since") String since) {
         if (!ID.matcher(id).matches()) {
             throw MeshException.invalidField("id", "'" + id + "' is not a message id");
         }
-        Instant from = since == null ? Instant.now().minus(Duration.ofDays(1)) : time("since", since);
+        Instant from = since == null ? Instant.now().minus(Duration.ofDays(1)) : Params.time("since", since);
         List<JsonNode> events = log.life(id, from);
         if (events.isEmpty()) {
             throw new MeshException(ErrorCode.NOT_FOUND, "no events for message " + id + " since " + from
@@ -94,9 +98,10 @@ public final class MessageLogResource {
     @GET
     @Path("export")
     @Produces("application/x-ndjson")
+    @Allow(Access.VIEWER)
     public Response export(@QueryParam("since") String since, @QueryParam("until") String until) {
-        Instant from = since == null ? null : time("since", since);
-        Instant to = until == null ? null : time("until", until);
+        Instant from = since == null ? null : Params.time("since", since);
+        Instant to = until == null ? null : Params.time("until", until);
         if (from != null && to != null && !from.isBefore(to)) {
             throw MeshException.invalidField("until", "must be after since");
         }
@@ -109,13 +114,5 @@ public final class MessageLogResource {
             }
         });
         return Response.ok(body, "application/x-ndjson").build();
-    }
-
-    private static Instant time(String field, String raw) {
-        try {
-            return OffsetDateTime.parse(raw).toInstant();
-        } catch (DateTimeParseException e) {
-            throw MeshException.invalidField(field, "'" + raw + "' is not an RFC 3339 time (e.g. 2026-11-28T10:00:00Z)");
-        }
     }
 }

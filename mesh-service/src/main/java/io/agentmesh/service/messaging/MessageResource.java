@@ -1,5 +1,12 @@
 package io.agentmesh.service.messaging;
 
+import io.agentmesh.service.auth.Access;
+import io.agentmesh.service.auth.Allow;
+import io.agentmesh.service.auth.Callers;
+import io.agentmesh.service.auth.MeshPrincipal;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.SecurityContext;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agentmesh.service.errors.JsonErrorMapper;
 import io.agentmesh.service.errors.KafkaFailures;
@@ -47,7 +54,8 @@ public final class MessageResource {
     @POST
     @Path("batch")
     @Consumes(MediaType.APPLICATION_JSON)
-    public void sendBatch(BatchSendRequest request, @Suspended AsyncResponse response) {
+    @Allow(Access.SEND)
+    public void sendBatch(BatchSendRequest request, @Context SecurityContext caller, @Suspended AsyncResponse response) {
         if (request == null || request.messages() == null) {
             throw MeshException.invalidField("messages", "is required (a list of messages)");
         }
@@ -69,7 +77,7 @@ public final class MessageResource {
                 }
             });
         }
-        batches.send(commands).whenComplete((result, error) -> {
+        batches.send(Callers.of(caller), commands).whenComplete((result, error) -> {
             if (error != null) {
                 response.resume(KafkaFailures.unwrap(error));
                 return;
@@ -93,22 +101,24 @@ public final class MessageResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public void send(SendMessageRequest request, @Suspended AsyncResponse response) {
+    @Allow(Access.SEND)
+    public void send(SendMessageRequest request, @Context SecurityContext caller, @Suspended AsyncResponse response) {
         if (request == null) {
             throw MeshException.invalid("request body is required");
         }
-        accept(request.toCommand(mapper), response);
+        accept(Callers.of(caller), request.toCommand(mapper), response);
     }
 
     @POST
     @Consumes(CLOUDEVENTS_JSON)
-    public void sendCloudEvent(byte[] body, @Suspended AsyncResponse response) {
-        accept(StructuredEvents.toCommand(body), response);
+    @Allow(Access.SEND)
+    public void sendCloudEvent(byte[] body, @Context SecurityContext caller, @Suspended AsyncResponse response) {
+        accept(Callers.of(caller), StructuredEvents.toCommand(body), response);
     }
 
-    private void accept(SendCommand command, AsyncResponse response) {
+    private void accept(MeshPrincipal caller, SendCommand command, AsyncResponse response) {
         try {
-            messages.send(command).whenComplete((result, error) -> {
+            messages.send(caller, command).whenComplete((result, error) -> {
                 if (error == null) {
                     metrics.accepted();
                     response.resume(Response.accepted(result).build());

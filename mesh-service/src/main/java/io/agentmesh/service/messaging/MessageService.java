@@ -1,5 +1,8 @@
 package io.agentmesh.service.messaging;
 
+import io.agentmesh.service.auth.MeshPrincipal;
+import io.agentmesh.service.limits.RateLimits;
+import io.agentmesh.service.policy.SendPolicies;
 import io.agentmesh.service.common.DrainControl;
 import io.agentmesh.service.registry.AgentRegistry;
 import io.agentmesh.service.errors.ErrorCode;
@@ -36,9 +39,14 @@ public final class MessageService {
     private final String nodeId;
     private final Clock clock;
     private final DrainControl drain;
+    private final RateLimits limits;
+    private final SendPolicies policies;
 
     public MessageService(MessageValidator validator, AgentRegistry registry, MessagePublisher publisher,
-                          MeshTopics topics, String nodeId, Clock clock, DrainControl drain) {
+                          MeshTopics topics, String nodeId, Clock clock, DrainControl drain, RateLimits limits,
+                          SendPolicies policies) {
+        this.limits = limits;
+        this.policies = policies;
         this.validator = validator;
         this.registry = registry;
         this.publisher = publisher;
@@ -48,13 +56,24 @@ public final class MessageService {
         this.drain = drain;
     }
 
-    public CompletableFuture<SendResult> send(SendCommand c) {
+    /** Validates and accepts one message from {@code caller} (who it is from is the caller's, for agents). */
+    public CompletableFuture<SendResult> send(MeshPrincipal caller, SendCommand command) {
         drain.requireOpen("new messages are");
-        Target target = validator.check(c);
-        if (target.kind() == Target.Kind.AGENT && !registry.isRoutable(target.value())) {
-            throw new MeshException(ErrorCode.UNKNOWN_TARGET, "to: no active agent '" + target.value() + "' is registered",
-                    Map.of("field", "to", "agent", target.value()));
+        limits.acquireSends(caller, 1);
+        return accept(caller, command);
+    }
+
+    /** One message of a batch whose rate tokens were taken for the whole batch. */
+    CompletableFuture<SendResult> accept(MeshPrincipal caller, SendCommand command) {
+        drain.requireOpen("new messages are");
+        SendCommand c = Senders.stamp(caller, command);
+        Target addressed = validator.check(c);
+        if (addressed.kind() == Target.Kind.AGENT && !registry.isRoutable(addressed.value())) {
+            throw new MeshException(ErrorCode.UNKNOWN_TARGET, "to: no active agent '" + addressed.value() + "' is registered",
+                    Map.of("field", "to", "agent", addressed.value()));
         }
+        // an agent addresses what its namespace's policy allows (a capability may stay inside its namespace)
+        Target target = policies.authorize(caller, addressed);
         String id = c.id() != null ? c.id() : UUID.randomUUID().toString();
         long now = clock.millis();
         CloudEvent event = event(c, target, id, now);

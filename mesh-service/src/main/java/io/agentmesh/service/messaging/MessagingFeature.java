@@ -1,5 +1,7 @@
 package io.agentmesh.service.messaging;
 
+import io.agentmesh.service.limits.RateLimits;
+import io.agentmesh.service.policy.SendPolicies;
 import io.agentmesh.service.common.BoundedGate;
 import io.agentmesh.service.common.BoundedThreads;
 import io.agentmesh.service.config.MessagesSettings;
@@ -18,10 +20,11 @@ public final class MessagingFeature {
     private final RequestReply requests;
     private final BoundedGate pendingRequests;
 
-    public MessagingFeature(Platform p, MessagesSettings settings, AgentRegistry registry, DeadLetterReader deadLetters) {
+    public MessagingFeature(Platform p, MessagesSettings settings, AgentRegistry registry, DeadLetterReader deadLetters, RateLimits limits,
+                            SendPolicies policies) {
         this.messages = new MessageService(new MessageValidator(settings.getMaxPayloadBytes()), registry, p.publisher(),
-                p.topics(), p.nodeId(), p.clock(), p.drain());
-        this.batches = new BatchSender(messages, p.drain(), settings.getMaxBatchSize());
+                p.topics(), p.nodeId(), p.clock(), p.drain(), limits, policies);
+        this.batches = new BatchSender(messages, p.drain(), settings.getMaxBatchSize(), limits);
         int maxRequests = settings.getMaxPendingRequests();
         this.pendingRequests = new BoundedGate("pending_requests", maxRequests, p.env().metrics());
         this.requests = new RequestReply(messages, registry, p.topics(), p.kafkaProps(), pendingRequests,

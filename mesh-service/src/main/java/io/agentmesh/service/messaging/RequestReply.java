@@ -1,5 +1,6 @@
 package io.agentmesh.service.messaging;
 
+import io.agentmesh.service.auth.MeshPrincipal;
 import io.agentmesh.service.common.BoundedGate;
 import io.agentmesh.service.registry.AgentRegistry;
 import io.agentmesh.service.errors.ErrorCode;
@@ -47,7 +48,8 @@ public final class RequestReply {
     public record Reply(String requestId, String correlationId, InboxRecord message) {
     }
 
-    public CompletableFuture<Reply> request(SendCommand c, Duration timeout) {
+    public CompletableFuture<Reply> request(MeshPrincipal caller, SendCommand command, Duration timeout) {
+        SendCommand c = Senders.stamp(caller, command);
         if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(MAX_TIMEOUT) > 0) {
             throw MeshException.invalidField("timeout_ms", "must be 1.." + MAX_TIMEOUT.toMillis());
         }
@@ -74,7 +76,7 @@ public final class RequestReply {
         }
         CompletableFuture<SendResult> sent;
         try {
-            sent = messages.send(withCorrelation);
+            sent = messages.send(caller, withCorrelation);
         } catch (RuntimeException e) {
             watcher.close();
             release(permit);

@@ -1,5 +1,11 @@
 package io.agentmesh.service.messaging;
 
+import io.agentmesh.service.auth.Access;
+import io.agentmesh.service.auth.Allow;
+import io.agentmesh.service.auth.Callers;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.SecurityContext;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -37,7 +43,8 @@ public final class RequestResource {
     /** The body is a message as for /api/v1/messages plus {@code timeout_ms}. */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public void request(ObjectNode body, @Suspended AsyncResponse response) throws JsonProcessingException {
+    @Allow(Access.SEND)
+    public void request(ObjectNode body, @Context SecurityContext caller, @Suspended AsyncResponse response) throws JsonProcessingException {
         if (body == null) {
             throw MeshException.invalid("request body is required");
         }
@@ -50,7 +57,7 @@ public final class RequestResource {
             timeout = t.asLong();
         }
         SendMessageRequest message = mapper.treeToValue(body, SendMessageRequest.class);
-        requests.request(message.toCommand(mapper), Duration.ofMillis(timeout)).whenComplete((reply, error) -> {
+        requests.request(Callers.of(caller), message.toCommand(mapper), Duration.ofMillis(timeout)).whenComplete((reply, error) -> {
             if (error != null) {
                 response.resume(KafkaFailures.unwrap(error));
                 return;

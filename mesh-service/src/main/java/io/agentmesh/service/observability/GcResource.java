@@ -1,5 +1,8 @@
 package io.agentmesh.service.observability;
 
+import io.agentmesh.service.auth.Access;
+import io.agentmesh.service.auth.Allow;
+
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -16,6 +19,7 @@ import java.util.Map;
 public final class GcResource {
 
     @POST
+    @Allow(Access.OPERATOR)
     public Map<String, Object> run() {
         MemoryUsage before = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
         long start = System.nanoTime();

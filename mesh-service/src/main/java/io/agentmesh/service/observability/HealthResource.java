@@ -1,5 +1,8 @@
 package io.agentmesh.service.observability;
 
+import io.agentmesh.service.auth.Access;
+import io.agentmesh.service.auth.Allow;
+
 import com.codahale.metrics.health.HealthCheck;
 import com.codahale.metrics.health.HealthCheckRegistry;
 import jakarta.ws.rs.GET;
@@ -37,12 +40,14 @@ public final class HealthResource {
 
     @GET
     @Path("health")
+    @Allow(Access.PUBLIC)
     public Response health() {
         return report();
     }
 
     @GET
     @Path("api/v1/health")
+    @Allow(Access.PUBLIC)
     public Response apiHealth() {
         return report();
     }

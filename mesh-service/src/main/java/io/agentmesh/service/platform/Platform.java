@@ -2,6 +2,8 @@ package io.agentmesh.service.platform;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agentmesh.service.common.DrainControl;
+import io.agentmesh.service.common.OutboundGuard;
+import io.agentmesh.service.config.OutboundSettings;
 import io.agentmesh.service.config.KafkaSettings;
 import io.agentmesh.service.config.Roles;
 import io.agentmesh.service.config.ZooKeeperSettings;
@@ -25,16 +27,17 @@ import java.time.Clock;
 /**
  * What every feature of a node stands on: its identity and roles, the clients of PostgreSQL,
  * Kafka and ZooKeeper (built once, managed by Dropwizard), the topic catalogue, metrics, the drain
- * flag, and where REST resources go (those of the api role only on api nodes).
+ * flag, the guard on outbound connections, and where REST resources go (those of the api role only on api nodes).
  */
 public record Platform(Environment env, String nodeId, Roles roles, Clock clock, ObjectMapper mapper, MeshTopics topics,
                        MeshMetrics metrics, Jdbi jdbi, KafkaSettings kafka, KafkaClientProps kafkaProps, Admin admin,
                        TopicAdmin topicAdmin, MessagePublisher publisher, CuratorFramework curator,
-                       String zookeeperBase, DrainControl drain) {
+                       String zookeeperBase, DrainControl drain, OutboundGuard outbound) {
 
     /** Migrates the database, then builds and manages the shared clients. */
     public static Platform start(Environment env, String nodeId, Roles roles, KafkaSettings kafka,
-                                 ZooKeeperSettings zookeeper, DataSourceFactory database, int maxRecordBytes) {
+                                 ZooKeeperSettings zookeeper, DataSourceFactory database, int maxRecordBytes,
+                                 OutboundSettings outbound) {
         DatabaseBootstrap.migrate(database);
         KafkaClientProps props = new KafkaClientProps(kafka, "mesh-" + nodeId, maxRecordBytes);
         Admin admin = Admin.create(props.admin());
@@ -43,7 +46,19 @@ public record Platform(Environment env, String nodeId, Roles roles, Clock clock,
                 topics, new MeshMetrics(env.metrics()), new JdbiFactory().build(env, database, "postgres"), kafka,
                 props, admin, new TopicAdmin(admin, topics, kafka, maxRecordBytes),
                 new MessagePublisher(new KafkaProducer<>(props.producer("publisher"))), zookeeper.curator(),
-                zookeeper.getBasePath(), new DrainControl());
+                zookeeper.getBasePath(), new DrainControl(), new OutboundGuard(outbound));
+        // the ZooKeeper client starts before (and closes after) every feature that uses it
+        env.lifecycle().manage(new io.dropwizard.lifecycle.Managed() {
+            @Override
+            public void start() {
+                p.curator().start();
+            }
+
+            @Override
+            public void stop() {
+                p.curator().close();
+            }
+        });
         env.lifecycle().manage(p.topicAdmin());
         env.lifecycle().manage(p.publisher());
         env.healthChecks().register("kafka", new KafkaHealthCheck(admin));

@@ -1,5 +1,8 @@
 package io.agentmesh.service.queues;
 
+import io.agentmesh.service.auth.Access;
+import io.agentmesh.service.auth.Allow;
+
 import io.agentmesh.service.errors.MeshException;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -30,6 +33,7 @@ public final class QueueResource {
 
     @GET
     @Path("stats")
+    @Allow(Access.VIEWER)
     public Map<String, Object> stats() {
         QueueStats.Snapshot s = stats.snapshot();
         Map<String, Object> out = new LinkedHashMap<>();
@@ -56,6 +60,7 @@ public final class QueueResource {
 
     @GET
     @Path("depth")
+    @Allow(Access.VIEWER)
     public Map<String, Object> depth() {
         QueueStats.Snapshot s = stats.snapshot();
         return Map.of("depth", s.depth(), "router_lag", s.routerLag(), "pending_retries", s.pendingRetries(),
@@ -64,6 +69,7 @@ public final class QueueResource {
 
     @DELETE
     @Path("purge")
+    @Allow(Access.OPERATOR)
     public QueuePurger.Result purge(@QueryParam("older_than") String olderThan, @QueryParam("topics") String kinds,
                                     @QueryParam("dry_run") String dryRun) {
         if (olderThan == null || olderThan.isBlank()) {

@@ -1,5 +1,6 @@
 package io.agentmesh.service.registry;
 
+import io.agentmesh.service.common.OutboundGuard;
 import io.agentmesh.service.db.PostgresFailures;
 import io.agentmesh.service.errors.ErrorCode;
 import io.agentmesh.service.errors.KafkaFailures;
@@ -14,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
@@ -35,9 +37,12 @@ public final class AgentRegistry {
     private final AgentCache cache;
     private final RouterView router;
     private final MeshTopics topics;
+    private final OutboundGuard outbound;
 
     public AgentRegistry(AgentValidator validator, AgentDao dao, TopicAdmin topicAdmin,
-                         RegistryPublisher registryPublisher, AgentCache cache, RouterView router, MeshTopics topics) {
+                         RegistryPublisher registryPublisher, AgentCache cache, RouterView router, MeshTopics topics,
+                         OutboundGuard outbound) {
+        this.outbound = outbound;
         this.validator = validator;
         this.dao = dao;
         this.topicAdmin = topicAdmin;
@@ -50,15 +55,31 @@ public final class AgentRegistry {
     public record Registration(AgentView agent, boolean created) {
     }
 
+    /** Registers as in open mode: the body's owner is the owner. */
     public Registration register(RegisterCommand raw) {
+        return register(raw, new Ownership(raw.owner(), false, raw.owner()));
+    }
+
+    Registration register(RegisterCommand raw, Ownership ownership) {
         RegisterCommand c = validator.validate(raw);
+        // what the mesh itself will connect to must not point into its own network
+        if (AgentRecord.PUSH.equals(c.delivery()) && c.endpoint() != null) {
+            outbound.requireAllowed("endpoint", java.net.URI.create(c.endpoint()));
+        }
+        if (c.healthUrl() != null && !c.healthUrl().isEmpty()) {
+            outbound.requireAllowed("health_url", java.net.URI.create(c.healthUrl()));
+        }
         // the inbox first, outside the transaction (it does not hold a connection while Kafka's
         // controller works); a registration refused afterwards leaves an empty topic, which the
         // id's next registration reuses
         topicAdmin.ensureInbox(c.id());
         AgentDao.Upsert upsert = postgres(() -> dao.jdbi().inTransaction(h -> {
-            dao.lockOwner(h, c.id()).ifPresent(owner -> requireSameOwner(c, owner.orElse(null)));
-            AgentDao.Upsert u = dao.upsert(h, c);
+            Optional<Optional<String>> existing = dao.lockOwner(h, c.id());
+            String registered = existing.flatMap(o -> o).orElse(null);
+            if (existing.isPresent() && !ownership.override()) {
+                requireSameOwner(c.id(), ownership.owner(), registered);
+            }
+            AgentDao.Upsert u = dao.upsert(h, c.withOwner(ownership.resolve(existing.isPresent(), registered)));
             KafkaFailures.await(registryPublisher.publish(u.agent().toRegistryEntry()), "registry");
             return u;
         }));
@@ -107,6 +128,10 @@ public final class AgentRegistry {
 
     /** Replaces an existing agent's record (404 when there is none); the id comes from the path. */
     public AgentView update(String id, RegisterCommand changes) {
+        return update(id, changes, new Ownership(changes.owner(), false, changes.owner()));
+    }
+
+    AgentView update(String id, RegisterCommand changes, Ownership ownership) {
         requireValidId(id);
         if (changes.id() != null && !changes.id().isEmpty() && !changes.id().equals(id)) {
             throw MeshException.invalidField("id", "'" + changes.id() + "' differs from the path id '" + id + "'");
@@ -114,7 +139,7 @@ public final class AgentRegistry {
         if (postgres(() -> dao.find(id)).isEmpty()) {
             throw notFound(id);
         }
-        return register(changes.withId(id)).agent();
+        return register(changes.withId(id), ownership).agent();
     }
 
     public Map<String, Long> countByStatus() {
@@ -126,12 +151,16 @@ public final class AgentRegistry {
      * rule as registering it again (409 AGENT_ID_TAKEN otherwise).
      */
     public AgentView deregister(String id, String owner) {
+        return deregister(id, new Ownership(owner, false, owner));
+    }
+
+    AgentView deregister(String id, Ownership ownership) {
         requireValidId(id);
         AgentRecord gone = postgres(() -> dao.jdbi().inTransaction(h -> {
             dao.lockOwner(h, id).ifPresent(registered -> {
-                if (registered.isPresent() && !registered.get().equals(owner)) {
+                if (!ownership.override() && registered.isPresent() && !registered.get().equals(ownership.owner())) {
                     throw new MeshException(ErrorCode.AGENT_ID_TAKEN, "agent id '" + id + "' belongs to another owner: "
-                            + "deregister it as that owner (?owner=)", Map.of("id", id));
+                            + "deregister it as that owner", Map.of("id", id));
                 }
             });
             AgentRecord r = dao.markDeregistered(h, id).orElseThrow(() -> notFound(id));
@@ -253,11 +282,18 @@ public final class AgentRegistry {
     }
 
     /** An id that has an owner belongs to it: registering it under another owner (or none) is refused. */
-    private static void requireSameOwner(RegisterCommand c, String owner) {
-        if (owner != null && !owner.equals(c.owner())) {
-            throw new MeshException(ErrorCode.AGENT_ID_TAKEN, "agent id '" + c.id() + "' is registered by another owner",
-                    Map.of("id", c.id()));
+    private static void requireSameOwner(String id, String caller, String registered) {
+        if (registered != null && !registered.equals(caller)) {
+            throw new MeshException(ErrorCode.AGENT_ID_TAKEN, "agent id '" + id + "' is registered by another owner",
+                    Map.of("id", id));
         }
+    }
+
+    /** The owner an agent has, empty when it has none; 404 when there is no such agent. */
+    Optional<String> ownerOf(String id) {
+        requireValidId(id);
+        AgentRecord r = postgres(() -> dao.find(id)).orElseThrow(() -> notFound(id));
+        return Optional.ofNullable(r.owner());
     }
 
     private void cacheQuietly(AgentView view) {

@@ -1,5 +1,11 @@
 package io.agentmesh.service.registry;
 
+import io.agentmesh.service.auth.Access;
+import io.agentmesh.service.auth.Allow;
+import io.agentmesh.service.auth.Callers;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.SecurityContext;
+
 import io.agentmesh.service.web.Params;
 import io.agentmesh.service.errors.MeshException;
 import jakarta.ws.rs.Consumes;
@@ -25,11 +31,13 @@ import java.util.Map;
 public final class AgentResource {
 
     private final AgentRegistry registry;
+    private final Enrollment enrollment;
     private final AgentLiveness liveness;
     private final Discovery discovery;
 
-    public AgentResource(AgentRegistry registry, AgentLiveness liveness, Discovery discovery) {
+    public AgentResource(AgentRegistry registry, Enrollment enrollment, AgentLiveness liveness, Discovery discovery) {
         this.registry = registry;
+        this.enrollment = enrollment;
         this.liveness = liveness;
         this.discovery = discovery;
     }
@@ -37,6 +45,7 @@ public final class AgentResource {
     /** Rebuilds the Redis cache and the registry topic from Postgres; answers how many. */
     @POST
     @Path("/reregister")
+    @Allow(Access.OPERATOR)
     public Map<String, Object> reregister() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("redis", discovery.rebuildCache());
@@ -47,26 +56,30 @@ public final class AgentResource {
     @PUT
     @Path("/{id}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public AgentView update(@PathParam("id") String id, RegisterAgentRequest request) {
+    @Allow(Access.MANAGE_AGENT)
+    public AgentView update(@PathParam("id") String id, RegisterAgentRequest request, @Context SecurityContext caller) {
         if (request == null) {
             throw MeshException.invalid("request body is required");
         }
-        return registry.update(Params.agentId(id), request.toCommand());
+        return enrollment.update(Callers.of(caller), Params.agentId(id), request.toCommand());
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response register(RegisterAgentRequest request) {
+    @Allow(Access.REGISTER)
+    public Response register(RegisterAgentRequest request, @Context SecurityContext caller) {
         if (request == null) {
             throw MeshException.invalid("request body is required");
         }
-        AgentRegistry.Registration r = registry.register(request.toCommand());
+        Enrollment.Registered r = enrollment.register(Callers.of(caller), request.toCommand());
+        RegisteredAgent body = new RegisteredAgent(r.agent(), r.apiKey());
         return r.created()
-                ? Response.created(URI.create("/api/v1/agents/" + r.agent().id())).entity(r.agent()).build()
-                : Response.ok(r.agent()).build();
+                ? Response.created(URI.create("/api/v1/agents/" + r.agent().id())).entity(body).build()
+                : Response.ok(body).build();
     }
 
     @GET
+    @Allow(Access.AUTHENTICATED)
     public Map<String, Object> list(@QueryParam("capability") String capability,
                                     @QueryParam("namespace") String namespace,
                                     @QueryParam("limit") String limit,
@@ -81,6 +94,7 @@ public final class AgentResource {
 
     @GET
     @Path("/count")
+    @Allow(Access.VIEWER)
     public Map<String, Object> count() {
         Map<String, Long> byStatus = registry.countByStatus();
         Map<String, Object> out = new LinkedHashMap<>();
@@ -91,18 +105,30 @@ public final class AgentResource {
 
     @GET
     @Path("/{id}")
+    @Allow(Access.SELF_OR_VIEWER)
     public AgentView get(@PathParam("id") String id) {
         return registry.get(Params.agentId(id));
     }
 
     @DELETE
     @Path("/{id}")
-    public AgentView deregister(@PathParam("id") String id, @QueryParam("owner") String owner) {
-        return registry.deregister(Params.agentId(id), owner);
+    @Allow(Access.MANAGE_AGENT)
+    public AgentView deregister(@PathParam("id") String id, @QueryParam("owner") String owner,
+                                @Context SecurityContext caller) {
+        return enrollment.deregister(Callers.of(caller), Params.agentId(id), Params.optional(owner));
+    }
+
+    /** A new API key for the agent (shown once); the previous one stops working on every node. */
+    @POST
+    @Path("/{id}/credentials/rotate")
+    @Allow(Access.MANAGE_AGENT)
+    public Map<String, Object> rotate(@PathParam("id") String id, @Context SecurityContext caller) {
+        return enrollment.rotate(Callers.of(caller), Params.agentId(id));
     }
 
     @POST
     @Path("/{id}/heartbeat")
+    @Allow(Access.SELF_OR_OPERATOR)
     public Map<String, Object> heartbeat(@PathParam("id") String id) {
         AgentLiveness.Heartbeat beat = liveness.heartbeat(Params.agentId(id), AgentLiveness.REST);
         AgentView agent = beat.agent();
@@ -114,6 +140,7 @@ public final class AgentResource {
     /** The agent's A2A AgentCard (the one it registered, or one made from its registration). */
     @GET
     @Path("/{id}/card")
+    @Allow(Access.AUTHENTICATED)
     public Map<String, Object> card(@PathParam("id") String id) {
         return registry.card(Params.agentId(id));
     }

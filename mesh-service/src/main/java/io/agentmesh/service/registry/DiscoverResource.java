@@ -1,5 +1,8 @@
 package io.agentmesh.service.registry;
 
+import io.agentmesh.service.auth.Access;
+import io.agentmesh.service.auth.Allow;
+
 import io.agentmesh.service.web.Params;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -24,6 +27,7 @@ public final class DiscoverResource {
     }
 
     @GET
+    @Allow(Access.AUTHENTICATED)
     public Map<String, Object> discover(@QueryParam("capability") String capability,
                                         @QueryParam("namespace") String namespace,
                                         @QueryParam("status") String status) {

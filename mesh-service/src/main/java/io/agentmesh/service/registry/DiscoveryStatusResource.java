@@ -1,5 +1,8 @@
 package io.agentmesh.service.registry;
 
+import io.agentmesh.service.auth.Access;
+import io.agentmesh.service.auth.Allow;
+
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -20,6 +23,7 @@ public final class DiscoveryStatusResource {
 
     @GET
     @Path("status")
+    @Allow(Access.VIEWER)
     public Map<String, Object> status() {
         return discovery.status();
     }

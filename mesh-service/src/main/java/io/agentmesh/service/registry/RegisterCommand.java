@@ -16,6 +16,11 @@ public record RegisterCommand(String id, String name, String namespace, List<Str
         this(id, name, namespace, capabilities, endpoint, metadata, null, null, null, null, null);
     }
 
+    public RegisterCommand withOwner(String newOwner) {
+        return new RegisterCommand(id, name, namespace, capabilities, endpoint, metadata, newOwner, heartbeatTtlMs, card,
+                delivery, healthUrl);
+    }
+
     public RegisterCommand withId(String newId) {
         return new RegisterCommand(newId, name, namespace, capabilities, endpoint, metadata, owner, heartbeatTtlMs, card,
                 delivery, healthUrl);

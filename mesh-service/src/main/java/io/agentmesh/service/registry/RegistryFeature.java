@@ -1,6 +1,8 @@
 package io.agentmesh.service.registry;
 
 import com.codahale.metrics.CachedGauge;
+import io.agentmesh.service.auth.AuthFeature;
+import io.agentmesh.service.limits.RateLimits;
 import io.agentmesh.service.config.HealthSettings;
 import io.agentmesh.service.config.RedisSettings;
 import io.agentmesh.service.platform.Platform;
@@ -22,13 +24,16 @@ public final class RegistryFeature {
     private final Discovery discovery;
     private final RegistryJanitor janitor;
 
-    public RegistryFeature(Platform p, RedisSettings redis, HealthSettings monitor, RouterView router) {
+    private final Enrollment enrollment;
+
+    public RegistryFeature(Platform p, RedisSettings redis, HealthSettings monitor, RouterView router, AuthFeature auth,
+                           RateLimits limits) {
         this.cache = new AgentCache(redis.getUri(), Duration.ofMillis(redis.getHeartbeatTtl().toMilliseconds()),
                 Duration.ofMillis(redis.getCommandTimeout().toMilliseconds()), p.mapper());
         AgentDao dao = new AgentDao(p.jdbi(), p.mapper());
         RegistryPublisher publisher = new RegistryPublisher(p.publisher(), p.topics());
         this.registry = new AgentRegistry(new AgentValidator(p.mapper()), dao, p.topicAdmin(), publisher, cache, router,
-                p.topics());
+                p.topics(), p.outbound());
         this.liveness = new AgentLiveness(dao, publisher, cache, p.topics());
         this.activity = new AgentActivity(liveness, Duration.ofSeconds(1));
         this.discovery = new Discovery(cache, registry, p.mapper(), Duration.ofSeconds(2));
@@ -39,7 +44,8 @@ public final class RegistryFeature {
         p.env().lifecycle().manage(new RegistryBootstrap(p.admin(), p.topics(), registry));
         p.env().lifecycle().manage(discovery);
         p.env().healthChecks().register("redis", new RedisHealthCheck(cache));
-        p.api(new AgentResource(registry, liveness, discovery));
+        this.enrollment = new Enrollment(registry, auth.credentials(), auth.authenticator().enabled(), limits);
+        p.api(new AgentResource(registry, enrollment, liveness, discovery));
         p.api(new DiscoverResource(discovery, p.metrics()));
         p.api(new DiscoveryStatusResource(discovery));
         p.env().metrics().gauge("mesh.discovery.healthy", () -> () -> discovery.redisHealthy() ? 1 : 0);
@@ -57,6 +63,11 @@ public final class RegistryFeature {
 
     public AgentRegistry registry() {
         return registry;
+    }
+
+    /** Registration with identity (REST and gRPC). */
+    public Enrollment enrollment() {
+        return enrollment;
     }
 
     public AgentLiveness liveness() {

@@ -1,5 +1,8 @@
 package io.agentmesh.service.routing;
 
+import io.agentmesh.service.auth.Access;
+import io.agentmesh.service.auth.Allow;
+
 import io.agentmesh.service.platform.MeshMetrics;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -32,6 +35,7 @@ public final class DedupeResource {
     }
 
     @POST
+    @Allow(Access.OPERATOR)
     public Map<String, Object> dedupe() {
         long held = router.dedupeHeld(COUNT_CAP);
         Map<String, Object> out = new LinkedHashMap<>();

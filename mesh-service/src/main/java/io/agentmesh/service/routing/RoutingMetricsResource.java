@@ -1,5 +1,8 @@
 package io.agentmesh.service.routing;
 
+import io.agentmesh.service.auth.Access;
+import io.agentmesh.service.auth.Allow;
+
 import io.agentmesh.service.platform.MeshMetrics;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -20,6 +23,7 @@ public final class RoutingMetricsResource {
     }
 
     @GET
+    @Allow(Access.VIEWER)
     public Map<String, Object> routing() {
         return metrics.routingSummary();
     }

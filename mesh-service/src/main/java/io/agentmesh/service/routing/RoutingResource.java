@@ -1,5 +1,8 @@
 package io.agentmesh.service.routing;
 
+import io.agentmesh.service.auth.Access;
+import io.agentmesh.service.auth.Allow;
+
 import io.agentmesh.service.registry.AgentRegistry;
 import io.agentmesh.service.errors.ErrorCode;
 import io.agentmesh.service.errors.MeshException;
@@ -36,6 +39,7 @@ public final class RoutingResource {
 
     @GET
     @Path("table")
+    @Allow(Access.VIEWER)
     public Map<String, Object> table() {
         if (!router.running()) {
             throw new MeshException(ErrorCode.DEPENDENCY_UNAVAILABLE, "the router is " + router.state()
@@ -78,12 +82,14 @@ public final class RoutingResource {
 
     @POST
     @Path("cache/clear")
+    @Allow(Access.OPERATOR)
     public Map<String, Object> clearCache() {
         return Map.of("cleared", Map.of("inbox_lag_entries", lags.clear()));
     }
 
     @POST
     @Path("rebuild")
+    @Allow(Access.OPERATOR)
     public Map<String, Integer> rebuild() {
         return registry.republishAll();
     }

@@ -32,6 +32,15 @@ public final class Params {
         return raw;
     }
 
+    /** An RFC 3339 time, e.g. 2026-11-28T10:00:00Z. */
+    public static java.time.Instant time(String field, String raw) {
+        try {
+            return java.time.OffsetDateTime.parse(raw).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw MeshException.invalidField(field, "'" + raw + "' is not an RFC 3339 time (e.g. 2026-11-28T10:00:00Z)");
+        }
+    }
+
     public static String optional(String raw) {
         return raw == null || raw.isEmpty() ? null : raw;
     }

@@ -28,6 +28,11 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.agentmesh.service.auth.Authenticator;
+import io.agentmesh.service.config.LimitsSettings;
+import io.agentmesh.service.limits.RateLimits;
+import io.agentmesh.service.policy.SendPolicies;
 import io.grpc.stub.StreamObserver;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -62,11 +67,16 @@ class MeshGrpcServiceTest {
     @BeforeEach
     void start() throws Exception {
         MessageService messages = new MessageService(new MessageValidator(1024), null, new MessagePublisher(producer),
-                new MeshTopics("mesh"), "node-1", Clock.systemUTC(), drain);
-        MeshGrpcService service = new MeshGrpcService(null, null, messages, new BatchSender(messages, drain, 10), null, null,
-                null, null, null, new MeshMetrics(new MetricRegistry()), 100);
+                new MeshTopics("mesh"), "node-1", Clock.systemUTC(), drain,
+                new RateLimits(new LimitsSettings(), id -> java.util.Optional.empty(), new MetricRegistry()),
+                new SendPolicies(null, id -> java.util.Optional.empty()));
+        // open mode: every caller may call; the access rules themselves are tested against a real node (AuthIT)
+        GrpcAccess access = new GrpcAccess(new Authenticator(false, null, null), null, null);
+        MeshGrpcService service = new MeshGrpcService(access, null, null, null, messages,
+                new BatchSender(messages, drain, 10, new RateLimits(new LimitsSettings(), id -> java.util.Optional.empty(), new MetricRegistry())), null, null, null, null, null, new MeshMetrics(new MetricRegistry()), 100);
         String name = InProcessServerBuilder.generateName();
-        server = InProcessServerBuilder.forName(name).directExecutor().addService(service).build().start();
+        server = InProcessServerBuilder.forName(name).directExecutor()
+                .addService(ServerInterceptors.intercept(service, access)).build().start();
         channel = InProcessChannelBuilder.forName(name).directExecutor().build();
         stub = MeshServiceGrpc.newBlockingStub(channel).withDeadlineAfter(5, TimeUnit.SECONDS);
     }

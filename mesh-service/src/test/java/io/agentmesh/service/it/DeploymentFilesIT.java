@@ -44,9 +44,60 @@ class DeploymentFilesIT {
         return out;
     }
 
+    private static Process start(Path dir, String... cmd) throws Exception {
+        return new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+    }
+
+    private static String output(Process p) throws Exception {
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        return out;
+    }
+
+    /** No default passwords: the stack resolves only once compose/init-env has generated its secrets. */
+    @Test
+    void composeRunsSecuredWithGeneratedSecretsAndNoDefaults(@org.junit.jupiter.api.io.TempDir Path copy) throws Exception {
+        Path compose = copy.resolve("compose");
+        try (var files = Files.walk(ROOT.resolve("compose"))) {
+            for (Path from : files.toList()) {
+                Path rel = ROOT.resolve("compose").relativize(from);
+                if (rel.toString().startsWith(".env") || rel.toString().startsWith("secrets")) {
+                    continue; // a developer's own generated secrets stay out of the copy
+                }
+                Path to = compose.resolve(rel.toString());
+                if (Files.isDirectory(from)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(from, to);
+                }
+            }
+        }
+        Process unset = start(compose, "docker-compose", "-f", "compose.yaml", "config", "-q");
+        String refused = output(unset);
+        assertThat(unset.exitValue()).as(refused).isNotZero();
+        assertThat(refused).contains("run compose/init-env first");
+
+        Process init = start(compose, "./init-env");
+        assertThat(output(init)).contains("ready");
+        assertThat(init.exitValue()).isZero();
+        String env = Files.readString(compose.resolve(".env"));
+        assertThat(env).containsPattern("MESH_BOOTSTRAP_TOKEN=mko_[A-Za-z0-9_-]{40,}")
+                .containsPattern("MESH_DATABASE_PASSWORD=[A-Za-z0-9_-]{40,}");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(compose.resolve(".env"))))
+                .isEqualTo("rw-------");
+        Process config = start(compose, "docker-compose", "-f", "compose.yaml", "config");
+        String resolved = output(config);
+        assertThat(config.exitValue()).as(resolved).isZero();
+        JsonNode mesh = YAML.readTree(resolved).path("services").path("agent-mesh");
+        assertThat(mesh.path("environment").path("MESH_AUTH_ENABLED").asText()).isEqualTo("true");
+        assertThat(mesh.path("environment").path("MESH_BOOTSTRAP_TOKEN").asText()).startsWith("mko_");
+        assertThat(mesh.path("ports").toString()).contains("3005").contains("3015").doesNotContain("3025");
+    }
+
     @Test
     void composeFileIsValid() throws Exception {
-        run("docker-compose", "-f", "compose/compose.yaml", "config", "-q");
+        assertThat(Files.readString(ROOT.resolve("compose/compose.yaml")))
+                .as("no password or token has a default").doesNotContainPattern("(PASSWORD|TOKEN)[A-Z_]*:-");
         JsonNode compose = YAML.readTree(ROOT.resolve("compose/compose.yaml").toFile());
         assertThat(compose.path("services").fieldNames()).toIterable().contains("kafka", "zookeeper", "postgres", "redis",
                 "agent-mesh", "prometheus", "grafana", "otel-collector", "jaeger");
@@ -83,6 +134,21 @@ class DeploymentFilesIT {
         assertThat(hpa.path("spec").path("maxReplicas").asInt()).isEqualTo(10);
         assertThat(hpa.path("spec").path("metrics").get(0).path("resource").path("target").path("averageUtilization").asInt())
                 .isEqualTo(70);
+        // secured: tokens from the secret, the drain hook on the loopback admin port, Prometheus with a viewer token
+        for (JsonNode d : List.of(api.get(0), grpc.get(0))) {
+            JsonNode c = d.path("spec").path("template").path("spec").path("containers").get(0);
+            List<String> fromSecret = new ArrayList<>();
+            c.path("env").forEach(e -> {
+                if (e.path("valueFrom").has("secretKeyRef")) {
+                    fromSecret.add(e.path("name").asText());
+                }
+            });
+            assertThat(fromSecret).contains("MESH_DATABASE_PASSWORD", "MESH_BOOTSTRAP_TOKEN", "MESH_METRICS_TOKEN");
+            assertThat(c.path("lifecycle").toString()).contains("127.0.0.1:3025/tasks/drain");
+            assertThat(c.path("ports").toString()).doesNotContain("3025");
+        }
+        assertThat(docs("k8s/servicemonitor.yaml").get(0).path("spec").path("endpoints").get(0).path("authorization")
+                .path("credentials").path("key").asText()).isEqualTo("metrics-token");
         // the ConfigMap carries the repository's config.yml, unchanged
         JsonNode cm = docs("k8s/configmap.yaml").get(0);
         assertThat(cm.path("data").path("config.yml").asText().strip())

@@ -38,7 +38,13 @@ public final class MeshApp {
         TestInfra infra = TestInfra.get();
         this.prefix = prefix;
         List<Setting> defaults = new ArrayList<>(List.of(
-                set("server.connector.port", "0"),
+                set("server.applicationConnectors[0].port", "0"),
+                set("server.adminConnectors[0].port", "0"),
+                // most tests exercise the mesh itself; the auth tests turn authentication on
+                set("auth.enabled", "false"),
+                set("auth.bootstrapTokenFile", ""),
+                // push stubs and health endpoints of the tests listen on loopback
+                set("outbound.allowPrivateNetworks", "true"),
                 set("grpc.port", Integer.toString(grpcPort)),
                 set("kafka.bootstrapServers", bootstrap),
                 set("kafka.topicPrefix", prefix),

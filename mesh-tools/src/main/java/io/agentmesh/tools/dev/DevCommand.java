@@ -7,7 +7,9 @@ import io.dropwizard.core.Application;
 import io.dropwizard.core.cli.ServerCommand;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
+import net.sourceforge.argparse4j.impl.Arguments;
 import net.sourceforge.argparse4j.inf.Namespace;
+import net.sourceforge.argparse4j.inf.Subparser;
 import org.eclipse.jetty.util.component.LifeCycle;
 
 import java.nio.file.Path;
@@ -22,14 +24,30 @@ public final class DevCommand extends ServerCommand<MeshConfiguration> {
 
     private EmbeddedKafka kafka;
     private EmbeddedZooKeeper zookeeper;
+    private boolean secured;
+    private Path adminTokenFile;
 
     public DevCommand(Application<MeshConfiguration> application) {
         super(application, "dev", "Runs the mesh with an in-process Kafka broker and ZooKeeper and the local PostgreSQL and Redis");
     }
 
     @Override
+    public void configure(Subparser subparser) {
+        super.configure(subparser);
+        subparser.addArgument("--auth").action(Arguments.storeTrue()).dest("auth")
+                .help("run secured, as ./mesh server does: every call needs a credential; the first admin token is "
+                        + "written to <dev.dataDir>/credentials/admin.token (mode 600)");
+    }
+
+    @Override
     protected void run(Bootstrap<MeshConfiguration> bootstrap, Namespace namespace, MeshConfiguration config)
             throws Exception {
+        secured = Boolean.TRUE.equals(namespace.getBoolean("auth"));
+        config.getAuth().setEnabled(secured);
+        adminTokenFile = Path.of(config.getDev().getDataDir()).toAbsolutePath().resolve("credentials/admin.token");
+        config.getAuth().setBootstrapTokenFile(secured ? adminTokenFile.toString() : "");
+        // agents on this machine: push endpoints and health URLs on loopback and private addresses are fine
+        config.getOutbound().setAllowPrivateNetworks(true);
         List<String> problems = LocalServices.problems(config.getDatabase(), config.getRedis().getUri());
         if (!problems.isEmpty()) {
             System.err.println("Agent Mesh cannot start in dev mode:");
@@ -70,6 +88,11 @@ public final class DevCommand extends ServerCommand<MeshConfiguration> {
                 "  ZooKeeper   " + zookeeper.connectString(),
                 "  PostgreSQL  " + config.getDatabase().getUrl(),
                 "  Redis       " + config.getRedis().getUri(),
+                secured
+                        ? "  Auth        ON: every call needs 'Authorization: Bearer <token>'. Admin token: " + adminTokenFile
+                        + (java.nio.file.Files.exists(adminTokenFile) ? "" : " (not written: an admin credential existed already)")
+                        + "\n              export MESH_TOKEN=$(cat " + adminTokenFile + ")"
+                        : "  Auth        OFF (open, loopback only): any local caller may do anything. ./mesh dev --auth runs secured",
                 "");
     }
 }

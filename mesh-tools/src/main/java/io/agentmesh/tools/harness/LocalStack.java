@@ -48,6 +48,7 @@ public final class LocalStack implements AutoCloseable {
     private final int zookeeperPort = FreePorts.next();
     private final int restPort = FreePorts.next();
     private final int grpcPort = FreePorts.next();
+    private final int adminPort = FreePorts.next();
     private final String database = "mesh_harness_" + UUID.randomUUID().toString().substring(0, 8);
     private final ChildProcess kafka;
     private final ChildProcess zookeeper;
@@ -154,14 +155,20 @@ public final class LocalStack implements AutoCloseable {
         meshStarts++;
         List<String> options = new ArrayList<>(List.of("-Xmx" + settings.meshHeap(), "-XX:+UseG1GC",
                 "-Ddw.nodeId=harness-1",
-                "-Ddw.server.connector.port=" + restPort,
+                "-Ddw.server.applicationConnectors[0].port=" + restPort,
+                "-Ddw.server.adminConnectors[0].port=" + adminPort,
                 "-Ddw.grpc.port=" + grpcPort,
                 "-Ddw.kafka.bootstrapServers=" + bootstrapServers(),
                 "-Ddw.zookeeper.connect=127.0.0.1:" + zookeeperPort,
                 "-Ddw.streams.stateDir=" + settings.dir().resolve("streams"),
                 "-Ddw.database.url=" + postgresBase() + database,
                 "-Ddw.database.user=" + settings.postgresUser(),
-                "-Ddw.redis.uri=" + redisUri()));
+                "-Ddw.redis.uri=" + redisUri(),
+                // the harness's agents and load generators run without credentials on loopback (the
+                // bench's auth part turns authentication on by meshProperties, which come later and win)
+                "-Ddw.auth.enabled=false",
+                "-Ddw.auth.bootstrapTokenFile=",
+                "-Ddw.outbound.allowPrivateNetworks=true"));
         meshProperties.forEach((k, v) -> options.add("-Ddw." + k + "=" + v));
         mesh = ChildProcess.java("mesh", settings.classpath(), options, List.of(MeshApplication.class.getName(), "server",
                 settings.config().toString()), Map.of("MESH_LOG_DIR", settings.dir().resolve("logs/mesh").toString()),

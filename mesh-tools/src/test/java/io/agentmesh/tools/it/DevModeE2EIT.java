@@ -33,6 +33,7 @@ class DevModeE2EIT {
     private static Path dir;
     private static final int REST = Ports.free();
     private static final int GRPC = Ports.free();
+    private static final int ADMIN = Ports.free();
     private static final int KAFKA = Ports.free();
     private static final int CONTROLLER = Ports.free();
     private static final int ZK = Ports.free();
@@ -56,7 +57,8 @@ class DevModeE2EIT {
     private static Process start(int run, String dataDir) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m",
-                "-Ddw.server.connector.port=" + REST,
+                "-Ddw.server.applicationConnectors[0].port=" + REST,
+                "-Ddw.server.adminConnectors[0].port=" + ADMIN,
                 "-Ddw.grpc.port=" + GRPC,
                 "-Ddw.dev.kafkaPort=" + KAFKA,
                 "-Ddw.dev.controllerPort=" + CONTROLLER,

@@ -1,5 +1,6 @@
 package io.agentmesh.service.delivery.push;
 
+import io.agentmesh.service.common.OutboundGuard;
 import io.agentmesh.service.errors.OutboundFailures;
 import io.agentmesh.streams.envelope.MeshHeaders;
 import io.agentmesh.service.delivery.InboxRecord;
@@ -30,7 +31,18 @@ public final class PushClient {
             .followRedirects(HttpClient.Redirect.NEVER)
             .connectTimeout(Duration.ofSeconds(10)).build();
 
+    private final OutboundGuard guard;
+
+    public PushClient(OutboundGuard guard) {
+        this.guard = guard;
+    }
+
     public Result post(URI endpoint, InboxRecord record, Duration timeout) {
+        // checked on every connection: the host's DNS may point somewhere else since registration
+        java.util.Optional<String> refused = guard.refusal(endpoint);
+        if (refused.isPresent()) {
+            return new Result(Outcome.REJECTED, "endpoint refused: " + refused.get());
+        }
         try {
             HttpRequest.Builder b = HttpRequest.newBuilder(endpoint).timeout(timeout)
                     .POST(HttpRequest.BodyPublishers.ofByteArray(record.payload()));

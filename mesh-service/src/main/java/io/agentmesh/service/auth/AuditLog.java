@@ -1,0 +1,89 @@
+package io.agentmesh.service.auth;
+
+import io.agentmesh.service.common.LogText;
+import io.dropwizard.lifecycle.Managed;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Every operator action and every refused call: written at once to {@code logs/audit.log} (logger
+ * {@code io.agentmesh.audit}) and, off the request's thread, to PostgreSQL for
+ * {@code GET /api/v1/audit}. A flood of refused calls cannot stall the API: past 10,000 waiting
+ * rows, rows are counted as missed (the log file still has them) and a warning says so.
+ */
+public final class AuditLog implements Managed {
+
+    public static final String DONE = "done";
+    public static final String DENIED = "denied";
+    public static final String FAILED = "failed";
+
+    /** One audited call. */
+    public record Entry(Instant at, String actor, String action, String target, String outcome, Integer status,
+                        String detail) {
+    }
+
+    private static final Logger AUDIT = LoggerFactory.getLogger("io.agentmesh.audit");
+    private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
+
+    private final AuditDao dao;
+    private final Clock clock;
+    private final ThreadPoolExecutor writer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(10_000), r -> {
+                Thread t = new Thread(r, "audit-writer");
+                t.setDaemon(true);
+                return t;
+            });
+    private final AtomicLong missed = new AtomicLong();
+
+    public AuditLog(AuditDao dao, Clock clock) {
+        this.dao = dao;
+        this.clock = clock;
+    }
+
+    public void record(String actor, String action, String target, String outcome, Integer status, String detail) {
+        Entry e = new Entry(clock.instant(), actor, action, target == null ? null : LogText.clean(target), outcome,
+                status, detail == null ? null : LogText.clean(detail));
+        AUDIT.info("actor={} action=\"{}\" target={} outcome={} status={}{}", LogText.clean(actor), LogText.clean(action),
+                e.target(), outcome, status, detail == null ? "" : " detail=\"" + e.detail() + "\"");
+        try {
+            writer.execute(() -> store(e));
+        } catch (java.util.concurrent.RejectedExecutionException full) {
+            if (missed.incrementAndGet() % 1000 == 1) {
+                LOG.warn("audit rows waiting for PostgreSQL exceed 10000: {} not stored (logs/audit.log has them)",
+                        missed.get());
+            }
+        }
+    }
+
+    public List<Map<String, Object>> find(String actor, String action, Instant since, int limit) {
+        return dao.find(actor, action, since, limit);
+    }
+
+    public long missed() {
+        return missed.get();
+    }
+
+    private void store(Entry e) {
+        try {
+            dao.insert(e);
+        } catch (RuntimeException failure) {
+            missed.incrementAndGet();
+            LOG.warn("audit row not stored in PostgreSQL (logs/audit.log has it): {}", failure.toString());
+        }
+    }
+
+    @Override
+    public void stop() throws InterruptedException {
+        writer.shutdown();
+        writer.awaitTermination(5, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,65 @@
+package io.agentmesh.service.auth;
+
+import java.util.Locale;
+
+/**
+ * Turns what a caller presents ({@code Authorization: Bearer <token>} over REST, the
+ * {@code authorization} metadata over gRPC) into who it is: an agent (mesh API key or JWT), an
+ * operator (token with a role), or nobody with the reason. With authentication off every caller
+ * is {@link MeshPrincipal#OPEN}.
+ */
+public final class Authenticator {
+
+    /** Who the caller is, or (caller null) why not. */
+    public record Outcome(MeshPrincipal caller, String problem) {
+        static Outcome refused(String problem) {
+            return new Outcome(null, problem);
+        }
+    }
+
+    private static final Outcome OPEN = new Outcome(MeshPrincipal.OPEN, null);
+    private static final Outcome MISSING = Outcome.refused(
+            "no credential: send 'Authorization: Bearer <token>' (an agent's api_key, a JWT, or an operator token)");
+
+    private final boolean enabled;
+    private final Credentials credentials;
+    private final JwtVerifier jwt;
+
+    /** {@code jwt} null: JWTs are not accepted. */
+    public Authenticator(boolean enabled, Credentials credentials, JwtVerifier jwt) {
+        this.enabled = enabled;
+        this.credentials = credentials;
+        this.jwt = jwt;
+    }
+
+    public boolean enabled() {
+        return enabled;
+    }
+
+    /** The caller named by an Authorization header (REST) or metadata value (gRPC). */
+    public Outcome authenticate(String authorization) {
+        if (!enabled) {
+            return OPEN;
+        }
+        if (authorization == null || authorization.isBlank()) {
+            return MISSING;
+        }
+        String value = authorization.strip();
+        if (!value.toLowerCase(Locale.ROOT).startsWith("bearer ")) {
+            return Outcome.refused("the credential must be sent as 'Bearer <token>'");
+        }
+        String token = value.substring(7).strip();
+        if (ApiKeys.looksLikeKey(token)) {
+            return credentials.lookup(token).map(p -> new Outcome(p, null))
+                    .orElseGet(() -> Outcome.refused("unknown or revoked credential"));
+        }
+        if (JwtVerifier.looksLikeJwt(token)) {
+            if (jwt == null) {
+                return Outcome.refused("this mesh does not accept JWTs (auth.jwt is not configured)");
+            }
+            JwtVerifier.Result r = jwt.verify(token);
+            return new Outcome(r.agent(), r.problem());
+        }
+        return Outcome.refused("not a mesh credential (api keys start with mka_ or mko_) nor a JWT");
+    }
+}

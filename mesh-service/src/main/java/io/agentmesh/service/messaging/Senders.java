@@ -1,0 +1,33 @@
+package io.agentmesh.service.messaging;
+
+import io.agentmesh.service.auth.MeshPrincipal;
+import io.agentmesh.service.errors.ErrorCode;
+import io.agentmesh.service.errors.MeshException;
+
+import java.util.Map;
+
+/**
+ * Who a message is from. An agent sends as itself: the mesh fills {@code from} with it and refuses a
+ * body naming another sender. Operators may name any sender (tools, replays); in open mode the body
+ * says.
+ */
+final class Senders {
+
+    private Senders() {
+    }
+
+    static SendCommand stamp(MeshPrincipal caller, SendCommand c) {
+        if (!caller.isAgent()) {
+            return c;
+        }
+        if (c.from() == null || c.from().isEmpty()) {
+            return new SendCommand(c.to(), caller.name(), c.type(), c.id(), c.correlationId(), c.key(), c.payload(),
+                    c.contentType(), c.source(), c.extensions());
+        }
+        if (!c.from().equals(caller.name())) {
+            throw new MeshException(ErrorCode.FORBIDDEN, "from: agent '" + caller.name() + "' may send only as itself, not as '"
+                    + c.from() + "' (leave from out: the mesh fills it in)", Map.of("field", "from", "caller", caller.label()));
+        }
+        return c;
+    }
+}

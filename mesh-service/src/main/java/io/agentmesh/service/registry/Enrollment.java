@@ -1,0 +1,99 @@
+package io.agentmesh.service.registry;
+
+import io.agentmesh.service.auth.Callers;
+import io.agentmesh.service.auth.Credentials;
+import io.agentmesh.service.auth.MeshPrincipal;
+import io.agentmesh.service.auth.Role;
+import io.agentmesh.service.errors.ErrorCode;
+import io.agentmesh.service.errors.MeshException;
+import io.agentmesh.service.limits.RateLimits;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+
+/**
+ * Registration with identity: who may register, change and deregister which agent, and the
+ * agent's API key (issued when it has none, shown once; rotated on request; revoked when the agent
+ * is deregistered). REST and gRPC both come through here.
+ */
+public final class Enrollment {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.agentmesh.discovery");
+
+    /** A registration's answer: the agent, whether it is new, and its key when one was issued. */
+    public record Registered(AgentView agent, boolean created, String apiKey) {
+    }
+
+    private final AgentRegistry registry;
+    private final Credentials credentials;
+    private final boolean issueKeys;
+    private final RateLimits limits;
+
+    /** {@code issueKeys}: hand agents keys at registration (authentication is on). */
+    public Enrollment(AgentRegistry registry, Credentials credentials, boolean issueKeys, RateLimits limits) {
+        this.limits = limits;
+        this.registry = registry;
+        this.credentials = credentials;
+        this.issueKeys = issueKeys;
+    }
+
+    public Registered register(MeshPrincipal caller, RegisterCommand command) {
+        limits.acquireRegistration(caller);
+        if (caller.isAgent() && command.id() != null && !command.id().isEmpty() && !command.id().equals(caller.name())) {
+            throw Callers.forbidden(caller, "register agent '" + command.id() + "' (an agent registers only itself)");
+        }
+        RegisterCommand c = caller.isAgent() && (command.id() == null || command.id().isEmpty())
+                ? command.withId(caller.name()) : command;
+        AgentRegistry.Registration r = registry.register(c, Ownership.of(caller, c.owner()));
+        String key = null;
+        if (issueKeys && !caller.isAgent() && !credentials.agentHasKey(r.agent().id())) {
+            key = credentials.issueAgentKey(r.agent().id(), caller.label());
+        }
+        return new Registered(r.agent(), r.created(), key);
+    }
+
+    public AgentView update(MeshPrincipal caller, String id, RegisterCommand changes) {
+        requireManages(caller, id);
+        return registry.update(id, changes, Ownership.of(caller, changes.owner()));
+    }
+
+    /** Deregisters the agent and revokes its keys. {@code queryOwner} counts only in open mode. */
+    public AgentView deregister(MeshPrincipal caller, String id, String queryOwner) {
+        AgentView gone;
+        if (caller.isOpen()) {
+            gone = registry.deregister(id, queryOwner);
+        } else {
+            requireManages(caller, id);
+            gone = registry.deregister(id, new Ownership(null, true, null));
+        }
+        int revoked = credentials.revokeAgent(id);
+        if (revoked > 0) {
+            LOG.info("agent {}: {} key(s) revoked with its deregistration", id, revoked);
+        }
+        return gone;
+    }
+
+    /** A new key for the agent; the old one stops working on every node at once. */
+    public Map<String, Object> rotate(MeshPrincipal caller, String id) {
+        requireManages(caller, id);
+        AgentView agent = registry.get(id);
+        if ("deregistered".equals(agent.status())) {
+            throw new MeshException(ErrorCode.CONFLICT, "agent '" + id + "' is deregistered: register it again to get a key",
+                    Map.of("id", id));
+        }
+        String key = credentials.issueAgentKey(id, caller.label());
+        LOG.info("agent {}: key rotated by {}", id, caller.label());
+        return Map.of("id", id, "api_key", key, "note", "the key is shown only now; the previous key no longer works");
+    }
+
+    /** An owner credential manages only the agents it owns; the agent itself and operators pass. */
+    private void requireManages(MeshPrincipal caller, String id) {
+        if (caller.isOpen() || caller.has(Role.OPERATOR) || (caller.isAgent() && caller.name().equals(id))) {
+            return;
+        }
+        if (caller.isAgent() || !registry.ownerOf(id).map(caller.name()::equals).orElse(false)) {
+            throw Callers.forbidden(caller, "manage agent '" + id + "' (it is not theirs)");
+        }
+    }
+}
