@@ -28,8 +28,8 @@ public final class BenchCommand implements Callable<Integer> {
     private static final String GUARANTEE = "streams.properties.processing\\.guarantee";
 
     @Option(names = "--parts", split = ",", description = "Which parts to run: raw, throughput, latency, fanout, registry, "
-            + "parked, routing (default all).")
-    Set<String> parts = Set.of("raw", "throughput", "latency", "fanout", "registry", "parked", "routing");
+            + "parked, routing, auth (default all).")
+    Set<String> parts = Set.of("raw", "throughput", "latency", "fanout", "registry", "parked", "routing", "auth");
 
     @Option(names = "--parked", description = "Messages parked for an absent capability in the parked part (default 20000; --quick 2000).")
     Integer parkedMessages;
@@ -146,7 +146,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     private void validate(int n, long millis, List<Integer> sizes) {
         CommandLine cl = new CommandLine(this);
-        Set<String> known = Set.of("raw", "throughput", "latency", "fanout", "registry", "parked", "routing");
+        Set<String> known = Set.of("raw", "throughput", "latency", "fanout", "registry", "parked", "routing", "auth");
         if (!known.containsAll(parts)) {
             throw new CommandLine.ParameterException(cl, "--parts: one or more of " + known);
         }
@@ -199,13 +199,19 @@ public final class BenchCommand implements Callable<Integer> {
                 System.out.println("Fan-out:");
                 results.add(new FanoutBench(target, payloadBytes).run(fanoutAgents, quick ? 5 : 20));
             }
-            if ((parts.contains("parked") || parts.contains("routing")) && stack == null) {
-                results.note("the parked and routing parts read the mesh's CPU, so they need the bench's own stack");
+            if ((parts.contains("parked") || parts.contains("routing") || parts.contains("auth")) && stack == null) {
+                results.note("the parked, routing and auth parts read the mesh's CPU or restart it, so they need the "
+                        + "bench's own stack");
             } else {
                 if (parts.contains("parked")) {
                     System.out.println("Parked messages:");
                     results.add(new ParkedBench(target, stack.mesh(), payloadBytes).run(
                             parkedMessages != null ? parkedMessages : quick ? 2000 : 20_000, 200, millis));
+                }
+                if (parts.contains("auth")) {
+                    System.out.println("Cost of authentication on the send path (the node restarts three times):");
+                    new AuthCostBench(stack, payloadBytes).run(quick ? 2000 : 10_000, quick ? 5000 : 20_000)
+                            .forEach(results::add);
                 }
                 if (parts.contains("routing")) {
                     System.out.println("Capability routing as the registry grows:");

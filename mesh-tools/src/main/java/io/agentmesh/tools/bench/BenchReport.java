@@ -100,6 +100,21 @@ public final class BenchReport {
                         p.p99WithoutMs(), p.p99WithMs(), p.released(), p.releaseSeconds(), p.outOfOrder()));
             }
         }
+        if (!r.auth.isEmpty()) {
+            b.append("\n## Cost of authentication on the send path\n\n"
+                    + "The same node, restarted before each half, each half after a warm-up of half as many sends: "
+                    + "authentication off (open "
+                    + "mode) and on (each call carries an agent's API key: looked up once, then cached; `from` stamped; "
+                    + "the namespace policy and rate limit checked, limits set out of reach). Accepted sends per second and "
+                    + "the median time per call, closed loop.\n\n"
+                    + "| path | messages | auth off msg/s | auth on msg/s | on / off | p50 off ms | p50 on ms |\n"
+                    + "|---|---:|---:|---:|---:|---:|---:|\n");
+            for (BenchResults.AuthCost a : r.auth) {
+                b.append(String.format(Locale.ROOT, "| %s | %,d | %,.0f | %,.0f | %.2f | %.2f | %.2f |%n", a.path(),
+                        a.messages(), a.offPerSecond(), a.onPerSecond(), a.onPerSecond() / a.offPerSecond(), a.offP50Ms(),
+                        a.onP50Ms()));
+            }
+        }
         if (!r.routing.isEmpty()) {
             b.append("\n## Capability routing as the registry grows\n\n"
                     + "A fixed number of agents hold the capability; filler registry records bring the registry to each size.\n\n"
@@ -115,7 +130,9 @@ public final class BenchReport {
         }
         b.append("\n## Reproduce\n\n```bash\n").append(command).append("\n```\n\n")
                 .append("`./mesh bench --help` lists the options (sizes, rates, durations, which parts to run,"
-                        + " `--url`/`--grpc`/`--bootstrap` to measure a mesh that is already running).\n\n");
+                        + " `--url`/`--grpc`/`--bootstrap` to measure a mesh that is already running)."
+                        + " `MESH_HARNESS_JFR=<dir>` records each start of the bench's own node with Java Flight Recorder"
+                        + " into `<dir>/mesh-<n>.jfr`.\n\n");
         GeneratedDoc.write(dir.resolve("BENCHMARKS.md"), b.toString());
     }
 

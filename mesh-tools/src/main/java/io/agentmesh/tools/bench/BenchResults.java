@@ -8,6 +8,11 @@ import java.util.List;
 /** Every figure one benchmark run produced, printed as it comes. */
 public final class BenchResults {
 
+    /** The send path with authentication off and on, in the same run against the same node. */
+    public record AuthCost(String path, long messages, double offPerSecond, double onPerSecond, double offP50Ms,
+                           double onP50Ms) {
+    }
+
     public record Throughput(String path, long messages, double acceptedPerSecond, double deliveredPerSecond) {
     }
 
@@ -45,6 +50,14 @@ public final class BenchResults {
     final List<Parked> parked = new ArrayList<>();
     final List<Routing> routing = new ArrayList<>();
     final List<String> notes = new ArrayList<>();
+    final List<AuthCost> auth = new ArrayList<>();
+
+    void add(AuthCost a) {
+        auth.add(a);
+        System.out.printf("  %-28s %,9d msgs   auth off %,8.0f/s (p50 %.2f ms)   on %,8.0f/s (p50 %.2f ms)   on/off %.2f%n",
+                a.path(), a.messages(), a.offPerSecond(), a.offP50Ms(), a.onPerSecond(), a.onP50Ms(),
+                a.onPerSecond() / a.offPerSecond());
+    }
 
     void add(Throughput t) {
         throughput.add(t);

@@ -170,6 +170,12 @@ public final class LocalStack implements AutoCloseable {
                 "-Ddw.auth.bootstrapTokenFile=",
                 "-Ddw.outbound.allowPrivateNetworks=true"));
         meshProperties.forEach((k, v) -> options.add("-Ddw." + k + "=" + v));
+        String jfr = System.getenv("MESH_HARNESS_JFR");
+        if (jfr != null && !jfr.isBlank()) {
+            // profile each start of the node (Java Flight Recorder), one file per start
+            options.add("-XX:StartFlightRecording=settings=profile,filename="
+                    + Path.of(jfr).toAbsolutePath().resolve("mesh-" + meshStarts + ".jfr"));
+        }
         mesh = ChildProcess.java("mesh", settings.classpath(), options, List.of(MeshApplication.class.getName(), "server",
                 settings.config().toString()), Map.of("MESH_LOG_DIR", settings.dir().resolve("logs/mesh").toString()),
                 settings.dir().resolve("logs/mesh-" + meshStarts + ".out"));

@@ -28,10 +28,17 @@ public final class MeshHttp {
     private final String baseUrl;
     private final HttpClient client;
     private final Duration timeout;
+    private final String token;
 
     public MeshHttp(String baseUrl, Duration timeout) {
+        this(baseUrl, timeout, null);
+    }
+
+    /** Every request carries {@code Authorization: Bearer <token>} (null: none). */
+    public MeshHttp(String baseUrl, Duration timeout, String token) {
         this.baseUrl = baseUrl.replaceAll("/+$", "");
         this.timeout = timeout;
+        this.token = token;
         this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(2)).build();
     }
@@ -55,6 +62,9 @@ public final class MeshHttp {
     }
 
     private Reply send(HttpRequest request) throws IOException, InterruptedException {
+        if (token != null) {
+            request = HttpRequest.newBuilder(request, (name, value) -> true).header("Authorization", "Bearer " + token).build();
+        }
         HttpResponse<String> r = client.send(request, HttpResponse.BodyHandlers.ofString());
         return new Reply(r.statusCode(), r.body());
     }
