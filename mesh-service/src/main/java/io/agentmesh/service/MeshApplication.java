@@ -50,8 +50,8 @@ public class MeshApplication extends Application<MeshConfiguration> {
         Platform platform = Platform.start(env, config.effectiveNodeId(), config.getRoles(), config.getKafka(),
                 config.getZookeeper(), config.getDatabase(), config.getMessages().maxMessageBytes(), config.getOutbound());
         RestSetup.register(env, platform.mapper(), config.getMessages());
-        AuthFeature auth = new AuthFeature(platform, config.getAuth(), config.listenHosts());
         AgentNamespaces namespaces = new AgentNamespaces(platform.jdbi());
+        AuthFeature auth = new AuthFeature(platform, config.getAuth(), config.listenHosts(), namespaces::isDeregistered);
         RateLimits limits = new RateLimits(config.getLimits(), namespaces, env.metrics());
         PolicyFeature policies = new PolicyFeature(platform, namespaces);
         new ObservabilityFeature(platform);
@@ -75,6 +75,7 @@ public class MeshApplication extends Application<MeshConfiguration> {
         DeliveryFeature delivery = new DeliveryFeature(platform, config.getMessages(), config.getRouting(),
                 registry.registry(), registry.activity(), cluster.membership()::isLeader);
         delivery.countConnections("pending_requests", messaging::pendingRequests);
+        auth.onAgentRevoked(delivery::endStreamsOf);
         new GrpcFeature(platform, config.getGrpc(), config.getMessages(), registry, messaging, delivery, auth);
 
         LoggerFactory.getLogger(MeshApplication.class).info("node {} runs roles {}", platform.nodeId(), platform.roles());

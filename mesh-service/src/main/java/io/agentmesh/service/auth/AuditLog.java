@@ -17,8 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Every operator action and every refused call: written at once to {@code logs/audit.log} (logger
  * {@code io.agentmesh.audit}) and, off the request's thread, to PostgreSQL for
- * {@code GET /api/v1/audit}. A flood of refused calls cannot stall the API: past 10,000 waiting
- * rows, rows are counted as missed (the log file still has them) and a warning says so.
+ * {@code GET /api/v1/audit}. A flood of refused calls cannot stall the API nor crowd out the
+ * record of operator actions: refusals and actions wait in separate queues (10,000 rows each); past
+ * that, rows are counted as missed (the log file still has them) and a warning says so.
  */
 public final class AuditLog implements Managed {
 
@@ -36,12 +37,8 @@ public final class AuditLog implements Managed {
 
     private final AuditDao dao;
     private final Clock clock;
-    private final ThreadPoolExecutor writer = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(10_000), r -> {
-                Thread t = new Thread(r, "audit-writer");
-                t.setDaemon(true);
-                return t;
-            });
+    private final ThreadPoolExecutor actions = writer("audit-actions");
+    private final ThreadPoolExecutor refusals = writer("audit-refusals");
     private final AtomicLong missed = new AtomicLong();
 
     public AuditLog(AuditDao dao, Clock clock) {
@@ -52,13 +49,15 @@ public final class AuditLog implements Managed {
     public void record(String actor, String action, String target, String outcome, Integer status, String detail) {
         Entry e = new Entry(clock.instant(), actor, action, target == null ? null : LogText.clean(target), outcome,
                 status, detail == null ? null : LogText.clean(detail));
-        AUDIT.info("actor={} action=\"{}\" target={} outcome={} status={}{}", LogText.clean(actor), LogText.clean(action),
-                e.target(), outcome, status, detail == null ? "" : " detail=\"" + e.detail() + "\"");
+        // every field quoted and escaped: user text cannot add fields or lines
+        AUDIT.info("actor=\"{}\" action=\"{}\" target=\"{}\" outcome={} status={} detail=\"{}\"", LogText.clean(actor),
+                LogText.clean(action), e.target() == null ? "" : e.target(), outcome, status,
+                e.detail() == null ? "" : e.detail());
         try {
-            writer.execute(() -> store(e));
+            (DENIED.equals(outcome) ? refusals : actions).execute(() -> store(e));
         } catch (java.util.concurrent.RejectedExecutionException full) {
             if (missed.incrementAndGet() % 1000 == 1) {
-                LOG.warn("audit rows waiting for PostgreSQL exceed 10000: {} not stored (logs/audit.log has them)",
+                LOG.warn("audit rows waiting for PostgreSQL exceed 10000 ({}): {} not stored (logs/audit.log has them)", outcome,
                         missed.get());
             }
         }
@@ -81,9 +80,19 @@ public final class AuditLog implements Managed {
         }
     }
 
+    private static ThreadPoolExecutor writer(String name) {
+        return new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(10_000), r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
     @Override
     public void stop() throws InterruptedException {
-        writer.shutdown();
-        writer.awaitTermination(5, TimeUnit.SECONDS);
+        actions.shutdown();
+        refusals.shutdown();
+        actions.awaitTermination(5, TimeUnit.SECONDS);
+        refusals.awaitTermination(5, TimeUnit.SECONDS);
     }
 }

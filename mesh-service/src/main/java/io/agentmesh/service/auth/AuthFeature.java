@@ -27,16 +27,19 @@ public final class AuthFeature {
     private final Authenticator authenticator;
     private final AuditLog audit;
     private final AuthMetrics metrics;
+    private final RevocationSignal revocations;
 
-    public AuthFeature(Platform p, AuthSettings settings, List<String> bindHosts) {
+    /** {@code deregistered}: whether an agent was deregistered (its JWTs are refused). */
+    public AuthFeature(Platform p, AuthSettings settings, List<String> bindHosts,
+                       java.util.function.Predicate<String> deregistered) {
         requireSafeMode(settings, bindHosts);
         CredentialDao dao = new CredentialDao(p.jdbi());
         this.credentials = new Credentials(dao, settings.credentialCache());
-        RevocationSignal revocations = new RevocationSignal(p.curator(), p.zookeeperBase(), credentials::forgetCached);
+        this.revocations = new RevocationSignal(p.curator(), p.zookeeperBase(), credentials::forgetCached);
         credentials.announceRevocationsWith(revocations);
         p.env().lifecycle().manage(revocations);
         this.authenticator = new Authenticator(settings.isEnabled(), credentials,
-                settings.getJwt().enabled() ? new JwtVerifier(settings.getJwt()) : null);
+                settings.getJwt().enabled() ? new JwtVerifier(settings.getJwt()) : null, deregistered);
         this.audit = new AuditLog(new AuditDao(p.jdbi()), p.clock());
         p.env().lifecycle().manage(audit);
         this.metrics = new AuthMetrics(p.env().metrics());
@@ -59,6 +62,11 @@ public final class AuthFeature {
         } else {
             LOG.warn("authentication is OFF (auth.enabled: false): anyone who reaches this node may do anything");
         }
+    }
+
+    /** Who ends a revoked agent's open streams on this node (delivery). */
+    public void onAgentRevoked(java.util.function.Consumer<String> endStreams) {
+        revocations.onAgentRevoked(endStreams);
     }
 
     public Authenticator authenticator() {

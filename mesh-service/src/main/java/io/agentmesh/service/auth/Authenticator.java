@@ -24,12 +24,23 @@ public final class Authenticator {
     private final boolean enabled;
     private final Credentials credentials;
     private final JwtVerifier jwt;
+    private final java.util.function.Predicate<String> deregistered;
 
     /** {@code jwt} null: JWTs are not accepted. */
     public Authenticator(boolean enabled, Credentials credentials, JwtVerifier jwt) {
+        this(enabled, credentials, jwt, id -> false);
+    }
+
+    /**
+     * {@code deregistered}: whether an agent was deregistered. A JWT naming such an agent is refused
+     * (its keys are revoked at deregistration; an identity provider's token cannot be).
+     */
+    public Authenticator(boolean enabled, Credentials credentials, JwtVerifier jwt,
+                         java.util.function.Predicate<String> deregistered) {
         this.enabled = enabled;
         this.credentials = credentials;
         this.jwt = jwt;
+        this.deregistered = deregistered;
     }
 
     public boolean enabled() {
@@ -58,6 +69,10 @@ public final class Authenticator {
                 return Outcome.refused("this mesh does not accept JWTs (auth.jwt is not configured)");
             }
             JwtVerifier.Result r = jwt.verify(token);
+            if (r.agent() != null && deregistered.test(r.agent().name())) {
+                return Outcome.refused("JWT refused: agent '" + r.agent().name() + "' was deregistered; an owner or "
+                        + "operator registers it again");
+            }
             return new Outcome(r.agent(), r.problem());
         }
         return Outcome.refused("not a mesh credential (api keys start with mka_ or mko_) nor a JWT");

@@ -30,6 +30,10 @@ public final class BootstrapAdmin {
             return;
         }
         requireOperatorToken("auth.metricsToken", suppliedToken);
+        if (dao.hashExists(ApiKeys.hash(suppliedToken))) {
+            LOG.warn("auth.metricsToken was revoked: it is not installed again; issue a new viewer token for Prometheus");
+            return;
+        }
         dao.insert(Credentials.OPERATOR, METRICS, Role.VIEWER, ApiKeys.hash(suppliedToken), "config");
         LOG.info("metrics viewer credential '{}' accepted from auth.metricsToken", METRICS);
     }
@@ -48,6 +52,11 @@ public final class BootstrapAdmin {
         }
         if (!suppliedToken.isBlank()) {
             requireOperatorToken("auth.bootstrapToken", suppliedToken);
+            if (dao.hashExists(ApiKeys.hash(suppliedToken))) {
+                LOG.warn("no admin credential is live and auth.bootstrapToken was revoked: it is not installed again; "
+                        + "set a new one (or leave it empty for a generated token in auth.bootstrapTokenFile)");
+                return null;
+            }
             dao.insert(Credentials.OPERATOR, NAME, Role.ADMIN, ApiKeys.hash(suppliedToken), "config");
             LOG.info("bootstrap admin credential '{}' accepted from auth.bootstrapToken", NAME);
             return null;

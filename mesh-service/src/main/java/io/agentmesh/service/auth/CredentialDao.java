@@ -65,6 +65,14 @@ public final class CredentialDao {
                 .findOne());
     }
 
+    public Optional<Found> findById(long id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT id, kind, subject, role FROM credentials WHERE id = :id")
+                .bind("id", id)
+                .map((rs, ctx) -> new Found(rs.getLong("id"), rs.getString("kind"), rs.getString("subject"),
+                        rs.getString("role")))
+                .findOne());
+    }
+
     /** Revokes every live credential of a subject; returns how many. */
     public int revokeSubject(String kind, String subject) {
         return jdbi.withHandle(h -> h.createUpdate("UPDATE credentials SET revoked_at = now() "
@@ -81,6 +89,12 @@ public final class CredentialDao {
         return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM credentials WHERE kind = :kind "
                         + "AND subject = :subject AND revoked_at IS NULL")
                 .bind("kind", kind).bind("subject", subject).mapTo(Long.class).one() > 0);
+    }
+
+    /** Whether a credential with this hash was ever stored (live or revoked). */
+    public boolean hashExists(String keyHash) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT count(*) FROM credentials WHERE key_hash = :hash")
+                .bind("hash", keyHash).mapTo(Long.class).one() > 0);
     }
 
     public boolean anyLiveAdmin() {

@@ -24,6 +24,12 @@ public final class Credentials {
 
     private final CredentialDao dao;
     private final Cache<String, MeshPrincipal> cache;
+    /**
+     * Secrets that named nobody, so a flood of made-up tokens costs no database query each. Safe: a
+     * newly issued secret's hash was never looked up before (256 random bits).
+     */
+    private final Cache<String, Boolean> unknown = Caffeine.newBuilder().expireAfterWrite(java.time.Duration.ofSeconds(30))
+            .maximumSize(100_000).build();
     /** Bumped on every revocation: a lookup that raced one does not cache what it read. */
     private long generation;
     private RevocationSignal signal;
@@ -38,25 +44,30 @@ public final class Credentials {
         this.signal = revocations;
     }
 
-    /** The caller a secret names, if it is live. Unknown secrets are not cached (a new key works at once). */
+    /** The caller a secret names, if it is live. */
     public Optional<MeshPrincipal> lookup(String secret) {
         String hash = ApiKeys.hash(secret);
         MeshPrincipal cached = cache.getIfPresent(hash);
         if (cached != null) {
             return Optional.of(cached);
         }
+        if (unknown.getIfPresent(hash) != null) {
+            return Optional.empty();
+        }
         long before;
         synchronized (this) {
             before = generation;
         }
         Optional<MeshPrincipal> found = dao.findLive(hash).flatMap(Credentials::principal);
-        found.ifPresent(p -> {
-            synchronized (this) {
-                if (generation == before) {
-                    cache.put(hash, p);
+        synchronized (this) {
+            if (generation == before) {
+                if (found.isPresent()) {
+                    cache.put(hash, found.get());
+                } else {
+                    unknown.put(hash, Boolean.TRUE);
                 }
             }
-        });
+        }
         return found;
     }
 
@@ -65,7 +76,7 @@ public final class Credentials {
         String key = ApiKeys.newAgentKey();
         boolean hadKeys = dao.replaceSubject(AGENT, agentId, ApiKeys.hash(key), by);
         if (hadKeys) {
-            announce();
+            announce(agentId);
         }
         return key;
     }
@@ -77,9 +88,8 @@ public final class Credentials {
     /** Revokes every key of an agent (it was deregistered). */
     public int revokeAgent(String agentId) {
         int n = dao.revokeSubject(AGENT, agentId);
-        if (n > 0) {
-            announce();
-        }
+        // a JWT agent has no keys, but its open streams end too
+        announce(agentId);
         return n;
     }
 
@@ -91,9 +101,10 @@ public final class Credentials {
 
     /** Revokes one credential by id; false when there is no live one with that id. */
     public boolean revoke(long id) {
+        Optional<CredentialDao.Found> which = dao.findById(id);
         boolean revoked = dao.revoke(id);
         if (revoked) {
-            announce();
+            announce(which.filter(f -> AGENT.equals(f.kind())).map(CredentialDao.Found::subject).orElse(null));
         }
         return revoked;
     }
@@ -116,9 +127,9 @@ public final class Credentials {
         cache.invalidateAll();
     }
 
-    private void announce() {
+    private void announce(String agentId) {
         if (signal != null) {
-            signal.announce();
+            signal.announce(agentId);
         } else {
             forgetCached();
         }

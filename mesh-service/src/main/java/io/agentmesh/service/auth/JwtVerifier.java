@@ -32,6 +32,8 @@ public final class JwtVerifier {
 
     private final ConfigurableJWTProcessor<SecurityContext> processor;
     private final String agentClaim;
+    private final String namespaceClaim;
+    private static final java.util.regex.Pattern NAMESPACE = java.util.regex.Pattern.compile("[a-z0-9._-]{1,64}");
 
     public JwtVerifier(AuthSettings.JwtSettings settings) {
         JWKSource<SecurityContext> keys;
@@ -44,6 +46,7 @@ public final class JwtVerifier {
             throw new IllegalArgumentException("auth.jwt needs issuer and audience when jwksUrl is set");
         }
         this.agentClaim = settings.getAgentClaim();
+        this.namespaceClaim = settings.getNamespaceClaim();
         this.processor = new DefaultJWTProcessor<>();
         processor.setJWSKeySelector(new JWSVerificationKeySelector<>(ALGORITHMS, keys));
         processor.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(settings.getAudience(),
@@ -66,6 +69,16 @@ public final class JwtVerifier {
         if (!(agent instanceof String id) || !AgentIds.isValid(id)) {
             return new Result(null, "JWT refused: claim '" + agentClaim + "' does not name a valid agent id");
         }
-        return new Result(MeshPrincipal.agent(id), null);
+        if (namespaceClaim.isBlank()) {
+            return new Result(MeshPrincipal.agent(id), null);
+        }
+        Object ns = claims.getClaim(namespaceClaim);
+        if (ns == null) {
+            return new Result(MeshPrincipal.agent(id), null);
+        }
+        if (!(ns instanceof String namespace) || !NAMESPACE.matcher(namespace).matches()) {
+            return new Result(null, "JWT refused: claim '" + namespaceClaim + "' does not name a valid namespace");
+        }
+        return new Result(MeshPrincipal.agent(id, namespace), null);
     }
 }

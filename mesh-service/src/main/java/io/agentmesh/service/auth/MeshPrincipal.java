@@ -6,19 +6,24 @@ import java.security.Principal;
  * Who is calling: an agent (by its id), an operator (by name, with a role), or anyone at all when
  * authentication is off (open mode, dev on loopback), who may do everything.
  */
-public record MeshPrincipal(Kind kind, String name, Role role) implements Principal {
+public record MeshPrincipal(Kind kind, String name, Role role, String namespace) implements Principal {
 
     public enum Kind { AGENT, OPERATOR, OPEN }
 
     /** Open mode: no credentials asked, everything allowed, nothing stamped. */
-    public static final MeshPrincipal OPEN = new MeshPrincipal(Kind.OPEN, "anonymous", Role.ADMIN);
+    public static final MeshPrincipal OPEN = new MeshPrincipal(Kind.OPEN, "anonymous", Role.ADMIN, null);
 
     public static MeshPrincipal agent(String agentId) {
-        return new MeshPrincipal(Kind.AGENT, agentId, null);
+        return new MeshPrincipal(Kind.AGENT, agentId, null, null);
+    }
+
+    /** An agent whose identity provider also names its namespace (it may then register itself). */
+    public static MeshPrincipal agent(String agentId, String namespace) {
+        return new MeshPrincipal(Kind.AGENT, agentId, null, namespace);
     }
 
     public static MeshPrincipal operator(String name, Role role) {
-        return new MeshPrincipal(Kind.OPERATOR, name, role);
+        return new MeshPrincipal(Kind.OPERATOR, name, role, null);
     }
 
     @Override

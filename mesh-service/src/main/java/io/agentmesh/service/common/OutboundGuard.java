@@ -68,20 +68,21 @@ public final class OutboundGuard {
             return Optional.of("host '" + host + "' does not resolve");
         }
         for (InetAddress a : addresses) {
-            Optional<String> why = refusal(a);
+            Optional<String> why = refusal(a).or(() -> embeddedIpv4(a).flatMap(this::refusal));
             if (why.isPresent()) {
-                return Optional.of("host '" + host + "' resolves to " + a.getHostAddress() + ", " + why.get());
+                // the category only: the address would tell a caller what internal names resolve to
+                return Optional.of("host '" + host + "' resolves to " + why.get());
             }
         }
         return Optional.empty();
     }
 
     private Optional<String> refusal(InetAddress a) {
-        if (allowedRanges.stream().anyMatch(r -> r.contains(a))) {
-            return Optional.empty();
-        }
         if (METADATA.contains(a.getHostAddress())) {
             return Optional.of("a cloud metadata service");
+        }
+        if (allowedRanges.stream().anyMatch(r -> r.contains(a))) {
+            return Optional.empty();
         }
         if (a.isLinkLocalAddress()) {
             return Optional.of("a link-local address");
@@ -93,6 +94,36 @@ public final class OutboundGuard {
             return Optional.of("a loopback or private address");
         }
         return Optional.empty();
+    }
+
+    /** The IPv4 address an IPv6 one carries (NAT64 64:ff9b::/96, 6to4 2002::/16, IPv4-compatible ::a.b.c.d). */
+    static Optional<InetAddress> embeddedIpv4(InetAddress a) {
+        byte[] b = a.getAddress();
+        if (b.length != 16) {
+            return Optional.empty();
+        }
+        byte[] v4 = null;
+        if (b[0] == 0x00 && b[1] == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b && zero(b, 4, 12)) {
+            v4 = java.util.Arrays.copyOfRange(b, 12, 16);
+        } else if (b[0] == 0x20 && b[1] == 0x02) {
+            v4 = java.util.Arrays.copyOfRange(b, 2, 6);
+        } else if (zero(b, 0, 12) && !zero(b, 12, 16)) {
+            v4 = java.util.Arrays.copyOfRange(b, 12, 16);
+        }
+        try {
+            return v4 == null ? Optional.empty() : Optional.of(InetAddress.getByAddress(v4));
+        } catch (UnknownHostException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static boolean zero(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean uniqueLocal(InetAddress a) {

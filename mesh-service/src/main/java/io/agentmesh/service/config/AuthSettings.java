@@ -111,6 +111,18 @@ public class AuthSettings {
         @JsonProperty
         private String agentClaim = "agent_id";
 
+        /**
+         * The claim that names the agent's namespace; when set, an agent may make its own first
+         * registration (into that namespace). Empty: its owner or an operator registers it first.
+         */
+        @NotNull
+        @JsonProperty
+        private String namespaceClaim = "";
+
+        public String getNamespaceClaim() {
+            return namespaceClaim;
+        }
+
         public boolean enabled() {
             return !jwksUrl.isBlank();
         }

@@ -24,6 +24,8 @@ import java.util.function.IntSupplier;
  */
 public final class DeliveryFeature {
 
+    private final LiveStreams live;
+
     private final Platform platform;
     private final DeliveryEvents events;
     private final InboxSessions sessions;
@@ -45,7 +47,7 @@ public final class DeliveryFeature {
                 registry::requireNotPushed);
         BoundedGate polls = new BoundedGate("long_poll", settings.getMaxConcurrentPolls(), p.env().metrics());
         this.longPoll = new LongPoll(reader, sessions, polls, events, activity);
-        LiveStreams live = new LiveStreams();
+        this.live = new LiveStreams();
         EventStreams sse = new EventStreams(reader, new BoundedGate("sse", maxStreams, p.env().metrics()), p.mapper(),
                 events, p.drain(), live, BoundedThreads.create("sse", maxStreams), activity, sessions);
         this.subscriptions = new Subscriptions(reader, sessions,
@@ -112,5 +114,14 @@ public final class DeliveryFeature {
     /** The threads of Connect sessions and Subscribe streams (the gRPC server shuts them down). */
     public ExecutorService streamThreads() {
         return streamThreads;
+    }
+
+    /**
+     * An agent's credential was revoked (rotated, revoked, deregistered): its open streams on this
+     * node (SSE, Subscribe, Connect) end at once, unacked messages handed back; it reconnects with a
+     * key that works. Answers how many ended.
+     */
+    public int endStreamsOf(String agentId) {
+        return live.endAgent(agentId, "credential revoked") + sessions.endAgent(agentId, "credential revoked");
     }
 }

@@ -191,6 +191,17 @@ public final class InboxSessions {
         return n;
     }
 
+    /** Ends one agent's Connect streams; their unacked messages are handed back. Answers how many. */
+    public int endAgent(String agentId, String reason) {
+        InboxSession s = sessions.get(agentId);
+        if (s == null) {
+            return 0;
+        }
+        int n = s.streams().size();
+        s.endAll(reason);
+        return n;
+    }
+
     public void stopAll() {
         endAll("server is shutting down");
         sessions.values().forEach(InboxSession::stop);

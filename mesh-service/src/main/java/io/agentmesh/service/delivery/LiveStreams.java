@@ -28,6 +28,20 @@ public final class LiveStreams {
         return pumps == null ? 0 : pumps.size();
     }
 
+    /** Asks every stream (of any kind) of one agent to end; answers how many. */
+    public int endAgent(String agentId, String reason) {
+        int n = 0;
+        for (Set<InboxPump> pumps : byKind.values()) {
+            for (InboxPump p : pumps) {
+                if (p.agentId().equals(agentId)) {
+                    p.stop(reason);
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
     /** Asks every stream of {@code kind} to end (each finishes its current message); answers how many. */
     public int endAll(String kind, String reason) {
         Set<InboxPump> pumps = byKind.getOrDefault(kind, Set.of());

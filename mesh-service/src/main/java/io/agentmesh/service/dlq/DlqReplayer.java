@@ -1,5 +1,7 @@
 package io.agentmesh.service.dlq;
 
+import io.agentmesh.service.common.LogText;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -104,7 +106,8 @@ public final class DlqReplayer {
             return id;
         });
         int skippedTotal = selection.letters().size() - replayedIds.size();
-        LOG.info("replay {} by {}: {} replayed, {} skipped as replayed before", replayId, operator, replayedIds.size(),
+        LOG.info("replay {} by {}: {} replayed, {} skipped as replayed before", replayId, LogText.clean(operator),
+                replayedIds.size(),
                 skippedTotal);
         return new Result(replayId, false, selection.letters().size(), replayedIds.size(), null, skippedTotal,
                 selection.more(), replayedIds);

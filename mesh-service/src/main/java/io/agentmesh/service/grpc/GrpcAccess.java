@@ -76,7 +76,20 @@ public final class GrpcAccess implements ServerInterceptor {
             return new ServerCall.Listener<>() {
             };
         }
-        return Contexts.interceptCall(Context.current().withValue(CALLER, caller), call, headers, next);
+        ServerCall<Q, R> served = caller != null && caller.isOperator() ? audited(call, caller, method) : call;
+        return Contexts.interceptCall(Context.current().withValue(CALLER, caller), served, headers, next);
+    }
+
+    /** An operator's call, recorded in the audit when it ends (an operator may act on any agent's inbox or name). */
+    private <Q, R> ServerCall<Q, R> audited(ServerCall<Q, R> call, MeshPrincipal caller, String method) {
+        return new io.grpc.ForwardingServerCall.SimpleForwardingServerCall<>(call) {
+            @Override
+            public void close(Status status, Metadata trailers) {
+                audit.record(caller.label(), "gRPC " + method, null, status.isOk() ? AuditLog.DONE : AuditLog.FAILED,
+                        null, status.getCode().name() + (status.getDescription() == null ? "" : ": " + status.getDescription()));
+                super.close(status, trailers);
+            }
+        };
     }
 
     /** The caller of the current call (set by this interceptor). */

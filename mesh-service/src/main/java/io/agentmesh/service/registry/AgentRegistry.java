@@ -77,7 +77,7 @@ public final class AgentRegistry {
             Optional<Optional<String>> existing = dao.lockOwner(h, c.id());
             String registered = existing.flatMap(o -> o).orElse(null);
             if (existing.isPresent() && !ownership.override()) {
-                requireSameOwner(c.id(), ownership.owner(), registered);
+                requireSameOwner(c.id(), ownership.owner(), registered, ownership.strict());
             }
             AgentDao.Upsert u = dao.upsert(h, c.withOwner(ownership.resolve(existing.isPresent(), registered)));
             KafkaFailures.await(registryPublisher.publish(u.agent().toRegistryEntry()), "registry");
@@ -282,11 +282,17 @@ public final class AgentRegistry {
     }
 
     /** An id that has an owner belongs to it: registering it under another owner (or none) is refused. */
-    private static void requireSameOwner(String id, String caller, String registered) {
-        if (registered != null && !registered.equals(caller)) {
+    private static void requireSameOwner(String id, String caller, String registered, boolean strict) {
+        if (registered == null ? strict : !registered.equals(caller)) {
             throw new MeshException(ErrorCode.AGENT_ID_TAKEN, "agent id '" + id + "' is registered by another owner",
                     Map.of("id", id));
         }
+    }
+
+    /** The stored record of an agent, if there is one (any status). */
+    Optional<AgentRecord> find(String id) {
+        requireValidId(id);
+        return postgres(() -> dao.find(id));
     }
 
     /** The owner an agent has, empty when it has none; 404 when there is no such agent. */

@@ -43,8 +43,8 @@ public final class Enrollment {
         if (caller.isAgent() && command.id() != null && !command.id().isEmpty() && !command.id().equals(caller.name())) {
             throw Callers.forbidden(caller, "register agent '" + command.id() + "' (an agent registers only itself)");
         }
-        RegisterCommand c = caller.isAgent() && (command.id() == null || command.id().isEmpty())
-                ? command.withId(caller.name()) : command;
+        RegisterCommand c = caller.isAgent() ? agentsOwn(caller, command.id() == null || command.id().isEmpty()
+                ? command.withId(caller.name()) : command) : command;
         AgentRegistry.Registration r = registry.register(c, Ownership.of(caller, c.owner()));
         String key = null;
         if (issueKeys && !caller.isAgent() && !credentials.agentHasKey(r.agent().id())) {
@@ -55,10 +55,31 @@ public final class Enrollment {
 
     public AgentView update(MeshPrincipal caller, String id, RegisterCommand changes) {
         requireManages(caller, id);
-        return registry.update(id, changes, Ownership.of(caller, changes.owner()));
+        RegisterCommand c = caller.isAgent() ? agentsOwn(caller, changes.withId(id)) : changes;
+        return registry.update(id, c, Ownership.of(caller, c.owner()));
     }
 
-    /** Deregisters the agent and revokes its keys. {@code queryOwner} counts only in open mode. */
+    /**
+     * What an agent may write about itself: its description, endpoint and capabilities, in the
+     * namespace it has (it cannot move itself past its namespace's send policy and limits). Its
+     * first registration is its owner's or an operator's, unless the identity provider names its
+     * namespace (a JWT with auth.jwt.namespaceClaim).
+     */
+    private RegisterCommand agentsOwn(MeshPrincipal caller, RegisterCommand c) {
+        java.util.Optional<AgentRecord> stored = registry.find(c.id()).filter(r -> !"deregistered".equals(r.status()));
+        String namespace = stored.map(AgentRecord::namespace).orElse(caller.namespace());
+        if (namespace == null) {
+            throw Callers.forbidden(caller, "make its own first registration (its owner or an operator registers it; "
+                    + "or the identity provider names its namespace: auth.jwt.namespaceClaim)");
+        }
+        if (c.namespace() != null && !c.namespace().isEmpty() && !c.namespace().equals(namespace)) {
+            throw Callers.forbidden(caller, "move itself to namespace '" + c.namespace() + "' (it is in '" + namespace
+                    + "'; its owner or an operator may move it)");
+        }
+        return c.withNamespace(namespace);
+    }
+
+    /** Deregisters the agent and revokes its keys (and, on every node, closes its open streams). {@code queryOwner} counts only in open mode. */
     public AgentView deregister(MeshPrincipal caller, String id, String queryOwner) {
         AgentView gone;
         if (caller.isOpen()) {

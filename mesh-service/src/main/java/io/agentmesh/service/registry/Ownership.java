@@ -15,8 +15,14 @@ import java.util.Map;
  * @param owner      the owner the caller acts as (checked against the registered one unless {@code override})
  * @param override   the caller may change the record whoever owns it (the agent itself, operators)
  * @param ownerIfNew the owner a new record gets
+ * @param strict     a record without an owner is not the caller's either (owner credentials: an
+ *                   agent registered before authentication, or without an owner, is assigned by an operator)
  */
-record Ownership(String owner, boolean override, String ownerIfNew) {
+record Ownership(String owner, boolean override, String ownerIfNew, boolean strict) {
+
+    Ownership(String owner, boolean override, String ownerIfNew) {
+        this(owner, override, ownerIfNew, false);
+    }
 
     static Ownership of(MeshPrincipal caller, String bodyOwner) {
         if (caller.isOpen()) {
@@ -30,7 +36,7 @@ record Ownership(String owner, boolean override, String ownerIfNew) {
             return new Ownership(bodyOwner, true, bodyOwner != null ? bodyOwner : caller.name());
         }
         requireNoOtherOwner(caller, bodyOwner, caller.name());
-        return new Ownership(caller.name(), false, caller.name());
+        return new Ownership(caller.name(), false, caller.name(), true);
     }
 
     /** The owner the record has after this caller writes it, given the owner it had (null: none or new). */

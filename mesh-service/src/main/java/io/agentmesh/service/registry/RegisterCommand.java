@@ -16,6 +16,11 @@ public record RegisterCommand(String id, String name, String namespace, List<Str
         this(id, name, namespace, capabilities, endpoint, metadata, null, null, null, null, null);
     }
 
+    public RegisterCommand withNamespace(String newNamespace) {
+        return new RegisterCommand(id, name, newNamespace, capabilities, endpoint, metadata, owner, heartbeatTtlMs, card,
+                delivery, healthUrl);
+    }
+
     public RegisterCommand withOwner(String newOwner) {
         return new RegisterCommand(id, name, namespace, capabilities, endpoint, metadata, newOwner, heartbeatTtlMs, card,
                 delivery, healthUrl);

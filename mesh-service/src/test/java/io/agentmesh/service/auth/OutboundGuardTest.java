@@ -34,6 +34,11 @@ class OutboundGuardTest {
         assertThat(refusal(dev, "http://169.254.10.1/")).contains("link-local");
         assertThat(refusal(dev, "http://[fe80::1]/")).contains("link-local");
         assertThat(refusal(dev, "http://0.0.0.0:80/")).contains("not a host address");
+        // IPv4 carried inside IPv6: NAT64, 6to4, IPv4-compatible
+        assertThat(refusal(dev, "http://[64:ff9b::a9fe:a9fe]/")).contains("cloud metadata service");
+        assertThat(refusal(dev, "http://[2002:a9fe:a9fe::1]/")).contains("cloud metadata service");
+        assertThat(refusal(dev, "http://[::169.254.169.254]/")).contains("cloud metadata service");
+        assertThat(refusal(guard(false), "http://[64:ff9b::a00:1]/")).contains("private");
         assertThat(refusal(dev, "http://127.0.0.1:3001/")).isEqualTo("allowed");
     }
 
@@ -51,8 +56,10 @@ class OutboundGuardTest {
         assertThat(refusal(listed, "http://10.2.3.4/")).isEqualTo("allowed");
         assertThat(refusal(listed, "http://10.3.3.4/")).contains("private");
         assertThat(refusal(listed, "http://localhost:8080/")).isEqualTo("allowed");
-        assertThat(refusal(guard(false, "169.254.169.254/32"), "http://169.254.169.254/"))
-                .as("an explicit allow-list entry wins").isEqualTo("allowed");
+        assertThat(refusal(guard(false, "169.254.0.0/16"), "http://169.254.169.254/"))
+                .as("metadata services stay refused whatever the allow-list says").contains("metadata");
+        assertThat(refusal(server, "http://localhost/")).as("the address a name resolves to is not echoed")
+                .doesNotContain("127.0.0.1");
     }
 
     @Test

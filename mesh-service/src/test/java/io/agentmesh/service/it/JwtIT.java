@@ -54,7 +54,8 @@ class JwtIT {
     static final MeshApp MESH = MeshApp.onSharedBroker(Secured.settings(
             MeshApp.set("auth.jwt.jwksUrl", "http://127.0.0.1:" + JWKS.getAddress().getPort() + "/jwks.json"),
             MeshApp.set("auth.jwt.issuer", ISSUER),
-            MeshApp.set("auth.jwt.audience", AUDIENCE)));
+            MeshApp.set("auth.jwt.audience", AUDIENCE),
+            MeshApp.set("auth.jwt.namespaceClaim", "mesh_namespace")));
     static final DropwizardAppExtension<MeshConfiguration> APP = MESH.extension();
 
     private static final String AGENT = "jwt-" + UUID.randomUUID().toString().substring(0, 6);
@@ -107,7 +108,11 @@ class JwtIT {
 
     @Test
     void aValidJwtNamesTheAgentWhichMayRegisterItselfAndReadOnlyItsInbox() throws Exception {
-        String token = sign(claims(AGENT).build(), KEY);
+        // without a namespace from the identity provider, the first registration is its owner's
+        String withoutNamespace = sign(claims(AGENT).build(), KEY);
+        assertThat(Secured.post(MESH.url("/api/v1/agents"), withoutNamespace, "{\"name\":\"JWT agent\"}").status())
+                .isEqualTo(403);
+        String token = sign(claims(AGENT).claim("mesh_namespace", "jwt-team").build(), KEY);
         JsonNode me = whoami(token).json();
         assertThat(me.path("kind").asText()).isEqualTo("agent");
         assertThat(me.path("name").asText()).isEqualTo(AGENT);
@@ -116,6 +121,9 @@ class JwtIT {
         assertThat(registered.status()).as(registered.body()).isEqualTo(201);
         assertThat(registered.json().path("id").asText()).isEqualTo(AGENT);
         assertThat(registered.json().has("api_key")).as("a JWT agent needs no mesh key").isFalse();
+        assertThat(registered.json().path("namespace").asText()).isEqualTo("jwt-team");
+        assertThat(Secured.put(MESH.url("/api/v1/agents/" + AGENT), token, "{\"name\":\"x\",\"namespace\":\"elsewhere\"}")
+                .status()).as("an agent cannot move itself to another namespace").isEqualTo(403);
         assertThat(Secured.get(MESH.url("/api/v1/agents/" + AGENT + "/messages?wait=0"), token).status()).isEqualTo(200);
         assertThat(Secured.post(MESH.url("/api/v1/agents"), token, "{\"id\":\"someone-else\",\"name\":\"x\"}").status())
                 .isEqualTo(403);
@@ -130,6 +138,11 @@ class JwtIT {
                     HeartbeatRequest.newBuilder().setAgentId("someone-else").build())).getStatus().getCode())
                     .isEqualTo(Status.Code.PERMISSION_DENIED);
         }
+
+        // deregistered: its identity provider's tokens no longer open the mesh (keys are revoked; JWTs are refused)
+        assertThat(Secured.delete(MESH.url("/api/v1/agents/" + AGENT), token).status()).isEqualTo(200);
+        org.awaitility.Awaitility.await().atMost(10, SECONDS).until(() -> whoami(token).status() == 401);
+        assertThat(whoami(token).json().path("message").asText()).contains("deregistered");
     }
 
     @Test

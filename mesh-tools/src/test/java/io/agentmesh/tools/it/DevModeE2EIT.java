@@ -8,6 +8,7 @@ import io.agentmesh.service.it.Ports;
 import io.agentmesh.service.it.TestInfra;
 import org.junit.jupiter.api.Test;
 
+import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -54,7 +55,7 @@ class DevModeE2EIT {
         return start(run, "data");
     }
 
-    private static Process start(int run, String dataDir) throws Exception {
+    private static Process start(int run, String dataDir, String... devOptions) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m",
                 "-Ddw.server.applicationConnectors[0].port=" + REST,
@@ -67,6 +68,7 @@ class DevModeE2EIT {
                 "-Ddw.database.url=" + TestInfra.PG_BASE + DB,
                 "-Ddw.redis.uri=" + TestInfra.REDIS_URI,
                 "-jar", JAR, "dev", CONFIG));
+        cmd.addAll(List.of(devOptions));
         return new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("mesh-run-" + run + ".log").toFile())
@@ -119,7 +121,8 @@ class DevModeE2EIT {
         String parked = "parked-" + UUID.randomUUID();
         try {
             awaitHealthy(first, 1);
-            assertThat(Files.readString(dir.resolve("mesh-run-1.log"))).contains("Agent Mesh is running");
+            assertThat(Files.readString(dir.resolve("mesh-run-1.log"))).contains("Agent Mesh is running")
+                    .contains("Auth        OFF (open, loopback only)");
             assertThat(Http.post(url("/api/v1/agents"), "{\"id\":\"e2e-a\",\"name\":\"A\",\"heartbeat_ttl_ms\":3600000}").status()).isEqualTo(201);
             assertThat(Http.post(url("/api/v1/agents"), "{\"id\":\"e2e-b\",\"name\":\"B\",\"heartbeat_ttl_ms\":3600000}").status()).isEqualTo(201);
             Http.Reply sent = Http.post(url("/api/v1/messages"),
@@ -161,18 +164,33 @@ class DevModeE2EIT {
             stop(second);
         }
 
-        // a brand-new Kafka under the same database: the registry is written to Kafka again at start
-        Process third = start(3, "fresh-kafka");
+        // a brand-new Kafka under the same database: the registry is written to Kafka again at start;
+        // and --auth: the secured mode, with the first admin token in <dataDir>/credentials/admin.token
+        Process third = start(3, "fresh-kafka", "--auth");
         try {
             awaitHealthy(third, 3);
-            await().atMost(Duration.ofSeconds(30)).until(() -> Http.get(url("/api/v1/routing/table")).body().contains("e2e-b"));
+            Path tokenFile = dir.resolve("fresh-kafka/credentials/admin.token");
+            assertThat(Files.readString(dir.resolve("mesh-run-3.log"))).contains("Auth        ON")
+                    .contains(tokenFile.toString());
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile)))
+                    .isEqualTo("rw-------");
+            String token = Files.readString(tokenFile).strip();
+            assertThat(Http.get(url("/api/v1/routing/table")).status()).isEqualTo(401);
+            await().atMost(Duration.ofSeconds(30)).until(() -> authed(HttpRequest.newBuilder(
+                    java.net.URI.create(url("/api/v1/routing/table"))).GET(), token).body().contains("e2e-b"));
             String after = "fresh-" + UUID.randomUUID();
-            assertThat(Http.post(url("/api/v1/messages"), "{\"to\":\"e2e-b\",\"id\":\"" + after + "\",\"payload\":{}}")
-                    .status()).isEqualTo(202);
-            await().atMost(Duration.ofSeconds(30)).until(() -> Http.get(url("/api/v1/agents/e2e-b/messages?wait=2"))
-                    .ids().contains(after));
+            assertThat(authed(HttpRequest.newBuilder(java.net.URI.create(url("/api/v1/messages")))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"to\":\"e2e-b\",\"id\":\"" + after + "\",\"payload\":{}}")),
+                    token).status()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(30)).until(() -> authed(HttpRequest.newBuilder(
+                    java.net.URI.create(url("/api/v1/agents/e2e-b/messages?wait=2"))).GET(), token).ids().contains(after));
         } finally {
             stop(third);
         }
+    }
+
+    private static Http.Reply authed(HttpRequest.Builder request, String token) {
+        return Http.send(request.header("Authorization", "Bearer " + token));
     }
 }
