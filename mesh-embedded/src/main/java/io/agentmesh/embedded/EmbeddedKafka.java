@@ -28,15 +28,54 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
 
+    /**
+     * Who may log in to a secured broker besides the agents the mesh creates: the broker itself
+     * (between its own listeners) and the mesh, both super users, both with SASL/PLAIN passwords
+     * fixed in the broker's configuration (so a data directory made open can be run secured).
+     * Agents log in with SCRAM-SHA-512 credentials the mesh creates; nobody else gets in.
+     */
+    public record Sasl(String brokerPassword, String meshUser, String meshPassword) {
+        public Sasl {
+            for (String v : new String[]{brokerPassword, meshUser, meshPassword}) {
+                if (v == null || v.isEmpty() || v.indexOf('"') >= 0 || v.indexOf('\\') >= 0) {
+                    throw new IllegalArgumentException("SASL names and passwords must be non-empty, without quotes or backslashes");
+                }
+            }
+        }
+    }
+
+    public static final String BROKER_USER = "broker";
+
     private final Path logDir;
     private final int brokerPort;
     private final int controllerPort;
+    private final Sasl sasl;
     private KafkaRaftServer server;
 
+    /** An open broker: one PLAINTEXT listener, no authorizer. */
     public EmbeddedKafka(Path logDir, int brokerPort, int controllerPort) {
+        this(logDir, brokerPort, controllerPort, null);
+    }
+
+    /**
+     * With {@code sasl}: the client listener takes SASL (SCRAM-SHA-512 for agents, PLAIN for the
+     * broker and the mesh), the controller listener SASL/PLAIN for the broker only, and the KRaft
+     * {@code StandardAuthorizer} refuses whatever no ACL allows.
+     */
+    public EmbeddedKafka(Path logDir, int brokerPort, int controllerPort, Sasl sasl) {
         this.logDir = logDir;
         this.brokerPort = brokerPort;
         this.controllerPort = controllerPort;
+        this.sasl = sasl;
+    }
+
+    public boolean secured() {
+        return sasl != null;
+    }
+
+    /** The security protocol of the client listener. */
+    public String securityProtocol() {
+        return sasl == null ? "PLAINTEXT" : "SASL_PLAINTEXT";
     }
 
     public String bootstrapServers() {
@@ -53,7 +92,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         formatIfNew();
         server = new KafkaRaftServer(config, Time.SYSTEM);
         server.startup();
-        LOG.info("Kafka broker (KRaft) listening on {} with data in {}", bootstrapServers(), logDir);
+        LOG.info("Kafka broker (KRaft) listening on {} ({}) with data in {}", bootstrapServers(), securityProtocol(), logDir);
         return this;
     }
 
@@ -62,11 +101,15 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
         p.put("controller.quorum.bootstrap.servers", "127.0.0.1:" + controllerPort);
-        p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        if (sasl == null) {
+            p.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+            p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+            p.put("inter.broker.listener.name", "PLAINTEXT");
+            p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        } else {
+            secure(p);
+        }
         p.put("controller.listener.names", "CONTROLLER");
-        p.put("inter.broker.listener.name", "PLAINTEXT");
-        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
         p.put("log.dirs", logDir.toAbsolutePath().toString());
         p.put("offsets.topic.replication.factor", "1");
         p.put("offsets.topic.num.partitions", "6");
@@ -79,6 +122,30 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("num.partitions", "1");
         p.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
         return p;
+    }
+
+    private void secure(Properties p) {
+        String plain = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + BROKER_USER
+                + "\" password=\"" + sasl.brokerPassword() + "\" user_" + BROKER_USER + "=\"" + sasl.brokerPassword() + "\"";
+        p.put("listeners", "CLIENT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.put("advertised.listeners", "CLIENT://127.0.0.1:" + brokerPort);
+        p.put("listener.security.protocol.map", "CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");
+        p.put("inter.broker.listener.name", "CLIENT");
+        p.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+        p.put("sasl.mechanism.controller.protocol", "PLAIN");
+        p.put("sasl.enabled.mechanisms", "SCRAM-SHA-512,PLAIN");
+        p.put("listener.name.client.sasl.enabled.mechanisms", "SCRAM-SHA-512,PLAIN");
+        p.put("listener.name.client.plain.sasl.jaas.config",
+                plain + " user_" + sasl.meshUser() + "=\"" + sasl.meshPassword() + "\";");
+        p.put("listener.name.client.scram-sha-512.sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        p.put("listener.name.controller.sasl.enabled.mechanisms", "PLAIN");
+        p.put("listener.name.controller.plain.sasl.jaas.config", plain + ";");
+        p.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        p.put("allow.everyone.if.no.acl.found", "false");
+        p.put("super.users", "User:" + BROKER_USER + ";User:" + sasl.meshUser());
+        // a session re-authenticates every 5 minutes: an agent whose credentials were deleted is cut off
+        p.put("connections.max.reauth.ms", "300000");
     }
 
     /**

@@ -16,13 +16,17 @@ public final class StandaloneService {
 
     public static void main(String[] args) throws Exception {
         Quiet.logs();
-        if (args.length == 4 && args[0].equals("kafka")) {
-            EmbeddedKafka kafka = new EmbeddedKafka(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
+        if (args.length == 4 && (args[0].equals("kafka") || args[0].equals("kafka-sasl"))) {
+            // kafka-sasl: SASL and the authorizer on; the passwords come from the environment, never the command line
+            EmbeddedKafka.Sasl sasl = args[0].equals("kafka") ? null : new EmbeddedKafka.Sasl(
+                    System.getenv("MESH_KAFKA_BROKER_PASSWORD"), "mesh", System.getenv("MESH_KAFKA_PASSWORD"));
+            EmbeddedKafka kafka = new EmbeddedKafka(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
+                    sasl);
             runUntilTerminated(kafka.start());
         } else if (args.length == 3 && args[0].equals("zookeeper")) {
             runUntilTerminated(new EmbeddedZooKeeper(Path.of(args[1]), Integer.parseInt(args[2])).start());
         } else {
-            System.err.println("usage: StandaloneService kafka <dataDir> <brokerPort> <controllerPort>"
+            System.err.println("usage: StandaloneService kafka|kafka-sasl <dataDir> <brokerPort> <controllerPort>"
                     + " | zookeeper <dataDir> <port>");
             System.exit(2);
         }

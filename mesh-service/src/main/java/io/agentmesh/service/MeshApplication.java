@@ -8,6 +8,7 @@ import io.agentmesh.service.delivery.DeliveryFeature;
 import io.agentmesh.service.dlq.DlqFeature;
 import io.agentmesh.service.grpc.GrpcFeature;
 import io.agentmesh.service.health.HealthFeature;
+import io.agentmesh.service.kafkaaccess.KafkaAccessFeature;
 import io.agentmesh.service.messaging.MessagingFeature;
 import io.agentmesh.service.observability.ObservabilityFeature;
 import io.agentmesh.service.platform.Platform;
@@ -58,14 +59,16 @@ public class MeshApplication extends Application<MeshConfiguration> {
 
         RoutingFeature routing = new RoutingFeature(platform, config.getStreams(), config.getRouting(),
                 config.getMessages(), config.getMonitor());
+        KafkaAccessFeature kafkaAccess = new KafkaAccessFeature(platform, config.getKafka());
         RegistryFeature registry = new RegistryFeature(platform, config.getRedis(), config.getMonitor(), routing.router(),
-                auth, limits);
+                auth, limits, kafkaAccess.grants(), config.getStreams().getApplicationId());
         routing.register(registry.registry());
         ClusterFeature cluster = new ClusterFeature(platform, config.getZookeeper());
         HealthFeature health = new HealthFeature(platform, config.getMonitor(), registry.registry(),
                 cluster.membership()::leader);
         cluster.chore("health-checks", health::interval, health.checks());
         cluster.chore("registry-sweep", config.getMonitor()::expirySweepInterval, registry.janitor());
+        cluster.chore("kafka-access", kafkaAccess::interval, kafkaAccess.reconciler());
         cluster.register(registry, routing.router(), health.health());
 
         DlqFeature dlq = new DlqFeature(platform);

@@ -98,6 +98,13 @@ public class MeshConfiguration extends Configuration {
      * The admin servlets (tasks, threads, Dropwizard's health checks) must not share the API's
      * port: the server is Dropwizard's default type, with its own admin connector.
      */
+    @ValidationMethod(message = "kafka.agentAccess needs authentication (auth.enabled: true: logins are handed out "
+            + "with agents' API keys) and a SASL login for the mesh itself (kafka.security.protocol SASL_PLAINTEXT or SASL_SSL)")
+    @JsonIgnore
+    public boolean isKafkaAgentAccessSecured() {
+        return !getKafka().getAgentAccess().isEnabled() || (getAuth().isEnabled() && getKafka().getSecurity().sasl());
+    }
+
     @ValidationMethod(message = "server.type must be 'default' with applicationConnectors (the API, port 3005) and "
             + "adminConnectors (admin servlets, 127.0.0.1:3025): the admin servlets may not share the API's port")
     @JsonIgnore

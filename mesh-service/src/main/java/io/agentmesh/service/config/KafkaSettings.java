@@ -58,7 +58,19 @@ public class KafkaSettings {
     @JsonProperty
     private Map<String, String> consumer = new LinkedHashMap<>();
 
-    /** Settings applied to every client (security.protocol, sasl.*, ssl.*, ...). */
+    /** How the mesh's own clients log in to the broker. */
+    @jakarta.validation.Valid
+    @NotNull
+    @JsonProperty
+    private KafkaSecurity security = new KafkaSecurity();
+
+    /** Kafka logins and ACLs for agents that read their inbox topic directly. */
+    @jakarta.validation.Valid
+    @NotNull
+    @JsonProperty
+    private KafkaAgentAccess agentAccess = new KafkaAgentAccess();
+
+    /** Settings applied to every client (after the security settings; ssl.*, ...). */
     @NotNull
     @JsonProperty
     private Map<String, String> common = new LinkedHashMap<>();
@@ -101,6 +113,14 @@ public class KafkaSettings {
 
     public Map<String, String> getConsumer() {
         return consumer;
+    }
+
+    public KafkaSecurity getSecurity() {
+        return security;
+    }
+
+    public KafkaAgentAccess getAgentAccess() {
+        return agentAccess;
     }
 
     public Map<String, String> getCommon() {

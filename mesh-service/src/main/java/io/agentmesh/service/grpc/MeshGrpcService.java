@@ -85,7 +85,7 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
         try {
             Enrollment.Registered r = enrollment.register(GrpcAccess.caller(), ProtoMapping.command(request));
             Agent agent = ProtoMapping.agent(r.agent());
-            out.onNext(r.apiKey() == null ? agent : agent.toBuilder().setApiKey(r.apiKey()).build());
+            out.onNext(ProtoMapping.withCredentials(agent, r.apiKey(), r.kafka()));
             out.onCompleted();
         } catch (RuntimeException e) {
             out.onError(GrpcErrors.toStatus(e));

@@ -8,6 +8,7 @@ import io.agentmesh.proto.v1.RegisterRequest;
 import io.agentmesh.proto.v1.SendBatchResponse;
 import io.agentmesh.proto.v1.SendRequest;
 import io.agentmesh.proto.v1.SendResult;
+import io.agentmesh.service.registry.AgentKafkaAccess;
 import io.agentmesh.service.registry.AgentView;
 import io.agentmesh.service.messaging.BatchItemResult;
 import io.agentmesh.service.messaging.BatchSendResult;
@@ -87,6 +88,21 @@ final class ProtoMapping {
         return new SendCommand(blank(r.getTo()), blank(r.getFrom()), blank(r.getType()), blank(r.getId()),
                 blank(r.getCorrelationId()), blank(r.getKey()), r.getPayload().toByteArray(),
                 blank(r.getContentType()), null, extensions);
+    }
+
+    /** A registration's answer: the agent, plus its key and Kafka login when they were issued. */
+    static Agent withCredentials(Agent agent, String apiKey, AgentKafkaAccess.Login kafka) {
+        if (apiKey == null) {
+            return agent;
+        }
+        Agent.Builder b = agent.toBuilder().setApiKey(apiKey);
+        if (kafka != null) {
+            b.setKafka(io.agentmesh.proto.v1.KafkaLogin.newBuilder().setBootstrap(kafka.bootstrap())
+                    .setSecurityProtocol(kafka.securityProtocol()).setSaslMechanism(kafka.saslMechanism())
+                    .setUsername(kafka.username()).setPassword(kafka.password()).setTopic(kafka.topic())
+                    .setGroup(kafka.group()));
+        }
+        return b.build();
     }
 
     static Agent agent(AgentView a) {

@@ -39,7 +39,8 @@ public final class KafkaClientProps {
     }
 
     public Map<String, Object> common() {
-        Map<String, Object> p = new HashMap<>(settings.getCommon());
+        Map<String, Object> p = new HashMap<>(KafkaLogins.clientSettings(settings.getSecurity()));
+        p.putAll(settings.getCommon());
         p.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, settings.getBootstrapServers());
         return p;
     }

@@ -72,7 +72,7 @@ public final class AgentResource {
             throw MeshException.invalid("request body is required");
         }
         Enrollment.Registered r = enrollment.register(Callers.of(caller), request.toCommand());
-        RegisteredAgent body = new RegisteredAgent(r.agent(), r.apiKey());
+        RegisteredAgent body = new RegisteredAgent(r.agent(), r.apiKey(), r.kafka());
         return r.created()
                 ? Response.created(URI.create("/api/v1/agents/" + r.agent().id())).entity(body).build()
                 : Response.ok(body).build();

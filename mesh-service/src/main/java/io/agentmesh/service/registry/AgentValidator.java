@@ -30,9 +30,12 @@ public final class AgentValidator {
     public static final long MAX_TTL_MS = 86_400_000;
 
     private final ObjectMapper mapper;
+    private final java.util.Set<String> kafkaGroups;
 
-    public AgentValidator(ObjectMapper mapper) {
+    /** {@code kafkaGroups}: the mesh's own Kafka consumer groups; an agent's group is its id, so those ids are taken. */
+    public AgentValidator(ObjectMapper mapper, java.util.Set<String> kafkaGroups) {
         this.mapper = mapper;
+        this.kafkaGroups = kafkaGroups;
     }
 
     public RegisterCommand validate(RegisterCommand raw) {
@@ -44,6 +47,9 @@ public final class AgentValidator {
         if (RESERVED.contains(id)) {
             throw MeshException.invalidField("id", "'" + id + "' is reserved: GET /api/v1/agents/" + id
                     + " is one of the API's own paths");
+        }
+        if (kafkaGroups.contains(id)) {
+            throw MeshException.invalidField("id", "'" + id + "' is reserved: it is the mesh's own Kafka consumer group");
         }
         if (c.name() == null || c.name().isBlank()) {
             throw MeshException.invalidField("name", "is required and may not be blank");

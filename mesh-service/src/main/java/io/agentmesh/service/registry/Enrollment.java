@@ -22,17 +22,20 @@ public final class Enrollment {
     private static final Logger LOG = LoggerFactory.getLogger("io.agentmesh.discovery");
 
     /** A registration's answer: the agent, whether it is new, and its key when one was issued. */
-    public record Registered(AgentView agent, boolean created, String apiKey) {
+    public record Registered(AgentView agent, boolean created, String apiKey, AgentKafkaAccess.Login kafka) {
     }
 
     private final AgentRegistry registry;
     private final Credentials credentials;
     private final boolean issueKeys;
     private final RateLimits limits;
+    private final AgentKafkaAccess kafka;
 
-    /** {@code issueKeys}: hand agents keys at registration (authentication is on). */
-    public Enrollment(AgentRegistry registry, Credentials credentials, boolean issueKeys, RateLimits limits) {
+    /** {@code issueKeys}: hand agents keys at registration (authentication is on); {@code kafka}: their Kafka logins. */
+    public Enrollment(AgentRegistry registry, Credentials credentials, boolean issueKeys, RateLimits limits,
+                      AgentKafkaAccess kafka) {
         this.limits = limits;
+        this.kafka = kafka;
         this.registry = registry;
         this.credentials = credentials;
         this.issueKeys = issueKeys;
@@ -47,10 +50,12 @@ public final class Enrollment {
                 ? command.withId(caller.name()) : command) : command;
         AgentRegistry.Registration r = registry.register(c, Ownership.of(caller, c.owner()));
         String key = null;
+        AgentKafkaAccess.Login login = null;
         if (issueKeys && !caller.isAgent() && !credentials.agentHasKey(r.agent().id())) {
             key = credentials.issueAgentKey(r.agent().id(), caller.label());
+            login = kafka.grant(r.agent().id()).orElse(null);
         }
-        return new Registered(r.agent(), r.created(), key);
+        return new Registered(r.agent(), r.created(), key, login);
     }
 
     public AgentView update(MeshPrincipal caller, String id, RegisterCommand changes) {
@@ -89,6 +94,7 @@ public final class Enrollment {
             gone = registry.deregister(id, new Ownership(null, true, null));
         }
         int revoked = credentials.revokeAgent(id);
+        kafka.revoke(id);
         if (revoked > 0) {
             LOG.info("agent {}: {} key(s) revoked with its deregistration", id, revoked);
         }
@@ -105,7 +111,10 @@ public final class Enrollment {
         }
         String key = credentials.issueAgentKey(id, caller.label());
         LOG.info("agent {}: key rotated by {}", id, caller.label());
-        return Map.of("id", id, "api_key", key, "note", "the key is shown only now; the previous key no longer works");
+        Map<String, Object> answer = new java.util.LinkedHashMap<>(Map.of("id", id, "api_key", key,
+                "note", "the key is shown only now; the previous key no longer works"));
+        kafka.grant(id).ifPresent(login -> answer.put("kafka", login));
+        return answer;
     }
 
     /** An owner credential manages only the agents it owns; the agent itself and operators pass. */

@@ -26,13 +26,14 @@ public final class RegistryFeature {
 
     private final Enrollment enrollment;
 
+    /** {@code routerGroup}: the router's consumer group, an id no agent may take (its group would be the router's). */
     public RegistryFeature(Platform p, RedisSettings redis, HealthSettings monitor, RouterView router, AuthFeature auth,
-                           RateLimits limits) {
+                           RateLimits limits, AgentKafkaAccess kafkaAccess, String routerGroup) {
         this.cache = new AgentCache(redis.getUri(), Duration.ofMillis(redis.getHeartbeatTtl().toMilliseconds()),
                 Duration.ofMillis(redis.getCommandTimeout().toMilliseconds()), p.mapper());
         AgentDao dao = new AgentDao(p.jdbi(), p.mapper());
         RegistryPublisher publisher = new RegistryPublisher(p.publisher(), p.topics());
-        this.registry = new AgentRegistry(new AgentValidator(p.mapper()), dao, p.topicAdmin(), publisher, cache, router,
+        this.registry = new AgentRegistry(new AgentValidator(p.mapper(), java.util.Set.of(routerGroup)), dao, p.topicAdmin(), publisher, cache, router,
                 p.topics(), p.outbound());
         this.liveness = new AgentLiveness(dao, publisher, cache, p.topics());
         this.activity = new AgentActivity(liveness, Duration.ofSeconds(1));
@@ -44,7 +45,8 @@ public final class RegistryFeature {
         p.env().lifecycle().manage(new RegistryBootstrap(p.admin(), p.topics(), registry));
         p.env().lifecycle().manage(discovery);
         p.env().healthChecks().register("redis", new RedisHealthCheck(cache));
-        this.enrollment = new Enrollment(registry, auth.credentials(), auth.authenticator().enabled(), limits);
+        this.enrollment = new Enrollment(registry, auth.credentials(), auth.authenticator().enabled(), limits,
+                kafkaAccess);
         p.api(new AgentResource(registry, enrollment, liveness, discovery));
         p.api(new DiscoverResource(discovery, p.metrics()));
         p.api(new DiscoveryStatusResource(discovery));

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class AgentValidatorTest {
 
-    private final AgentValidator validator = new AgentValidator(new ObjectMapper());
+    private final AgentValidator validator = new AgentValidator(new ObjectMapper(), java.util.Set.of("mesh-router"));
 
     private static RegisterCommand named(String id, String name) {
         return new RegisterCommand(id, name, null, null, null, null);
@@ -41,6 +41,8 @@ class AgentValidatorTest {
         // ids the API's own paths use could never be read back
         expectField(new RegisterCommand("count", "x", null, null, null, null), "id");
         expectField(new RegisterCommand("reregister", "x", null, null, null, null), "id");
+        // an agent's Kafka consumer group is its id: the router's group is not to be had
+        expectField(new RegisterCommand("mesh-router", "x", null, null, null, null), "id");
         expectField(new RegisterCommand("ok", "x", null, List.of("LLM"), null, null), "capabilities");
         expectField(new RegisterCommand("ok", "x", null, java.util.Collections.nCopies(65, "c"), null, null), "capabilities");
         expectField(new RegisterCommand("ok", "x", null, null, "localhost:3001", null), "endpoint");

@@ -36,7 +36,8 @@ public final class DevCommand extends ServerCommand<MeshConfiguration> {
         super.configure(subparser);
         subparser.addArgument("--auth").action(Arguments.storeTrue()).dest("auth")
                 .help("run secured, as ./mesh server does: every call needs a credential; the first admin token is "
-                        + "written to <dev.dataDir>/credentials/admin.token (mode 600)");
+                        + "written to <dev.dataDir>/credentials/admin.token (mode 600); the broker takes SASL logins "
+                        + "only and agents get Kafka logins for their own topic");
     }
 
     @Override
@@ -55,8 +56,21 @@ public final class DevCommand extends ServerCommand<MeshConfiguration> {
             System.exit(3);
         }
         Path data = Path.of(config.getDev().getDataDir()).toAbsolutePath();
+        EmbeddedKafka.Sasl sasl = null;
+        if (secured) {
+            // the broker as ./mesh server deployments run it: SASL on, the authorizer refusing what no ACL
+            // allows; every agent gets a Kafka login for its own topic with its API key
+            DevSecrets secrets = DevSecrets.load(data.resolve("credentials/kafka.properties"));
+            sasl = new EmbeddedKafka.Sasl(secrets.brokerPassword(), "mesh", secrets.meshPassword());
+            config.getKafka().getSecurity().setProtocol("SASL_PLAINTEXT");
+            config.getKafka().getSecurity().setSaslMechanism("PLAIN");
+            config.getKafka().getSecurity().setUsername(sasl.meshUser());
+            config.getKafka().getSecurity().setPassword(sasl.meshPassword());
+            config.getKafka().getAgentAccess().setEnabled(true);
+            config.getKafka().getAgentAccess().setPasswordSecret(secrets.agentSecret());
+        }
         kafka = new EmbeddedKafka(data.resolve("kafka"), config.getDev().getKafkaPort(),
-                config.getDev().getControllerPort()).start();
+                config.getDev().getControllerPort(), sasl).start();
         zookeeper = new EmbeddedZooKeeper(data.resolve("zookeeper"), config.getDev().getZookeeperPort()).start();
         config.getKafka().setBootstrapServers(kafka.bootstrapServers());
         config.getZookeeper().setConnect(zookeeper.connectString());
@@ -84,7 +98,9 @@ public final class DevCommand extends ServerCommand<MeshConfiguration> {
                 "Agent Mesh is running (dev mode). Ctrl-C stops it.",
                 "  REST        http://127.0.0.1:" + restPort + "   (health: /health, metrics: /metrics)",
                 "  gRPC        127.0.0.1:" + config.getGrpc().getPort(),
-                "  Kafka       " + kafka.bootstrapServers() + "   (KRaft, data in " + kafka.logDir() + ")",
+                "  Kafka       " + kafka.bootstrapServers() + "   (KRaft, data in " + kafka.logDir() + ")"
+                        + (kafka.secured() ? "\n              SASL + ACLs: an agent reads only its own topic, with the 'kafka' "
+                        + "login of its registration" : ""),
                 "  ZooKeeper   " + zookeeper.connectString(),
                 "  PostgreSQL  " + config.getDatabase().getUrl(),
                 "  Redis       " + config.getRedis().getUri(),

@@ -185,6 +185,33 @@ class DevModeE2EIT {
                     token).status()).isEqualTo(202);
             await().atMost(Duration.ofSeconds(30)).until(() -> authed(HttpRequest.newBuilder(
                     java.net.URI.create(url("/api/v1/agents/e2e-b/messages?wait=2"))).GET(), token).ids().contains(after));
+
+            // the broker takes SASL only: a new agent gets a Kafka login for its own topic
+            assertThat(Files.readString(dir.resolve("mesh-run-3.log"))).contains("SASL + ACLs");
+            Http.Reply k = authed(HttpRequest.newBuilder(java.net.URI.create(url("/api/v1/agents")))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"e2e-k\",\"name\":\"K\"}")), token);
+            assertThat(k.status()).as(k.body()).isEqualTo(201);
+            com.fasterxml.jackson.databind.JsonNode login = k.json().path("kafka");
+            assertThat(login.path("username").asText()).isEqualTo("agent-e2e-k");
+            java.util.Map<String, Object> props = new java.util.HashMap<>(java.util.Map.of(
+                    "bootstrap.servers", login.path("bootstrap").asText(),
+                    "security.protocol", login.path("security_protocol").asText(),
+                    "sasl.mechanism", login.path("sasl_mechanism").asText(),
+                    "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+                            + login.path("username").asText() + "\" password=\"" + login.path("password").asText() + "\";",
+                    "request.timeout.ms", "10000", "default.api.timeout.ms", "15000"));
+            try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(props)) {
+                // it sees its own topic and no other
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(admin.listTopics().names()
+                        .get(15, TimeUnit.SECONDS)).containsExactly(login.path("topic").asText()));
+            }
+            props.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+                    + login.path("username").asText() + "\" password=\"wrong\";");
+            try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(props)) {
+                assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> admin.listTopics().names()
+                        .get(15, TimeUnit.SECONDS))).hasCauseInstanceOf(org.apache.kafka.common.errors.AuthenticationException.class);
+            }
         } finally {
             stop(third);
         }

@@ -1,0 +1,53 @@
+package io.agentmesh.service.kafkaaccess;
+
+import io.agentmesh.service.config.KafkaAgentAccess;
+import io.agentmesh.service.config.KafkaSettings;
+import io.agentmesh.service.platform.Platform;
+import io.agentmesh.service.registry.AgentKafkaAccess;
+
+import java.time.Duration;
+
+/**
+ * Kafka logins for agents that read their inbox topic directly (kafka.agentAccess): the grants the
+ * registry hands out with API keys, and the leader's reconciliation of credentials and ACLs.
+ */
+public final class KafkaAccessFeature {
+
+    private final AgentKafkaAccess grants;
+    private final Runnable reconciler;
+    private final Duration interval;
+
+    public KafkaAccessFeature(Platform p, KafkaSettings kafka) {
+        KafkaAgentAccess settings = kafka.getAgentAccess();
+        this.interval = Duration.ofMillis(settings.getReconcileInterval().toMilliseconds());
+        if (!settings.isEnabled()) {
+            this.grants = AgentKafkaAccess.NONE;
+            this.reconciler = () -> { };
+            return;
+        }
+        KafkaLoginDao dao = new KafkaLoginDao(p.jdbi());
+        LoginPasswords passwords = new LoginPasswords(settings.getPasswordSecret());
+        AgentAcls acls = new AgentAcls(settings.getPrincipalPrefix(), p.topics()::inbox);
+        KafkaAccessAdmin admin = new KafkaAccessAdmin(p.admin(), settings.getMechanism());
+        this.grants = new KafkaGrants(dao, passwords, acls, admin,
+                settings.getBootstrap().isEmpty() ? kafka.getBootstrapServers() : settings.getBootstrap(),
+                settings.getSecurityProtocol().isEmpty() ? kafka.getSecurity().getProtocol() : settings.getSecurityProtocol(),
+                settings.getMechanism());
+        this.reconciler = new KafkaAccessReconciler(dao, passwords, acls, admin,
+                p.env().metrics().counter("mesh.kafka.access.repairs"));
+    }
+
+    /** What the registry calls when it issues or revokes an agent's key. */
+    public AgentKafkaAccess grants() {
+        return grants;
+    }
+
+    /** The leader's chore. */
+    public Runnable reconciler() {
+        return reconciler;
+    }
+
+    public Duration interval() {
+        return interval;
+    }
+}
