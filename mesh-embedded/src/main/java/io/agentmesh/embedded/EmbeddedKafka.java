@@ -42,6 +42,11 @@ public final class EmbeddedKafka implements AutoCloseable {
                 }
             }
         }
+
+        @Override
+        public String toString() {
+            return "Sasl[meshUser=" + meshUser + ", passwords hidden]";
+        }
     }
 
     public static final String BROKER_USER = "broker";

@@ -16,6 +16,8 @@ import io.agentmesh.service.policy.PolicyFeature;
 import io.agentmesh.service.queues.QueuesFeature;
 import io.agentmesh.service.registry.RegistryFeature;
 import io.agentmesh.service.routing.RoutingFeature;
+import io.agentmesh.service.tls.ApiTls;
+import io.agentmesh.service.tls.TlsMaterial;
 import io.agentmesh.service.web.RestSetup;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
@@ -48,6 +50,10 @@ public class MeshApplication extends Application<MeshConfiguration> {
 
     @Override
     public void run(MeshConfiguration config, Environment env) {
+        TlsMaterial tls = config.getTls().enabled() ? TlsMaterial.load(config.getTls()) : null;
+        if (tls != null) {
+            config.useApiConnector(ApiTls.connector(config.apiConnector(), tls));
+        }
         Platform platform = Platform.start(env, config.effectiveNodeId(), config.getRoles(), config.getKafka(),
                 config.getZookeeper(), config.getDatabase(), config.getMessages().maxMessageBytes(), config.getOutbound());
         RestSetup.register(env, platform.mapper(), config.getMessages());
@@ -59,7 +65,7 @@ public class MeshApplication extends Application<MeshConfiguration> {
 
         RoutingFeature routing = new RoutingFeature(platform, config.getStreams(), config.getRouting(),
                 config.getMessages(), config.getMonitor());
-        KafkaAccessFeature kafkaAccess = new KafkaAccessFeature(platform, config.getKafka());
+        KafkaAccessFeature kafkaAccess = new KafkaAccessFeature(platform, config.getKafka(), config.getStreams().getApplicationId());
         RegistryFeature registry = new RegistryFeature(platform, config.getRedis(), config.getMonitor(), routing.router(),
                 auth, limits, kafkaAccess.grants(), config.getStreams().getApplicationId());
         routing.register(registry.registry());
@@ -79,7 +85,7 @@ public class MeshApplication extends Application<MeshConfiguration> {
                 registry.registry(), registry.activity(), cluster.membership()::isLeader);
         delivery.countConnections("pending_requests", messaging::pendingRequests);
         auth.onAgentRevoked(delivery::endStreamsOf);
-        new GrpcFeature(platform, config.getGrpc(), config.getMessages(), registry, messaging, delivery, auth);
+        new GrpcFeature(platform, config.getGrpc(), config.getMessages(), registry, messaging, delivery, auth, tls);
 
         LoggerFactory.getLogger(MeshApplication.class).info("node {} runs roles {}", platform.nodeId(), platform.roles());
     }

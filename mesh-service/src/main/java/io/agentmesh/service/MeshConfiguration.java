@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import io.agentmesh.service.config.AuthSettings;
 import io.agentmesh.service.config.DevSettings;
 import io.agentmesh.service.config.OutboundSettings;
+import io.agentmesh.service.config.TlsSettings;
+import io.agentmesh.service.config.TlsSettings;
 import io.agentmesh.service.config.LimitsSettings;
 import io.agentmesh.service.config.GrpcSettings;
 import io.agentmesh.service.config.HealthSettings;
@@ -82,6 +84,13 @@ public class MeshConfiguration extends Configuration {
     @Valid @NotNull @JsonProperty
     private OutboundSettings outbound = new OutboundSettings();
 
+    @Valid @NotNull @JsonProperty
+    private TlsSettings tls = new TlsSettings();
+
+    public TlsSettings getTls() {
+        return tls;
+    }
+
     public OutboundSettings getOutbound() {
         return outbound;
     }
@@ -105,6 +114,14 @@ public class MeshConfiguration extends Configuration {
         return !getKafka().getAgentAccess().isEnabled() || (getAuth().isEnabled() && getKafka().getSecurity().sasl());
     }
 
+    @ValidationMethod(message = "kafka.security.username may not start with kafka.agentAccess.principalPrefix "
+            + "(the mesh would take its own principal for an agent's)")
+    @JsonIgnore
+    public boolean isMeshPrincipalOutsideAgentPrefix() {
+        return !getKafka().getAgentAccess().isEnabled()
+                || !getKafka().getSecurity().getUsername().startsWith(getKafka().getAgentAccess().getPrincipalPrefix());
+    }
+
     @ValidationMethod(message = "server.type must be 'default' with applicationConnectors (the API, port 3005) and "
             + "adminConnectors (admin servlets, 127.0.0.1:3025): the admin servlets may not share the API's port")
     @JsonIgnore
@@ -121,6 +138,16 @@ public class MeshConfiguration extends Configuration {
             return http;
         }
         throw new IllegalStateException("no HTTP application connector configured");
+    }
+
+    /** Replaces the API connector (the first application connector), e.g. with its TLS twin. */
+    public void useApiConnector(HttpConnectorFactory connector) {
+        if (!(getServerFactory() instanceof DefaultServerFactory d) || d.getApplicationConnectors().isEmpty()) {
+            throw new IllegalStateException("no HTTP application connector configured");
+        }
+        List<io.dropwizard.jetty.ConnectorFactory> connectors = new ArrayList<>(d.getApplicationConnectors());
+        connectors.set(0, connector);
+        d.setApplicationConnectors(connectors);
     }
 
     /** Every address the node answers calls on: the API connectors and gRPC. */

@@ -52,7 +52,9 @@ final class AccessFilter implements ContainerRequestFilter, ContainerResponseFil
             deny(request, null, action, new MeshException(ErrorCode.FORBIDDEN, "no access rule for " + action));
             return;
         }
-        Authenticator.Outcome outcome = authenticator.authenticate(request.getHeaderString(HttpHeaders.AUTHORIZATION));
+        Authenticator.Outcome outcome = authenticator.authenticate(request.getHeaderString(HttpHeaders.AUTHORIZATION),
+                io.agentmesh.service.tls.ClientCertificates.leaf(
+                        request.getProperty(io.agentmesh.service.tls.ClientCertificates.SERVLET_ATTRIBUTE)).orElse(null));
         MeshPrincipal caller = outcome.caller();
         String subject = aboutAgent ? request.getUriInfo().getPathParameters().getFirst("id") : null;
         switch (AccessRules.decide(access, caller, subject)) {

@@ -49,8 +49,19 @@ public final class Authenticator {
 
     /** The caller named by an Authorization header (REST) or metadata value (gRPC). */
     public Outcome authenticate(String authorization) {
+        return authenticate(authorization, null);
+    }
+
+    /**
+     * The caller named by an Authorization header, or else by the client certificate the TLS layer
+     * verified (mTLS): its subject CN names the agent. A token wins over a certificate.
+     */
+    public Outcome authenticate(String authorization, java.security.cert.X509Certificate clientCertificate) {
         if (!enabled) {
             return OPEN;
+        }
+        if ((authorization == null || authorization.isBlank()) && clientCertificate != null) {
+            return certificate(clientCertificate);
         }
         if (authorization == null || authorization.isBlank()) {
             return MISSING;
@@ -76,5 +87,17 @@ public final class Authenticator {
             return new Outcome(r.agent(), r.problem());
         }
         return Outcome.refused("not a mesh credential (api keys start with mka_ or mko_) nor a JWT");
+    }
+
+    private Outcome certificate(java.security.cert.X509Certificate certificate) {
+        String id = io.agentmesh.service.tls.ClientCertificates.subjectName(certificate).orElse(null);
+        if (id == null || !io.agentmesh.streams.topics.AgentIds.isValid(id)) {
+            return Outcome.refused("client certificate: its subject CN must be an agent id, got '"
+                    + certificate.getSubjectX500Principal().getName() + "'");
+        }
+        if (deregistered.test(id)) {
+            return Outcome.refused("client certificate refused: agent '" + id + "' was deregistered");
+        }
+        return new Outcome(MeshPrincipal.agent(id), null);
     }
 }

@@ -38,7 +38,9 @@ public final class ServletAccessFilter implements Filter {
     @Override
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
         HttpServletRequest request = (HttpServletRequest) req;
-        Authenticator.Outcome outcome = authenticator.authenticate(request.getHeader("Authorization"));
+        Authenticator.Outcome outcome = authenticator.authenticate(request.getHeader("Authorization"),
+                io.agentmesh.service.tls.ClientCertificates.leaf(
+                        request.getAttribute(io.agentmesh.service.tls.ClientCertificates.SERVLET_ATTRIBUTE)).orElse(null));
         MeshPrincipal caller = outcome.caller();
         MeshException refusal = switch (AccessRules.decide(access, caller, null)) {
             case ALLOW -> null;

@@ -27,6 +27,7 @@ public class KafkaAgentAccess {
 
     /** What agents are told to use; empty: kafka.security.protocol. */
     @NotNull
+    @Pattern(regexp = "|SASL_PLAINTEXT|SASL_SSL", message = "must be empty, SASL_PLAINTEXT or SASL_SSL")
     @JsonProperty
     private String securityProtocol = "";
 

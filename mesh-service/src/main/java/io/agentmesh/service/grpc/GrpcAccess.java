@@ -63,7 +63,7 @@ public final class GrpcAccess implements ServerInterceptor {
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
         String method = call.getMethodDescriptor().getFullMethodName();
         Access access = RULES.get(method);
-        Authenticator.Outcome outcome = authenticator.authenticate(headers.get(AUTHORIZATION));
+        Authenticator.Outcome outcome = authenticator.authenticate(headers.get(AUTHORIZATION), clientCertificate(call));
         MeshPrincipal caller = outcome.caller();
         MeshException refusal = access == null
                 ? new MeshException(ErrorCode.FORBIDDEN, "no access rule for " + method)
@@ -78,6 +78,19 @@ public final class GrpcAccess implements ServerInterceptor {
         }
         ServerCall<Q, R> served = caller != null && caller.isOperator() ? audited(call, caller, method) : call;
         return Contexts.interceptCall(Context.current().withValue(CALLER, caller), served, headers, next);
+    }
+
+    /** The client certificate the TLS layer verified (mTLS), if the connection has one. */
+    private static java.security.cert.X509Certificate clientCertificate(ServerCall<?, ?> call) {
+        javax.net.ssl.SSLSession session = call.getAttributes().get(io.grpc.Grpc.TRANSPORT_ATTR_SSL_SESSION);
+        if (session == null) {
+            return null;
+        }
+        try {
+            return io.agentmesh.service.tls.ClientCertificates.leaf(session.getPeerCertificates()).orElse(null);
+        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            return null;
+        }
     }
 
     /** An operator's call, recorded in the audit when it ends (an operator may act on any agent's inbox or name). */

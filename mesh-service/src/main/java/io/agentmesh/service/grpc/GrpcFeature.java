@@ -17,14 +17,15 @@ import java.util.List;
 public final class GrpcFeature {
 
     public GrpcFeature(Platform p, GrpcSettings settings, MessagesSettings messages, RegistryFeature registry,
-                       MessagingFeature messaging, DeliveryFeature delivery, AuthFeature auth) {
+                       MessagingFeature messaging, DeliveryFeature delivery, AuthFeature auth,
+                       io.agentmesh.service.tls.TlsMaterial tls) {
         GrpcAccess access = new GrpcAccess(auth.authenticator(), auth.audit(), auth.metrics());
         MeshGrpcService service = new MeshGrpcService(access, registry.enrollment(), registry.registry(), registry.liveness(), messaging.messages(), messaging.batches(),
                 messaging.requests(), delivery.subscriptions(), delivery.longPoll(), delivery.sessions(),
                 delivery.events(), p.metrics(), messages.getMaxCreditPerStream());
         // one gRPC message is a single send or a whole SendBatch
         int maxMessage = (int) Math.max(messages.maxMessageBytes(), messages.getMaxBatchBytes());
-        GrpcServer server = new GrpcServer(settings, maxMessage, List.of(service), delivery.streamThreads(), access);
+        GrpcServer server = new GrpcServer(settings, maxMessage, List.of(service), delivery.streamThreads(), access, tls);
         delivery.onServing(server::setServing);
         if (p.roles().grpc()) {
             p.env().lifecycle().manage(server);

@@ -35,10 +35,13 @@ public final class GrpcServer implements Managed {
     private final io.agentmesh.service.config.GrpcSettings settings;
 
     private final ServerInterceptor access;
+    private final io.agentmesh.service.tls.TlsMaterial tls;
 
+    /** {@code tls} null: plaintext (h2c). */
     public GrpcServer(io.agentmesh.service.config.GrpcSettings settings, int maxMessageBytes, List<BindableService> services,
-                      ExecutorService streamThreads, ServerInterceptor access) {
+                      ExecutorService streamThreads, ServerInterceptor access, io.agentmesh.service.tls.TlsMaterial tls) {
         this.settings = settings;
+        this.tls = tls;
         this.access = access;
         this.host = settings.getBindHost();
         this.port = settings.getPort();
@@ -56,6 +59,9 @@ public final class GrpcServer implements Managed {
                 .permitKeepAliveTime(settings.getPermitKeepAliveTime().toMilliseconds(), TimeUnit.MILLISECONDS)
                 .permitKeepAliveWithoutCalls(true)
                 .maxConnectionIdle(settings.getMaxConnectionIdle().toMilliseconds(), TimeUnit.MILLISECONDS);
+        if (tls != null) {
+            b.sslContext(GrpcTls.serverContext(tls));
+        }
         PeerInterceptor peers = new PeerInterceptor();
         List<ServerServiceDefinition> definitions = new ArrayList<>();
         definitions.add(health.getHealthService().bindService());
@@ -68,7 +74,7 @@ public final class GrpcServer implements Managed {
         health.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
         services.forEach(s -> health.setStatus(s.bindService().getServiceDescriptor().getName(),
                 HealthCheckResponse.ServingStatus.SERVING));
-        LOG.info("gRPC listening on {}:{}", host, port());
+        LOG.info("gRPC listening on {}:{}{}", host, port(), tls == null ? "" : " (TLS)");
     }
 
     /** Serving or NOT_SERVING on grpc.health.v1 for the whole server and each service (drain). */

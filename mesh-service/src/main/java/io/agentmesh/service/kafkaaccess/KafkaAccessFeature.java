@@ -17,7 +17,8 @@ public final class KafkaAccessFeature {
     private final Runnable reconciler;
     private final Duration interval;
 
-    public KafkaAccessFeature(Platform p, KafkaSettings kafka) {
+    /** {@code routerGroup}: the router's consumer group, which no agent's login may be granted. */
+    public KafkaAccessFeature(Platform p, KafkaSettings kafka, String routerGroup) {
         KafkaAgentAccess settings = kafka.getAgentAccess();
         this.interval = Duration.ofMillis(settings.getReconcileInterval().toMilliseconds());
         if (!settings.isEnabled()) {
@@ -32,9 +33,9 @@ public final class KafkaAccessFeature {
         this.grants = new KafkaGrants(dao, passwords, acls, admin,
                 settings.getBootstrap().isEmpty() ? kafka.getBootstrapServers() : settings.getBootstrap(),
                 settings.getSecurityProtocol().isEmpty() ? kafka.getSecurity().getProtocol() : settings.getSecurityProtocol(),
-                settings.getMechanism());
+                settings.getMechanism(), java.util.Set.of(routerGroup));
         this.reconciler = new KafkaAccessReconciler(dao, passwords, acls, admin,
-                p.env().metrics().counter("mesh.kafka.access.repairs"));
+                p.env().metrics().counter("mesh.kafka.access.repairs"), java.util.Set.of(routerGroup));
     }
 
     /** What the registry calls when it issues or revokes an agent's key. */

@@ -2,6 +2,7 @@ package io.agentmesh.service.kafkaaccess;
 
 import com.codahale.metrics.Counter;
 import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclPermissionType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -10,7 +11,6 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -28,9 +28,11 @@ final class KafkaAccessReconciler implements Runnable {
     private final AgentAcls acls;
     private final KafkaAccessAdmin kafka;
     private final Counter repairs;
+    private final Set<String> reservedGroups;
 
     KafkaAccessReconciler(KafkaLoginDao dao, LoginPasswords passwords, AgentAcls acls, KafkaAccessAdmin kafka,
-                          Counter repairs) {
+                          Counter repairs, Set<String> reservedGroups) {
+        this.reservedGroups = reservedGroups;
         this.dao = dao;
         this.passwords = passwords;
         this.acls = acls;
@@ -60,20 +62,32 @@ final class KafkaAccessReconciler implements Runnable {
         for (String user : kafka.users()) {
             acls.agentOfUser(user).ifPresent(users::add);
         }
+        // ALLOW entries on agents' principals are the mesh's to manage; a DENY an operator added stays
         Map<String, Set<AclBinding>> granted = new java.util.HashMap<>();
         for (AclBinding b : kafka.acls()) {
-            Optional<String> agent = acls.agentOfPrincipal(b.entry().principal());
-            agent.ifPresent(id -> granted.computeIfAbsent(id, k -> new HashSet<>()).add(b));
+            if (b.entry().permissionType() == AclPermissionType.ALLOW) {
+                acls.agentOfPrincipal(b.entry().principal())
+                        .ifPresent(id -> granted.computeIfAbsent(id, k -> new HashSet<>()).add(b));
+            }
         }
-        Map<String, Integer> wanted = dao.wanted();
+        Map<String, KafkaLoginDao.Wanted> wanted = new java.util.HashMap<>(dao.wanted());
+        wanted.keySet().removeIf(id -> {
+            if (reservedGroups.contains(id)) {
+                LOG.warn("agent {}: its Kafka login is not restored: its group is the mesh's own consumer group", id);
+                return true;
+            }
+            return false;
+        });
 
         int changes = 0;
         List<AclBinding> missing = new ArrayList<>();
         List<AclBinding> extra = new ArrayList<>();
-        for (Map.Entry<String, Integer> w : wanted.entrySet()) {
+        for (Map.Entry<String, KafkaLoginDao.Wanted> w : wanted.entrySet()) {
             String id = w.getKey();
-            if (!users.contains(id)) {
-                kafka.upsertLogin(acls.username(id), passwords.of(id, w.getValue()));
+            if (!users.contains(id) || !w.getValue().applied()) {
+                // missing, or a rotation that did not reach Kafka: the generation PostgreSQL holds wins
+                kafka.upsertLogin(acls.username(id), passwords.of(id, w.getValue().generation()));
+                dao.applied(id, w.getValue().generation());
                 changes++;
             }
             Set<AclBinding> should = acls.of(id);

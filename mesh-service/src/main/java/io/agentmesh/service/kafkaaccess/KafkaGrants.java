@@ -24,9 +24,12 @@ final class KafkaGrants implements AgentKafkaAccess {
     private final String bootstrap;
     private final String securityProtocol;
     private final String mechanism;
+    private final java.util.Set<String> reservedGroups;
 
+    /** {@code reservedGroups}: the mesh's own consumer groups; no agent is ever granted one of them. */
     KafkaGrants(KafkaLoginDao dao, LoginPasswords passwords, AgentAcls acls, KafkaAccessAdmin kafka, String bootstrap,
-                String securityProtocol, String mechanism) {
+                String securityProtocol, String mechanism, java.util.Set<String> reservedGroups) {
+        this.reservedGroups = reservedGroups;
         this.dao = dao;
         this.passwords = passwords;
         this.acls = acls;
@@ -38,12 +41,17 @@ final class KafkaGrants implements AgentKafkaAccess {
 
     @Override
     public Optional<Login> grant(String agentId) {
+        if (reservedGroups.contains(agentId)) {
+            LOG.warn("agent {}: no Kafka login: its group would be the mesh's own consumer group", agentId);
+            return Optional.empty();
+        }
         int generation = dao.nextGeneration(agentId);
         String username = acls.username(agentId);
         String password = passwords.of(agentId, generation);
         try {
             kafka.upsertLogin(username, password);
             kafka.createAcls(acls.of(agentId));
+            dao.applied(agentId, generation);
             if (!kafka.awaitServed(username, acls.of(agentId), SERVED_WITHIN_MS)) {
                 LOG.warn("agent {}: the broker does not serve its Kafka login yet after {} ms", agentId, SERVED_WITHIN_MS);
             }
@@ -59,10 +67,12 @@ final class KafkaGrants implements AgentKafkaAccess {
 
     @Override
     public void revoke(String agentId) {
-        dao.delete(agentId);
+        dao.revoke(agentId);
         try {
             kafka.deleteLogin(acls.username(agentId));
             kafka.deleteAcls(acls.of(agentId));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (Exception e) {
             LOG.warn("agent {}: Kafka login not removed yet ({}); the leader's reconciliation will remove it",
                     agentId, e.getMessage());

@@ -53,7 +53,7 @@ public final class Enrollment {
         AgentKafkaAccess.Login login = null;
         if (issueKeys && !caller.isAgent() && !credentials.agentHasKey(r.agent().id())) {
             key = credentials.issueAgentKey(r.agent().id(), caller.label());
-            login = kafka.grant(r.agent().id()).orElse(null);
+            login = kafkaLogin(r.agent().id());
         }
         return new Registered(r.agent(), r.created(), key, login);
     }
@@ -94,7 +94,12 @@ public final class Enrollment {
             gone = registry.deregister(id, new Ownership(null, true, null));
         }
         int revoked = credentials.revokeAgent(id);
-        kafka.revoke(id);
+        try {
+            kafka.revoke(id);
+        } catch (RuntimeException e) {
+            LOG.error("agent {}: its Kafka login is not revoked yet ({}); the leader's reconciliation removes it", id,
+                    e.toString());
+        }
         if (revoked > 0) {
             LOG.info("agent {}: {} key(s) revoked with its deregistration", id, revoked);
         }
@@ -113,8 +118,24 @@ public final class Enrollment {
         LOG.info("agent {}: key rotated by {}", id, caller.label());
         Map<String, Object> answer = new java.util.LinkedHashMap<>(Map.of("id", id, "api_key", key,
                 "note", "the key is shown only now; the previous key no longer works"));
-        kafka.grant(id).ifPresent(login -> answer.put("kafka", login));
+        AgentKafkaAccess.Login login = kafkaLogin(id);
+        if (login != null) {
+            answer.put("kafka", login);
+        }
         return answer;
+    }
+
+    /**
+     * The agent's new Kafka login, or null. The API key is issued already: a failure here must not
+     * lose it, so it is logged and the agent gets its login by rotating its key later.
+     */
+    private AgentKafkaAccess.Login kafkaLogin(String id) {
+        try {
+            return kafka.grant(id).orElse(null);
+        } catch (RuntimeException e) {
+            LOG.error("agent {}: no Kafka login this time ({}); rotating its key makes one", id, e.toString());
+            return null;
+        }
     }
 
     /** An owner credential manages only the agents it owns; the agent itself and operators pass. */

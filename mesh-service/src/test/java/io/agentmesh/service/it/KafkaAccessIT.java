@@ -61,6 +61,7 @@ class KafkaAccessIT {
 
     private static final String MESH_USER = "mesh";
     private static final String MESH_PASSWORD = "mesh-" + UUID.randomUUID();
+    private static final String SECRET = "it-secret-" + UUID.randomUUID();
     private static final EmbeddedKafka BROKER = securedBroker();
 
     static final MeshApp MESH = MeshApp.onBroker(BROKER.bootstrapServers(), Secured.settings(
@@ -69,7 +70,7 @@ class KafkaAccessIT {
             MeshApp.set("kafka.security.username", MESH_USER),
             MeshApp.set("kafka.security.password", MESH_PASSWORD),
             MeshApp.set("kafka.agentAccess.enabled", "true"),
-            MeshApp.set("kafka.agentAccess.passwordSecret", "it-secret-" + UUID.randomUUID()),
+            MeshApp.set("kafka.agentAccess.passwordSecret", SECRET),
             MeshApp.set("kafka.agentAccess.reconcileInterval", "1s")));
     static final DropwizardAppExtension<MeshConfiguration> APP = MESH.extension();
 
@@ -196,16 +197,54 @@ class KafkaAccessIT {
         assertThat(rotated.status()).as(rotated.body()).isEqualTo(200);
         JsonNode second = rotated.json().path("kafka");
         assertThat(second.path("password").asText()).isNotEqualTo(first.path("password").asText());
-        assertThat(loginFails(first)).as("the login before rotation").isTrue();
+        await().atMost(30, SECONDS).untilAsserted(() ->
+                assertThat(loginFails(first)).as("the login before rotation").isTrue());
         assertThat(loginFails(second)).as("the rotated login").isFalse();
 
         assertThat(Secured.delete(MESH.url("/api/v1/agents/" + id), Secured.ADMIN_TOKEN).status()).isEqualTo(200);
-        assertThat(loginFails(second)).as("the login of a deregistered agent").isTrue();
+        await().atMost(30, SECONDS).untilAsserted(() ->
+                assertThat(loginFails(second)).as("the login of a deregistered agent").isTrue());
         try (Admin admin = meshAdmin()) {
             List<AclBinding> left = new ArrayList<>(admin.describeAcls(AclBindingFilter.ANY).values().get(10, SECONDS));
             left.removeIf(acl -> !acl.entry().principal().equals("User:agent-" + id));
             assertThat(left).isEmpty();
         }
+
+        // registered again: a new password, never one handed out before
+        JsonNode third = Secured.register(MESH, Secured.ADMIN_TOKEN, id).path("kafka");
+        assertThat(third.path("password").asText()).isNotIn(first.path("password").asText(), second.path("password").asText());
+        assertThat(loginFails(third)).as("the login of the agent registered again").isFalse();
+        assertThat(loginFails(first)).as("the first login, after registering again").isTrue();
+    }
+
+    @Test
+    void aRotationThatNeverReachedKafkaIsAppliedByTheLeader() throws Exception {
+        String id = "ka-r-" + RUN;
+        JsonNode login = Secured.register(MESH, Secured.ADMIN_TOKEN, id).path("kafka");
+        // as if a rotation had been recorded but its call to Kafka had failed
+        int generation;
+        try (java.sql.Connection db = java.sql.DriverManager.getConnection(TestInfra.get().databaseUrl(), TestInfra.PG_USER, "");
+             java.sql.PreparedStatement bump = db.prepareStatement(
+                     "UPDATE kafka_logins SET generation = generation + 1 WHERE agent_id = ? RETURNING generation")) {
+            bump.setString(1, id);
+            try (java.sql.ResultSet rs = bump.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                generation = rs.getInt(1);
+            }
+        }
+        String rotated = hmac(SECRET, id + "\n" + generation);
+        long before = repairs();
+        await().atMost(30, SECONDS).untilAsserted(() ->
+                assertThat(loginFails(login.path("username").asText(), rotated, login)).as("the recorded generation").isFalse());
+        assertThat(loginFails(login)).as("the generation Kafka had").isTrue();
+        assertThat(repairs()).isGreaterThan(before);
+    }
+
+    private static String hmac(String secret, String text) throws Exception {
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
@@ -218,16 +257,19 @@ class KafkaAccessIT {
                 AclPermissionType.ALLOW));
         AclBinding smuggled = new AclBinding(new ResourcePattern(ResourceType.TOPIC, MESH.topic("ingress"),
                 PatternType.LITERAL), new AccessControlEntry(principal, "*", AclOperation.WRITE, AclPermissionType.ALLOW));
+        // an operator's DENY on an agent's principal is theirs, not the mesh's to remove
+        AclBinding operatorsDeny = new AclBinding(new ResourcePattern(ResourceType.TOPIC, MESH.topic("events"),
+                PatternType.LITERAL), new AccessControlEntry(principal, "*", AclOperation.DESCRIBE, AclPermissionType.DENY));
         long before = repairs();
         try (Admin admin = meshAdmin()) {
             admin.deleteAcls(List.of(groupRead.toFilter())).all().get(10, SECONDS);
-            admin.createAcls(List.of(smuggled)).all().get(10, SECONDS);
+            admin.createAcls(List.of(smuggled, operatorsDeny)).all().get(10, SECONDS);
             admin.alterUserScramCredentials(List.of(new UserScramCredentialDeletion(login.path("username").asText(),
                     org.apache.kafka.clients.admin.ScramMechanism.SCRAM_SHA_512))).all().get(10, SECONDS);
 
             await().atMost(30, SECONDS).untilAsserted(() -> {
                 List<AclBinding> now = new ArrayList<>(admin.describeAcls(AclBindingFilter.ANY).values().get(10, SECONDS));
-                assertThat(now).contains(groupRead).doesNotContain(smuggled);
+                assertThat(now).contains(groupRead, operatorsDeny).doesNotContain(smuggled);
                 assertThat(admin.describeUserScramCredentials(List.of(login.path("username").asText())).all()
                         .get(10, SECONDS)).containsKey(login.path("username").asText());
             });
@@ -327,11 +369,28 @@ class KafkaAccessIT {
         return APP.getEnvironment().metrics().counter("mesh.kafka.access.repairs").getCount();
     }
 
-    /** Whether the login is refused (a consumer of its own topic as its own group). */
+    /**
+     * Whether the login is refused: a consumer of its own topic as its own group either fails to
+     * authenticate or gets its partition assigned (a poll that merely returns proves nothing).
+     */
     private static boolean loginFails(JsonNode login) {
-        try (KafkaConsumer<byte[], byte[]> c = consumer(login, login.path("group").asText())) {
+        return loginFails(login.path("username").asText(), login.path("password").asText(), login);
+    }
+
+    private static boolean loginFails(String username, String password, JsonNode login) {
+        Map<String, Object> p = clientProps(username, password);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, login.path("group").asText());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             c.subscribe(List.of(login.path("topic").asText()));
-            c.poll(Duration.ofSeconds(3));
+            long deadline = System.nanoTime() + SECONDS.toNanos(30);
+            while (c.assignment().isEmpty()) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("neither refused nor assigned within 30 s: " + username);
+                }
+                c.poll(Duration.ofMillis(500));
+            }
             return false;
         } catch (AuthenticationException | AuthorizationException e) {
             return true;

@@ -26,6 +26,7 @@ public final class DevCommand extends ServerCommand<MeshConfiguration> {
     private EmbeddedZooKeeper zookeeper;
     private boolean secured;
     private Path adminTokenFile;
+    private Path tlsDir;
 
     public DevCommand(Application<MeshConfiguration> application) {
         super(application, "dev", "Runs the mesh with an in-process Kafka broker and ZooKeeper and the local PostgreSQL and Redis");
@@ -38,6 +39,9 @@ public final class DevCommand extends ServerCommand<MeshConfiguration> {
                 .help("run secured, as ./mesh server does: every call needs a credential; the first admin token is "
                         + "written to <dev.dataDir>/credentials/admin.token (mode 600); the broker takes SASL logins "
                         + "only and agents get Kafka logins for their own topic");
+        subparser.addArgument("--tls").action(Arguments.storeTrue()).dest("tls")
+                .help("serve REST and gRPC over TLS with a throwaway CA made under <dev.dataDir>/tls/ (ca.pem, "
+                        + "server.pem); client certificates signed by that CA authenticate as the agent their CN names");
     }
 
     @Override
@@ -56,6 +60,10 @@ public final class DevCommand extends ServerCommand<MeshConfiguration> {
             System.exit(3);
         }
         Path data = Path.of(config.getDev().getDataDir()).toAbsolutePath();
+        if (Boolean.TRUE.equals(namespace.getBoolean("tls"))) {
+            tlsDir = data.resolve("tls");
+            DevTls.apply(tlsDir, config.getTls());
+        }
         EmbeddedKafka.Sasl sasl = null;
         if (secured) {
             // the broker as ./mesh server deployments run it: SASL on, the authorizer refusing what no ACL
@@ -96,8 +104,12 @@ public final class DevCommand extends ServerCommand<MeshConfiguration> {
         return String.join("\n",
                 "",
                 "Agent Mesh is running (dev mode). Ctrl-C stops it.",
-                "  REST        http://127.0.0.1:" + restPort + "   (health: /health, metrics: /metrics)",
-                "  gRPC        127.0.0.1:" + config.getGrpc().getPort(),
+                "  REST        " + (tlsDir == null ? "http" : "https") + "://127.0.0.1:" + restPort
+                        + "   (health: /health, metrics: /metrics)",
+                "  gRPC        127.0.0.1:" + config.getGrpc().getPort() + (tlsDir == null ? "" : " (TLS)"),
+                tlsDir == null ? "  TLS         OFF. ./mesh dev --tls serves REST and gRPC over TLS"
+                        : "  TLS         ON: CA " + tlsDir.resolve("ca.pem") + "\n              curl --cacert "
+                        + tlsDir.resolve("ca.pem") + " https://127.0.0.1:" + restPort + "/health",
                 "  Kafka       " + kafka.bootstrapServers() + "   (KRaft, data in " + kafka.logDir() + ")"
                         + (kafka.secured() ? "\n              SASL + ACLs: an agent reads only its own topic, with the 'kafka' "
                         + "login of its registration" : ""),

@@ -48,6 +48,11 @@ record DevSecrets(String brokerPassword, String meshPassword, String agentSecret
         }
     }
 
+    @Override
+    public String toString() {
+        return "DevSecrets[hidden]";
+    }
+
     private static String random() {
         byte[] bytes = new byte[32];
         new SecureRandom().nextBytes(bytes);

@@ -115,6 +115,38 @@ class DevModeE2EIT {
     }
 
     @Test
+    void tlsServesRestAndGrpcWithAThrowawayCa() throws Exception {
+        Process p = start(4, "tls-data", "--tls");
+        try {
+            Path ca = dir.resolve("tls-data/tls/ca.pem");
+            await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                if (!p.isAlive()) {
+                    throw new AssertionError("mesh exited with " + p.exitValue() + ":\n"
+                            + Files.readString(dir.resolve("mesh-run-4.log")));
+                }
+                return Files.exists(ca) && run("curl", "-sS", "--cacert", ca.toString(),
+                        "https://127.0.0.1:" + REST + "/health").contains("\"status\"");
+            });
+            assertThat(Files.readString(dir.resolve("mesh-run-4.log"))).contains("https://127.0.0.1:" + REST)
+                    .contains("TLS         ON: CA " + ca);
+            String grpc = run("openssl", "s_client", "-connect", "127.0.0.1:" + GRPC, "-showcerts", "-CAfile", ca.toString());
+            assertThat(grpc).as(grpc).contains("Verify return code: 0 (ok)", "CN = Agent Mesh dev CA");
+        } finally {
+            stop(p);
+        }
+    }
+
+    private static String run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return "";
+        }
+        return new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    @Test
     void runsLikeMeshDevAndKeepsMessagesAcrossARestart() throws Exception {
         Process first = start(1);
         String id = "e2e-" + UUID.randomUUID();
