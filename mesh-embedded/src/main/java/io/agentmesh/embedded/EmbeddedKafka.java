@@ -49,12 +49,17 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
     }
 
+    /** TLS on the client listener (SASL_SSL): the broker's PEM chain and key, and the CA that signed it. */
+    public record Tls(Path certificateChain, Path privateKey, Path ca) {
+    }
+
     public static final String BROKER_USER = "broker";
 
     private final Path logDir;
     private final int brokerPort;
     private final int controllerPort;
     private final Sasl sasl;
+    private final Tls tls;
     private KafkaRaftServer server;
 
     /** An open broker: one PLAINTEXT listener, no authorizer. */
@@ -68,10 +73,19 @@ public final class EmbeddedKafka implements AutoCloseable {
      * {@code StandardAuthorizer} refuses whatever no ACL allows.
      */
     public EmbeddedKafka(Path logDir, int brokerPort, int controllerPort, Sasl sasl) {
+        this(logDir, brokerPort, controllerPort, sasl, null);
+    }
+
+    /** With {@code tls} as well: the client listener is SASL_SSL (the controller's stays on loopback, broker-only). */
+    public EmbeddedKafka(Path logDir, int brokerPort, int controllerPort, Sasl sasl, Tls tls) {
+        if (tls != null && sasl == null) {
+            throw new IllegalArgumentException("TLS on the embedded broker comes with SASL");
+        }
         this.logDir = logDir;
         this.brokerPort = brokerPort;
         this.controllerPort = controllerPort;
         this.sasl = sasl;
+        this.tls = tls;
     }
 
     public boolean secured() {
@@ -80,7 +94,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** The security protocol of the client listener. */
     public String securityProtocol() {
-        return sasl == null ? "PLAINTEXT" : "SASL_PLAINTEXT";
+        return sasl == null ? "PLAINTEXT" : tls == null ? "SASL_PLAINTEXT" : "SASL_SSL";
     }
 
     public String bootstrapServers() {
@@ -134,7 +148,19 @@ public final class EmbeddedKafka implements AutoCloseable {
                 + "\" password=\"" + sasl.brokerPassword() + "\" user_" + BROKER_USER + "=\"" + sasl.brokerPassword() + "\"";
         p.put("listeners", "CLIENT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
         p.put("advertised.listeners", "CLIENT://127.0.0.1:" + brokerPort);
-        p.put("listener.security.protocol.map", "CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT");
+        p.put("listener.security.protocol.map", "CLIENT:" + securityProtocol() + ",CONTROLLER:SASL_PLAINTEXT");
+        if (tls != null) {
+            try {
+                // PEM content in the configuration; the broker's own client side trusts the same CA
+                p.put("ssl.keystore.type", "PEM");
+                p.put("ssl.keystore.certificate.chain", Files.readString(tls.certificateChain()));
+                p.put("ssl.keystore.key", Files.readString(tls.privateKey()));
+                p.put("ssl.truststore.type", "PEM");
+                p.put("ssl.truststore.certificates", Files.readString(tls.ca()));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot read the broker's TLS material: " + e.getMessage(), e);
+            }
+        }
         p.put("inter.broker.listener.name", "CLIENT");
         p.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
         p.put("sasl.mechanism.controller.protocol", "PLAIN");

@@ -89,4 +89,8 @@ public class KafkaSecurity {
     public String getTruststorePem() {
         return truststorePem;
     }
+
+    public void setTruststorePem(String truststorePem) {
+        this.truststorePem = truststorePem;
+    }
 }

@@ -41,7 +41,8 @@ public final class DevCommand extends ServerCommand<MeshConfiguration> {
                         + "only and agents get Kafka logins for their own topic");
         subparser.addArgument("--tls").action(Arguments.storeTrue()).dest("tls")
                 .help("serve REST and gRPC over TLS with a throwaway CA made under <dev.dataDir>/tls/ (ca.pem, "
-                        + "server.pem); client certificates signed by that CA authenticate as the agent their CN names");
+                        + "server.pem); client certificates signed by that CA authenticate as the agent their CN names; "
+                        + "with --auth, the Kafka broker's listener is TLS too (SASL_SSL)");
     }
 
     @Override
@@ -77,8 +78,16 @@ public final class DevCommand extends ServerCommand<MeshConfiguration> {
             config.getKafka().getAgentAccess().setEnabled(true);
             config.getKafka().getAgentAccess().setPasswordSecret(secrets.agentSecret());
         }
+        EmbeddedKafka.Tls kafkaTls = null;
+        if (sasl != null && tlsDir != null) {
+            // --auth --tls: the broker's client listener is SASL_SSL with the dev CA's server certificate
+            kafkaTls = new EmbeddedKafka.Tls(tlsDir.resolve("server.pem"), tlsDir.resolve("server-key.pem"),
+                    tlsDir.resolve("ca.pem"));
+            config.getKafka().getSecurity().setProtocol("SASL_SSL");
+            config.getKafka().getSecurity().setTruststorePem(tlsDir.resolve("ca.pem").toString());
+        }
         kafka = new EmbeddedKafka(data.resolve("kafka"), config.getDev().getKafkaPort(),
-                config.getDev().getControllerPort(), sasl).start();
+                config.getDev().getControllerPort(), sasl, kafkaTls).start();
         zookeeper = new EmbeddedZooKeeper(data.resolve("zookeeper"), config.getDev().getZookeeperPort()).start();
         config.getKafka().setBootstrapServers(kafka.bootstrapServers());
         config.getZookeeper().setConnect(zookeeper.connectString());
@@ -110,7 +119,8 @@ public final class DevCommand extends ServerCommand<MeshConfiguration> {
                 tlsDir == null ? "  TLS         OFF. ./mesh dev --tls serves REST and gRPC over TLS"
                         : "  TLS         ON: CA " + tlsDir.resolve("ca.pem") + "\n              curl --cacert "
                         + tlsDir.resolve("ca.pem") + " https://127.0.0.1:" + restPort + "/health",
-                "  Kafka       " + kafka.bootstrapServers() + "   (KRaft, data in " + kafka.logDir() + ")"
+                "  Kafka       " + kafka.bootstrapServers() + "   (KRaft, " + kafka.securityProtocol() + ", data in "
+                        + kafka.logDir() + ")"
                         + (kafka.secured() ? "\n              SASL + ACLs: an agent reads only its own topic, with the 'kafka' "
                         + "login of its registration" : ""),
                 "  ZooKeeper   " + zookeeper.connectString(),

@@ -116,7 +116,7 @@ class DevModeE2EIT {
 
     @Test
     void tlsServesRestAndGrpcWithAThrowawayCa() throws Exception {
-        Process p = start(4, "tls-data", "--tls");
+        Process p = start(4, "tls-data", "--tls", "--auth");
         try {
             Path ca = dir.resolve("tls-data/tls/ca.pem");
             await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(500)).until(() -> {
@@ -131,6 +131,30 @@ class DevModeE2EIT {
                     .contains("TLS         ON: CA " + ca);
             String grpc = run("openssl", "s_client", "-connect", "127.0.0.1:" + GRPC, "-showcerts", "-CAfile", ca.toString());
             assertThat(grpc).as(grpc).contains("Verify return code: 0 (ok)", "CN = Agent Mesh dev CA");
+
+            // with --auth the broker speaks SASL_SSL: an agent's login works over TLS with the dev CA
+            String token = Files.readString(dir.resolve("tls-data/credentials/admin.token")).strip();
+            String registered = run("curl", "-sS", "--cacert", ca.toString(), "-H", "Authorization: Bearer " + token,
+                    "-H", "Content-Type: application/json", "-d", "{\"id\":\"e2e-tls\",\"name\":\"T\"}",
+                    "https://127.0.0.1:" + REST + "/api/v1/agents");
+            com.fasterxml.jackson.databind.JsonNode login = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(registered).path("kafka");
+            assertThat(login.path("security_protocol").asText()).as(registered).isEqualTo("SASL_SSL");
+            java.util.Map<String, Object> props = new java.util.HashMap<>(java.util.Map.of(
+                    "bootstrap.servers", login.path("bootstrap").asText(),
+                    "security.protocol", "SASL_SSL",
+                    "ssl.truststore.type", "PEM",
+                    "ssl.truststore.location", ca.toString(),
+                    "sasl.mechanism", login.path("sasl_mechanism").asText(),
+                    "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+                            + login.path("username").asText() + "\" password=\"" + login.path("password").asText() + "\";",
+                    "request.timeout.ms", "10000", "default.api.timeout.ms", "15000"));
+            try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(props)) {
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(admin.listTopics().names()
+                        .get(15, TimeUnit.SECONDS)).containsExactly(login.path("topic").asText()));
+            }
+            String kafkaTls = run("openssl", "s_client", "-connect", login.path("bootstrap").asText(), "-CAfile", ca.toString());
+            assertThat(kafkaTls).as(kafkaTls).contains("Verify return code: 0 (ok)");
         } finally {
             stop(p);
         }
