@@ -151,12 +151,17 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("listener.security.protocol.map", "CLIENT:" + securityProtocol() + ",CONTROLLER:SASL_PLAINTEXT");
         if (tls != null) {
             try {
-                // PEM content in the configuration; the broker's own client side trusts the same CA
+                // a PEM key store file (key, then chain) as a deployment would name it; the broker's own
+                // client side trusts the same CA
+                Path keyStore = logDir.resolveSibling(logDir.getFileName() + "-keystore.pem");
+                Files.deleteIfExists(keyStore);
+                Files.createFile(keyStore, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+                Files.writeString(keyStore, Files.readString(tls.privateKey()) + Files.readString(tls.certificateChain()));
                 p.put("ssl.keystore.type", "PEM");
-                p.put("ssl.keystore.certificate.chain", Files.readString(tls.certificateChain()));
-                p.put("ssl.keystore.key", Files.readString(tls.privateKey()));
+                p.put("ssl.keystore.location", keyStore.toString());
                 p.put("ssl.truststore.type", "PEM");
-                p.put("ssl.truststore.certificates", Files.readString(tls.ca()));
+                p.put("ssl.truststore.location", tls.ca().toString());
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException("cannot read the broker's TLS material: " + e.getMessage(), e);
             }

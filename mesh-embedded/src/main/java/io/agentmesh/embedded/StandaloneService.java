@@ -20,8 +20,12 @@ public final class StandaloneService {
             // kafka-sasl: SASL and the authorizer on; the passwords come from the environment, never the command line
             EmbeddedKafka.Sasl sasl = args[0].equals("kafka") ? null : new EmbeddedKafka.Sasl(
                     System.getenv("MESH_KAFKA_BROKER_PASSWORD"), "mesh", System.getenv("MESH_KAFKA_PASSWORD"));
+            // MESH_KAFKA_TLS_DIR (server.pem, server-key.pem, ca.pem): the SASL listener is SASL_SSL
+            String tlsDir = System.getenv("MESH_KAFKA_TLS_DIR");
+            EmbeddedKafka.Tls tls = sasl == null || tlsDir == null || tlsDir.isEmpty() ? null : new EmbeddedKafka.Tls(
+                    Path.of(tlsDir, "server.pem"), Path.of(tlsDir, "server-key.pem"), Path.of(tlsDir, "ca.pem"));
             EmbeddedKafka kafka = new EmbeddedKafka(Path.of(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
-                    sasl);
+                    sasl, tls);
             runUntilTerminated(kafka.start());
         } else if (args.length == 3 && args[0].equals("zookeeper")) {
             runUntilTerminated(new EmbeddedZooKeeper(Path.of(args[1]), Integer.parseInt(args[2])).start());

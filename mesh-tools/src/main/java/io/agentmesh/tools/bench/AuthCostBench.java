@@ -10,22 +10,13 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
-import org.HdrHistogram.ConcurrentHistogram;
-import org.HdrHistogram.Histogram;
 
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What authentication costs on the send path: the same sends (REST, one message per request, and
@@ -55,8 +46,8 @@ public final class AuthCostBench {
         stack.restartMesh(Map.of("auth.enabled", "false"));
         rest(null, restMessages / 2, 16);
         grpc(null, grpcMessages / 2, 64);
-        Sample restOff = rest(null, restMessages, 16);
-        Sample grpcOff = grpc(null, grpcMessages, 64);
+        ClosedLoop.Sample restOff = rest(null, restMessages, 16);
+        ClosedLoop.Sample grpcOff = grpc(null, grpcMessages, 64);
 
         String admin = "mko_bench-" + random();
         stack.restartMesh(Map.of("auth.enabled", "true", "auth.bootstrapToken", admin, "limits.enabled", "false"));
@@ -68,18 +59,15 @@ public final class AuthCostBench {
         String key = rotated.json().path("api_key").asText();
         rest(key, restMessages / 2, 16);
         grpc(key, grpcMessages / 2, 64);
-        Sample restOn = rest(key, restMessages, 16);
-        Sample grpcOn = grpc(key, grpcMessages, 64);
+        ClosedLoop.Sample restOn = rest(key, restMessages, 16);
+        ClosedLoop.Sample grpcOn = grpc(key, grpcMessages, 64);
         stack.restartMesh(Map.of("auth.enabled", "false"));
 
         return List.of(
-                new BenchResults.AuthCost("REST send (16 clients)", restMessages, restOff.perSecond, restOn.perSecond,
-                        restOff.p50Ms, restOn.p50Ms),
-                new BenchResults.AuthCost("gRPC Send (64 callers)", grpcMessages, grpcOff.perSecond, grpcOn.perSecond,
-                        grpcOff.p50Ms, grpcOn.p50Ms));
-    }
-
-    private record Sample(double perSecond, double p50Ms) {
+                new BenchResults.AuthCost("REST send (16 clients)", restMessages, restOff.perSecond(), restOn.perSecond(),
+                        restOff.p50Ms(), restOn.p50Ms()),
+                new BenchResults.AuthCost("gRPC Send (64 callers)", grpcMessages, grpcOff.perSecond(), grpcOn.perSecond(),
+                        grpcOff.p50Ms(), grpcOn.p50Ms()));
     }
 
     private static void register(MeshHttp http, String id) throws Exception {
@@ -90,24 +78,13 @@ public final class AuthCostBench {
         }
     }
 
-    private Sample rest(String token, int messages, int clients) throws Exception {
+    private ClosedLoop.Sample rest(String token, int messages, int clients) throws Exception {
         // the body names no sender: with a key the mesh stamps it, without one it stays anonymous
-        String to = "agent:" + RECEIVER;
-        return closedLoop(messages, clients, () -> {
-            MeshHttp http = new MeshHttp(stack.restUrl(), Duration.ofSeconds(30), token);
-            return i -> {
-                byte[] body = ("{\"to\":\"" + to + "\",\"payload\":"
-                        + new String(Payloads.of(System.nanoTime(), i, payloadBytes), StandardCharsets.UTF_8) + "}")
-                        .getBytes(StandardCharsets.UTF_8);
-                MeshHttp.Reply r = http.post("/api/v1/messages", body);
-                if (r.status() != 202) {
-                    throw new IllegalStateException("send answered " + r.status() + " " + r.body());
-                }
-            };
-        });
+        return RestSends.run(() -> new MeshHttp(stack.restUrl(), Duration.ofSeconds(30), token, stack.meshTls()),
+                "agent:" + RECEIVER, messages, clients, payloadBytes);
     }
 
-    private Sample grpc(String token, int messages, int callers) throws Exception {
+    private ClosedLoop.Sample grpc(String token, int messages, int callers) throws Exception {
         ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", stack.grpcPort()).usePlaintext().build();
         try {
             io.grpc.Channel ch = channel;
@@ -117,50 +94,12 @@ public final class AuthCostBench {
                 ch = ClientInterceptors.intercept(channel, MetadataUtils.newAttachHeadersInterceptor(md));
             }
             MeshServiceGrpc.MeshServiceBlockingStub stub = MeshServiceGrpc.newBlockingStub(ch);
-            return closedLoop(messages, callers, () -> i -> stub.withDeadlineAfter(30, TimeUnit.SECONDS)
+            return ClosedLoop.run(messages, callers, () -> i -> stub.withDeadlineAfter(30, TimeUnit.SECONDS)
                     .send(SendRequest.newBuilder().setTo("agent:" + RECEIVER).setContentType("application/json")
                             .setPayload(ByteString.copyFrom(Payloads.of(System.nanoTime(), i, payloadBytes))).build()));
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
-    }
-
-    /** One send of message {@code i}; throws when the mesh refuses it. */
-    private interface Send {
-        void send(long i) throws Exception;
-    }
-
-    /** {@code workers} threads, each with its own sender, take the next message number until all are sent. */
-    private static Sample closedLoop(int messages, int workers, Callable<Send> senderPerWorker) throws Exception {
-        AtomicLong next = new AtomicLong();
-        Histogram times = new ConcurrentHistogram(3);
-        long start = System.nanoTime();
-        ExecutorService pool = Executors.newFixedThreadPool(workers);
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int w = 0; w < workers; w++) {
-                done.add(pool.submit(() -> {
-                    Send sender = senderPerWorker.call();
-                    for (long i = next.getAndIncrement(); i < messages; i = next.getAndIncrement()) {
-                        long t0 = System.nanoTime();
-                        sender.send(i);
-                        times.recordValue(Math.max(1, (System.nanoTime() - t0) / 1000));
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : done) {
-                f.get();
-            }
-        } finally {
-            pool.shutdownNow();
-        }
-        return sample(messages, start, times);
-    }
-
-    private static Sample sample(int messages, long start, Histogram micros) {
-        double seconds = (System.nanoTime() - start) / 1e9;
-        return new Sample(messages / seconds, micros.getValueAtPercentile(50) / 1000.0);
     }
 
     private static String random() {

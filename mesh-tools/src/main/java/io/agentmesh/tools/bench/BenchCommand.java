@@ -28,8 +28,8 @@ public final class BenchCommand implements Callable<Integer> {
     private static final String GUARANTEE = "streams.properties.processing\\.guarantee";
 
     @Option(names = "--parts", split = ",", description = "Which parts to run: raw, throughput, latency, fanout, registry, "
-            + "parked, routing, auth (default all).")
-    Set<String> parts = Set.of("raw", "throughput", "latency", "fanout", "registry", "parked", "routing", "auth");
+            + "parked, routing, auth, security (default all).")
+    Set<String> parts = Set.of("raw", "throughput", "latency", "fanout", "registry", "parked", "routing", "auth", "security");
 
     @Option(names = "--parked", description = "Messages parked for an absent capability in the parked part (default 20000; --quick 2000).")
     Integer parkedMessages;
@@ -127,7 +127,7 @@ public final class BenchCommand implements Callable<Integer> {
                 grpcHost = grpc.substring(0, grpc.lastIndexOf(':'));
                 grpcPort = Integer.parseInt(grpc.substring(grpc.lastIndexOf(':') + 1));
             }
-            run(results, stack, bootstrapServers, restUrl, grpcHost, grpcPort, n, millis, sizes);
+            run(results, stack, dir, bootstrapServers, restUrl, grpcHost, grpcPort, n, millis, sizes);
             ok = true;
         } finally {
             if (stack != null) {
@@ -146,7 +146,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     private void validate(int n, long millis, List<Integer> sizes) {
         CommandLine cl = new CommandLine(this);
-        Set<String> known = Set.of("raw", "throughput", "latency", "fanout", "registry", "parked", "routing", "auth");
+        Set<String> known = Set.of("raw", "throughput", "latency", "fanout", "registry", "parked", "routing", "auth", "security");
         if (!known.containsAll(parts)) {
             throw new CommandLine.ParameterException(cl, "--parts: one or more of " + known);
         }
@@ -164,7 +164,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private void run(BenchResults results, LocalStack stack, String bootstrapServers, String restUrl, String grpcHost,
+    private void run(BenchResults results, LocalStack stack, Path dir, String bootstrapServers, String restUrl, String grpcHost,
                      int grpcPort, int n, long millis, List<Integer> sizes) throws Exception {
         RawKafkaBench raw = new RawKafkaBench(bootstrapServers, payloadBytes);
         try (BenchTarget target = new BenchTarget(bootstrapServers, restUrl, grpcHost, grpcPort, "mesh")) {
@@ -199,8 +199,9 @@ public final class BenchCommand implements Callable<Integer> {
                 System.out.println("Fan-out:");
                 results.add(new FanoutBench(target, payloadBytes).run(fanoutAgents, quick ? 5 : 20));
             }
-            if ((parts.contains("parked") || parts.contains("routing") || parts.contains("auth")) && stack == null) {
-                results.note("the parked, routing and auth parts read the mesh's CPU or restart it, so they need the "
+            if ((parts.contains("parked") || parts.contains("routing") || parts.contains("auth")
+                    || parts.contains("security")) && stack == null) {
+                results.note("the parked, routing, auth and security parts read the mesh's CPU or restart it, so they need the "
                         + "bench's own stack");
             } else {
                 if (parts.contains("parked")) {
@@ -211,6 +212,11 @@ public final class BenchCommand implements Callable<Integer> {
                 if (parts.contains("auth")) {
                     System.out.println("Cost of authentication on the send path (the node restarts three times):");
                     new AuthCostBench(stack, payloadBytes).run(quick ? 2000 : 10_000, quick ? 5000 : 20_000)
+                            .forEach(results::add);
+                }
+                if (parts.contains("security")) {
+                    System.out.println("Cost of SASL and TLS (three fresh brokers; the node restarts three times):");
+                    new SecurityCostBench(stack, dir, payloadBytes).run(quick ? 10_000 : 100_000, quick ? 2000 : 10_000)
                             .forEach(results::add);
                 }
                 if (parts.contains("routing")) {

@@ -100,6 +100,22 @@ public final class BenchReport {
                         p.p99WithoutMs(), p.p99WithMs(), p.released(), p.releaseSeconds(), p.outOfOrder()));
             }
         }
+        if (!r.security.isEmpty()) {
+            b.append("\n## Cost of SASL and TLS\n\n"
+                    + "Kafka: the raw baseline's produce-then-consume (1 KiB records, acks=all in, read_committed out) on "
+                    + "three fresh brokers in turn, each after a warm-up: PLAINTEXT; SASL_PLAINTEXT, producing as the mesh "
+                    + "(PLAIN) and consuming as an agent (SCRAM-SHA-512, its ACLs only, the authorizer on); SASL_SSL, the "
+                    + "same over TLS. This is the cost under each hop the mesh makes into Kafka (the send path) and under "
+                    + "an agent reading its topic (the delivery path). REST: sends against the bench's node without and "
+                    + "with TLS, each after a restart and a warm-up (REST rows count accepted sends in both columns). Ratio: "
+                    + "delivered relative to the unsecured row.\n\n"
+                    + "| path | mode | messages | accepted msg/s | delivered msg/s | ratio |\n"
+                    + "|---|---|---:|---:|---:|---:|\n");
+            for (BenchResults.SecurityCost c : r.security) {
+                b.append(String.format(Locale.ROOT, "| %s | %s | %,d | %,.0f | %,.0f | %.2f |%n", c.path(), c.mode(),
+                        c.messages(), c.acceptedPerSecond(), c.deliveredPerSecond(), c.ratio()));
+            }
+        }
         if (!r.auth.isEmpty()) {
             b.append("\n## Cost of authentication on the send path\n\n"
                     + "The same node, restarted before each half, each half after a warm-up of half as many sends: "

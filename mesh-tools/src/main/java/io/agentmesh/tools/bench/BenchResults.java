@@ -8,6 +8,14 @@ import java.util.List;
 /** Every figure one benchmark run produced, printed as it comes. */
 public final class BenchResults {
 
+    /**
+     * One side of a security comparison: {@code mode} (PLAINTEXT, SASL_PLAINTEXT, SASL_SSL; HTTP,
+     * HTTPS), sends accepted and delivered per second, and delivered relative to the unsecured side.
+     */
+    public record SecurityCost(String path, String mode, long messages, double acceptedPerSecond,
+                               double deliveredPerSecond, double ratio) {
+    }
+
     /** The send path with authentication off and on, in the same run against the same node. */
     public record AuthCost(String path, long messages, double offPerSecond, double onPerSecond, double offP50Ms,
                            double onP50Ms) {
@@ -51,6 +59,13 @@ public final class BenchResults {
     final List<Routing> routing = new ArrayList<>();
     final List<String> notes = new ArrayList<>();
     final List<AuthCost> auth = new ArrayList<>();
+    final List<SecurityCost> security = new ArrayList<>();
+
+    void add(SecurityCost c) {
+        security.add(c);
+        System.out.printf("  %-26s %-15s %,9d msgs   accepted %,9.0f/s   delivered %,9.0f/s   ratio %.2f%n",
+                c.path(), c.mode(), c.messages(), c.acceptedPerSecond(), c.deliveredPerSecond(), c.ratio());
+    }
 
     void add(AuthCost a) {
         auth.add(a);

@@ -23,16 +23,35 @@ public final class RawKafkaBench {
 
     private final String bootstrapServers;
     private final int payloadBytes;
+    private final Map<String, Object> producerLogin;
+    private final Map<String, Object> consumerLogin;
 
     public RawKafkaBench(String bootstrapServers, int payloadBytes) {
+        this(bootstrapServers, payloadBytes, Map.of(), Map.of());
+    }
+
+    /**
+     * On a secured broker: {@code producerLogin} (who produces and creates topics, e.g. the mesh) and
+     * {@code consumerLogin} (who reads, e.g. an agent): security.protocol, sasl.*, ssl.* settings.
+     */
+    public RawKafkaBench(String bootstrapServers, int payloadBytes, Map<String, Object> producerLogin,
+                         Map<String, Object> consumerLogin) {
         this.bootstrapServers = bootstrapServers;
         this.payloadBytes = payloadBytes;
+        this.producerLogin = producerLogin;
+        this.consumerLogin = consumerLogin;
+    }
+
+    /** Throughput under a label of its own (the security part names the listener). */
+    public BenchResults.Throughput throughput(String label, int messages) throws Exception {
+        BenchResults.Throughput t = throughput(messages);
+        return new BenchResults.Throughput(label, t.messages(), t.acceptedPerSecond(), t.deliveredPerSecond());
     }
 
     public BenchResults.Throughput throughput(int messages) throws Exception {
         String topic = newTopic();
         Arrivals arrivals = new Arrivals();
-        try (InboxWatcher watcher = new InboxWatcher(bootstrapServers, List.of(topic), true, arrivals);
+        try (InboxWatcher watcher = new InboxWatcher(bootstrapServers, consumerLogin, List.of(topic), true, arrivals);
              KafkaProducer<byte[], byte[]> producer = producer()) {
             Semaphore inFlight = new Semaphore(10_000);
             long start = System.nanoTime();
@@ -63,7 +82,7 @@ public final class RawKafkaBench {
     public BenchResults.Latency latency(double rate, long durationMillis) throws Exception {
         String topic = newTopic();
         Arrivals arrivals = new Arrivals();
-        try (InboxWatcher watcher = new InboxWatcher(bootstrapServers, List.of(topic), false, arrivals);
+        try (InboxWatcher watcher = new InboxWatcher(bootstrapServers, consumerLogin, List.of(topic), false, arrivals);
              KafkaProducer<byte[], byte[]> producer = producer()) {
             OpenLoop.Result run = OpenLoop.run((seq, payload) -> {
                 CompletableFuture<Void> ack = new CompletableFuture<>();
@@ -82,17 +101,21 @@ public final class RawKafkaBench {
     }
 
     private KafkaProducer<byte[], byte[]> producer() {
-        return new KafkaProducer<>(Map.of(
+        Map<String, Object> settings = new java.util.HashMap<>(producerLogin);
+        settings.putAll(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, "1",
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName(),
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName()));
+        return new KafkaProducer<>(settings);
     }
 
     private String newTopic() throws Exception {
         String topic = "bench.raw-" + UUID.randomUUID().toString().substring(0, 8);
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        Map<String, Object> settings = new java.util.HashMap<>(producerLogin);
+        settings.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (Admin admin = Admin.create(settings)) {
             admin.createTopics(List.of(new NewTopic(topic, 6, (short) 1))).all().get();
         }
         return topic;

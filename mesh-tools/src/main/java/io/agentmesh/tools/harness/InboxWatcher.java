@@ -32,7 +32,14 @@ public final class InboxWatcher implements AutoCloseable {
     private volatile Throwable failure;
 
     public InboxWatcher(String bootstrapServers, Collection<String> topics, boolean fromBeginning, Arrivals arrivals) {
-        consumer = new KafkaConsumer<>(Map.of(
+        this(bootstrapServers, Map.of(), topics, fromBeginning, arrivals);
+    }
+
+    /** {@code login}: client settings of a secured broker (security.protocol, sasl.*, ssl.*). */
+    public InboxWatcher(String bootstrapServers, Map<String, Object> login, Collection<String> topics, boolean fromBeginning,
+                        Arrivals arrivals) {
+        Map<String, Object> settings = new java.util.HashMap<>(login);
+        settings.putAll(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
@@ -40,6 +47,7 @@ public final class InboxWatcher implements AutoCloseable {
                 ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "5",
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName(),
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName()));
+        consumer = new KafkaConsumer<>(settings);
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : topics) {
             List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));

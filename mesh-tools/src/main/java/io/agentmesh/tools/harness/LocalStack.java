@@ -58,6 +58,7 @@ public final class LocalStack implements AutoCloseable {
     private final Map<String, String> meshProperties;
     private ChildProcess mesh;
     private int meshStarts;
+    private volatile javax.net.ssl.SSLContext meshTls;
     /** Ctrl-C on a harness must not leave a broker, ZooKeeper or mesh node running. */
     private final Thread killOnExit = new Thread(this::killAll, "local-stack-exit");
 
@@ -122,7 +123,12 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public String restUrl() {
-        return "http://127.0.0.1:" + restPort;
+        return (meshTls == null ? "http" : "https") + "://127.0.0.1:" + restPort;
+    }
+
+    /** The TLS context that trusts the node's certificate while it serves TLS; null while it does not. */
+    public javax.net.ssl.SSLContext meshTls() {
+        return meshTls;
     }
 
     public int grpcPort() {
@@ -180,7 +186,7 @@ public final class LocalStack implements AutoCloseable {
                 settings.config().toString()), Map.of("MESH_LOG_DIR", settings.dir().resolve("logs/mesh").toString()),
                 settings.dir().resolve("logs/mesh-" + meshStarts + ".out"));
         mesh.start();
-        MeshHttp http = new MeshHttp(restUrl(), Duration.ofSeconds(2));
+        MeshHttp http = new MeshHttp(restUrl(), Duration.ofSeconds(2), null, meshTls);
         awaitTrue("mesh node on " + restUrl(), Duration.ofSeconds(180), mesh, http::healthy);
     }
 
@@ -189,6 +195,12 @@ public final class LocalStack implements AutoCloseable {
         mesh.stop(60);
         meshProperties.putAll(changed);
         startMesh();
+    }
+
+    /** Restarts the node with these settings changed, serving TLS that {@code tls} trusts (null: plain). */
+    public void restartMesh(Map<String, String> changed, javax.net.ssl.SSLContext tls) throws Exception {
+        meshTls = tls;
+        restartMesh(changed);
     }
 
     public void killMesh() throws InterruptedException {

@@ -36,11 +36,20 @@ public final class MeshHttp {
 
     /** Every request carries {@code Authorization: Bearer <token>} (null: none). */
     public MeshHttp(String baseUrl, Duration timeout, String token) {
+        this(baseUrl, timeout, token, null);
+    }
+
+    /** {@code tls}: the TLS context for an https base URL (null: the JVM's default). */
+    public MeshHttp(String baseUrl, Duration timeout, String token, javax.net.ssl.SSLContext tls) {
         this.baseUrl = baseUrl.replaceAll("/+$", "");
         this.timeout = timeout;
         this.token = token;
-        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2));
+        if (tls != null) {
+            b.sslContext(tls);
+        }
+        this.client = b.build();
     }
 
     public String baseUrl() {
