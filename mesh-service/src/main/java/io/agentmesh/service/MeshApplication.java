@@ -58,7 +58,8 @@ public class MeshApplication extends Application<MeshConfiguration> {
                 config.getZookeeper(), config.getDatabase(), config.getMessages().maxMessageBytes(), config.getOutbound());
         RestSetup.register(env, platform.mapper(), config.getMessages());
         AgentNamespaces namespaces = new AgentNamespaces(platform.jdbi());
-        AuthFeature auth = new AuthFeature(platform, config.getAuth(), config.listenHosts(), namespaces::isDeregistered);
+        AuthFeature auth = new AuthFeature(platform, config.getAuth(), config.listenHosts(), namespaces::isDeregistered,
+                namespaces::isRegistered);
         RateLimits limits = new RateLimits(config.getLimits(), namespaces, env.metrics());
         PolicyFeature policies = new PolicyFeature(platform, namespaces);
         new ObservabilityFeature(platform);

@@ -29,9 +29,13 @@ public final class AuthFeature {
     private final AuthMetrics metrics;
     private final RevocationSignal revocations;
 
-    /** {@code deregistered}: whether an agent was deregistered (its JWTs are refused). */
+    /**
+     * {@code deregistered}: whether an agent was deregistered (its JWTs and certificates are refused);
+     * {@code registered}: whether it is registered and not deregistered (a client certificate speaks only for such).
+     */
     public AuthFeature(Platform p, AuthSettings settings, List<String> bindHosts,
-                       java.util.function.Predicate<String> deregistered) {
+                       java.util.function.Predicate<String> deregistered,
+                       java.util.function.Predicate<String> registered) {
         requireSafeMode(settings, bindHosts);
         CredentialDao dao = new CredentialDao(p.jdbi());
         this.credentials = new Credentials(dao, settings.credentialCache());
@@ -39,7 +43,7 @@ public final class AuthFeature {
         credentials.announceRevocationsWith(revocations);
         p.env().lifecycle().manage(revocations);
         this.authenticator = new Authenticator(settings.isEnabled(), credentials,
-                settings.getJwt().enabled() ? new JwtVerifier(settings.getJwt()) : null, deregistered);
+                settings.getJwt().enabled() ? new JwtVerifier(settings.getJwt()) : null, deregistered, registered);
         this.audit = new AuditLog(new AuditDao(p.jdbi()), p.clock());
         p.env().lifecycle().manage(audit);
         this.metrics = new AuthMetrics(p.env().metrics());

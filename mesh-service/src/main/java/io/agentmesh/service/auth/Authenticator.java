@@ -25,6 +25,7 @@ public final class Authenticator {
     private final Credentials credentials;
     private final JwtVerifier jwt;
     private final java.util.function.Predicate<String> deregistered;
+    private final java.util.function.Predicate<String> registered;
 
     /** {@code jwt} null: JWTs are not accepted. */
     public Authenticator(boolean enabled, Credentials credentials, JwtVerifier jwt) {
@@ -37,6 +38,17 @@ public final class Authenticator {
      */
     public Authenticator(boolean enabled, Credentials credentials, JwtVerifier jwt,
                          java.util.function.Predicate<String> deregistered) {
+        this(enabled, credentials, jwt, deregistered, id -> true);
+    }
+
+    /**
+     * {@code registered}: whether an agent is registered and not deregistered. A client certificate
+     * speaks only for such an agent (it cannot register one: that is its owner's or an operator's).
+     */
+    public Authenticator(boolean enabled, Credentials credentials, JwtVerifier jwt,
+                         java.util.function.Predicate<String> deregistered,
+                         java.util.function.Predicate<String> registered) {
+        this.registered = registered;
         this.enabled = enabled;
         this.credentials = credentials;
         this.jwt = jwt;
@@ -86,7 +98,8 @@ public final class Authenticator {
             }
             return new Outcome(r.agent(), r.problem());
         }
-        return Outcome.refused("not a mesh credential (api keys start with mka_ or mko_) nor a JWT");
+        return Outcome.refused("not a mesh credential (keys are mka_ or mko_ followed by 43 characters, as issued) "
+                + "nor a JWT");
     }
 
     private Outcome certificate(java.security.cert.X509Certificate certificate) {
@@ -97,6 +110,10 @@ public final class Authenticator {
         }
         if (deregistered.test(id)) {
             return Outcome.refused("client certificate refused: agent '" + id + "' was deregistered");
+        }
+        if (!registered.test(id)) {
+            return Outcome.refused("client certificate refused: agent '" + id + "' is not registered (its owner or an "
+                    + "operator registers it first)");
         }
         return new Outcome(MeshPrincipal.agent(id), null);
     }

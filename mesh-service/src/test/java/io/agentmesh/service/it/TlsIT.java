@@ -88,8 +88,17 @@ class TlsIT {
         return "https://127.0.0.1:" + APP.getLocalPort() + path;
     }
 
+    /** Registers the agent with the admin token over https (201 or 200 when it exists). */
+    private static void register(String id) throws Exception {
+        Run r = run("curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "--cacert", CA.caCertificate().toString(),
+                "-H", "Authorization: Bearer " + Secured.ADMIN_TOKEN, "-H", "Content-Type: application/json",
+                "-d", "{\"id\":\"" + id + "\",\"name\":\"" + id + "\"}", https("/api/v1/agents"));
+        assertThat(r.output).as("registering %s", id).isIn("200", "201");
+    }
+
     @Test
     void restAnswersOverTlsToCurlAndACertificateNamesTheAgent() throws Exception {
+        register(A);
         Run health = run("curl", "-sS", "--cacert", CA.caCertificate().toString(), https("/health"));
         assertThat(health.exit).as(health.output).isZero();
         assertThat(health.output).contains("\"status\"");
@@ -103,6 +112,13 @@ class TlsIT {
                 https("/api/v1/auth/whoami"));
         assertThat(byCertificate.output).as(byCertificate.output).contains("\"" + A + "\"", "agent");
 
+        // a certificate from the right CA for an agent nobody registered speaks for no one
+        LocalCertificates.Issued ghost = CA.client("client-ghost", "ghost-" + RUN);
+        Run refused = run("curl", "-sS", "-w", "%{http_code}", "--cacert", CA.caCertificate().toString(),
+                "--cert", ghost.certificate().toString(), "--key", ghost.privateKey().toString(),
+                https("/api/v1/auth/whoami"));
+        assertThat(refused.output).as(refused.output).endsWith("401").contains("not registered");
+
         // plain HTTP on the TLS port gets nothing useful
         Run plain = run("curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}",
                 "http://127.0.0.1:" + APP.getLocalPort() + "/health");
@@ -111,6 +127,7 @@ class TlsIT {
 
     @Test
     void theSecurityPagesOpensslLinesMakeAnAgentCertificate() throws Exception {
+        register("planner");
         Path work = Files.createTempDirectory(DIR, "page-");
         List<String> lines = Files.readAllLines(Path.of("..", "docs", "security.md")).stream()
                 .filter(l -> l.startsWith("openssl req ") || l.startsWith("openssl x509 -req ")
