@@ -30,6 +30,8 @@ class DevModeE2EIT {
     private static final String JAR = System.getProperty("mesh.jar");
     private static final String CONFIG = System.getProperty("mesh.config", "../config.yml");
     private static final String DB = "mesh_e2e_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    /** The TLS run's own database: its --auth must not leave an admin behind for the other test's secured run. */
+    private static final String TLS_DB = DB + "_tls";
 
     private static Path dir;
     private static final int REST = Ports.free();
@@ -49,6 +51,7 @@ class DevModeE2EIT {
     @AfterAll
     static void dropDatabase() throws Exception {
         DatabaseBootstrap.dropDatabase(TestInfra.database(DB));
+        DatabaseBootstrap.dropDatabase(TestInfra.database(TLS_DB));
     }
 
     private static Process start(int run) throws Exception {
@@ -56,6 +59,10 @@ class DevModeE2EIT {
     }
 
     private static Process start(int run, String dataDir, String... devOptions) throws Exception {
+        return startOn(DB, run, dataDir, devOptions);
+    }
+
+    private static Process startOn(String database, int run, String dataDir, String... devOptions) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m",
                 "-Ddw.server.applicationConnectors[0].port=" + REST,
@@ -65,7 +72,7 @@ class DevModeE2EIT {
                 "-Ddw.dev.controllerPort=" + CONTROLLER,
                 "-Ddw.dev.zookeeperPort=" + ZK,
                 "-Ddw.dev.dataDir=" + dir.resolve(dataDir),
-                "-Ddw.database.url=" + TestInfra.PG_BASE + DB,
+                "-Ddw.database.url=" + TestInfra.PG_BASE + database,
                 "-Ddw.redis.uri=" + TestInfra.REDIS_URI,
                 "-jar", JAR, "dev", CONFIG));
         cmd.addAll(List.of(devOptions));
@@ -116,7 +123,7 @@ class DevModeE2EIT {
 
     @Test
     void tlsServesRestAndGrpcWithAThrowawayCa() throws Exception {
-        Process p = start(4, "tls-data", "--tls", "--auth");
+        Process p = startOn(TLS_DB, 4, "tls-data", "--tls", "--auth");
         try {
             Path ca = dir.resolve("tls-data/tls/ca.pem");
             await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(500)).until(() -> {
