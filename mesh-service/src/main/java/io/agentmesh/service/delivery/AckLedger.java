@@ -87,6 +87,15 @@ final class AckLedger<S> {
         return waiting.size();
     }
 
+    /** Entries the ledger holds in all its maps (what a long-lived stream keeps on the heap). */
+    int retained() {
+        int acked = 0;
+        for (NavigableSet<Long> s : ackedAbove.values()) {
+            acked += s.size();
+        }
+        return waiting.size() + inFlight.size() + delivered.size() + attempts.size() + read.size() + acked;
+    }
+
     int inFlight() {
         return inFlight.size();
     }
