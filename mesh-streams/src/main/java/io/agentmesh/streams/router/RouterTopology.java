@@ -43,11 +43,23 @@ public final class RouterTopology {
     /** {@code registryListener} hears of every agent record the router takes in (e.g. to get its inbox ready). */
     public static Topology build(MeshTopics topics, RouterPolicy policy, RoutingListener listener, LoadView load,
                                  RegistryListener registryListener) {
+        return build(topics, policy, listener, load, registryListener, System::currentTimeMillis);
+    }
+
+    /** A record more than this ahead of the router's clock is taken to be at the clock's time plus this. */
+    static final long MAX_AHEAD_MS = 60_000;
+
+    /** {@code wallClock}: the router node's clock, against which future record times are clamped. */
+    static Topology build(MeshTopics topics, RouterPolicy policy, RoutingListener listener, LoadView load,
+                          RegistryListener registryListener, java.util.function.LongSupplier wallClock) {
         Topology topology = new Topology();
         RegistryIndex index = new RegistryIndex();
         RegistryTable.addTo(topology, topics.registry(), registryListener, index);
         RegistryTable.addHealthTo(topology, topics.health(), index);
-        topology.addSource(SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.ingress());
+        // earliest is Kafka Streams' own default; stated because this form of addSource asks for it
+        topology.addSource(org.apache.kafka.streams.AutoOffsetReset.earliest(), SOURCE,
+                new ClampedTimestamps(wallClock, MAX_AHEAD_MS), new ByteArrayDeserializer(), new ByteArrayDeserializer(),
+                topics.ingress());
         topology.addProcessor(ROUTER, () -> new RouterProcessor(policy, listener, load, index), SOURCE);
         topology.addStateStore(DedupeStore.builder(policy.dedupeWindow()), ROUTER);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ROUND_ROBIN_STORE),

@@ -36,6 +36,9 @@ class RouterTopologyTest {
 
     private final MeshTopics topics = MeshTopics.defaults();
     private final List<String> events = new ArrayList<>();
+    /** The router's clock in these tests: a day after T0 unless a test sets it. */
+    private final java.util.concurrent.atomic.AtomicLong now =
+            new java.util.concurrent.atomic.AtomicLong(T0.plus(Duration.ofDays(1)).toEpochMilli());
     private TopologyTestDriver driver;
     private TestInputTopic<byte[], byte[]> ingress;
     private TestInputTopic<String, RegistryEntry> registry;
@@ -65,7 +68,8 @@ class RouterTopologyTest {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "dummy:9092");
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         driver = new TopologyTestDriver(
-                RouterTopology.build(topics, new RouterPolicy(WINDOW, 64), recorder), props);
+                RouterTopology.build(topics, new RouterPolicy(WINDOW, 64), recorder, LoadView.NONE,
+                        io.agentmesh.streams.registry.RegistryListener.NONE, now::get), props);
         ingress = driver.createInputTopic(topics.ingress(), new ByteArraySerializer(), new ByteArraySerializer());
         registry = driver.createInputTopic(topics.registry(), new StringSerializer(),
                 new RegistryEntrySerde().serializer());
@@ -121,6 +125,21 @@ class RouterTopologyTest {
         assertThat(inboxB.readRecordsToList()).extracting(r -> header(r.headers(), MeshHeaders.ID))
                 .containsExactly("m1", "m2", "m1");
         assertThat(events).containsExactly("routed m1 -> b", "duplicate m1", "routed m2 -> b", "routed m1 -> b");
+    }
+
+    @Test
+    void aRecordStampedInTheFutureDoesNotExpireTheDedupeWindow() {
+        now.set(T0.plus(Duration.ofMinutes(2)).toEpochMilli());
+        ingress.pipeInput(message("m1", "agent:b", "{}", T0));
+        // a month ahead of the router's clock (a skewed node, a hand-made record)
+        ingress.pipeInput(message("m-future", "agent:b", "{}", T0.plus(Duration.ofDays(30))));
+        ingress.pipeInput(message("m1", "agent:b", "{}", T0.plus(Duration.ofMinutes(1))));
+
+        assertThat(events).containsExactly("routed m1 -> b", "routed m-future -> b", "duplicate m1");
+        List<TestRecord<byte[], byte[]>> out = inboxB.readRecordsToList();
+        assertThat(out).hasSize(2);
+        // its time was taken no further than a minute past the router's clock
+        assertThat(out.get(1).getRecordTime()).isEqualTo(T0.plus(Duration.ofMinutes(3)));
     }
 
     @Test
