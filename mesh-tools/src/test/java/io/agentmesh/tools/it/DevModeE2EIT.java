@@ -147,23 +147,33 @@ class DevModeE2EIT {
             com.fasterxml.jackson.databind.JsonNode login = new com.fasterxml.jackson.databind.ObjectMapper()
                     .readTree(registered).path("kafka");
             assertThat(login.path("security_protocol").asText()).as(registered).isEqualTo("SASL_SSL");
-            java.util.Map<String, Object> props = new java.util.HashMap<>(java.util.Map.of(
-                    "bootstrap.servers", login.path("bootstrap").asText(),
-                    "security.protocol", "SASL_SSL",
-                    "ssl.truststore.type", "PEM",
-                    "ssl.truststore.location", ca.toString(),
-                    "sasl.mechanism", login.path("sasl_mechanism").asText(),
-                    "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
-                            + login.path("username").asText() + "\" password=\"" + login.path("password").asText() + "\";",
-                    "request.timeout.ms", "10000", "default.api.timeout.ms", "15000"));
-            try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(props)) {
-                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(admin.listTopics().names()
-                        .get(15, TimeUnit.SECONDS)).containsExactly(login.path("topic").asText()));
-            }
+            java.util.Map<String, Object> props = kafkaLogin(login, login.path("password").asText());
+            props.put("ssl.truststore.type", "PEM");
+            props.put("ssl.truststore.location", ca.toString());
+            seesOnlyItsOwnTopic(props, login);
             String kafkaTls = run("openssl", "s_client", "-connect", login.path("bootstrap").asText(), "-CAfile", ca.toString());
             assertThat(kafkaTls).as(kafkaTls).contains("Verify return code: 0 (ok)");
         } finally {
             stop(p);
+        }
+    }
+
+    /** Admin client settings for the registration's Kafka login, with this password. */
+    private static java.util.Map<String, Object> kafkaLogin(com.fasterxml.jackson.databind.JsonNode login, String password) {
+        return new java.util.HashMap<>(java.util.Map.of(
+                "bootstrap.servers", login.path("bootstrap").asText(),
+                "security.protocol", login.path("security_protocol").asText(),
+                "sasl.mechanism", login.path("sasl_mechanism").asText(),
+                "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+                        + login.path("username").asText() + "\" password=\"" + password + "\";",
+                "request.timeout.ms", "10000", "default.api.timeout.ms", "15000"));
+    }
+
+    /** The login lists its own topic and no other (it may DESCRIBE nothing else). */
+    private static void seesOnlyItsOwnTopic(java.util.Map<String, Object> props, com.fasterxml.jackson.databind.JsonNode login) {
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(props)) {
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(admin.listTopics().names()
+                    .get(15, TimeUnit.SECONDS)).containsExactly(login.path("topic").asText()));
         }
     }
 
@@ -257,20 +267,8 @@ class DevModeE2EIT {
             assertThat(k.status()).as(k.body()).isEqualTo(201);
             com.fasterxml.jackson.databind.JsonNode login = k.json().path("kafka");
             assertThat(login.path("username").asText()).isEqualTo("agent-e2e-k");
-            java.util.Map<String, Object> props = new java.util.HashMap<>(java.util.Map.of(
-                    "bootstrap.servers", login.path("bootstrap").asText(),
-                    "security.protocol", login.path("security_protocol").asText(),
-                    "sasl.mechanism", login.path("sasl_mechanism").asText(),
-                    "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
-                            + login.path("username").asText() + "\" password=\"" + login.path("password").asText() + "\";",
-                    "request.timeout.ms", "10000", "default.api.timeout.ms", "15000"));
-            try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(props)) {
-                // it sees its own topic and no other
-                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(admin.listTopics().names()
-                        .get(15, TimeUnit.SECONDS)).containsExactly(login.path("topic").asText()));
-            }
-            props.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
-                    + login.path("username").asText() + "\" password=\"wrong\";");
+            seesOnlyItsOwnTopic(kafkaLogin(login, login.path("password").asText()), login);
+            java.util.Map<String, Object> props = kafkaLogin(login, "wrong");
             try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(props)) {
                 assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> admin.listTopics().names()
                         .get(15, TimeUnit.SECONDS))).hasCauseInstanceOf(org.apache.kafka.common.errors.AuthenticationException.class);
