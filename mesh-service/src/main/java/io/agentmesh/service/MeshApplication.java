@@ -79,7 +79,8 @@ public class MeshApplication extends Application<MeshConfiguration> {
         cluster.register(registry, routing.router(), health.health());
 
         DlqFeature dlq = new DlqFeature(platform);
-        MessagingFeature messaging = new MessagingFeature(platform, config.getMessages(), registry.registry(),
+        MessagingFeature messaging = new MessagingFeature(platform, config.getMessages(), config.getRedis(),
+                java.time.Duration.ofMillis(config.getStreams().getDedupeWindow().toMilliseconds()), registry.registry(),
                 dlq.deadLetters(), limits, policies.policies());
         new QueuesFeature(platform, config.getStreams().getApplicationId(), routing.router()::pendingRetries);
         DeliveryFeature delivery = new DeliveryFeature(platform, config.getMessages(), config.getRouting(),

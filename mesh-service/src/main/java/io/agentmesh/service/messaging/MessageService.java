@@ -41,10 +41,12 @@ public final class MessageService {
     private final DrainControl drain;
     private final RateLimits limits;
     private final SendPolicies policies;
+    private final ResendPins pins;
 
     public MessageService(MessageValidator validator, AgentRegistry registry, MessagePublisher publisher,
                           MeshTopics topics, String nodeId, Clock clock, DrainControl drain, RateLimits limits,
-                          SendPolicies policies) {
+                          SendPolicies policies, ResendPins pins) {
+        this.pins = pins;
         this.limits = limits;
         this.policies = policies;
         this.validator = validator;
@@ -78,17 +80,32 @@ public final class MessageService {
         long now = clock.millis();
         CloudEvent event = event(c, target, id, now);
         String key = c.key() != null ? c.key() : c.correlationId() != null ? c.correlationId() : id;
+        byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
         ProducerRecord<byte[], byte[]> record = KafkaMessageFactory
-                .createWriter(topics.ingress(), null, now, key.getBytes(StandardCharsets.UTF_8))
+                .createWriter(topics.ingress(), null, now, keyBytes)
                 .writeBinary(event);
-        return publisher.publish(record, "accept message " + id)
-                .handle((md, error) -> {
+        String action = "accept message " + id;
+        CompletableFuture<ResendPins.Pin> where = c.id() == null
+                ? CompletableFuture.completedFuture(null)
+                // a client-chosen id may come again, under another key: every attempt goes where the first did
+                : publisher.partitionOf(topics.ingress(), keyBytes, action)
+                        .thenCompose(kp -> kp.partitions() == 0 ? CompletableFuture.completedFuture(null)
+                                : pins.pin(c.from(), id, kp.partition(), kp.partitions(), now));
+        return where
+                .thenCompose(pin -> publisher.publish(pin == null ? record : onPartition(record, pin.partition()), action)
+                        .thenApply(md -> new SendResult(id, "accepted", md.topic(), md.partition(), md.offset(),
+                                pin != null && pin.resend() ? pin.firstAt() : null)))
+                .handle((result, error) -> {
                     if (error != null) {
                         // the caller learns the id, so it can resend under it when the outcome is unknown
-                        throw KafkaFailures.translate(error, "accept message " + id).with("id", id);
+                        throw KafkaFailures.translate(error, action).with("id", id);
                     }
-                    return new SendResult(id, "accepted", md.topic(), md.partition(), md.offset());
+                    return result;
                 });
+    }
+
+    private static ProducerRecord<byte[], byte[]> onPartition(ProducerRecord<byte[], byte[]> r, int partition) {
+        return new ProducerRecord<>(r.topic(), partition, r.timestamp(), r.key(), r.value(), r.headers());
     }
 
     private CloudEvent event(SendCommand c, Target target, String id, long now) {

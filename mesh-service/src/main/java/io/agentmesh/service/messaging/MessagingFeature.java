@@ -5,6 +5,7 @@ import io.agentmesh.service.policy.SendPolicies;
 import io.agentmesh.service.common.BoundedGate;
 import io.agentmesh.service.common.BoundedThreads;
 import io.agentmesh.service.config.MessagesSettings;
+import io.agentmesh.service.config.RedisSettings;
 import io.agentmesh.service.dlq.DeadLetterReader;
 import io.agentmesh.service.platform.Platform;
 import io.agentmesh.service.registry.AgentRegistry;
@@ -20,10 +21,13 @@ public final class MessagingFeature {
     private final RequestReply requests;
     private final BoundedGate pendingRequests;
 
-    public MessagingFeature(Platform p, MessagesSettings settings, AgentRegistry registry, DeadLetterReader deadLetters, RateLimits limits,
-                            SendPolicies policies) {
+    public MessagingFeature(Platform p, MessagesSettings settings, RedisSettings redis, java.time.Duration dedupeWindow,
+                            AgentRegistry registry, DeadLetterReader deadLetters, RateLimits limits, SendPolicies policies) {
+        ResendPins pins = new ResendPins(redis.getUri(), java.time.Duration.ofMillis(redis.getCommandTimeout().toMilliseconds()),
+                dedupeWindow, p.env().metrics());
+        p.env().lifecycle().manage(pins);
         this.messages = new MessageService(new MessageValidator(settings.getMaxPayloadBytes()), registry, p.publisher(),
-                p.topics(), p.nodeId(), p.clock(), p.drain(), limits, policies);
+                p.topics(), p.nodeId(), p.clock(), p.drain(), limits, policies, pins);
         this.batches = new BatchSender(messages, p.drain(), settings.getMaxBatchSize(), limits);
         int maxRequests = settings.getMaxPendingRequests();
         this.pendingRequests = new BoundedGate("pending_requests", maxRequests, p.env().metrics());

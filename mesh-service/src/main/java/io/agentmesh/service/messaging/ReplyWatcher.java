@@ -54,6 +54,27 @@ public final class ReplyWatcher implements AutoCloseable {
         }
     }
 
+    /** How far before a resent request's first send the reply is looked for (the replier's clock may lag). */
+    static final Duration CLOCK_SLACK = Duration.ofMinutes(1);
+
+    /**
+     * For a resent request: look for the reply from the first send on ({@code firstSentAt}, less the
+     * clock slack), since the reply to the first send may already be in the inbox.
+     */
+    public void rewindTo(long firstSentAt) {
+        try {
+            Map<TopicPartition, Long> at = new java.util.HashMap<>();
+            consumer.assignment().forEach(tp -> at.put(tp, Math.max(0, firstSentAt - CLOCK_SLACK.toMillis())));
+            consumer.offsetsForTimes(at, TIMEOUT).forEach((tp, found) -> {
+                if (found != null) {
+                    consumer.seek(tp, found.offset());
+                }
+            });
+        } catch (KafkaException e) {
+            throw KafkaFailures.translate(e, "look back for the reply to " + correlationId);
+        }
+    }
+
     /** The reply, or empty when none came within {@code wait}. */
     public Optional<InboxRecord> await(Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();

@@ -60,7 +60,10 @@ public final class RequestReply {
             throw new MeshException(ErrorCode.AGENT_NOT_FOUND, "from: no agent '" + c.from() + "' is registered",
                     Map.of("field", "from"));
         }
-        String correlationId = c.correlationId() != null ? c.correlationId() : UUID.randomUUID().toString();
+        // a request with its own id keeps one correlation id however often it is resent, so a resend
+        // waits for the reply to the first send (the router delivers the request itself once)
+        String correlationId = c.correlationId() != null ? c.correlationId() : c.id() != null ? c.id()
+                : UUID.randomUUID().toString();
         Map<String, String> extensions = new HashMap<>(c.extensions());
         extensions.put(MeshHeaders.EXT_REPLY_TO, "agent:" + c.from());
         SendCommand withCorrelation = new SendCommand(c.to(), c.from(), c.type(), c.id(), correlationId, c.key(),
@@ -93,6 +96,9 @@ public final class RequestReply {
             try {
                 waiters.execute(() -> {
                     try (watcher; permit) {
+                        if (accepted.firstSentAt() != null) {
+                            watcher.rewindTo(accepted.firstSentAt());
+                        }
                         result.complete(watcher.await(timeout).map(r -> new Reply(accepted.id(), correlationId, r))
                                 .orElseThrow(() -> new MeshException(ErrorCode.REQUEST_TIMEOUT, "no reply with correlation id "
                                         + correlationId + " within " + timeout.toMillis() + " ms; a later reply will be in the inbox of "

@@ -6,13 +6,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agentmesh.service.errors.ErrorCode;
 import io.agentmesh.service.errors.MeshException;
 import io.dropwizard.lifecycle.Managed;
-import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 
@@ -44,11 +41,7 @@ public final class AgentCache implements Managed {
     private StatefulRedisConnection<String, String> connection;
 
     public AgentCache(String uri, Duration ttl, Duration timeout, ObjectMapper mapper) {
-        this.client = RedisClient.create(RedisURI.create(uri));
-        this.client.setOptions(ClientOptions.builder()
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(timeout))
-                .build());
+        this.client = io.agentmesh.service.common.RedisClients.create(uri, timeout);
         this.mapper = mapper;
         this.ttl = ttl;
         this.timeout = timeout;

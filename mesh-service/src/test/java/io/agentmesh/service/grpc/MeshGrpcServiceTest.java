@@ -19,6 +19,7 @@ import io.agentmesh.service.kafka.MessagePublisher;
 import io.agentmesh.service.messaging.BatchSender;
 import io.agentmesh.service.messaging.MessageService;
 import io.agentmesh.service.messaging.MessageValidator;
+import io.agentmesh.service.messaging.ResendPins;
 import io.agentmesh.service.platform.MeshMetrics;
 import io.agentmesh.streams.topics.MeshTopics;
 import io.grpc.ManagedChannel;
@@ -69,7 +70,10 @@ class MeshGrpcServiceTest {
         MessageService messages = new MessageService(new MessageValidator(1024), null, new MessagePublisher(producer),
                 new MeshTopics("mesh"), "node-1", Clock.systemUTC(), drain,
                 new RateLimits(new LimitsSettings(), id -> java.util.Optional.empty(), new MetricRegistry()),
-                new SendPolicies(null, id -> java.util.Optional.empty()));
+                new SendPolicies(null, id -> java.util.Optional.empty()),
+                // no Redis behind this port: a send with its own id goes where its key says
+                new ResendPins("redis://127.0.0.1:1", java.time.Duration.ofMillis(200), java.time.Duration.ofMinutes(10),
+                        new MetricRegistry()));
         // open mode: every caller may call; the access rules themselves are tested against a real node (AuthIT)
         GrpcAccess access = new GrpcAccess(new Authenticator(false, null, null), null, null);
         MeshGrpcService service = new MeshGrpcService(access, null, null, null, messages,

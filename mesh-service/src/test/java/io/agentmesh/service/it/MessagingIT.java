@@ -177,6 +177,58 @@ class MessagingIT {
         assertThat(inboxIds(b, List.of(restId, grpcId))).containsExactlyInAnyOrder(restId, grpcId);
     }
 
+    private static Http.Reply sendWith(String from, String to, String id, String extra) {
+        return Http.post(MESH.url("/api/v1/messages"), "{\"to\":\"" + to + "\",\"from\":\"" + from
+                + "\",\"id\":\"" + id + "\",\"payload\":{\"n\":1}" + extra + "}");
+    }
+
+    @Test
+    void anIdResentWithAnotherKeyOrCorrelationIdStillArrivesOnce() {
+        String a = register("a");
+        String b = register("b");
+        String id = "resend-" + UUID.randomUUID();
+        Http.Reply first = sendWith(a, b, id, ",\"key\":\"k-first\"");
+        assertThat(first.status()).as(first.body()).isEqualTo(202);
+        int partition = first.json().path("partition").asInt();
+        // keys that, sent fresh, go to other ingress partitions than the first send's
+        List<String> others = java.util.stream.IntStream.range(0, 200).mapToObj(i -> "k-" + i)
+                .filter(k -> ingressPartitionOf(k) != partition).limit(3).toList();
+        assertThat(others).hasSize(3);
+        for (String key : others) {
+            Http.Reply again = sendWith(a, b, id, ",\"key\":\"" + key + "\"");
+            assertThat(again.status()).as(again.body()).isEqualTo(202);
+            assertThat(again.json().path("partition").asInt()).as("the resend under key %s", key).isEqualTo(partition);
+        }
+        Http.Reply byCorrelation = sendWith(a, b, id, ",\"correlation_id\":\"" + others.get(0) + "\"");
+        assertThat(byCorrelation.json().path("partition").asInt()).isEqualTo(partition);
+        // a gRPC resend under yet another key
+        grpc.blocking().send(SendRequest.newBuilder().setTo(b).setFrom(a).setId(id).setKey(others.get(2))
+                .setPayload(ByteString.copyFromUtf8("{}")).build());
+
+        assertThat(inboxIds(b, List.of(id))).containsExactly(id);
+    }
+
+    @Test
+    void anotherSendersIdIsTheirOwn() {
+        String mallory = register("m");
+        String alice = register("a");
+        String b = register("b");
+        String id = "shared-" + UUID.randomUUID();
+        assertThat(sendWith(mallory, b, id, "").status()).isEqualTo(202);
+        assertThat(sendWith(alice, b, id, "").status()).isEqualTo(202);
+
+        String topic = MESH.topic("agent." + b);
+        List<ConsumerRecord<byte[], byte[]>> both = topics.readUntil(topic, rs -> rs.size() >= 2, Duration.ofSeconds(30));
+        assertThat(both).extracting(r -> Topics.header(r, MeshHeaders.FROM)).containsExactlyInAnyOrder(mallory, alice);
+        assertThat(idsIn(both)).containsExactly(id, id);
+    }
+
+    private static int ingressPartitionOf(String key) {
+        int partitions = APP.getConfiguration().getKafka().getIngressPartitions();
+        return org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(
+                key.getBytes(StandardCharsets.UTF_8))) % partitions;
+    }
+
     @Test
     void aBatchSendAnswersPerMessageAndStoresOnlyTheGoodOnes() {
         String a = register("a");

@@ -114,6 +114,29 @@ class RequestReplyIT {
     }
 
     @Test
+    void aResentRequestIsDeliveredOnceAndGetsTheReplyToItsFirstSend() {
+        String requester = register(NODE1, "retrier");
+        String responder = register(NODE2, "once");
+        String requestId = "req-" + UUID.randomUUID();
+        String body = "{\"to\":\"" + responder + "\",\"from\":\"" + requester + "\",\"id\":\"" + requestId
+                + "\",\"payload\":{\"q\":\"once\"},\"timeout_ms\":";
+
+        Http.Reply timedOut = Http.post(NODE1.url("/api/v1/requests"), body + "1000}");
+        assertThat(timedOut.status()).as(timedOut.body()).isEqualTo(504);
+        answerOnce(responder, "{\"a\":\"first\"}");
+
+        // the client retries the same request, through the other node
+        Http.Reply retried = Http.post(NODE2.url("/api/v1/requests"), body + "20000}");
+        assertThat(retried.status()).as(retried.body()).isEqualTo(200);
+        assertThat(retried.json().path("reply").path("payload").path("a").asText()).isEqualTo("first");
+        assertThat(retried.json().path("correlation_id").asText())
+                .isEqualTo(timedOut.json().path("details").path("correlation_id").asText());
+        // the responder was asked once
+        Http.Reply more = Http.get(NODE2.url("/api/v1/agents/" + responder + "/messages?wait=3"));
+        assertThat(more.json().path("messages")).as(more.body()).isEmpty();
+    }
+
+    @Test
     void badRequestsAreRefused() {
         String requester = register(NODE1, "asker");
         for (String[] c : new String[][]{

@@ -10,7 +10,9 @@ import java.time.Duration;
 
 /**
  * Message ids seen within the dedupe window, in a persistent, changelogged window store (so it
- * survives restarts and moves with its partition).
+ * survives restarts and moves with its partition). An id is scoped to its sender ({@code meshfrom},
+ * which the service stamps from the caller's identity): one sender's id never suppresses another's
+ * message. Messages sent by no agent (an operator's, or any caller's with auth off) share one scope.
  */
 final class DedupeStore {
 
@@ -30,18 +32,24 @@ final class DedupeStore {
                 Serdes.String(), Serdes.Long());
     }
 
-    boolean seen(String id, long timestamp) {
-        try (WindowStoreIterator<Long> hits = store.fetch(id, timestamp - windowMs, timestamp + windowMs)) {
+    /** The store key of {@code sender}'s id {@code id} ({@code sender} null: sent by no agent). */
+    static String key(String sender, String id) {
+        // an agent id never holds a newline, so no (sender, id) pair can spell another's key
+        return (sender == null ? "" : sender) + "\n" + id;
+    }
+
+    boolean seen(String sender, String id, long timestamp) {
+        try (WindowStoreIterator<Long> hits = store.fetch(key(sender, id), timestamp - windowMs, timestamp + windowMs)) {
             return hits.hasNext();
         }
     }
 
-    void remember(String id, long timestamp) {
-        store.put(id, timestamp, timestamp);
+    void remember(String sender, String id, long timestamp) {
+        store.put(key(sender, id), timestamp, timestamp);
     }
 
     /** Removes the id again (a null put deletes the window entry). */
-    void forget(String id, long timestamp) {
-        store.put(id, null, timestamp);
+    void forget(String sender, String id, long timestamp) {
+        store.put(key(sender, id), null, timestamp);
     }
 }

@@ -98,13 +98,13 @@ final class RouterProcessor implements Processor<byte[], byte[], byte[], byte[]>
                             + policy.maxPayloadBytes(), 1, origin(), now, now, null));
             return;
         }
-        if (dedupe.seen(envelope.id(), record.timestamp())) {
+        if (dedupe.seen(envelope.from(), envelope.id(), record.timestamp())) {
             LOG.debug("duplicate message {} dropped", envelope.id());
             listener.onDuplicate(envelope.id());
             event(envelope.id(), MessageEvents.deduplicated(envelope.id(), envelope.target().toString(), record.timestamp(), now), now);
             return;
         }
-        dedupe.remember(envelope.id(), record.timestamp());
+        dedupe.remember(envelope.from(), envelope.id(), record.timestamp());
         String target = envelope.target().toString();
         ParkedRecord fresh = new ParkedRecord(record.key(), record.value(), record.headers(), record.timestamp(),
                 routingKey(record.key(), envelope), now, null, null, origin(), 0, 0, false, 0);
@@ -152,7 +152,7 @@ final class RouterProcessor implements Processor<byte[], byte[], byte[], byte[]>
 
     private void settleDead(ParkedRecord r, Envelope envelope, DeadLetters.Failure failure) {
         // a dead-lettered id is forgotten, so it can be sent (or replayed) again
-        dedupe.forget(envelope.id(), r.timestamp());
+        dedupe.forget(envelope.from(), envelope.id(), r.timestamp());
         deadLetter(r.key(), r.value(), r.headers(), r.timestamp(), envelope.id(), envelope, failure);
     }
 

@@ -128,6 +128,22 @@ class RouterTopologyTest {
     }
 
     @Test
+    void anIdIsDeduplicatedPerSenderSoNoSenderCanSuppressAnothersMessage() {
+        byte[] body = "{}".getBytes(StandardCharsets.UTF_8);
+        ingress.pipeInput(TestEvents.message("mallory", "m1", "agent:b", body, T0));
+        ingress.pipeInput(TestEvents.message("alice", "m1", "agent:b", body, T0.plusSeconds(1)));
+        ingress.pipeInput(TestEvents.message(null, "m1", "agent:b", body, T0.plusSeconds(2)));
+        // each sender's own resend is still a duplicate
+        ingress.pipeInput(TestEvents.message("alice", "m1", "agent:b", body, T0.plusSeconds(3)));
+        ingress.pipeInput(TestEvents.message(null, "m1", "agent:b", body, T0.plusSeconds(4)));
+
+        assertThat(events).containsExactly("routed m1 -> b", "routed m1 -> b", "routed m1 -> b",
+                "duplicate m1", "duplicate m1");
+        assertThat(inboxB.readRecordsToList()).extracting(r -> header(r.headers(), MeshHeaders.FROM))
+                .containsExactly("mallory", "alice", null);
+    }
+
+    @Test
     void aRecordStampedInTheFutureDoesNotExpireTheDedupeWindow() {
         now.set(T0.plus(Duration.ofMinutes(2)).toEpochMilli());
         ingress.pipeInput(message("m1", "agent:b", "{}", T0));

@@ -23,15 +23,22 @@ final class TestEvents {
     }
 
     static TestRecord<byte[], byte[]> message(String id, String to, byte[] payload, Instant time) {
-        CloudEvent event = CloudEventBuilder.v1()
+        return message("a", id, to, payload, time);
+    }
+
+    /** A message sent by agent {@code from} (null: by no agent, as an operator's send is). */
+    static TestRecord<byte[], byte[]> message(String from, String id, String to, byte[] payload, Instant time) {
+        CloudEventBuilder b = CloudEventBuilder.v1()
                 .withId(id)
-                .withSource(URI.create("mesh://agent/a"))
+                .withSource(URI.create("mesh://agent/" + (from == null ? "none" : from)))
                 .withType("mesh.message")
                 .withDataContentType("application/json")
                 .withExtension(MeshHeaders.EXT_TO, to)
-                .withExtension(MeshHeaders.EXT_FROM, "a")
-                .withData(payload)
-                .build();
+                .withData(payload);
+        if (from != null) {
+            b.withExtension(MeshHeaders.EXT_FROM, from);
+        }
+        CloudEvent event = b.build();
         ProducerRecord<byte[], byte[]> record = KafkaMessageFactory
                 .createWriter("mesh.ingress", null, time.toEpochMilli(), id.getBytes(StandardCharsets.UTF_8))
                 .writeBinary(event);
