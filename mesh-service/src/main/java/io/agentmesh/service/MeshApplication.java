@@ -83,7 +83,7 @@ public class MeshApplication extends Application<MeshConfiguration> {
                 java.time.Duration.ofMillis(config.getStreams().getDedupeWindow().toMilliseconds()), registry.registry(),
                 dlq.deadLetters(), limits, policies.policies());
         new QueuesFeature(platform, config.getStreams().getApplicationId(), routing.router()::pendingRetries);
-        DeliveryFeature delivery = new DeliveryFeature(platform, config.getMessages(), config.getRouting(),
+        DeliveryFeature delivery = new DeliveryFeature(platform, config.getMessages(), config.getRouting(), config.getRedis(),
                 registry.registry(), registry.activity(), cluster.membership()::isLeader);
         delivery.countConnections("pending_requests", messaging::pendingRequests);
         auth.onAgentRevoked(delivery::endStreamsOf);

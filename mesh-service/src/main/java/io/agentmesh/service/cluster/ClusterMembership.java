@@ -151,7 +151,12 @@ public final class ClusterMembership implements Managed {
             latch.close();
         }
         if (node != null) {
-            node.close();
+            try {
+                node.close();
+            } catch (java.io.IOException e) {
+                // ZooKeeper is away: the ephemeral membership znode goes with this node's session anyway
+                LOG.warn("membership znode not removed at shutdown (it goes with the session): {}", e.toString());
+            }
         }
     }
 }

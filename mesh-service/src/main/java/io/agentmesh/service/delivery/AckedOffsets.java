@@ -8,13 +8,16 @@ import java.util.TreeSet;
 /**
  * Offsets acknowledged above a partition's committed offset (acks out of order), kept in the
  * commit's metadata so a stream that reconnects — on any node — does not get them again. Encoded as
- * ranges: {@code "acked:5,7-9"}.
+ * ranges: {@code "acked:5,7-9"}; then the delivered-but-unacked ones ({@code ";sent:3-4"}) and the
+ * epoch of the inbox lease that made the commit ({@code ";epoch:4711"}, see {@link InboxLeases}).
  */
 public final class AckedOffsets {
 
     static final String PREFIX = InboxCommits.MARKER;
     /** After the acked ranges: the offsets delivered before and not acked yet (their next delivery is a redelivery). */
     static final String SENT = ";sent:";
+    /** Last: the epoch of the lease under which the commit was made (absent: 0, none). */
+    static final String EPOCH = ";epoch:";
     /** Kafka's default offset.metadata.max.bytes is 4096. */
     static final int MAX_LENGTH = 4000;
 
@@ -27,6 +30,11 @@ public final class AckedOffsets {
 
     /** Acked ranges, then the delivered-but-unacked ones; ranges that would not fit are left out. */
     public static String encode(NavigableSet<Long> acked, NavigableSet<Long> sent) {
+        return encode(acked, sent, 0);
+    }
+
+    /** As {@link #encode(NavigableSet, NavigableSet)}, made under the lease of {@code epoch} (0: none). */
+    public static String encode(NavigableSet<Long> acked, NavigableSet<Long> sent, long epoch) {
         StringBuilder sb = new StringBuilder(PREFIX);
         ranges(sb, acked);
         if (!sent.isEmpty() && sb.length() < MAX_LENGTH - 50) {
@@ -34,7 +42,31 @@ public final class AckedOffsets {
             int mark = sb.length();
             ranges(sb, sent, mark);
         }
+        if (epoch > 0) {
+            sb.append(EPOCH).append(epoch);
+        }
         return sb.toString();
+    }
+
+    /** The epoch of the lease the commit was made under; 0 when none was written. */
+    public static long decodeEpoch(String metadata) {
+        if (metadata == null || !metadata.startsWith(PREFIX)) {
+            return 0;
+        }
+        int at = metadata.lastIndexOf(EPOCH);
+        if (at < 0) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(metadata.substring(at + EPOCH.length()));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    private static String withoutEpoch(String metadata) {
+        int at = metadata.lastIndexOf(EPOCH);
+        return at < 0 ? metadata : metadata.substring(0, at);
     }
 
     private static void ranges(StringBuilder sb, NavigableSet<Long> offsets) {
@@ -61,7 +93,7 @@ public final class AckedOffsets {
         if (metadata == null || !metadata.startsWith(PREFIX)) {
             return new TreeSet<>();
         }
-        String body = metadata.substring(PREFIX.length());
+        String body = withoutEpoch(metadata).substring(PREFIX.length());
         int sent = body.indexOf(SENT);
         return parse(sent < 0 ? body : body.substring(0, sent));
     }
@@ -71,8 +103,9 @@ public final class AckedOffsets {
         if (metadata == null || !metadata.startsWith(PREFIX)) {
             return new TreeSet<>();
         }
-        int sent = metadata.indexOf(SENT);
-        return sent < 0 ? new TreeSet<>() : parse(metadata.substring(sent + SENT.length()));
+        String body = withoutEpoch(metadata);
+        int sent = body.indexOf(SENT);
+        return sent < 0 ? new TreeSet<>() : parse(body.substring(sent + SENT.length()));
     }
 
     private static NavigableSet<Long> parse(String body) {

@@ -3,6 +3,7 @@ package io.agentmesh.service.delivery;
 import io.agentmesh.service.common.BoundedGate;
 import io.agentmesh.service.common.BoundedThreads;
 import io.agentmesh.service.config.MessagesSettings;
+import io.agentmesh.service.config.RedisSettings;
 import io.agentmesh.service.config.RoutingSettings;
 import io.agentmesh.service.delivery.push.PushClient;
 import io.agentmesh.service.delivery.push.PushDispatcher;
@@ -24,6 +25,9 @@ import java.util.function.IntSupplier;
  */
 public final class DeliveryFeature {
 
+    /** How long an acknowledgement waits for another one of the same agent to finish. */
+    private static final Duration ACK_WAIT = Duration.ofSeconds(2);
+
     private final LiveStreams live;
 
     private final Platform platform;
@@ -35,14 +39,18 @@ public final class DeliveryFeature {
     private final ActiveConnections active = new ActiveConnections();
     private final ExecutorService streamThreads;
 
-    public DeliveryFeature(Platform p, MessagesSettings settings, RoutingSettings routing, AgentRegistry registry,
-                           AgentActivity activity, BooleanSupplier isLeader) {
+    public DeliveryFeature(Platform p, MessagesSettings settings, RoutingSettings routing, RedisSettings redis,
+                           AgentRegistry registry, AgentActivity activity, BooleanSupplier isLeader) {
         this.platform = p;
         InboxReader reader = new InboxReader(p.topics(), p.kafkaProps());
         this.events = new DeliveryEvents(p.publisher(), p.topics(), p.mapper(), p.clock());
         int maxStreams = settings.getMaxSubscriptions();
         this.streamThreads = BoundedThreads.create("grpc-subscribe", maxStreams);
-        this.sessions = new InboxSessions(reader, events, streamThreads, p.curator(), p.zookeeperBase(), p.nodeId(),
+        InboxLeases leases = new InboxLeases(p.curator(), p.zookeeperBase(), p.nodeId(), ACK_WAIT);
+        DeliveredMarks marks = new DeliveredMarks(redis.getUri(),
+                Duration.ofMillis(redis.getCommandTimeout().toMilliseconds()), p.env().metrics());
+        p.env().lifecycle().manage(marks);
+        this.sessions = new InboxSessions(reader, events, streamThreads, leases, marks, p.nodeId(),
                 settings.getMaxCreditPerStream(), settings.getMaxStreamsPerAgent(), p.drain(), activity,
                 registry::requireNotPushed);
         BoundedGate polls = new BoundedGate("long_poll", settings.getMaxConcurrentPolls(), p.env().metrics());

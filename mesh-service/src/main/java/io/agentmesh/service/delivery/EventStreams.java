@@ -60,19 +60,27 @@ public final class EventStreams {
     /** Starts the stream of a registered agent from {@code from} (partition → next offset; empty: acknowledged). */
     public ChunkedOutput<String> open(String agentId, Map<Integer, Long> from) throws Exception {
         drain.requireOpen("new streams are");
-        sessions.requireNotPushed(agentId);
         AutoCloseable permit = gate.enter();
+        AutoCloseable registered;
         InboxCursor cursor;
+        try {
+            // a Connect stream of the same agent would deliver the same messages: the two exclude each other
+            registered = sessions.openReader(agentId);
+        } catch (RuntimeException e) {
+            permit.close();
+            throw e;
+        }
         try {
             cursor = reader.openAt(agentId, from, READ_AHEAD);
         } catch (RuntimeException e) {
+            registered.close();
             permit.close();
             throw e;
         }
         ChunkedOutput<String> output = new ChunkedOutput<>(String.class);
         try {
             threads.execute(() -> {
-                try (permit) {
+                try (permit; registered) {
                     output.write(": connected\n\n");
                     live.run(KIND, new InboxPump(cursor, new Events(agentId, output, cursor.position()))
                             .eachRound(() -> activity.touch(agentId, AgentLiveness.REST)));
@@ -83,6 +91,7 @@ public final class EventStreams {
             });
         } catch (RejectedExecutionException e) {
             cursor.close();
+            registered.close();
             permit.close();
             throw new MeshException(ErrorCode.TOO_BUSY, "too many event streams on this node", Map.of());
         }
@@ -124,6 +133,8 @@ public final class EventStreams {
                 chunk.append("id: ").append(encode(position)).append("\nevent: message\ndata: ").append(data).append("\n\n");
             }
             position.putAll(batch.next());
+            // before the events leave: an ack of their ids must find them handed out
+            sessions.handedOut(agentId, batch.next());
             if (chunk.length() > 0) {
                 out.write(chunk.toString());
                 lastWrite = System.nanoTime();

@@ -101,7 +101,7 @@ public final class InboxCursor implements AutoCloseable {
     public void commit(Map<Integer, Long> next) {
         Map<Integer, Commit> commits = new HashMap<>();
         next.forEach((p, o) -> commits.put(p, new Commit(o, new TreeSet<>())));
-        commitWithAcks(commits);
+        commitWithAcks(commits, 0);
     }
 
     /**
@@ -115,15 +115,45 @@ public final class InboxCursor implements AutoCloseable {
         }
     }
 
-    /** Commits each partition's watermark with its out-of-order acks in the metadata. */
-    public void commitWithAcks(Map<Integer, Commit> commits) {
+    /** A commit refused because a later inbox lease has committed since (this holder's lease is stale). */
+    public static final class FencedException extends RuntimeException {
+
+        FencedException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Commits each partition's watermark with its out-of-order acks in the metadata, under the inbox
+     * lease of {@code epoch} (0: none). The position only moves forward: a partition whose committed
+     * offset is already beyond the commit's is left alone. Throws {@link FencedException} when the
+     * last commit was made under a later lease (this one was lost and taken over).
+     */
+    public void commitWithAcks(Map<Integer, Commit> commits, long epoch) {
         if (commits.isEmpty()) {
             return;
         }
         Map<TopicPartition, OffsetAndMetadata> out = new HashMap<>();
         commits.forEach((p, c) -> out.put(new TopicPartition(topic, p),
-                new OffsetAndMetadata(c.offset(), AckedOffsets.encode(c.ackedAbove(), c.sent()))));
-        consumer.commitSync(out, COMMIT_TIMEOUT);
+                new OffsetAndMetadata(c.offset(), AckedOffsets.encode(c.ackedAbove(), c.sent(), epoch))));
+        Map<TopicPartition, OffsetAndMetadata> current = consumer.committed(out.keySet(), COMMIT_TIMEOUT);
+        for (Map.Entry<TopicPartition, OffsetAndMetadata> e : current.entrySet()) {
+            OffsetAndMetadata now = e.getValue();
+            if (now == null) {
+                continue;
+            }
+            long theirs = AckedOffsets.decodeEpoch(now.metadata());
+            if (epoch > 0 && theirs > epoch) {
+                throw new FencedException("the inbox of " + agentId + " was committed under a later lease (epoch "
+                        + theirs + " > " + epoch + ")");
+            }
+            if (now.offset() > out.get(e.getKey()).offset()) {
+                out.remove(e.getKey());
+            }
+        }
+        if (!out.isEmpty()) {
+            consumer.commitSync(out, COMMIT_TIMEOUT);
+        }
     }
 
     /** Makes a blocked {@link #poll} return at once (with Kafka's WakeupException); safe from any thread. */

@@ -105,10 +105,15 @@ public final class InboxReader {
     }
 
     /**
-     * Moves the acknowledged position forward (never back). Offsets beyond the end of a partition
-     * are refused. Fails with 409 while Kafka consumers of the agent's group are active.
+     * Moves the acknowledged position forward (never back), committing under the inbox lease of
+     * {@code epoch}. Offsets beyond the end of a partition are refused, and so are offsets beyond
+     * {@code handedOut} (partition &rarr; next offset after what readers were given) and the
+     * acknowledged position, which would pass over messages the agent never got; with
+     * {@code handedOut} empty nothing is checked (Redis cannot say, or the caller asked to skip).
+     * Fails with 409 while Kafka consumers of the agent's group are active.
      */
-    public Map<Integer, Long> ack(String agentId, Map<Integer, Long> offsets) {
+    public Map<Integer, Long> ack(String agentId, Map<Integer, Long> offsets, long epoch,
+                                  java.util.Optional<Map<Integer, Long>> handedOut) {
         if (offsets == null || offsets.isEmpty()) {
             throw MeshException.invalidField("offsets", "give at least one partition -> offset");
         }
@@ -123,7 +128,8 @@ public final class InboxReader {
                 if (e.getValue() == null || e.getValue() < 0) {
                     throw MeshException.invalidField("offsets", "offset for partition " + e.getKey() + " must be >= 0");
                 }
-                wanted.put(tp, new OffsetAndMetadata(e.getValue(), AckedOffsets.encode(new java.util.TreeSet<>())));
+                wanted.put(tp, new OffsetAndMetadata(e.getValue(),
+                        AckedOffsets.encode(new java.util.TreeSet<>(), new java.util.TreeSet<>(), epoch)));
             }
             Map<TopicPartition, Long> end = consumer.endOffsets(wanted.keySet(), KAFKA_TIMEOUT);
             Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(wanted.keySet(), KAFKA_TIMEOUT);
@@ -136,6 +142,16 @@ public final class InboxReader {
                             + end.get(e.getKey()) + ") of partition " + e.getKey().partition());
                 }
                 OffsetAndMetadata current = committed.get(e.getKey());
+                int partition = e.getKey().partition();
+                long acked = current != null ? current.offset()
+                        : consumer.beginningOffsets(List.of(e.getKey()), KAFKA_TIMEOUT).get(e.getKey());
+                long given = handedOut.map(h -> Math.max(acked, h.getOrDefault(partition, 0L))).orElse(Long.MAX_VALUE);
+                if (offset > given) {
+                    throw new MeshException(ErrorCode.INVALID_REQUEST, "offsets: offset " + offset + " of partition "
+                            + partition + " is beyond what was delivered (" + given + "): acknowledging it would pass over "
+                            + "messages the agent never got; send \"skip\": true to pass over them on purpose",
+                            Map.of("field", "offsets", "partition", partition, "offset", offset, "delivered", given));
+                }
                 if (current == null || current.offset() < offset) {
                     forward.put(e.getKey(), e.getValue());
                     result.put(e.getKey().partition(), offset);

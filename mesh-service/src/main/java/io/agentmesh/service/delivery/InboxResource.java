@@ -64,7 +64,7 @@ public final class InboxResource {
             throw MeshException.invalid("request body is required: {\"offsets\": {\"<partition>\": <next offset>}}");
         }
         requireKnown(id);
-        return new AckResult(id, longPoll.ack(id, request.offsets(), AgentLiveness.REST));
+        return new AckResult(id, longPoll.ack(id, request.offsets(), AgentLiveness.REST, request.skipping()));
     }
 
     private void requireKnown(String id) {

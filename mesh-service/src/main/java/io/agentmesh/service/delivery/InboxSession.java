@@ -44,12 +44,14 @@ final class InboxSession implements InboxPump.Handoff, Runnable {
     private final CreditDispatcher<DeliverySink> dispatcher = new CreditDispatcher<>();
     private final Map<DeliverySink, Stats> sinks = new LinkedHashMap<>();
     private final CountDownLatch done = new CountDownLatch(1);
+    private final InboxLeases.Lease lease;
     private volatile Runnable onClosed = () -> { };
     private boolean closing;
     private boolean paused;
 
     /** {@code alive} runs every round while streams are open (a sign of life of the agent). */
-    InboxSession(InboxCursor cursor, DeliveryEvents deliveries, int maxBuffered, Runnable alive) {
+    InboxSession(InboxCursor cursor, DeliveryEvents deliveries, int maxBuffered, Runnable alive, InboxLeases.Lease lease) {
+        this.lease = lease;
         this.agentId = cursor.agentId();
         this.deliveries = deliveries;
         this.maxBuffered = maxBuffered;
@@ -60,6 +62,11 @@ final class InboxSession implements InboxPump.Handoff, Runnable {
 
     String agentId() {
         return agentId;
+    }
+
+    /** The inbox lease this session commits under. */
+    InboxLeases.Lease lease() {
+        return lease;
     }
 
     void onClosed(Runnable action) {
@@ -207,6 +214,9 @@ final class InboxSession implements InboxPump.Handoff, Runnable {
             LOG.warn("inbox session of {} failed: {}", agentId, failure.toString());
             endAll("inbox session failed: " + failure.getMessage());
         }
+        if (failure instanceof InboxCursor.FencedException) {
+            return;
+        }
         try {
             commit(cursor);
         } catch (RuntimeException e) {
@@ -214,13 +224,17 @@ final class InboxSession implements InboxPump.Handoff, Runnable {
         }
     }
 
+    /** Commits what changed, while the lease is usable (acks made meanwhile wait in the ledger). */
     private void commit(InboxCursor cursor) {
+        if (!lease.usable()) {
+            return;
+        }
         Map<Integer, InboxCursor.Commit> commits;
         synchronized (this) {
             commits = ledger.commit();
         }
         if (commits != null) {
-            cursor.commitWithAcks(commits);
+            cursor.commitWithAcks(commits, lease.epoch());
         }
     }
 

@@ -5,26 +5,24 @@ import io.agentmesh.service.errors.ErrorCode;
 import io.agentmesh.service.errors.MeshException;
 import io.agentmesh.service.registry.AgentActivity;
 import io.agentmesh.service.registry.AgentLiveness;
-import org.apache.curator.framework.CuratorFramework;
-import org.apache.zookeeper.CreateMode;
-import org.apache.zookeeper.KeeperException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The inbox sessions of this node, one per agent with open streams. An agent's inbox is served by
- * one node at a time: the session holds an ephemeral znode {@code <base>/inbox-leases/<agent>}, and
- * a stream of the same agent opened on another node is refused with the owner's name (two nodes
- * reading one inbox would deliver its messages twice). While a session runs, the REST long-poll
- * and ack of that agent are refused for the same reason.
+ * one node at a time: the session holds the agent's inbox lease ({@link InboxLeases}) for its whole
+ * life, and a stream of the same agent opened on another node is refused with the owner's name (two
+ * nodes reading one inbox would deliver its messages twice). While a session runs, the long-poll,
+ * the server-sent events and Subscribe streams and the acks of that agent are refused for the same
+ * reason; while any of those streams is open, a Connect stream is refused.
  */
 public final class InboxSessions {
 
@@ -33,8 +31,8 @@ public final class InboxSessions {
     private final InboxReader reader;
     private final DeliveryEvents deliveries;
     private final ExecutorService threads;
-    private final CuratorFramework curator;
-    private final String leasePath;
+    private final InboxLeases leases;
+    private final DeliveredMarks marks;
     private final String nodeId;
     private final int maxBuffered;
     private final int maxStreamsPerAgent;
@@ -44,14 +42,14 @@ public final class InboxSessions {
     private final java.util.function.Consumer<String> notPushed;
 
     /** {@code notPushed} refuses (409) an agent whose messages the mesh pushes. */
-    public InboxSessions(InboxReader reader, DeliveryEvents deliveries, ExecutorService threads, CuratorFramework curator,
-                         String basePath, String nodeId, int maxBuffered, int maxStreamsPerAgent, DrainControl drain,
+    public InboxSessions(InboxReader reader, DeliveryEvents deliveries, ExecutorService threads, InboxLeases leases,
+                         DeliveredMarks marks, String nodeId, int maxBuffered, int maxStreamsPerAgent, DrainControl drain,
                          AgentActivity activity, java.util.function.Consumer<String> notPushed) {
         this.reader = reader;
         this.deliveries = deliveries;
         this.threads = threads;
-        this.curator = curator;
-        this.leasePath = basePath + "/inbox-leases";
+        this.leases = leases;
+        this.marks = marks;
         this.nodeId = nodeId;
         this.maxBuffered = maxBuffered;
         this.maxStreamsPerAgent = maxStreamsPerAgent;
@@ -86,16 +84,16 @@ public final class InboxSessions {
     }
 
     private InboxSession start(String agentId) {
-        lease(agentId);
+        InboxLeases.Lease lease = leases.take(agentId, InboxLeases.Kind.STREAM);
         InboxCursor cursor;
         try {
             cursor = reader.open(agentId, maxBuffered);
         } catch (RuntimeException e) {
-            release(agentId);
+            lease.close();
             throw e;
         }
         InboxSession session = new InboxSession(cursor, deliveries, maxBuffered,
-                () -> activity.touch(agentId, AgentLiveness.GRPC));
+                () -> activity.touch(agentId, AgentLiveness.GRPC), lease);
         session.onClosed(() -> closed(agentId, session));
         sessions.put(agentId, session);
         try {
@@ -103,9 +101,11 @@ public final class InboxSessions {
         } catch (RejectedExecutionException e) {
             sessions.remove(agentId);
             cursor.close();
-            release(agentId);
+            lease.close();
             throw new MeshException(ErrorCode.TOO_BUSY, "too many open streams on this node", Map.of(), e);
         }
+        // fenced: ZooKeeper gave the lease up, so another node may serve the inbox now
+        lease.onLost(() -> session.endAll("inbox lease lost (ZooKeeper session); reconnect"));
         LOG.info("inbox of {} now served to streams on {}", agentId, nodeId);
         return session;
     }
@@ -114,7 +114,7 @@ public final class InboxSessions {
         if (sessions.get(agentId) != session) {
             return;
         }
-        release(agentId);
+        session.lease().close();
         sessions.remove(agentId, session);
         LOG.info("inbox session of {} closed", agentId);
     }
@@ -123,11 +123,40 @@ public final class InboxSessions {
         return sessions.containsKey(agentId);
     }
 
-    /** For a new reader (long-poll, Subscribe): 503 while draining, 409 while the inbox is streamed. */
+    /** For a long-poll: 503 while draining, 409 while the inbox is pushed or streamed. */
     public void requireReadable(String agentId) {
         drain.requireOpen("new inbox readers are");
         requireNotPushed(agentId);
         requireNotStreamed(agentId);
+    }
+
+    /**
+     * For a stream that reads without acknowledging (server-sent events, Subscribe): as
+     * {@link #requireReadable}, and registered as a reader until closed, so that no Connect stream
+     * opens meanwhile.
+     */
+    public AutoCloseable openReader(String agentId) {
+        requireReadable(agentId);
+        return leases.read(agentId);
+    }
+
+    /** Records, before they leave, how far a reader that acknowledges by position handed messages out. */
+    public void handedOut(String agentId, Map<Integer, Long> next) {
+        marks.handedOut(agentId, next);
+    }
+
+    /**
+     * Moves the agent's acknowledged position forward, holding its inbox lease for the instant of
+     * the commit (so no other acknowledgement or Connect session commits meanwhile, mesh-wide).
+     */
+    public Map<Integer, Long> ack(String agentId, Map<Integer, Long> offsets, boolean skip) {
+        requireNotPushed(agentId);
+        if (active(agentId)) {
+            throw streamed(agentId, nodeId);
+        }
+        try (InboxLeases.Lease lease = leases.take(agentId, InboxLeases.Kind.ACK)) {
+            return reader.ack(agentId, offsets, lease.epoch(), skip ? Optional.empty() : marks.of(agentId));
+        }
     }
 
     /**
@@ -148,20 +177,15 @@ public final class InboxSessions {
      * another way at the same time would deliver messages twice.
      */
     public void requireNotStreamed(String agentId) {
-        String owner = active(agentId) ? nodeId : null;
-        if (owner == null) {
-            try {
-                if (curator.checkExists().forPath(leasePath + "/" + agentId) != null) {
-                    owner = owner(leasePath + "/" + agentId);
-                }
-            } catch (Exception e) {
-                // ZooKeeper down: no stream can have been opened meanwhile either
-            }
-        }
+        String owner = active(agentId) ? nodeId : leases.streamedBy(agentId);
         if (owner != null) {
-            throw new MeshException(ErrorCode.CONFLICT, "agent '" + agentId + "' has open Connect streams (node '"
-                    + owner + "'): read and ack its inbox there, or close them first", Map.of("agent", agentId, "node", owner));
+            throw streamed(agentId, owner);
         }
+    }
+
+    private static MeshException streamed(String agentId, String owner) {
+        return new MeshException(ErrorCode.CONFLICT, "agent '" + agentId + "' has open Connect streams (node '"
+                + owner + "'): read and ack its inbox there, or close them first", Map.of("agent", agentId, "node", owner));
     }
 
     /** Every open stream on this node. */
@@ -205,40 +229,5 @@ public final class InboxSessions {
     public void stopAll() {
         endAll("server is shutting down");
         sessions.values().forEach(InboxSession::stop);
-    }
-
-    private void lease(String agentId) {
-        String path = leasePath + "/" + agentId;
-        try {
-            curator.create().creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL)
-                    .forPath(path, nodeId.getBytes(StandardCharsets.UTF_8));
-        } catch (KeeperException.NodeExistsException e) {
-            String owner = owner(path);
-            if (!nodeId.equals(owner)) {
-                throw new MeshException(ErrorCode.CONFLICT, "agent '" + agentId + "' is already streamed from node '"
-                        + owner + "': connect its streams there", Map.of("agent", agentId, "node", String.valueOf(owner)));
-            }
-        } catch (Exception e) {
-            throw new MeshException(ErrorCode.DEPENDENCY_UNAVAILABLE, "ZooKeeper unavailable, cannot take the inbox "
-                    + "lease of '" + agentId + "'", Map.of("dependency", "zookeeper"), e);
-        }
-    }
-
-    private String owner(String path) {
-        try {
-            return new String(curator.getData().forPath(path), StandardCharsets.UTF_8);
-        } catch (Exception e) {
-            return "unknown";
-        }
-    }
-
-    private void release(String agentId) {
-        try {
-            curator.delete().guaranteed().forPath(leasePath + "/" + agentId);
-        } catch (KeeperException.NoNodeException e) {
-            // already gone
-        } catch (Exception e) {
-            LOG.warn("inbox lease of {} not released (it goes with this node's session): {}", agentId, e.toString());
-        }
     }
 }

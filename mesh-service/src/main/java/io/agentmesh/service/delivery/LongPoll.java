@@ -51,10 +51,13 @@ public final class LongPoll {
                 InboxCursor.Batch batch = cursor.poll(Duration.ofNanos(Math.min(left, ROUND_NANOS)));
                 ack.putAll(batch.next());
                 if (!batch.records().isEmpty()) {
+                    sessions.handedOut(agentId, ack);
                     deliveries.delivered(agentId, "long-poll", batch.records());
                     return new Result(batch.records(), ack);
                 }
             }
+            // messages acked out of order were passed over: the answer's ack position covers them
+            sessions.handedOut(agentId, ack);
             return new Result(List.of(), ack);
         } catch (KafkaException e) {
             throw KafkaFailures.translate(e, "read inbox of " + agentId);
@@ -64,11 +67,10 @@ public final class LongPoll {
     /**
      * Moves the agent's acknowledged position forward (long-poll and gRPC Ack); 409 while a Connect
      * stream or a Kafka consumer of the agent's group owns the inbox. {@code via}: rest or grpc.
+     * {@code skip}: the caller means to pass over messages it was never given.
      */
-    public Map<Integer, Long> ack(String agentId, Map<Integer, Long> offsets, String via) {
-        sessions.requireNotPushed(agentId);
-        sessions.requireNotStreamed(agentId);
-        Map<Integer, Long> committed = reader.ack(agentId, offsets);
+    public Map<Integer, Long> ack(String agentId, Map<Integer, Long> offsets, String via, boolean skip) {
+        Map<Integer, Long> committed = sessions.ack(agentId, offsets, skip);
         activity.touch(agentId, via);
         deliveries.ackedUpTo(agentId, via, committed);
         return committed;

@@ -38,30 +38,77 @@ public final class Subscriptions {
 
     /** Starts a stream of a registered agent's inbox; the returned pump stops it (client cancel). */
     public InboxPump start(String agentId, InboxPump.Handoff handoff) throws Exception {
-        sessions.requireReadable(agentId);
         AutoCloseable permit = gate.enter();
+        AutoCloseable registered;
         InboxCursor cursor;
         try {
-            cursor = reader.open(agentId, READ_AHEAD);
+            registered = sessions.openReader(agentId);
         } catch (RuntimeException e) {
             permit.close();
             throw e;
         }
-        InboxPump pump = new InboxPump(cursor, handoff).eachRound(() -> activity.touch(agentId, AgentLiveness.GRPC));
+        try {
+            cursor = reader.open(agentId, READ_AHEAD);
+        } catch (RuntimeException e) {
+            registered.close();
+            permit.close();
+            throw e;
+        }
+        InboxPump pump = new InboxPump(cursor, new Marked(agentId, handoff))
+                .eachRound(() -> activity.touch(agentId, AgentLiveness.GRPC));
         try {
             threads.execute(() -> {
-                try (permit) {
+                try (permit; registered) {
                     live.run(KIND, pump);
                 } catch (Exception e) {
-                    // releasing a permit cannot fail
+                    // releasing a permit or a reader registration does not fail
                 }
             });
         } catch (RejectedExecutionException e) {
             cursor.close();
+            registered.close();
             permit.close();
             throw new MeshException(ErrorCode.KAFKA_UNAVAILABLE, "server is shutting down");
         }
         return pump;
+    }
+
+    /** The client's handoff, after recording how far the batch goes (its Ack must find it handed out). */
+    private final class Marked implements InboxPump.Handoff {
+
+        private final String agentId;
+        private final InboxPump.Handoff client;
+
+        Marked(String agentId, InboxPump.Handoff client) {
+            this.agentId = agentId;
+            this.client = client;
+        }
+
+        @Override
+        public boolean awaitDemand(java.time.Duration max) throws InterruptedException {
+            return client.awaitDemand(max);
+        }
+
+        @Override
+        public boolean hand(InboxCursor.Batch batch) throws Exception {
+            sessions.handedOut(agentId, batch.next());
+            return client.hand(batch);
+        }
+
+        @Override
+        public boolean idle() throws Exception {
+            return client.idle();
+        }
+
+        @Override
+        public void afterRound(InboxCursor cursor) {
+            client.afterRound(cursor);
+        }
+
+        @Override
+        public void ended(InboxCursor cursor, String stopReason, Throwable failure) {
+            client.ended(cursor, stopReason, failure);
+        }
     }
 
     /** Ends every Subscribe stream (drain); answers how many. */

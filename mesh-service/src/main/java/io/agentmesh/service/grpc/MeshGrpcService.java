@@ -177,7 +177,8 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
     public void ack(AckRequest request, StreamObserver<AckResponse> out) {
         try {
             String agentId = ownInbox(GrpcAccess.caller(), request.getAgentId(), MeshServiceGrpc.getAckMethod());
-            Map<Integer, Long> committed = longPoll.ack(agentId, request.getOffsetsMap(), AgentLiveness.GRPC);
+            Map<Integer, Long> committed = longPoll.ack(agentId, request.getOffsetsMap(), AgentLiveness.GRPC,
+                    request.getSkip());
             out.onNext(AckResponse.newBuilder().putAllCommitted(committed).build());
             out.onCompleted();
         } catch (RuntimeException e) {

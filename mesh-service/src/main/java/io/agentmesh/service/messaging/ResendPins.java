@@ -4,17 +4,11 @@ import com.codahale.metrics.Counter;
 import com.codahale.metrics.MetricRegistry;
 import io.dropwizard.lifecycle.Managed;
 import io.agentmesh.service.common.RedisClients;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.codec.StringCodec;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Keeps a resent message on the ingress partition its first attempt went to, so the router's dedupe
@@ -29,24 +23,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 public final class ResendPins implements Managed {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ResendPins.class);
     static final String PREFIX = "mesh:pin:";
 
     /** Where a send goes: {@code partition}; {@code firstAt} is when the id was first sent (now, unless a resend). */
     public record Pin(int partition, long firstAt, boolean resend) {
     }
 
-    private final RedisClient client;
-    private final RedisURI uri;
+    private final RedisClients.Lazy redis;
     private final long windowMs;
     private final Counter unavailable;
     private final Counter resends;
-    private final AtomicBoolean connecting = new AtomicBoolean();
-    private volatile StatefulRedisConnection<String, String> connection;
 
     public ResendPins(String redisUri, Duration timeout, Duration window, MetricRegistry metrics) {
-        this.uri = RedisURI.create(redisUri);
-        this.client = RedisClients.create(redisUri, timeout);
+        this.redis = new RedisClients.Lazy(redisUri, timeout);
         this.windowMs = window.toMillis();
         this.unavailable = metrics.counter("mesh.dedupe.pins.unavailable");
         this.resends = metrics.counter("mesh.dedupe.pins.resends");
@@ -62,7 +51,7 @@ public final class ResendPins implements Managed {
      * send of the pair within the window, else the partition of the first send. Never fails.
      */
     public CompletableFuture<Pin> pin(String sender, String id, int partition, int partitions, long now) {
-        StatefulRedisConnection<String, String> c = connection();
+        StatefulRedisConnection<String, String> c = redis.get();
         if (c == null) {
             unavailable.inc();
             return CompletableFuture.completedFuture(new Pin(partition, now, false));
@@ -74,10 +63,7 @@ public final class ResendPins implements Managed {
                         unavailable.inc();
                         return new Pin(partition, now, false);
                     }
-                    if (previous == null) {
-                        return new Pin(partition, now, false);
-                    }
-                    Pin earlier = parse(previous, partitions);
+                    Pin earlier = previous == null ? null : parse(previous, partitions);
                     if (earlier == null) {
                         return new Pin(partition, now, false);
                     }
@@ -98,36 +84,13 @@ public final class ResendPins implements Managed {
         }
     }
 
-    /** The connection, or null while there is none yet (one is then being made, off the caller's thread). */
-    private StatefulRedisConnection<String, String> connection() {
-        StatefulRedisConnection<String, String> c = connection;
-        if (c != null && c.isOpen()) {
-            return c;
-        }
-        if (connecting.compareAndSet(false, true)) {
-            client.connectAsync(StringCodec.UTF8, uri).whenComplete((made, error) -> {
-                if (error != null) {
-                    LOG.debug("resend pins: Redis not reachable ({})", error.toString());
-                } else {
-                    connection = made;
-                }
-                connecting.set(false);
-            });
-        }
-        return null;
-    }
-
     @Override
     public void start() {
-        connection();
+        redis.start();
     }
 
     @Override
     public void stop() {
-        StatefulRedisConnection<String, String> c = connection;
-        if (c != null) {
-            c.close();
-        }
-        client.shutdown();
+        redis.stop();
     }
 }

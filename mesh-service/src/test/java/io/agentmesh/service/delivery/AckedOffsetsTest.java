@@ -46,4 +46,19 @@ class AckedOffsetsTest {
         assertThat(AckedOffsets.decodeSent("acked:5,7-9")).isEmpty();
         assertThat(AckedOffsets.decode(AckedOffsets.encode(new TreeSet<>(), new TreeSet<>(List.of(1L))))).isEmpty();
     }
+
+    @Test
+    void theLeaseEpochRidesAtTheEndAndLeavesTheRangesAlone() {
+        String encoded = AckedOffsets.encode(new TreeSet<>(List.of(7L)), new TreeSet<>(List.of(3L)), 4711);
+        assertThat(encoded).isEqualTo("acked:7;sent:3;epoch:4711");
+        assertThat(AckedOffsets.decode(encoded)).containsExactly(7L);
+        assertThat(AckedOffsets.decodeSent(encoded)).containsExactly(3L);
+        assertThat(AckedOffsets.decodeEpoch(encoded)).isEqualTo(4711);
+        assertThat(AckedOffsets.decodeEpoch(AckedOffsets.encode(new TreeSet<>(List.of(1L)), new TreeSet<>(), 9)))
+                .isEqualTo(9);
+        assertThat(AckedOffsets.decode("acked:1-2;epoch:9")).containsExactly(1L, 2L);
+        assertThat(AckedOffsets.decodeEpoch("acked:1")).isZero();
+        assertThat(AckedOffsets.decodeEpoch("acked:1;epoch:x")).isZero();
+        assertThat(AckedOffsets.decodeEpoch(null)).isZero();
+    }
 }

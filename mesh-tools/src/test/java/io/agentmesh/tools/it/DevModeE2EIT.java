@@ -219,9 +219,9 @@ class DevModeE2EIT {
             // not acknowledged before the restart: still there
             Http.Reply again = Http.get(url("/api/v1/agents/e2e-b/messages?wait=10"));
             assertThat(again.ids()).containsExactly(id);
-            // the dedupe window survived the restart too
+            // the dedupe window survived the restart too (a resend is the same sender's same id)
             assertThat(Http.post(url("/api/v1/messages"),
-                    "{\"to\":\"e2e-b\",\"id\":\"" + id + "\",\"payload\":{}}").status()).isEqualTo(202);
+                    "{\"to\":\"e2e-b\",\"from\":\"e2e-a\",\"id\":\"" + id + "\",\"payload\":{}}").status()).isEqualTo(202);
             String marker = "marker-" + UUID.randomUUID();
             assertThat(Http.post(url("/api/v1/messages"),
                     "{\"to\":\"e2e-b\",\"id\":\"" + marker + "\",\"payload\":{}}").status()).isEqualTo(202);

@@ -1,0 +1,86 @@
+package io.agentmesh.service.it;
+
+import io.agentmesh.embedded.EmbeddedZooKeeper;
+import io.agentmesh.service.MeshConfiguration;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import io.grpc.Status;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A Connect session holds its agent's inbox lease in ZooKeeper. When this node's ZooKeeper session
+ * is lost, another node may take the lease: the session must stop, not go on committing beside the
+ * new owner. This class runs its own ZooKeeper, which it stops and starts again.
+ */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class LeaseFencingIT {
+
+    private static final int ZK_PORT = Ports.free();
+    private static final Path ZK_DIR = TestInfra.get().dir().resolve("zk-fencing-" + UUID.randomUUID());
+    private static EmbeddedZooKeeper zookeeper = start();
+
+    static final MeshApp MESH = MeshApp.onSharedBroker(MeshApp.set("zookeeper.connect", "127.0.0.1:" + ZK_PORT),
+            MeshApp.set("zookeeper.sessionTimeout", "4s"));
+    static final DropwizardAppExtension<MeshConfiguration> APP = MESH.extension();
+
+    private static EmbeddedZooKeeper start() {
+        try {
+            return new EmbeddedZooKeeper(ZK_DIR, ZK_PORT).start();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static {
+        // not before the node has stopped (an @AfterAll, or the extension's onStop, would run before it,
+        // and the node would spend its shutdown retrying ZooKeeper)
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> zookeeper.close()));
+    }
+
+    @Test
+    void aConnectSessionEndsWhenItsLeaseIsLostAndItsUnackedMessagesComeAgain() throws Exception {
+        String agent = "fenced-" + UUID.randomUUID().toString().substring(0, 8);
+        assertThat(Http.post(MESH.url("/api/v1/agents"), "{\"id\":\"" + agent + "\",\"name\":\"F\"}").status()).isEqualTo(201);
+        for (int i = 0; i < 2; i++) {
+            assertThat(Http.post(MESH.url("/api/v1/messages"), "{\"to\":\"" + agent + "\",\"id\":\"f-" + i
+                    + "\",\"key\":\"k\",\"payload\":{}}").status()).isEqualTo(202);
+        }
+        try (GrpcClient grpc = new GrpcClient(MESH.grpcPort())) {
+            GrpcClient.Connection first = grpc.connect(agent, 5);
+            await().atMost(30, SECONDS).until(() -> first.received.size() == 2);
+
+            zookeeper.close();
+            // suspended at once, lost once the session timeout has passed: the stream is ended
+            await().atMost(30, SECONDS).until(() -> first.error.get() != null || first.completed);
+            assertThat(first.error.get()).isNotNull();
+            assertThat(Status.fromThrowable(first.error.get()).getDescription()).contains("inbox lease lost");
+            // an ack now has nowhere to go: nothing was committed under the lost lease
+            first.ack(List.of(first.received.get(0).getDeliveryId()));
+
+            zookeeper = start();
+            GrpcClient.Connection[] again = new GrpcClient.Connection[1];
+            await().atMost(60, SECONDS).pollInterval(1, SECONDS).until(() -> {
+                GrpcClient.Connection c = grpc.connect(agent, 5);
+                Thread.sleep(500);
+                if (c.error.get() != null) {
+                    return false;
+                }
+                again[0] = c;
+                return true;
+            });
+            await().atMost(30, SECONDS).until(() -> again[0].received.size() == 2);
+            assertThat(again[0].ids()).containsExactly("f-0", "f-1");
+            assertThat(again[0].received.get(0).getAttempt()).isGreaterThan(1);
+            again[0].cancel();
+        }
+    }
+}
