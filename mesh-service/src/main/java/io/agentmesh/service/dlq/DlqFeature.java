@@ -10,7 +10,8 @@ public final class DlqFeature {
     public DlqFeature(Platform p) {
         this.deadLetters = new DeadLetterReader(p.topics(), p.kafkaProps());
         ReplayAuditDao audit = new ReplayAuditDao(p.jdbi());
-        DlqReplayer replayer = new DlqReplayer(deadLetters, p.publisher(), audit, p.topics(), p.mapper(), p.clock());
+        DlqReplayer replayer = new DlqReplayer(deadLetters, p.publisher(), audit, p.topics(), p.mapper(), p.clock(),
+                () -> p.topicAdmin().topicId(p.topics().dlq()));
         p.api(new DeadLetterResource(deadLetters, replayer, audit, p.mapper()));
     }
 

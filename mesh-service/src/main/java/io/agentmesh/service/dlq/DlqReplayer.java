@@ -45,9 +45,12 @@ public final class DlqReplayer {
     private final MeshTopics topics;
     private final ObjectMapper mapper;
     private final Clock clock;
+    private final java.util.function.Supplier<String> dlqTopicId;
 
+    /** {@code dlqTopicId}: the Kafka topic id of the DLQ topic, which names its dead letters with their positions. */
     public DlqReplayer(DeadLetterReader reader, MessagePublisher publisher, ReplayAuditDao audit, MeshTopics topics,
-                       ObjectMapper mapper, Clock clock) {
+                       ObjectMapper mapper, Clock clock, java.util.function.Supplier<String> dlqTopicId) {
+        this.dlqTopicId = dlqTopicId;
         this.reader = reader;
         this.publisher = publisher;
         this.audit = audit;
@@ -81,7 +84,8 @@ public final class DlqReplayer {
         Expiry newExpiry = expiryEdit(request);
         Selection selection = select(request, max);
         requireFreshExpiry(selection.letters(), newExpiry);
-        Set<String> before = audit.alreadyReplayed(selection.letters());
+        String topicId = dlqTopicId.get();
+        Set<String> before = audit.alreadyReplayed(topicId, selection.letters());
         List<DeadLetter> todo = selection.letters().stream()
                 .filter(d -> request.isForced() || !before.contains(d.dlqId())).toList();
         int skipped = selection.letters().size() - todo.size();
@@ -95,9 +99,9 @@ public final class DlqReplayer {
             long id = audit.startReplay(h, operator, requestJson, request.isForced());
             List<CompletableFuture<RecordMetadata>> writes = new ArrayList<>();
             for (DeadLetter d : todo) {
-                if (audit.markReplayed(h, id, d, request.isForced())) {
+                if (audit.markReplayed(h, id, topicId, d, request.isForced())) {
                     replayedIds.add(d.dlqId());
-                    writes.add(publisher.publish(record(d, newPayload, newTarget, newExpiry),
+                    writes.add(publisher.publish(record(d, id, newPayload, newTarget, newExpiry),
                             "replay dead letter " + d.dlqId()));
                 }
             }
@@ -185,12 +189,13 @@ public final class DlqReplayer {
         }
     }
 
-    private ProducerRecord<byte[], byte[]> record(DeadLetter d, byte[] newPayload, String newTarget, Expiry newExpiry) {
+    private ProducerRecord<byte[], byte[]> record(DeadLetter d, long replayId, byte[] newPayload, String newTarget,
+                                                  Expiry newExpiry) {
         RecordHeaders headers = new RecordHeaders();
         for (Header h : d.headers()) {
             String k = h.key();
             if (k.startsWith("mesh_dlq_") || k.equals(MeshHeaders.TARGET) || k.equals(MeshHeaders.DELIVERY)
-                    || k.equals(MeshHeaders.ATTEMPT)) {
+                    || k.equals(MeshHeaders.ATTEMPT) || k.equals(MeshHeaders.REPLAY_OF) || k.equals(MeshHeaders.REPLAY)) {
                 continue;
             }
             if (newPayload != null && k.equals(MeshHeaders.CONTENT_TYPE)) {
@@ -214,7 +219,9 @@ public final class DlqReplayer {
             headers.add(MeshHeaders.CE_PREFIX + MeshHeaders.EXT_EXPIRES_AT,
                     newExpiry.at().toString().getBytes(StandardCharsets.UTF_8));
         }
-        headers.add(MeshHeaders.CE_PREFIX + "meshreplayof", d.dlqId().getBytes(StandardCharsets.UTF_8));
+        headers.add(MeshHeaders.REPLAY_OF, d.dlqId().getBytes(StandardCharsets.UTF_8));
+        // the router dedupes a replay by this, not by the message id its first delivery left in the window
+        headers.add(MeshHeaders.REPLAY, (replayId + "/" + d.dlqId()).getBytes(StandardCharsets.UTF_8));
         byte[] value = newPayload != null ? newPayload : d.message().payload();
         return new ProducerRecord<>(topics.ingress(), null, clock.millis(), d.key(), value, headers);
     }

@@ -20,16 +20,24 @@ public final class ReplayAuditDao {
         return jdbi;
     }
 
-    /** Which of these dead letters (by {@code <partition>-<offset>}) were replayed before. */
-    public Set<String> alreadyReplayed(List<DeadLetter> letters) {
+    /**
+     * Which of these dead letters (by {@code <partition>-<offset>}) of the DLQ topic {@code topicId}
+     * were replayed before. A row written before topic ids were kept ({@code ''}) counts only when
+     * its message id is the dead letter's too.
+     */
+    public Set<String> alreadyReplayed(String topicId, List<DeadLetter> letters) {
         if (letters.isEmpty()) {
             return Set.of();
         }
         return jdbi.withHandle(h -> new HashSet<>(h.createQuery(
-                        "SELECT dlq_partition || '-' || dlq_offset FROM dlq_replayed "
-                                + "WHERE (dlq_partition, dlq_offset) IN (SELECT * FROM unnest(:parts, :offsets))")
+                        "SELECT r.dlq_partition || '-' || r.dlq_offset FROM dlq_replayed r "
+                                + "JOIN unnest(:parts, :offsets, :ids) AS l(p, o, id) "
+                                + "ON r.dlq_partition = l.p AND r.dlq_offset = l.o "
+                                + "WHERE r.dlq_topic_id = :topic OR (r.dlq_topic_id = '' AND r.message_id = l.id)")
+                .bind("topic", topicId)
                 .bind("parts", letters.stream().map(DeadLetter::partition).toArray(Integer[]::new))
                 .bind("offsets", letters.stream().map(DeadLetter::offset).toArray(Long[]::new))
+                .bind("ids", letters.stream().map(d -> d.message().id()).toArray(String[]::new))
                 .mapTo(String.class).list()));
     }
 
@@ -44,13 +52,15 @@ public final class ReplayAuditDao {
      * Records that a dead letter is replayed; false when it was replayed before (or is being replayed
      * by a concurrent request) and {@code force} is off. The row lock holds until the transaction ends.
      */
-    public boolean markReplayed(Handle h, long replayId, DeadLetter d, boolean force) {
+    public boolean markReplayed(Handle h, long replayId, String topicId, DeadLetter d, boolean force) {
         String onConflict = force
                 ? "DO UPDATE SET times = dlq_replayed.times + 1, replay_id = :replay, replayed_at = now()"
                 : "DO NOTHING";
-        return h.createUpdate("INSERT INTO dlq_replayed (dlq_partition, dlq_offset, message_id, replay_id) "
-                        + "VALUES (:p, :o, :id, :replay) ON CONFLICT (dlq_partition, dlq_offset) " + onConflict)
-                .bind("p", d.partition()).bind("o", d.offset()).bind("id", d.message().id()).bind("replay", replayId)
+        return h.createUpdate("INSERT INTO dlq_replayed (dlq_topic_id, dlq_partition, dlq_offset, message_id, replay_id) "
+                        + "VALUES (:topic, :p, :o, :id, :replay) ON CONFLICT (dlq_topic_id, dlq_partition, dlq_offset) "
+                        + onConflict)
+                .bind("topic", topicId).bind("p", d.partition()).bind("o", d.offset()).bind("id", d.message().id())
+                .bind("replay", replayId)
                 .execute() == 1;
     }
 

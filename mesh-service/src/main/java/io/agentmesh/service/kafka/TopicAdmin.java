@@ -93,6 +93,22 @@ public final class TopicAdmin implements Managed {
         return name;
     }
 
+    /** The Kafka topic id of {@code topic}: it changes when the topic is created again (or on another cluster). */
+    public String topicId(String topic) {
+        try {
+            return admin.describeTopics(List.of(topic)).allTopicNames()
+                    .get(settings.getSendTimeout().toMilliseconds() * 2, TimeUnit.MILLISECONDS).get(topic).topicId().toString();
+        } catch (ExecutionException e) {
+            throw KafkaFailures.translate(e, "describe topic " + topic);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw KafkaFailures.translate(new org.apache.kafka.common.errors.TimeoutException(e.getMessage()),
+                    "describe topic " + topic);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw KafkaFailures.translate(e, "describe topic " + topic);
+        }
+    }
+
     /** Deletes the agent's inbox topic; true if it existed. */
     public boolean deleteInbox(String agentId) {
         String name = topics.inbox(agentId);

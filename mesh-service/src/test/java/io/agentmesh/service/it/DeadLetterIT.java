@@ -125,7 +125,7 @@ class DeadLetterIT {
         assertThat(Topics.header(inbox.get(0), "ce_meshreplayof")).isEqualTo(dlq1);
         assertThat(inbox.get(0).headers().lastHeader(MeshHeaders.DLQ_REASON)).isNull();
 
-        // 4. never twice, unless forced (and a forced copy still passes dedupe: not delivered again)
+        // 4. never twice, unless forced (a forced replay is another replay: it arrives again)
         Http.Reply twice = replay("alice", "{\"ids\":[\"" + dlq1 + "\"]}");
         assertThat(twice.json().path("replayed").asInt()).isZero();
         assertThat(twice.json().path("skipped_already_replayed").asInt()).isEqualTo(1);
@@ -141,10 +141,10 @@ class DeadLetterIT {
         assertThat(byFilter.json().path("replayed").asInt()).isEqualTo(1);
         assertThat(byFilter.json().path("skipped_already_replayed").asInt()).isEqualTo(2);
 
-        List<ConsumerRecord<byte[], byte[]>> all = topics.readUntil(MESH.topic("agent." + agent), rs -> rs.size() >= 3, Duration.ofSeconds(30));
+        List<ConsumerRecord<byte[], byte[]>> all = topics.readUntil(MESH.topic("agent." + agent), rs -> rs.size() >= 4, Duration.ofSeconds(30));
         Thread.sleep(1000);
         all = topics.readUntil(MESH.topic("agent." + agent), rs -> false, Duration.ofSeconds(1));
-        assertThat(all).extracting(r -> Topics.header(r, MeshHeaders.ID)).containsExactlyInAnyOrder(m1, m2, m3);
+        assertThat(all).extracting(r -> Topics.header(r, MeshHeaders.ID)).containsExactlyInAnyOrder(m1, m1, m2, m3);
         ConsumerRecord<byte[], byte[]> fixed = all.stream().filter(r -> m2.equals(Topics.header(r, MeshHeaders.ID))).findFirst().orElseThrow();
         assertThat(new String(fixed.value(), StandardCharsets.UTF_8)).isEqualTo("{\"fixed\":true}");
 
@@ -222,6 +222,54 @@ class DeadLetterIT {
         });
         assertThat(topics.endOffsets(MESH.prefix() + ".")).isEqualTo(before);
         assertThat(auditRows("mallory")).isEqualTo(rowsBefore);
+    }
+
+    /** The dead letter of message {@code id} on target {@code target}, once it is there. */
+    private static String deadLetterOf(String target, String id) {
+        await().atMost(30, SECONDS).until(() -> Http.get(MESH.url("/api/v1/queues/dlq?target=" + target)).body().contains(id));
+        return Http.get(MESH.url("/api/v1/queues/dlq?target=" + target)).json().path("dead_letters").findParents("dlq_id")
+                .stream().filter(d -> d.path("message").path("id").asText().equals(id)).findFirst().orElseThrow()
+                .path("dlq_id").asText();
+    }
+
+    /** A guard row as a replay elsewhere left it: under DLQ topic id {@code topicId} ('' = before topic ids were kept). */
+    private static void replayedBefore(String topicId, String dlqId, String messageId) throws Exception {
+        String[] at = dlqId.split("-");
+        try (var c = DriverManager.getConnection(TestInfra.get().databaseUrl(), TestInfra.PG_USER, "")) {
+            long replay;
+            try (var s = c.prepareStatement("INSERT INTO dlq_replays (requested_by, request, replayed, skipped, dry_run, "
+                    + "forced) VALUES ('elsewhere', '{}', 1, 0, false, false) RETURNING id");
+                 var rs = s.executeQuery()) {
+                rs.next();
+                replay = rs.getLong(1);
+            }
+            try (var s = c.prepareStatement("INSERT INTO dlq_replayed (dlq_topic_id, dlq_partition, dlq_offset, message_id, "
+                    + "replay_id) VALUES (?, ?, ?, ?, ?)")) {
+                s.setString(1, topicId);
+                s.setInt(2, Integer.parseInt(at[0]));
+                s.setLong(3, Long.parseLong(at[1]));
+                s.setString(4, messageId);
+                s.setLong(5, replay);
+                s.executeUpdate();
+            }
+        }
+    }
+
+    @Test
+    void aDeadLetterIsKnownByItsTopicNotOnlyByItsPosition() throws Exception {
+        String cap = "moved-" + UUID.randomUUID().toString().substring(0, 6);
+        String target = "capability:" + cap;
+        String fresh = send(target, "mover", "{\"n\":1}");
+        String dlqFresh = deadLetterOf(target, fresh);
+        // the same position was replayed on another Kafka cluster (or a DLQ topic since re-created)
+        replayedBefore("another-cluster-topic-id", dlqFresh, "some-other-message");
+        Http.Reply r = replay("carol", "{\"ids\":[\"" + dlqFresh + "\"],\"dry_run\":true}");
+        assertThat(r.json().path("would_replay").asInt()).as(r.body()).isEqualTo(1);
+        assertThat(r.json().path("skipped_already_replayed").asInt()).isZero();
+        // a row written before topic ids were kept still guards the same message at the same place
+        replayedBefore("", dlqFresh, fresh);
+        Http.Reply legacy = replay("carol", "{\"ids\":[\"" + dlqFresh + "\"],\"dry_run\":true}");
+        assertThat(legacy.json().path("skipped_already_replayed").asInt()).as(legacy.body()).isEqualTo(1);
     }
 
     private static long auditRows(String operator) throws Exception {

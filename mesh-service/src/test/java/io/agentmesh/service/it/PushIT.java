@@ -47,7 +47,8 @@ class PushIT {
                 return 500;
             }
             if (call.startsWith(rejected)) {
-                return 400;
+                // refused the first time only: its replay is taken
+                return call.equals(rejected + "#1") ? 400 : 200;
             }
             if (call.startsWith(broken)) {
                 return 503;
@@ -117,6 +118,16 @@ class PushIT {
             send(agent, "last-" + tag, "z");
             await().atMost(30, SECONDS).until(() -> stub.of("last-" + tag).size() == 1);
             assertThat(stub.received).hasSize(total + 1);
+
+            // a replayed push dead letter is pushed again, though its id is still in the dedupe window
+            String rejectedDlq = dlq.findParents("dlq_id").stream()
+                    .filter(d -> d.path("message").path("id").asText().equals(rejected)).findFirst().orElseThrow()
+                    .path("dlq_id").asText();
+            Http.Reply replayed = Http.post(MESH.url("/api/v1/queues/dlq/retry"), "{\"ids\":[\"" + rejectedDlq + "\"]}");
+            assertThat(replayed.status()).as(replayed.body()).isEqualTo(200);
+            assertThat(replayed.json().path("replayed").asInt()).isEqualTo(1);
+            await().atMost(60, SECONDS).until(() -> stub.of(rejected).size() == 2);
+            assertThat(stub.of(rejected)).extracting(PushStub.Received::status).containsExactly(400, 200);
         }
     }
 

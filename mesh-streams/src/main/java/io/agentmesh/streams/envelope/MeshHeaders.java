@@ -41,6 +41,13 @@ public final class MeshHeaders {
     public static final String DELIVERY = CE_PREFIX + EXT_DELIVERY;
     /** Set on copies delivered after a retry: the attempt that delivered them (2, 3, ...). */
     public static final String ATTEMPT = CE_PREFIX + EXT_ATTEMPT;
+    /** On a replayed dead letter: the dead letter it is ({@code <partition>-<offset>} on the DLQ). */
+    public static final String REPLAY_OF = CE_PREFIX + "meshreplayof";
+    /**
+     * On a replayed dead letter: {@code <replay id>/<dead letter>}. The router deduplicates a replay by
+     * it instead of by the message id, which its first delivery may have left in the window.
+     */
+    public static final String REPLAY = CE_PREFIX + "meshreplay";
 
     /** Dead-letter headers, added to the original headers on {@code mesh.dlq}. */
     public static final String DLQ_REASON = "mesh_dlq_reason";

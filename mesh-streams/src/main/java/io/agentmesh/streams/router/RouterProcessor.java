@@ -98,13 +98,14 @@ final class RouterProcessor implements Processor<byte[], byte[], byte[], byte[]>
                             + policy.maxPayloadBytes(), 1, origin(), now, now, null));
             return;
         }
-        if (dedupe.seen(envelope.from(), envelope.id(), record.timestamp())) {
+        String dedupeId = dedupeId(envelope, record.headers());
+        if (dedupe.seen(envelope.from(), dedupeId, record.timestamp())) {
             LOG.debug("duplicate message {} dropped", envelope.id());
             listener.onDuplicate(envelope.id());
             event(envelope.id(), MessageEvents.deduplicated(envelope.id(), envelope.target().toString(), record.timestamp(), now), now);
             return;
         }
-        dedupe.remember(envelope.from(), envelope.id(), record.timestamp());
+        dedupe.remember(envelope.from(), dedupeId, record.timestamp());
         String target = envelope.target().toString();
         ParkedRecord fresh = new ParkedRecord(record.key(), record.value(), record.headers(), record.timestamp(),
                 routingKey(record.key(), envelope), now, null, null, origin(), 0, 0, false, 0);
@@ -152,7 +153,7 @@ final class RouterProcessor implements Processor<byte[], byte[], byte[], byte[]>
 
     private void settleDead(ParkedRecord r, Envelope envelope, DeadLetters.Failure failure) {
         // a dead-lettered id is forgotten, so it can be sent (or replayed) again
-        dedupe.forget(envelope.from(), envelope.id(), r.timestamp());
+        dedupe.forget(envelope.from(), dedupeId(envelope, r.headers()), r.timestamp());
         deadLetter(r.key(), r.value(), r.headers(), r.timestamp(), envelope.id(), envelope, failure);
     }
 
@@ -174,6 +175,16 @@ final class RouterProcessor implements Processor<byte[], byte[], byte[], byte[]>
 
     private void event(String id, byte[] json, long now) {
         context.forward(new Record<>(MessageEvents.key(id), json, now), RouterTopology.EVENTS_SINK);
+    }
+
+    /**
+     * What the window remembers a message by: its id; for a replayed dead letter its replay (a push
+     * dead letter's id is still in the window from its first delivery, and the replay must arrive).
+     */
+    static String dedupeId(Envelope envelope, Headers headers) {
+        org.apache.kafka.common.header.Header replay = headers.lastHeader(MeshHeaders.REPLAY);
+        return replay == null ? envelope.id()
+                : envelope.id() + "\nreplay:" + new String(replay.value(), StandardCharsets.UTF_8);
     }
 
     static String routingKey(byte[] key, Envelope envelope) {

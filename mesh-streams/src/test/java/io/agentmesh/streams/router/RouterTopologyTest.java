@@ -143,6 +143,26 @@ class RouterTopologyTest {
                 .containsExactly("mallory", "alice", null);
     }
 
+    private static TestRecord<byte[], byte[]> replay(TestRecord<byte[], byte[]> original, String replay) {
+        org.apache.kafka.common.header.internals.RecordHeaders headers =
+                new org.apache.kafka.common.header.internals.RecordHeaders(original.headers().toArray());
+        headers.add(MeshHeaders.REPLAY, replay.getBytes(StandardCharsets.UTF_8));
+        return new TestRecord<>(original.key(), original.value(), headers, original.getRecordTime());
+    }
+
+    @Test
+    void aReplayedDeadLetterArrivesThoughItsIdIsInTheWindowAndEachReplayOnce() {
+        // delivered to the inbox, then dead-lettered after it (as push delivery does): its id stays in the window
+        ingress.pipeInput(message("m1", "agent:b", "{}", T0));
+        ingress.pipeInput(replay(message("m1", "agent:b", "{}", T0.plusSeconds(10)), "7/0-5"));
+        // the same replay written twice (a retried write) is one
+        ingress.pipeInput(replay(message("m1", "agent:b", "{}", T0.plusSeconds(11)), "7/0-5"));
+        // a later replay (forced) is another
+        ingress.pipeInput(replay(message("m1", "agent:b", "{}", T0.plusSeconds(12)), "8/0-5"));
+
+        assertThat(events).containsExactly("routed m1 -> b", "routed m1 -> b", "duplicate m1", "routed m1 -> b");
+    }
+
     @Test
     void aRecordStampedInTheFutureDoesNotExpireTheDedupeWindow() {
         now.set(T0.plus(Duration.ofMinutes(2)).toEpochMilli());
