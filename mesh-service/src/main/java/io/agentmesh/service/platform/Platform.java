@@ -39,6 +39,7 @@ public record Platform(Environment env, String nodeId, Roles roles, Clock clock,
                                  ZooKeeperSettings zookeeper, DataSourceFactory database, int maxRecordBytes,
                                  OutboundSettings outbound) {
         DatabaseBootstrap.migrate(database);
+        io.agentmesh.service.db.StatementBounds.apply(database, io.agentmesh.service.db.StatementBounds.DEFAULT);
         KafkaClientProps props = new KafkaClientProps(kafka, "mesh-" + nodeId, maxRecordBytes);
         Admin admin = Admin.create(props.admin());
         MeshTopics topics = new MeshTopics(kafka.getTopicPrefix());
