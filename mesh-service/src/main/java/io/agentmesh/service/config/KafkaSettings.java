@@ -28,6 +28,19 @@ public class KafkaSettings {
     @JsonProperty
     private short replicationFactor = 1;
 
+    /**
+     * min.insync.replicas of every topic the mesh creates: with acks=all, an acknowledged message is
+     * on at least this many brokers. Below 2 (or a replication factor below 2), one broker failure
+     * can lose acknowledged messages: the node refuses to start unless {@link #allowUnsafeDurability}.
+     */
+    @Min(1) @Max(32767)
+    @JsonProperty
+    private short minInsyncReplicas = 2;
+
+    /** Runs on settings that can lose acknowledged messages on one broker failure (dev, tests): loudly. */
+    @JsonProperty
+    private boolean allowUnsafeDurability;
+
     @Min(1) @Max(10000)
     @JsonProperty
     private int ingressPartitions = 6;
@@ -89,6 +102,31 @@ public class KafkaSettings {
 
     public short getReplicationFactor() {
         return replicationFactor;
+    }
+
+    public void setReplicationFactor(short replicationFactor) {
+        this.replicationFactor = replicationFactor;
+    }
+
+    public short getMinInsyncReplicas() {
+        return minInsyncReplicas;
+    }
+
+    public void setMinInsyncReplicas(short minInsyncReplicas) {
+        this.minInsyncReplicas = minInsyncReplicas;
+    }
+
+    public boolean isAllowUnsafeDurability() {
+        return allowUnsafeDurability;
+    }
+
+    public void setAllowUnsafeDurability(boolean allowUnsafeDurability) {
+        this.allowUnsafeDurability = allowUnsafeDurability;
+    }
+
+    /** The min.insync.replicas topics get: the setting, at most the replication factor (else no write could succeed). */
+    public short effectiveMinInsyncReplicas() {
+        return (short) Math.min(minInsyncReplicas, replicationFactor);
     }
 
     public int getIngressPartitions() {

@@ -26,6 +26,7 @@ public final class TopicAdmin implements Managed {
     private final KafkaSettings settings;
     private final TopicBatcher inboxes;
     private final String maxMessageBytes;
+    private volatile boolean safe = true;
 
     /** {@code maxRecordBytes}: what the topics that carry messages (ingress, inboxes, DLQ) must accept. */
     public TopicAdmin(Admin admin, MeshTopics topics, KafkaSettings settings, int maxRecordBytes) {
@@ -40,16 +41,35 @@ public final class TopicAdmin implements Managed {
     public void start() {
         short rf = settings.getReplicationFactor();
         int partitions = settings.getIngressPartitions();
-        Map<String, String> compacted = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
-        Map<String, String> messages = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxMessageBytes);
+        Map<String, String> compacted = withMinInsync(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+        Map<String, String> messages = withMinInsync(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxMessageBytes));
         create(List.of(
                 new NewTopic(topics.ingress(), partitions, rf).configs(messages),
                 new NewTopic(topics.dlq(), partitions, rf).configs(messages),
-                new NewTopic(topics.events(), partitions, rf),
+                new NewTopic(topics.events(), partitions, rf).configs(withMinInsync(Map.of())),
                 new NewTopic(topics.registry(), partitions, rf).configs(compacted),
                 new NewTopic(topics.health(), partitions, rf).configs(compacted)), "create core topics");
         raiseMessageLimit();
+        try {
+            safe = new DurabilityCheck(admin, settings).verify(List.of(topics.ingress(), topics.dlq(), topics.events(),
+                    topics.registry(), topics.health()));
+        } catch (IllegalStateException e) {
+            throw e;
+        } catch (Exception e) {
+            throw KafkaFailures.translate(e, "read the replication of the core topics");
+        }
         LOG.info("core topics ready under prefix '{}'", topics.prefix());
+    }
+
+    /** Whether the core topics survive one broker failure (as found at start). */
+    public boolean durable() {
+        return safe;
+    }
+
+    private Map<String, String> withMinInsync(Map<String, String> configs) {
+        Map<String, String> out = new java.util.HashMap<>(configs);
+        out.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Short.toString(settings.effectiveMinInsyncReplicas()));
+        return out;
     }
 
     /**
@@ -85,9 +105,9 @@ public final class TopicAdmin implements Managed {
     public String ensureInbox(String agentId) {
         String name = topics.inbox(agentId);
         NewTopic inbox = new NewTopic(name, settings.getInboxPartitions(), settings.getReplicationFactor())
-                .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG,
+                .configs(withMinInsync(Map.of(TopicConfig.RETENTION_MS_CONFIG,
                         Long.toString(settings.getInboxRetention().toMilliseconds()),
-                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxMessageBytes));
+                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxMessageBytes)));
         KafkaFailures.await(inboxes.create(inbox).orTimeout(settings.getSendTimeout().toMilliseconds() * 2,
                 TimeUnit.MILLISECONDS), "create inbox topic " + name);
         return name;

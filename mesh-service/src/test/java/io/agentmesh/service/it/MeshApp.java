@@ -47,6 +47,8 @@ public final class MeshApp {
                 set("outbound.allowPrivateNetworks", "true"),
                 set("grpc.port", Integer.toString(grpcPort)),
                 set("kafka.bootstrapServers", bootstrap),
+                // the test broker is one broker
+                set("kafka.allowUnsafeDurability", "true"),
                 set("kafka.topicPrefix", prefix),
                 set("streams.applicationId", prefix + "-router"),
                 set("streams.stateDir", infra.dir().resolve("streams-" + prefix).toString()),

@@ -37,6 +37,7 @@ record NodeProcess(String id, int rest, int grpc, Process process, Path log) {
                 "-Ddw.outbound.allowPrivateNetworks=true",
                 "-Ddw.grpc.port=" + grpc,
                 "-Ddw.kafka.bootstrapServers=" + infra.bootstrapServers(),
+                "-Ddw.kafka.allowUnsafeDurability=true",
                 "-Ddw.kafka.topicPrefix=" + prefix,
                 "-Ddw.streams.applicationId=" + prefix + "-router",
                 "-Ddw.streams.stateDir=" + dir.resolve("streams"),

@@ -90,6 +90,8 @@ public final class DevCommand extends ServerCommand<MeshConfiguration> {
                 config.getDev().getControllerPort(), sasl, kafkaTls).start();
         zookeeper = new EmbeddedZooKeeper(data.resolve("zookeeper"), config.getDev().getZookeeperPort()).start();
         config.getKafka().setBootstrapServers(kafka.bootstrapServers());
+        // one in-process broker: a broker failure is the machine's, and the node says so at start
+        config.getKafka().setAllowUnsafeDurability(true);
         config.getZookeeper().setConnect(zookeeper.connectString());
         config.getStreams().setStateDir(data.resolve("streams").toString());
         super.run(bootstrap, namespace, config);

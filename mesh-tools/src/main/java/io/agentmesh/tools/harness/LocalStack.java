@@ -165,6 +165,8 @@ public final class LocalStack implements AutoCloseable {
                 "-Ddw.server.adminConnectors[0].port=" + adminPort,
                 "-Ddw.grpc.port=" + grpcPort,
                 "-Ddw.kafka.bootstrapServers=" + bootstrapServers(),
+                // one local broker: the node says so loudly and runs
+                "-Ddw.kafka.allowUnsafeDurability=true",
                 "-Ddw.zookeeper.connect=127.0.0.1:" + zookeeperPort,
                 "-Ddw.streams.stateDir=" + settings.dir().resolve("streams"),
                 "-Ddw.database.url=" + postgresBase() + database,
