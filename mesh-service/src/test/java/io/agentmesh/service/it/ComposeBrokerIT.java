@@ -66,7 +66,7 @@ class ComposeBrokerIT {
         int controller = Ports.free();
         Properties p = new Properties();
         JsonNode env = new ObjectMapper(new YAMLFactory()).readTree(compose.resolve("compose.yaml").toFile())
-                .path("services").path("kafka").path("environment");
+                .path("services").path("kafka-1").path("environment");
         for (Iterator<Map.Entry<String, JsonNode>> it = env.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             if (!e.getValue().asText().contains("=")) {

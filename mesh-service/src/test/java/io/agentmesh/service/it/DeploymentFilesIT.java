@@ -99,8 +99,20 @@ class DeploymentFilesIT {
         assertThat(Files.readString(ROOT.resolve("compose/compose.yaml")))
                 .as("no password or token has a default").doesNotContainPattern("(PASSWORD|TOKEN)[A-Z_]*:-");
         JsonNode compose = YAML.readTree(ROOT.resolve("compose/compose.yaml").toFile());
-        assertThat(compose.path("services").fieldNames()).toIterable().contains("kafka", "zookeeper", "postgres", "redis",
+        assertThat(compose.path("services").fieldNames()).toIterable().contains("kafka-1", "kafka-2", "kafka-3", "zookeeper", "postgres", "redis",
                 "agent-mesh", "prometheus", "grafana", "otel-collector", "jaeger");
+        // three brokers in one quorum, every topic on all three, acknowledged writes on two
+        for (String broker : List.of("kafka-1", "kafka-2", "kafka-3")) {
+            JsonNode env = compose.path("services").path(broker).path("environment");
+            assertThat(env.path("KAFKA_CONTROLLER_QUORUM_VOTERS").asText()).isEqualTo("1@kafka-1:9093,2@kafka-2:9093,3@kafka-3:9093");
+            assertThat(env.path("KAFKA_ADVERTISED_LISTENERS").asText()).isEqualTo("CLIENT://" + broker + ":9092");
+            assertThat(env.path("KAFKA_DEFAULT_REPLICATION_FACTOR").asText()).isEqualTo("3");
+            assertThat(env.path("KAFKA_MIN_INSYNC_REPLICAS").asText()).isEqualTo("2");
+            assertThat(env.path("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR").asText()).isEqualTo("3");
+        }
+        JsonNode mesh = compose.path("services").path("agent-mesh").path("environment");
+        assertThat(mesh.path("MESH_KAFKA_REPLICATION").asText()).isEqualTo("3");
+        assertThat(mesh.path("MESH_KAFKA_BOOTSTRAP").asText()).isEqualTo("kafka-1:9092,kafka-2:9092,kafka-3:9092");
         assertThat(Files.exists(ROOT.resolve("Dockerfile"))).isTrue();
         JsonNode dashboard = new ObjectMapper().readTree(ROOT.resolve("compose/grafana/dashboards/agent-mesh.json").toFile());
         assertThat(dashboard.path("title").asText()).isEqualTo("Agent Mesh");
