@@ -82,7 +82,8 @@ public class MeshApplication extends Application<MeshConfiguration> {
         MessagingFeature messaging = new MessagingFeature(platform, config.getMessages(), config.getRedis(),
                 java.time.Duration.ofMillis(config.getStreams().getDedupeWindow().toMilliseconds()), registry.registry(),
                 dlq.deadLetters(), limits, policies.policies());
-        new QueuesFeature(platform, config.getStreams().getApplicationId(), routing.router()::pendingRetries);
+        new QueuesFeature(platform, config.getStreams().getApplicationId(), routing.router()::pendingRetries,
+                config.getMessages().minPurgeAge());
         DeliveryFeature delivery = new DeliveryFeature(platform, config.getMessages(), config.getRouting(), config.getRedis(),
                 registry.registry(), registry.activity(), cluster.membership()::isLeader);
         delivery.countConnections("pending_requests", messaging::pendingRequests);

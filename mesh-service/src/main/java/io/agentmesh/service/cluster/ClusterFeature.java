@@ -56,7 +56,8 @@ public final class ClusterFeature {
     /** The cluster endpoints, and the chores on monitor nodes. */
     public void register(RegistryFeature registry, RouterView router, HealthService health) {
         platform.api(new ClusterResource(membership, expectedNodes, new ClusterRepair(registry.registry(),
-                registry.cache(), router, registry.discovery(), health), chores));
+                registry.cache(), router, registry.discovery(), health), chores,
+                new io.agentmesh.service.common.LongWork("elections", "a leader election", 1, 15, platform.env().metrics())));
         if (platform.roles().monitor()) {
             platform.env().lifecycle().manage(chores);
         }

@@ -22,13 +22,19 @@ import java.util.Optional;
 public final class ClusterResource {
 
     private static final long ELECTION_WAIT_MS = 15_000;
+    /** After an election on this node, the next waits this long (429 meanwhile). */
+    static final long ELECTION_COOLDOWN_MS = 30_000;
+    private final io.agentmesh.service.common.LongWork elections;
+    private final java.util.concurrent.atomic.AtomicLong lastElection = new java.util.concurrent.atomic.AtomicLong();
 
     private final ClusterMembership cluster;
     private final int expectedNodes;
     private final ClusterRepair repair;
     private final LeaderChores chores;
 
-    public ClusterResource(ClusterMembership cluster, int expectedNodes, ClusterRepair repair, LeaderChores chores) {
+    public ClusterResource(ClusterMembership cluster, int expectedNodes, ClusterRepair repair, LeaderChores chores,
+                           io.agentmesh.service.common.LongWork elections) {
+        this.elections = elections;
         this.cluster = cluster;
         this.expectedNodes = expectedNodes;
         this.repair = repair;
@@ -99,6 +105,28 @@ public final class ClusterResource {
             out.put("reason", "no other node can lead (nodes with the monitor role take part)");
             return out;
         }
+        // one election at a time, and not again right after one: each asks the leader to step down
+        AutoCloseable permit = elections.start("leader");
+        try {
+            long since = System.currentTimeMillis() - lastElection.get();
+            if (since < ELECTION_COOLDOWN_MS) {
+                long wait = (ELECTION_COOLDOWN_MS - since + 999) / 1000;
+                throw MeshException.rateLimited("a leader election ran " + since / 1000 + " s ago; the next may run in "
+                        + wait + " s", wait, Map.of());
+            }
+            Map<String, Object> out = runElection(before, candidates);
+            lastElection.set(System.currentTimeMillis());
+            return out;
+        } finally {
+            try {
+                permit.close();
+            } catch (Exception e) {
+                // releasing a permit does not fail
+            }
+        }
+    }
+
+    private Map<String, Object> runElection(String before, int candidates) throws Exception {
         cluster.requestElection();
         long deadline = System.currentTimeMillis() + ELECTION_WAIT_MS;
         String after = before;

@@ -42,6 +42,11 @@ public class MessagesSettings {
     @JsonProperty
     private int replayRatePerSecond = 1000;
 
+    /** The youngest records a purge may delete (dry runs look at any age): younger ones may be in flight. */
+    @jakarta.validation.constraints.NotNull
+    @JsonProperty
+    private io.dropwizard.util.Duration minPurgeAge = io.dropwizard.util.Duration.hours(1);
+
     /** Longest long-poll wait a client may ask for, in seconds. */
     @Min(0) @Max(300)
     @JsonProperty
@@ -111,6 +116,10 @@ public class MessagesSettings {
 
     public int getReplayRatePerSecond() {
         return replayRatePerSecond;
+    }
+
+    public java.time.Duration minPurgeAge() {
+        return java.time.Duration.ofMillis(minPurgeAge.toMilliseconds());
     }
 
     public int getMaxPollWaitSeconds() {

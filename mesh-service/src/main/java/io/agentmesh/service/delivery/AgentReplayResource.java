@@ -32,8 +32,12 @@ public final class AgentReplayResource {
     private final InboxReplayer replayer;
     private final AgentRegistry registry;
     private final ObjectMapper mapper;
+    private final io.agentmesh.service.common.LongWork running;
 
-    public AgentReplayResource(InboxReplayer replayer, AgentRegistry registry, ObjectMapper mapper) {
+    /** {@code running}: how many replays run at once on this node (one per agent). */
+    public AgentReplayResource(InboxReplayer replayer, AgentRegistry registry, ObjectMapper mapper,
+                               io.agentmesh.service.common.LongWork running) {
+        this.running = running;
         this.replayer = replayer;
         this.registry = registry;
         this.mapper = mapper;
@@ -51,7 +55,12 @@ public final class AgentReplayResource {
     @Allow(Access.OPERATOR)
     public Map<String, Object> replay(@PathParam("id") String rawId, Body body) {
         Window w = window(rawId, body);
-        return answer(w, replayer.replay(w.id(), w.from(), w.to(), w.max()));
+        AutoCloseable permit = running.start(w.id());
+        try {
+            return answer(w, replayer.replay(w.id(), w.from(), w.to(), w.max()));
+        } finally {
+            release(permit);
+        }
     }
 
     /** The same with progress: NDJSON lines while it runs (see {@link ProgressStream}). */
@@ -61,8 +70,27 @@ public final class AgentReplayResource {
     @Allow(Access.OPERATOR)
     public ChunkedOutput<String> replayWithProgress(@PathParam("id") String rawId, Body body) {
         Window w = window(rawId, body);
-        return ProgressStream.run(mapper, "replay-" + w.id(),
-                progress -> answer(w, replayer.replay(w.id(), w.from(), w.to(), w.max(), progress)));
+        AutoCloseable permit = running.start(w.id());
+        try {
+            return ProgressStream.run(mapper, "replay-" + w.id(), progress -> {
+                try {
+                    return answer(w, replayer.replay(w.id(), w.from(), w.to(), w.max(), progress));
+                } finally {
+                    release(permit);
+                }
+            });
+        } catch (RuntimeException e) {
+            release(permit);
+            throw e;
+        }
+    }
+
+    private static void release(AutoCloseable permit) {
+        try {
+            permit.close();
+        } catch (Exception e) {
+            // releasing a permit does not fail
+        }
     }
 
     private Window window(String rawId, Body body) {

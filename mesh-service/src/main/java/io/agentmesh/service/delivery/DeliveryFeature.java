@@ -27,6 +27,8 @@ public final class DeliveryFeature {
 
     /** How long an acknowledgement waits for another one of the same agent to finish. */
     private static final Duration ACK_WAIT = Duration.ofSeconds(2);
+    /** Inbox replays running at once on a node (each writes up to 100,000 records at the replay rate). */
+    static final int MAX_REPLAYS = 2;
 
     private final LiveStreams live;
 
@@ -70,7 +72,9 @@ public final class DeliveryFeature {
         p.api(new InboxResource(longPoll, registry, p.mapper(), settings.getMaxPollWaitSeconds()));
         p.api(new InboxStreamResource(sse, registry));
         p.api(new AgentReplayResource(new InboxReplayer(p.topics(), p.kafkaProps(), p.publisher(),
-                settings.getReplayRatePerSecond(), p.clock()), registry, p.mapper()));
+                settings.getReplayRatePerSecond(), p.clock()), registry, p.mapper(),
+                new io.agentmesh.service.common.LongWork("inbox_replays", "an inbox replay", MAX_REPLAYS, 30,
+                        p.env().metrics())));
         p.always(new GrpcConnectionsResource(sessions));
         p.always(new DrainResource(drain, p.drain(), active));
         p.env().admin().addTask(new DrainTask(drain));

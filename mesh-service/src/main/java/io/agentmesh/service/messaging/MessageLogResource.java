@@ -38,8 +38,12 @@ public final class MessageLogResource {
     private final MessageLog log;
     private final DeadLetterReader deadLetters;
     private final ObjectMapper mapper;
+    private final io.agentmesh.service.common.LongWork scans;
 
-    public MessageLogResource(MessageLog log, DeadLetterReader deadLetters, ObjectMapper mapper) {
+    /** {@code scans}: how many scans of the event log (a message's life, an export) run at once on this node. */
+    public MessageLogResource(MessageLog log, DeadLetterReader deadLetters, ObjectMapper mapper,
+                              io.agentmesh.service.common.LongWork scans) {
+        this.scans = scans;
         this.log = log;
         this.deadLetters = deadLetters;
         this.mapper = mapper;
@@ -75,7 +79,13 @@ public final class MessageLogResource {
             throw MeshException.invalidField("id", "'" + id + "' is not a message id");
         }
         Instant from = since == null ? Instant.now().minus(Duration.ofDays(1)) : Params.time("since", since);
-        List<JsonNode> events = log.life(id, from);
+        AutoCloseable permit = scans.start(java.util.UUID.randomUUID().toString());
+        List<JsonNode> events;
+        try {
+            events = log.life(id, from);
+        } finally {
+            release(permit);
+        }
         if (events.isEmpty()) {
             throw new MeshException(ErrorCode.NOT_FOUND, "no events for message " + id + " since " + from
                     + " (it may not be routed yet, or be older: pass since=)", Map.of("id", id));
@@ -105,14 +115,29 @@ public final class MessageLogResource {
         if (from != null && to != null && !from.isBefore(to)) {
             throw MeshException.invalidField("until", "must be after since");
         }
-        StreamingOutput body = (OutputStream out) -> log.export(from, to, event -> {
+        AutoCloseable permit = scans.start(java.util.UUID.randomUUID().toString());
+        StreamingOutput body = (OutputStream out) -> {
             try {
-                out.write(mapper.writeValueAsBytes(event));
-                out.write('\n');
-            } catch (java.io.IOException e) {
-                throw new UncheckedIOException(e);
+                log.export(from, to, event -> {
+                    try {
+                        out.write(mapper.writeValueAsBytes(event));
+                        out.write('\n');
+                    } catch (java.io.IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                });
+            } finally {
+                release(permit);
             }
-        });
+        };
         return Response.ok(body, "application/x-ndjson").build();
+    }
+
+    private static void release(AutoCloseable permit) {
+        try {
+            permit.close();
+        } catch (Exception e) {
+            // releasing a permit does not fail
+        }
     }
 }

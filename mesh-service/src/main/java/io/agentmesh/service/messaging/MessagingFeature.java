@@ -16,6 +16,9 @@ import io.agentmesh.service.registry.AgentRegistry;
  */
 public final class MessagingFeature {
 
+    /** Scans of the event log (a message's life, an export) running at once on a node. */
+    static final int MAX_SCANS = 4;
+
     private final MessageService messages;
     private final BatchSender batches;
     private final RequestReply requests;
@@ -35,7 +38,9 @@ public final class MessagingFeature {
                 BoundedThreads.create("reply-wait", maxRequests));
         p.api(new MessageResource(messages, batches, p.mapper(), p.metrics()));
         p.api(new RequestResource(requests, p.mapper()));
-        p.api(new MessageLogResource(new MessageLog(p.topics(), p.kafkaProps(), p.mapper()), deadLetters, p.mapper()));
+        p.api(new MessageLogResource(new MessageLog(p.topics(), p.kafkaProps(), p.mapper()), deadLetters, p.mapper(),
+                new io.agentmesh.service.common.LongWork("event_scans", "a scan of the event log", MAX_SCANS, 5,
+                        p.env().metrics())));
     }
 
     public MessageService messages() {

@@ -25,8 +25,11 @@ public final class QueueResource {
 
     private final QueueStats stats;
     private final QueuePurger purger;
+    private final Duration minAge;
 
-    public QueueResource(QueueStats stats, QueuePurger purger) {
+    /** {@code minAge}: the youngest records a purge may delete (dry runs excepted). */
+    public QueueResource(QueueStats stats, QueuePurger purger, Duration minAge) {
+        this.minAge = minAge;
         this.stats = stats;
         this.purger = purger;
     }
@@ -80,6 +83,13 @@ public final class QueueResource {
             age = Duration.ofMillis(io.dropwizard.util.Duration.parse(olderThan.strip()).toMilliseconds());
         } catch (IllegalArgumentException e) {
             throw MeshException.invalidField("older_than", "'" + olderThan + "' is not a duration like 30m, 1h or 7d");
+        }
+        boolean dry = "true".equals(dryRun);
+        if (!dry && age.compareTo(minAge) < 0) {
+            throw new MeshException(io.agentmesh.service.errors.ErrorCode.INVALID_REQUEST, "older_than: must be at least "
+                    + minAge.toSeconds() + "s (messages.minPurgeAge): younger messages are in flight or not read yet, and "
+                    + "a purge deletes them unacknowledged (a dry run may look at any age)",
+                    java.util.Map.of("field", "older_than", "min_seconds", minAge.toSeconds()));
         }
         Set<String> chosen = kinds == null || kinds.isBlank() ? QueuePurger.PURGEABLE
                 : new LinkedHashSet<>(Arrays.asList(kinds.split(",")));

@@ -9,9 +9,9 @@ import java.util.function.LongSupplier;
 /** Queue statistics and purging, and the one-number depth gauge ({@code mesh_queue_depth}). */
 public final class QueuesFeature {
 
-    public QueuesFeature(Platform p, String routerApplicationId, LongSupplier pendingRetries) {
+    public QueuesFeature(Platform p, String routerApplicationId, LongSupplier pendingRetries, java.time.Duration minPurgeAge) {
         QueueStats stats = new QueueStats(p.admin(), p.topics(), routerApplicationId, pendingRetries);
-        p.api(new QueueResource(stats, new QueuePurger(p.admin(), p.topics(), p.clock())));
+        p.api(new QueueResource(stats, new QueuePurger(p.admin(), p.topics(), p.clock()), minPurgeAge));
         p.env().metrics().register("mesh.queue.depth", new CachedGauge<Long>(5, TimeUnit.SECONDS) {
             @Override
             protected Long loadValue() {

@@ -69,9 +69,17 @@ public final class AgentRegistry {
         if (c.healthUrl() != null && !c.healthUrl().isEmpty()) {
             outbound.requireAllowed("health_url", java.net.URI.create(c.healthUrl()));
         }
+        // an id another owner holds is refused before anything is made for it (checked again, locked,
+        // in the transaction below)
+        if (!ownership.override()) {
+            Optional<AgentRecord> known = postgres(() -> dao.find(c.id()));
+            if (known.isPresent()) {
+                requireSameOwner(c.id(), ownership.owner(), known.get().owner(), ownership.strict());
+            }
+        }
         // the inbox first, outside the transaction (it does not hold a connection while Kafka's
-        // controller works); a registration refused afterwards leaves an empty topic, which the
-        // id's next registration reuses
+        // controller works); a registration refused afterwards (a race with another owner) leaves an
+        // empty topic, which the id's next registration reuses
         topicAdmin.ensureInbox(c.id());
         AgentDao.Upsert upsert = postgres(() -> dao.jdbi().inTransaction(h -> {
             Optional<Optional<String>> existing = dao.lockOwner(h, c.id());

@@ -104,6 +104,31 @@ class AbuseLimitsIT {
     }
 
     @Test
+    void anIdAnotherOwnerHoldsIsRefusedBeforeItsInboxIsMade() throws Exception {
+        String first = Secured.issue(MESH, "holder-" + RUN, "owner");
+        String second = Secured.issue(MESH, "taker-" + RUN, "owner");
+        String id = "held-" + RUN;
+        assertThat(Secured.post(MESH.url("/api/v1/agents"), first, "{\"id\":\"" + id + "\",\"name\":\"h\"}").status())
+                .isEqualTo(201);
+        assertThat(Secured.delete(MESH.url("/api/v1/agents/" + id), first).status()).isEqualTo(200);
+        String inbox = MESH.topic("agent." + id);
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(java.util.Map.of(
+                org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfra.get().bootstrapServers()))) {
+            // its inbox is gone, as the janitor deletes it once the deregistered retention has passed
+            admin.deleteTopics(java.util.List.of(inbox)).all().get(10, java.util.concurrent.TimeUnit.SECONDS);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
+                    !admin.listTopics().names().get(10, java.util.concurrent.TimeUnit.SECONDS).contains(inbox));
+
+            Http.Reply taken = Secured.post(MESH.url("/api/v1/agents"), second, "{\"id\":\"" + id + "\",\"name\":\"t\"}");
+            assertThat(taken.status()).as(taken.body()).isEqualTo(409);
+            assertThat(taken.json().path("code").asText()).isEqualTo("AGENT_ID_TAKEN");
+            Thread.sleep(500);
+            assertThat(admin.listTopics().names().get(10, java.util.concurrent.TimeUnit.SECONDS))
+                    .as("no inbox was made for a refused registration").doesNotContain(inbox);
+        }
+    }
+
+    @Test
     void anOwnerOverItsRegistrationRateGets429() {
         String owner = Secured.issue(MESH, "reg-owner-" + RUN, "owner");
         int created = 0;

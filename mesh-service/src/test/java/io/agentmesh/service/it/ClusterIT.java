@@ -55,6 +55,12 @@ class ClusterIT {
         assertThat(elect.json().path("changed").asBoolean()).isTrue();
         assertThat(elect.json().path("leader").asText()).isNotEqualTo(leader);
         await().atMost(10, SECONDS).until(() -> status(follower).path("is_leader").asBoolean());
+
+        // elections are bounded: not again on this node right after one (each makes the leader step down)
+        Http.Reply again = Http.post(follower.url("/api/v1/cluster/leader/elect"), "");
+        assertThat(again.status()).as(again.body()).isEqualTo(429);
+        assertThat(again.json().path("code").asText()).isEqualTo("RATE_LIMITED");
+        assertThat(again.raw().headers().firstValue("Retry-After")).isPresent();
     }
 
     @Test

@@ -20,7 +20,8 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(DropwizardExtensionsSupport.class)
 class MessageLogIT {
 
-    static final MeshApp MESH = MeshApp.onSharedBroker();
+    // replays slow enough to overlap (the bound on replays running at once is tested below)
+    static final MeshApp MESH = MeshApp.onSharedBroker(MeshApp.set("messages.replayRatePerSecond", "10"));
     static final DropwizardAppExtension<MeshConfiguration> APP = MESH.extension();
 
     private static List<String> events(JsonNode life) {
@@ -140,5 +141,45 @@ class MessageLogIT {
         }
         assertThat(Http.post(MESH.url("/api/v1/agents/nobody-rp/replay"), "{\"from\":\"" + from + "\",\"to\":\"" + to + "\"}")
                 .status()).isEqualTo(404);
+    }
+
+    private static String agentWith(String prefix, int messages) {
+        String agent = prefix + "-" + UUID.randomUUID().toString().substring(0, 6);
+        assertThat(Http.post(MESH.url("/api/v1/agents"), "{\"id\":\"" + agent + "\",\"name\":\"B\"}").status()).isEqualTo(201);
+        for (int i = 0; i < messages; i++) {
+            assertThat(Http.post(MESH.url("/api/v1/messages"), "{\"to\":\"" + agent + "\",\"key\":\"k\",\"payload\":" + i + "}")
+                    .status()).isEqualTo(202);
+        }
+        await().atMost(30, SECONDS).until(() -> Http.get(MESH.url("/api/v1/agents/" + agent + "/messages?max=100"))
+                .ids().size() == messages);
+        return agent;
+    }
+
+    @Test
+    void replaysRunningAtOnceAreBoundedAndOneAgentHasOneAtATime() throws Exception {
+        Instant from = Instant.now().minusSeconds(1);
+        String a = agentWith("rpa", 30);
+        String b = agentWith("rpb", 30);
+        String c = agentWith("rpc", 1);
+        String window = "{\"from\":\"" + from + "\",\"to\":\"" + Instant.now().plusSeconds(1) + "\"}";
+        // 30 messages at 10 a second: each of these runs about 3 s
+        java.util.concurrent.CompletableFuture<Http.Reply> first = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> Http.post(MESH.url("/api/v1/agents/" + a + "/replay"), window));
+        await().atMost(10, SECONDS).until(() -> Http.get(MESH.url("/metrics")).body().contains("mesh_work_inbox_replays_running 1.0"));
+        Http.Reply sameAgent = Http.post(MESH.url("/api/v1/agents/" + a + "/replay"), window);
+        assertThat(sameAgent.status()).as(sameAgent.body()).isEqualTo(409);
+        java.util.concurrent.CompletableFuture<Http.Reply> second = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> Http.post(MESH.url("/api/v1/agents/" + b + "/replay"), window));
+        await().atMost(10, SECONDS).until(() -> Http.get(MESH.url("/metrics")).body().contains("mesh_work_inbox_replays_running 2.0"));
+        Http.Reply third = Http.post(MESH.url("/api/v1/agents/" + c + "/replay"), window);
+        assertThat(third.status()).as(third.body()).isEqualTo(429);
+        assertThat(third.json().path("code").asText()).isEqualTo("RATE_LIMITED");
+        assertThat(third.raw().headers().firstValue("Retry-After")).isPresent();
+
+        assertThat(first.get(60, java.util.concurrent.TimeUnit.SECONDS).json().path("replayed").asInt()).isEqualTo(30);
+        assertThat(second.get(60, java.util.concurrent.TimeUnit.SECONDS).json().path("replayed").asInt()).isEqualTo(30);
+        // once they are done, the next may run
+        Http.Reply later = Http.post(MESH.url("/api/v1/agents/" + c + "/replay"), window);
+        assertThat(later.status()).as(later.body()).isEqualTo(200);
     }
 }

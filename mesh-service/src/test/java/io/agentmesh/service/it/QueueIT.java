@@ -19,7 +19,8 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(DropwizardExtensionsSupport.class)
 class QueueIT {
 
-    static final MeshApp MESH = MeshApp.onSharedBroker();
+    // purges of what is a few seconds old, to test in seconds what operators do in hours
+    static final MeshApp MESH = MeshApp.onSharedBroker(MeshApp.set("messages.minPurgeAge", "5s"));
     static final DropwizardAppExtension<MeshConfiguration> APP = MESH.extension();
 
     private static Http.Reply delete(String path) {
@@ -85,7 +86,8 @@ class QueueIT {
     @Test
     void badPurgeRequestsAreRefused() {
         for (String q : new String[]{"", "?older_than=", "?older_than=banana", "?older_than=1h&topics=ingress",
-                "?older_than=1h&topics=registry,dlq", "?older_than=1h&dry_run=maybe", "?older_than=0s"}) {
+                "?older_than=1h&topics=registry,dlq", "?older_than=1h&dry_run=maybe", "?older_than=0s",
+                "?older_than=2s&topics=inboxes"}) {
             Http.Reply r = delete("/api/v1/queues/purge" + q);
             assertThat(r.status()).as(q + " -> " + r.body()).isEqualTo(400);
             assertThat(r.json().path("code").asText()).isEqualTo("INVALID_REQUEST");
