@@ -37,6 +37,9 @@ public final class InboxSessions {
     private final int maxBuffered;
     private final int maxStreamsPerAgent;
     private final Map<String, InboxSession> sessions = new ConcurrentHashMap<>();
+    /** Per-agent locks for opening and closing sessions (striped: bounded whatever the number of agents). */
+    private final com.google.common.util.concurrent.Striped<java.util.concurrent.locks.Lock> locks =
+            com.google.common.util.concurrent.Striped.lock(256);
     private final DrainControl drain;
     private final AgentActivity activity;
     private final java.util.function.Consumer<String> notPushed;
@@ -63,8 +66,21 @@ public final class InboxSessions {
         notPushed.accept(agentId);
     }
 
-    /** Attaches a stream to the agent's session, starting the session (and taking the lease) if needed. */
-    public synchronized InboxStream open(String agentId, DeliverySink sink, int credit) {
+    /**
+     * Attaches a stream to the agent's session, starting the session (and taking the lease) if needed.
+     * Serialized per agent only: one agent's ZooKeeper and Kafka calls never hold up another's streams.
+     */
+    public InboxStream open(String agentId, DeliverySink sink, int credit) {
+        java.util.concurrent.locks.Lock lock = locks.get(agentId);
+        lock.lock();
+        try {
+            return openLocked(agentId, sink, credit);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private InboxStream openLocked(String agentId, DeliverySink sink, int credit) {
         drain.requireOpen("new streams are");
         requireNotPushed(agentId);
         InboxSession session = sessions.get(agentId);
@@ -76,6 +92,9 @@ public final class InboxSessions {
             if (session != null) {
                 // it is closing: let it make its last commit before the inbox is read again
                 session.awaitClosed(java.time.Duration.ofSeconds(10));
+                // its lease goes now (its own close, waiting for this lock, then finds a newer lease and leaves it)
+                session.lease().close();
+                sessions.remove(agentId, session);
             }
             session = start(agentId);
             session.attach(sink, credit);
@@ -110,12 +129,18 @@ public final class InboxSessions {
         return session;
     }
 
-    private synchronized void closed(String agentId, InboxSession session) {
-        if (sessions.get(agentId) != session) {
-            return;
+    private void closed(String agentId, InboxSession session) {
+        java.util.concurrent.locks.Lock lock = locks.get(agentId);
+        lock.lock();
+        try {
+            if (sessions.get(agentId) != session) {
+                return;
+            }
+            session.lease().close();
+            sessions.remove(agentId, session);
+        } finally {
+            lock.unlock();
         }
-        session.lease().close();
-        sessions.remove(agentId, session);
         LOG.info("inbox session of {} closed", agentId);
     }
 

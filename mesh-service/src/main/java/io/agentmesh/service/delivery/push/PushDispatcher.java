@@ -2,6 +2,8 @@ package io.agentmesh.service.delivery.push;
 
 import io.agentmesh.service.registry.AgentView;
 import io.agentmesh.service.registry.AgentRegistry;
+import io.agentmesh.service.common.OwnedTask;
+import io.agentmesh.service.delivery.InboxCursor;
 import io.agentmesh.service.delivery.InboxReader;
 import io.agentmesh.streams.router.RetryPolicy;
 import io.dropwizard.lifecycle.Managed;
@@ -15,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -91,16 +94,22 @@ public final class PushDispatcher implements Managed {
         }
     }
 
+    /** The agent's worker, started; null when no thread is free (the next round tries again). */
     private PushWorker start(String agentId, URI endpoint) {
-        PushWorker w = new PushWorker(endpoint, reader.open(agentId, 100), client, outcomes,
-                retry, timeout, lanes, laneThreads);
-        workerThreads.execute(() -> {
-            try {
-                w.run();
-            } finally {
-                workers.remove(agentId, w);
-            }
-        });
+        InboxCursor cursor = reader.open(agentId, 100);
+        PushWorker w = new PushWorker(endpoint, cursor, client, outcomes, retry, timeout, lanes, laneThreads);
+        try {
+            OwnedTask.start(workerThreads, cursor, () -> {
+                try {
+                    w.run();
+                } finally {
+                    workers.remove(agentId, w);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            LOG.warn("push threads are all busy: the inbox of {} waits for the next round", agentId);
+            return null;
+        }
         LOG.info("pushing the inbox of {} to {}", agentId, endpoint);
         return w;
     }
