@@ -39,6 +39,27 @@ public class GrpcSettings {
     @JsonProperty
     private io.dropwizard.util.Duration maxConnectionIdle = io.dropwizard.util.Duration.minutes(10);
 
+    /**
+     * Threads that run gRPC calls (their handlers may wait on Kafka, PostgreSQL or ZooKeeper). Calls
+     * beyond them wait in a queue of {@code maxQueuedCalls}; past that a call is refused
+     * (RESOURCE_EXHAUSTED), never given a thread of its own.
+     */
+    @jakarta.validation.constraints.Min(1) @jakarta.validation.constraints.Max(10_000)
+    @JsonProperty
+    private int maxThreads = 64;
+
+    @jakarta.validation.constraints.Min(0) @jakarta.validation.constraints.Max(1_000_000)
+    @JsonProperty
+    private int maxQueuedCalls = 10_000;
+
+    public int getMaxThreads() {
+        return maxThreads;
+    }
+
+    public int getMaxQueuedCalls() {
+        return maxQueuedCalls;
+    }
+
     public io.dropwizard.util.Duration getKeepAliveTime() {
         return keepAliveTime;
     }

@@ -29,6 +29,7 @@ public final class GrpcServer implements Managed {
     private final int maxMessageBytes;
     private final List<BindableService> services;
     private final ExecutorService streamThreads;
+    private ExecutorService callThreads;
     private final HealthStatusManager health = new HealthStatusManager();
     private Server server;
 
@@ -52,7 +53,11 @@ public final class GrpcServer implements Managed {
 
     @Override
     public void start() throws Exception {
+        // calls run on a bounded pool, not grpc-java's default unbounded one
+        callThreads = io.agentmesh.service.common.BoundedThreads.queued("grpc-call-" + port, settings.getMaxThreads(),
+                settings.getMaxQueuedCalls());
         NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+                .executor(callThreads)
                 .maxInboundMessageSize(maxMessageBytes)
                 .keepAliveTime(settings.getKeepAliveTime().toMilliseconds(), TimeUnit.MILLISECONDS)
                 .keepAliveTimeout(settings.getKeepAliveTimeout().toMilliseconds(), TimeUnit.MILLISECONDS)
@@ -101,6 +106,12 @@ public final class GrpcServer implements Managed {
         streamThreads.shutdown();
         if (!streamThreads.awaitTermination(5, TimeUnit.SECONDS)) {
             streamThreads.shutdownNow();
+        }
+        if (callThreads != null) {
+            callThreads.shutdown();
+            if (!callThreads.awaitTermination(5, TimeUnit.SECONDS)) {
+                callThreads.shutdownNow();
+            }
         }
     }
 }
