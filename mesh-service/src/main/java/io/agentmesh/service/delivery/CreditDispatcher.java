@@ -47,10 +47,15 @@ final class CreditDispatcher<S> {
 
     /** The next stream with credit after the last one served, its credit spent by one; null when none has any. */
     S take() {
+        return take(s -> true);
+    }
+
+    /** As {@link #take()}, among the streams that are {@code ready} (the others keep their credit). */
+    S take(java.util.function.Predicate<S> ready) {
         for (int i = 0; i < rotation.size(); i++) {
             S s = rotation.get((cursor + i) % rotation.size());
             int c = credit.get(s);
-            if (c > 0) {
+            if (c > 0 && ready.test(s)) {
                 credit.put(s, c - 1);
                 cursor = (cursor + i + 1) % rotation.size();
                 return s;

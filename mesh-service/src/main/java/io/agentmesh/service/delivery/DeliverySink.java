@@ -18,4 +18,12 @@ public interface DeliverySink {
 
     /** The remote address, as far as the transport knows it. */
     String peer();
+
+    /**
+     * Whether the transport takes more now (gRPC flow control: the client reads what it was sent).
+     * A stream that is not ready gets nothing, whatever its credit, until it says it is again.
+     */
+    default boolean ready() {
+        return true;
+    }
 }

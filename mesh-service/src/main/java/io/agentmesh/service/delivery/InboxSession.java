@@ -109,6 +109,14 @@ final class InboxSession implements InboxPump.Handoff, Runnable {
         notifyAll();
     }
 
+    /** A stream's transport takes more again (gRPC onReady): what waits for it goes out. */
+    synchronized void readyAgain(DeliverySink sink) {
+        if (sinks.containsKey(sink)) {
+            dispatch();
+            notifyAll();
+        }
+    }
+
     /** Removes a stream; what it had not acked goes back to the front of the queue. */
     synchronized void detach(DeliverySink sink) {
         if (sinks.remove(sink) == null) {
@@ -167,7 +175,7 @@ final class InboxSession implements InboxPump.Handoff, Runnable {
     /** Hands waiting records to streams with credit, lowest offset first, round-robin. */
     private void dispatch() {
         while (!paused && ledger.waiting() > 0 && ledger.inFlight() < maxUnacked) {
-            DeliverySink target = dispatcher.take();
+            DeliverySink target = dispatcher.take(DeliverySink::ready);
             if (target == null) {
                 return;
             }

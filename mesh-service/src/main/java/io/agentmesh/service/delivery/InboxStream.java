@@ -21,6 +21,11 @@ public final class InboxStream {
         session.ack(sink, deliveryIds);
     }
 
+    /** The transport takes more again (gRPC onReady). */
+    public void ready() {
+        session.readyAgain(sink);
+    }
+
     /** The stream ended: what it had not acked goes back to the queue. */
     public void close() {
         session.detach(sink);

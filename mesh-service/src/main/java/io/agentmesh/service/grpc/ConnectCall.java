@@ -39,6 +39,18 @@ final class ConnectCall implements StreamObserver<ConnectRequest>, DeliverySink 
         this.requireKnownAgent = requireKnownAgent;
         this.maxCredit = maxCredit;
         this.out.setOnCancelHandler(this::closeStream);
+        // gRPC flow control: deliveries stop while the client does not read, and resume when it does
+        this.out.setOnReadyHandler(() -> {
+            InboxStream s = stream;
+            if (s != null) {
+                s.ready();
+            }
+        });
+    }
+
+    @Override
+    public boolean ready() {
+        return out.isReady();
     }
 
     @Override

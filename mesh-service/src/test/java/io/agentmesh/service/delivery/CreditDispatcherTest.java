@@ -41,6 +41,21 @@ class CreditDispatcherTest {
     }
 
     @Test
+    void aStreamWhoseTransportIsFullIsSkippedAndKeepsItsCredit() {
+        CreditDispatcher<String> d = new CreditDispatcher<>();
+        d.add("a", 2);
+        d.add("b", 2);
+        java.util.Set<String> full = new java.util.HashSet<>(List.of("a"));
+
+        assertThat(d.take(s -> !full.contains(s))).isEqualTo("b");
+        assertThat(d.take(s -> !full.contains(s))).isEqualTo("b");
+        assertThat(d.take(s -> !full.contains(s))).isNull();
+        assertThat(d.credit("a")).isEqualTo(2);
+        full.clear();
+        assertThat(d.take(s -> !full.contains(s))).isEqualTo("a");
+    }
+
+    @Test
     void creditNeverOverflowsAndUnknownStreamsGetNone() {
         CreditDispatcher<String> d = new CreditDispatcher<>();
         d.add("a", Integer.MAX_VALUE - 1);
