@@ -1,6 +1,8 @@
 package io.agentmesh.service.kafka;
 
+import io.agentmesh.service.errors.ErrorCode;
 import io.agentmesh.service.errors.KafkaFailures;
+import io.agentmesh.service.errors.MeshException;
 import io.dropwizard.lifecycle.Managed;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -8,49 +10,95 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.utils.Utils;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The one idempotent, acks=all producer of this node. A returned future completes only when every
  * in-sync replica has the record, or fails with a MeshException within the configured send bound
  * whose {@code outcome} detail says whether the record may still have been written.
+ * <p>
+ * {@code send} blocks while the producer waits for topic metadata or for room in its buffer (up to
+ * {@code max.block.ms}); that happens on this publisher's own thread, never on the caller's (a
+ * request thread). One thread keeps the order in which records are handed in. When {@code maxWaiting}
+ * records already wait for it, a publish is refused at once: 503 {@code KAFKA_UNAVAILABLE},
+ * {@code outcome: not_written}.
  */
 public final class MessagePublisher implements Managed {
 
+    public static final int DEFAULT_MAX_WAITING = 50_000;
+
     private final Producer<byte[], byte[]> producer;
+    private final ExecutorService sender;
+    private final int maxWaiting;
 
     public MessagePublisher(Producer<byte[], byte[]> producer) {
+        this(producer, DEFAULT_MAX_WAITING);
+    }
+
+    public MessagePublisher(Producer<byte[], byte[]> producer, int maxWaiting) {
         this.producer = producer;
+        this.maxWaiting = maxWaiting;
+        this.sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(maxWaiting), r -> {
+            Thread t = new Thread(r, "kafka-send");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     public CompletableFuture<RecordMetadata> publish(ProducerRecord<byte[], byte[]> record, String action) {
         CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
         try {
-            producer.send(record, (metadata, error) -> {
-                if (error == null) {
-                    result.complete(metadata);
-                } else {
-                    result.completeExceptionally(KafkaFailures.failedWrite(error, action));
+            sender.execute(() -> {
+                try {
+                    producer.send(record, (metadata, error) -> {
+                        if (error == null) {
+                            result.complete(metadata);
+                        } else {
+                            result.completeExceptionally(KafkaFailures.failedWrite(error, action));
+                        }
+                    });
+                } catch (RuntimeException e) {
+                    result.completeExceptionally(KafkaFailures.refusedWrite(e, action));
                 }
             });
-        } catch (RuntimeException e) {
-            result.completeExceptionally(KafkaFailures.refusedWrite(e, action));
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(busy(action));
         }
         return result;
     }
 
     /**
      * The partition the producer would pick for {@code key} (murmur2, as its default partitioner does)
-     * and how many {@code topic} has; fails like a refused write when Kafka cannot say.
+     * and how many {@code topic} has; fails like a refused write when Kafka cannot say. Asked on the
+     * publisher's thread, in turn with the records handed in.
      */
     public CompletableFuture<KeyPartition> partitionOf(String topic, byte[] key, String action) {
+        CompletableFuture<KeyPartition> result = new CompletableFuture<>();
         try {
-            int partitions = producer.partitionsFor(topic).size();
-            return CompletableFuture.completedFuture(partitions == 0 ? new KeyPartition(-1, 0)
-                    : new KeyPartition(Utils.toPositive(Utils.murmur2(key)) % partitions, partitions));
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(KafkaFailures.refusedWrite(e, action));
+            sender.execute(() -> {
+                try {
+                    int partitions = producer.partitionsFor(topic).size();
+                    result.complete(partitions == 0 ? new KeyPartition(-1, 0)
+                            : new KeyPartition(Utils.toPositive(Utils.murmur2(key)) % partitions, partitions));
+                } catch (RuntimeException e) {
+                    result.completeExceptionally(KafkaFailures.refusedWrite(e, action));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(busy(action));
         }
+        return result;
+    }
+
+    private MeshException busy(String action) {
+        return new MeshException(ErrorCode.KAFKA_UNAVAILABLE, action + ": Kafka is not keeping up (" + maxWaiting
+                + " records wait to be handed to the producer); retry later", Map.of("outcome", KafkaFailures.NOT_WRITTEN));
     }
 
     /** Where a key's records go: {@code partition} of the topic's {@code partitions} (0 when the producer knows none). */
@@ -58,7 +106,9 @@ public final class MessagePublisher implements Managed {
     }
 
     @Override
-    public void stop() {
+    public void stop() throws InterruptedException {
+        sender.shutdown();
+        sender.awaitTermination(10, TimeUnit.SECONDS);
         producer.close(Duration.ofSeconds(10));
     }
 }
