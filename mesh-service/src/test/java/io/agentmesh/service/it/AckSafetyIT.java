@@ -106,19 +106,10 @@ class AckSafetyIT {
             assertThat(Status.fromThrowable(refused.error.get()).getDescription()).contains("event or Subscribe stream");
         }
         // once the event stream is gone (the server notices at its next write), Connect may open
-        GrpcClient.Connection[] connected = new GrpcClient.Connection[1];
-        await().atMost(40, SECONDS).pollInterval(1, SECONDS).until(() -> {
-            GrpcClient.Connection c = grpc.connect(a, 1);
-            Thread.sleep(500);
-            if (c.error.get() != null) {
-                return false;
-            }
-            connected[0] = c;
-            return true;
-        });
+        GrpcClient.Connection connected = grpc.connectOnceFree(a, 1, java.time.Duration.ofSeconds(40));
         try (SseClient second = new SseClient(url, null)) {
             assertThat(second.status).isEqualTo(409);
         }
-        connected[0].cancel();
+        connected.cancel();
     }
 }

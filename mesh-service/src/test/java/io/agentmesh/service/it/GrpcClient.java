@@ -49,6 +49,24 @@ public final class GrpcClient implements AutoCloseable {
         return c;
     }
 
+    /**
+     * Opens a Connect stream once the agent's inbox can be streamed (it may still be held elsewhere
+     * for a while): tries each second, a stream that stays open half a second is the one.
+     */
+    public Connection connectOnceFree(String agentId, int credit, java.time.Duration within) {
+        Connection[] open = new Connection[1];
+        org.awaitility.Awaitility.await().atMost(within).pollInterval(java.time.Duration.ofSeconds(1)).until(() -> {
+            Connection c = connect(agentId, credit);
+            Thread.sleep(500);
+            if (c.error.get() != null) {
+                return false;
+            }
+            open[0] = c;
+            return true;
+        });
+        return open[0];
+    }
+
     /** A Connect stream: what arrived, how it ended, and the calls to grant credit and ack. */
     public static final class Connection implements StreamObserver<Delivery> {
         public final List<Delivery> received = new CopyOnWriteArrayList<>();

@@ -28,8 +28,13 @@ public final class BenchCommand implements Callable<Integer> {
     private static final String GUARANTEE = "streams.properties.processing\\.guarantee";
 
     @Option(names = "--parts", split = ",", description = "Which parts to run: raw, throughput, latency, fanout, registry, "
-            + "parked, routing, auth, security (default all).")
-    Set<String> parts = Set.of("raw", "throughput", "latency", "fanout", "registry", "parked", "routing", "auth", "security");
+            + "parked, routing, auth, security, connect-heap (default all).")
+    Set<String> parts = Set.of("raw", "throughput", "latency", "fanout", "registry", "parked", "routing", "auth", "security",
+            "connect-heap");
+
+    @Option(names = "--connect-messages", description = "Messages through one Connect stream in the connect-heap part "
+            + "(default 1,000,000; --quick 100,000)")
+    Long connectMessages;
 
     @Option(names = "--parked", description = "Messages parked for an absent capability in the parked part (default 20000; --quick 2000).")
     Integer parkedMessages;
@@ -139,6 +144,16 @@ public final class BenchCommand implements Callable<Integer> {
                         + " router `processing.guarantee` exactly_once_v2 (commit.interval.ms 20) unless marked at_least_once;"
                         + " mesh node %s; config `%s`.", payloadBytes, n, millis / 1000, rates,
                 own ? "started by the bench (server, -Xmx1g, broker and ZooKeeper as their own processes)" : "at " + url, config);
+        String command = "./mesh bench" + (quick ? " --quick" : "") + " --parts " + String.join(",", new java.util.TreeSet<>(parts));
+        if (!results.connectHeap.isEmpty()) {
+            BenchReport.writeConnectHeap(out, results.connectHeap, String.format("- %d-byte messages; mesh node %s.",
+                    payloadBytes, own ? "started by the bench (server, -Xmx1g, broker and ZooKeeper as their own processes)"
+                            : "at " + url), command);
+            System.out.println("Wrote " + out.resolve("CONNECT-HEAP.md"));
+        }
+        if (parts.equals(Set.of("connect-heap"))) {
+            return 0;
+        }
         BenchReport.write(out, results, settings, "./mesh bench" + (quick ? " --quick" : ""));
         System.out.println("Wrote " + out.resolve("BENCHMARKS.md") + " and " + out.resolve("benchmarks-latency.png"));
         return 0;
@@ -146,7 +161,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     private void validate(int n, long millis, List<Integer> sizes) {
         CommandLine cl = new CommandLine(this);
-        Set<String> known = Set.of("raw", "throughput", "latency", "fanout", "registry", "parked", "routing", "auth", "security");
+        Set<String> known = Set.of("raw", "throughput", "latency", "fanout", "registry", "parked", "routing", "auth", "security",
+                "connect-heap");
         if (!known.containsAll(parts)) {
             throw new CommandLine.ParameterException(cl, "--parts: one or more of " + known);
         }
@@ -194,6 +210,11 @@ public final class BenchCommand implements Callable<Integer> {
                     meshLatency(results, target, "at_least_once", millis);
                     stack.restartMesh(Map.of(GUARANTEE, "exactly_once_v2"));
                 }
+            }
+            if (parts.contains("connect-heap")) {
+                long total = connectMessages != null ? connectMessages : quick ? 100_000 : 1_000_000;
+                System.out.printf("One Connect stream, %,d messages acked as they come (mesh heap after GC):%n", total);
+                results.addConnectHeap(new ConnectHeapBench(target, payloadBytes).run(total));
             }
             if (parts.contains("fanout")) {
                 System.out.println("Fan-out:");

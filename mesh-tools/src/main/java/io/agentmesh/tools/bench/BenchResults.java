@@ -47,6 +47,10 @@ public final class BenchResults {
                          double releaseSeconds, long outOfOrder) {
     }
 
+    /** The mesh node's heap after a full GC once {@code delivered} messages went through one Connect stream. */
+    public record HeapPoint(long delivered, double seconds, long heapAfterGcBytes) {
+    }
+
     public record Routing(int registered, int matches, double rate, long received, double p50Ms, double p99Ms,
                           double cpuMicrosPerMessage) {
     }
@@ -60,6 +64,11 @@ public final class BenchResults {
     final List<String> notes = new ArrayList<>();
     final List<AuthCost> auth = new ArrayList<>();
     final List<SecurityCost> security = new ArrayList<>();
+    final List<HeapPoint> connectHeap = new ArrayList<>();
+
+    void addConnectHeap(List<HeapPoint> points) {
+        connectHeap.addAll(points);
+    }
 
     void add(SecurityCost c) {
         security.add(c);

@@ -70,6 +70,11 @@ public final class BenchTarget implements AutoCloseable {
         heartbeats.add(id);
     }
 
+    /** The asynchronous gRPC stub (streams: Connect, Subscribe). */
+    public MeshServiceGrpc.MeshServiceStub async() {
+        return grpc;
+    }
+
     /** A gRPC Send, not waiting: the future completes when the mesh has accepted it. */
     public CompletableFuture<SendResponse> sendGrpc(String from, String to, byte[] payload) {
         return sendGrpc(from, to, null, payload);
