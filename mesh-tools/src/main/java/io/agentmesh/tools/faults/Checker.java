@@ -13,7 +13,8 @@ import java.util.Set;
  * not be (else <b>phantom</b>); none may be received twice (<b>duplicates</b>); per (sender,
  * target) the received sequence numbers must rise (<b>order violations</b>); UNKNOWN sends may or
  * may not arrive (those that did not are <b>unseen</b>). Receipts of ids never attempted are
- * <b>unexpected</b>.
+ * <b>unexpected</b>; a receipt in another inbox than the one its message was addressed to is
+ * <b>misrouted</b>.
  */
 public final class Checker {
 
@@ -34,6 +35,8 @@ public final class Checker {
         List<String> duplicates = new ArrayList<>();
         List<String> outOfOrder = new ArrayList<>();
         List<String> unexpected = new ArrayList<>();
+        List<String> misrouted = new ArrayList<>();
+        int misroutedCount = 0;
         int duplicateCount = 0;
         int orderViolations = 0;
         int unexpectedCount = 0;
@@ -43,6 +46,11 @@ public final class Checker {
                 unexpectedCount++;
                 add(unexpected, r.id());
                 continue;
+            }
+            Attempt sent = byId.get(r.id());
+            if (!sent.target().equals(r.target())) {
+                misroutedCount++;
+                add(misrouted, r.id() + " to " + sent.target() + " found in " + r.target());
             }
             if (times > 1) {
                 duplicateCount++;
@@ -95,8 +103,8 @@ public final class Checker {
             }
         }
         return new CheckResult(attempts.size(), ok, failed, unknown, receipts.size(), lost, phantom, duplicateCount,
-                orderViolations, unseen, unknownArrived, unexpectedCount,
-                lostIds, phantomIds, duplicates, outOfOrder, unexpected);
+                orderViolations, unseen, unknownArrived, unexpectedCount, misroutedCount,
+                lostIds, phantomIds, duplicates, outOfOrder, unexpected, misrouted);
     }
 
     private static void add(List<String> examples, String id) {

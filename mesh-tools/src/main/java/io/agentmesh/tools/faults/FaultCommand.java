@@ -108,15 +108,15 @@ public final class FaultCommand implements Callable<Integer> {
         b.append("Outcomes: **ok** = 202; **failed** = the mesh answered it did not take the message (4xx, 503 with"
                 + " `details.outcome: not_written`) or the connection was refused; **unknown** = no answer (timeout,"
                 + " connection lost mid-request) or 503 with `details.outcome: unknown` (Kafka did not confirm in time)."
-                + " **lost** = ok but never received; **phantom** = failed but received; **unseen** = unknown and not"
-                + " received.\n\n");
+                + " **lost** = ok but never received; **phantom** = failed but received; **misrouted** = found in another"
+                + " inbox than the one it was sent to; **unseen** = unknown and not received.\n\n");
         b.append("| scenario | sent | ok | failed | unknown | received | lost | phantom | duplicates | order violations"
-                + " | unknown arrived | unseen | verdict |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+                + " | misrouted | unknown arrived | unseen | verdict |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (ScenarioResult r : results) {
             CheckResult c = r.check();
-            b.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %s |%n",
+            b.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %s |%n",
                     r.name(), c.attempts(), c.ok(), c.failed(), c.unknown(), c.received(), c.lost(), c.phantom(),
-                    c.duplicates(), c.orderViolations(), c.unknownArrived(), c.unseen(),
+                    c.duplicates(), c.orderViolations(), c.misrouted(), c.unknownArrived(), c.unseen(),
                     c.promiseHolds() ? "holds" : "**broken**"));
         }
         b.append("\n## Per scenario\n");

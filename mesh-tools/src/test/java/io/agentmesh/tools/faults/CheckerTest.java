@@ -28,6 +28,17 @@ class CheckerTest {
     }
 
     @Test
+    void aMessageFoundInAnotherInboxThanItsTargetsIsMisrouted() {
+        CheckResult r = Checker.check(List.of(sent("a", 0, Outcome.OK), sent("a", 1, Outcome.OK)),
+                List.of(got("a", 0), new Receipt("a-1", "someone-else", "a", 1)));
+        assertThat(r.misrouted()).isEqualTo(1);
+        assertThat(r.misroutedExamples()).containsExactly("a-1 to t found in someone-else");
+        assertThat(r.lost()).isZero();
+        assertThat(r.promiseHolds()).isFalse();
+        assertThat(r.summary()).contains("misrouted 1");
+    }
+
+    @Test
     void anAcknowledgedMessageNeverReceivedIsLost() {
         CheckResult r = Checker.check(List.of(sent("a", 0, Outcome.OK), sent("a", 1, Outcome.OK)), List.of(got("a", 0)));
         assertThat(r.lost()).isEqualTo(1);
