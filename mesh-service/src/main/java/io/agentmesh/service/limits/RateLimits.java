@@ -51,6 +51,24 @@ public final class RateLimits {
         take(bucket, messages, rate, sendsRefused, "agent '" + caller.name() + "' sends", "sends");
     }
 
+    /**
+     * A namespace or broadcast message from an agent writes to every inbox it reaches: it costs that
+     * many send tokens (beyond the one its send took), at most the agent's burst, so a sender's
+     * fan-out work is bounded by its send rate. {@code reached} empty (the mesh cannot say): the burst.
+     */
+    public void acquireFanOut(MeshPrincipal caller, java.util.OptionalLong reached) {
+        if (!settings.isEnabled() || !caller.isAgent()) {
+            return;
+        }
+        LimitsSettings.Rate rate = sendRate(caller.name());
+        long cost = Math.min(rate.getBurst(), reached.orElse(rate.getBurst())) - 1;
+        if (cost > 0) {
+            Bucket bucket = sendBuckets.get(caller.name(), id -> bucket(rate));
+            take(bucket, (int) cost, rate, sendsRefused, "agent '" + caller.name() + "' sends (a fan-out to "
+                    + (reached.isPresent() ? reached.getAsLong() + " agents" : "every agent") + ")", "sends");
+        }
+    }
+
     /** Takes a registration token of the registering owner or operator; 429 when there is none. */
     public void acquireRegistration(MeshPrincipal caller) {
         if (!settings.isEnabled() || caller.isOpen() || caller.isAgent()) {

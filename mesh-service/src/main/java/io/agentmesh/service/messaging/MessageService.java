@@ -76,6 +76,10 @@ public final class MessageService {
         }
         // an agent addresses what its namespace's policy allows (a capability may stay inside its namespace)
         Target target = policies.authorize(caller, addressed);
+        if (caller.isAgent() && (target.kind() == Target.Kind.NAMESPACE || target.kind() == Target.Kind.BROADCAST)) {
+            // one write per agent reached: a fan-out costs its sender that many sends
+            limits.acquireFanOut(caller, registry.fanOutSize(target));
+        }
         String id = c.id() != null ? c.id() : UUID.randomUUID().toString();
         long now = clock.millis();
         CloudEvent event = event(c, target, id, now);

@@ -138,6 +138,15 @@ public final class AgentCache implements Managed {
         }
     }
 
+    /** How many agents the namespace's index holds (some may have expired). */
+    public long namespaceSize(String namespace) {
+        try {
+            return commands().scard(namespaceKey(namespace));
+        } catch (RedisException e) {
+            throw unavailable(e);
+        }
+    }
+
     /** How many agents the index holds. */
     public long size() {
         try {

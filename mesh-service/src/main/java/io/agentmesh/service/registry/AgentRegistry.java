@@ -150,6 +150,22 @@ public final class AgentRegistry {
         return register(changes.withId(id), ownership).agent();
     }
 
+    /**
+     * How many agents a namespace or broadcast message reaches at most (from the live index, which
+     * may still hold a few expired ids); empty when Redis cannot say or the target is one agent.
+     */
+    public java.util.OptionalLong fanOutSize(io.agentmesh.streams.envelope.Target target) {
+        try {
+            return switch (target.kind()) {
+                case BROADCAST -> java.util.OptionalLong.of(cache.size());
+                case NAMESPACE -> java.util.OptionalLong.of(cache.namespaceSize(target.value()));
+                default -> java.util.OptionalLong.empty();
+            };
+        } catch (MeshException e) {
+            return java.util.OptionalLong.empty();
+        }
+    }
+
     public Map<String, Long> countByStatus() {
         return postgres(dao::countByStatus);
     }

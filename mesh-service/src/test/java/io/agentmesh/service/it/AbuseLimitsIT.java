@@ -104,6 +104,30 @@ class AbuseLimitsIT {
     }
 
     @Test
+    void aFanOutCostsItsSenderOneSendPerAgentItReaches() {
+        // two owners, so that their registration limits (a burst of 4 each) allow the five agents
+        String owner1 = Secured.issue(MESH, "fan-owner-1-" + RUN, "owner");
+        String owner2 = Secured.issue(MESH, "fan-owner-2-" + RUN, "owner");
+        String ns = "fan-" + RUN;
+        String key = null;
+        for (int i = 0; i < 5; i++) {
+            Http.Reply reg = Secured.post(MESH.url("/api/v1/agents"), i < 3 ? owner1 : owner2,
+                    "{\"id\":\"fan-" + i + "-" + RUN + "\",\"name\":\"f\",\"namespace\":\"" + ns + "\"}");
+            assertThat(reg.status()).as(reg.body()).isEqualTo(201);
+            if (i == 0) {
+                key = reg.json().path("api_key").asText();
+            }
+        }
+        // the namespace holds 5 agents: one message to it costs 5 sends, the whole burst of 5
+        Http.Reply fanOut = Secured.post(MESH.url("/api/v1/messages"), key,
+                "{\"to\":\"namespace:" + ns + "\",\"payload\":{\"n\":1}}");
+        assertThat(fanOut.status()).as(fanOut.body()).isEqualTo(202);
+        Http.Reply next = Secured.post(MESH.url("/api/v1/messages"), key, send(key, "fan-1-" + RUN));
+        assertThat(next.status()).as(next.body()).isEqualTo(429);
+        assertThat(next.json().path("code").asText()).isEqualTo("RATE_LIMITED");
+    }
+
+    @Test
     void anIdAnotherOwnerHoldsIsRefusedBeforeItsInboxIsMade() throws Exception {
         String first = Secured.issue(MESH, "holder-" + RUN, "owner");
         String second = Secured.issue(MESH, "taker-" + RUN, "owner");
