@@ -3,7 +3,7 @@ package io.agentmesh.tools.faults;
 import java.util.List;
 
 /** The checker's verdict on one scenario's ledger, with a few example ids of each anomaly. */
-public record CheckResult(int attempts, int ok, int failed, int unknown, int received,
+public record CheckResult(int attempts, int resends, int ok, int failed, int unknown, int received,
                           int lost, int phantom, int duplicates, int orderViolations, int unseen, int unknownArrived,
                           int unexpected, int misrouted,
                           List<String> lostExamples, List<String> phantomExamples, List<String> duplicateExamples,
@@ -15,9 +15,9 @@ public record CheckResult(int attempts, int ok, int failed, int unknown, int rec
     }
 
     public String summary() {
-        return String.format("%d sent: %d ok, %d failed, %d unknown; %d received; lost %d, phantom %d, duplicates %d,"
+        return String.format("%d sent (%d resends): %d ok, %d failed, %d unknown; %d received; lost %d, phantom %d, duplicates %d,"
                         + " order violations %d, misrouted %d, unknown arrived %d, unseen %d%s",
-                attempts, ok, failed, unknown, received, lost, phantom, duplicates, orderViolations, misrouted, unknownArrived,
+                attempts, resends, ok, failed, unknown, received, lost, phantom, duplicates, orderViolations, misrouted, unknownArrived,
                 unseen, unexpected == 0 ? "" : ", unexpected " + unexpected)
                 + (misroutedExamples.isEmpty() ? "" : "; misrouted e.g. " + misroutedExamples)
                 + (lostExamples.isEmpty() ? "" : "; lost e.g. " + lostExamples)

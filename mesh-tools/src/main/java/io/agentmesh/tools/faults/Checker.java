@@ -23,13 +23,25 @@ public final class Checker {
     private Checker() {
     }
 
-    public static CheckResult check(List<Attempt> attempts, List<Receipt> receipts) {
-        Map<String, Attempt> byId = new HashMap<>();
-        for (Attempt a : attempts) {
-            if (byId.put(a.id(), a) != null) {
-                throw new IllegalArgumentException("message id " + a.id() + " was attempted twice; ids must be unique");
+    public static CheckResult check(List<Attempt> tries, List<Receipt> receipts) {
+        // a message may be tried more than once (a resend under the same id after an unknown outcome):
+        // it was taken if any try was, refused if every try was, else its outcome is unknown
+        Map<String, Attempt> byId = new java.util.LinkedHashMap<>();
+        int resends = 0;
+        for (Attempt a : tries) {
+            Attempt before = byId.get(a.id());
+            if (before == null) {
+                byId.put(a.id(), a);
+                continue;
             }
+            if (!before.sender().equals(a.sender()) || before.seq() != a.seq() || !before.target().equals(a.target())) {
+                throw new IllegalArgumentException("message id " + a.id() + " was used for two messages; ids must be unique");
+            }
+            resends++;
+            byId.put(a.id(), new Attempt(a.id(), a.sender(), a.target(), a.seq(), fold(before.outcome(), a.outcome()),
+                    before.detail() + ", then " + a.detail(), before.startedMillis(), before.tookMillis() + a.tookMillis()));
         }
+        List<Attempt> attempts = new ArrayList<>(byId.values());
         Map<String, Integer> seen = new HashMap<>();
         Map<String, Long> lastSeq = new HashMap<>();
         List<String> duplicates = new ArrayList<>();
@@ -102,9 +114,16 @@ public final class Checker {
                 }
             }
         }
-        return new CheckResult(attempts.size(), ok, failed, unknown, receipts.size(), lost, phantom, duplicateCount,
+        return new CheckResult(attempts.size(), resends, ok, failed, unknown, receipts.size(), lost, phantom, duplicateCount,
                 orderViolations, unseen, unknownArrived, unexpectedCount, misroutedCount,
                 lostIds, phantomIds, duplicates, outOfOrder, unexpected, misrouted);
+    }
+
+    private static Outcome fold(Outcome before, Outcome now) {
+        if (before == Outcome.OK || now == Outcome.OK) {
+            return Outcome.OK;
+        }
+        return before == Outcome.FAILED && now == Outcome.FAILED ? Outcome.FAILED : Outcome.UNKNOWN;
     }
 
     private static void add(List<String> examples, String id) {

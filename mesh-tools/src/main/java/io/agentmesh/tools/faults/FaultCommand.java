@@ -108,14 +108,16 @@ public final class FaultCommand implements Callable<Integer> {
         b.append("Outcomes: **ok** = 202; **failed** = the mesh answered it did not take the message (4xx, 503 with"
                 + " `details.outcome: not_written`) or the connection was refused; **unknown** = no answer (timeout,"
                 + " connection lost mid-request) or 503 with `details.outcome: unknown` (Kafka did not confirm in time)."
+                + " A sender that gets no answer (or `outcome: unknown`) sends the message again under the same id, up to "
+                + LoadGenerator.RESENDS + " times (**resends**); a message is ok if any of its tries was."
                 + " **lost** = ok but never received; **phantom** = failed but received; **misrouted** = found in another"
                 + " inbox than the one it was sent to; **unseen** = unknown and not received.\n\n");
-        b.append("| scenario | sent | ok | failed | unknown | received | lost | phantom | duplicates | order violations"
-                + " | misrouted | unknown arrived | unseen | verdict |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        b.append("| scenario | sent | resends | ok | failed | unknown | received | lost | phantom | duplicates | order violations"
+                + " | misrouted | unknown arrived | unseen | verdict |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (ScenarioResult r : results) {
             CheckResult c = r.check();
-            b.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %s |%n",
-                    r.name(), c.attempts(), c.ok(), c.failed(), c.unknown(), c.received(), c.lost(), c.phantom(),
+            b.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %s |%n",
+                    r.name(), c.attempts(), c.resends(), c.ok(), c.failed(), c.unknown(), c.received(), c.lost(), c.phantom(),
                     c.duplicates(), c.orderViolations(), c.misrouted(), c.unknownArrived(), c.unseen(),
                     c.promiseHolds() ? "holds" : "**broken**"));
         }

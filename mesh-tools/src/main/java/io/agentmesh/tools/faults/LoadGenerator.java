@@ -14,9 +14,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Senders that each send numbered messages to one target over REST, one at a time at a steady
  * pace, and write every attempt's outcome to the ledger. Ids are {@code <sender>-<seq>} and the
- * key is the sender, so the order of each (sender, target) stream is defined.
+ * key is the sender, so the order of each (sender, target) stream is defined. As a real client
+ * would, a sender that does not learn what became of a send (no answer in time, the connection
+ * lost, 503 with {@code outcome: unknown}) sends it again with the same id, up to
+ * {@link #RESENDS} times; the router's dedupe must keep the inbox at one copy.
  */
 public final class LoadGenerator implements AutoCloseable {
+
+    static final int RESENDS = 3;
+    private static final long RESEND_PAUSE_MS = 200;
 
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
@@ -36,6 +42,28 @@ public final class LoadGenerator implements AutoCloseable {
 
     private void send(MeshHttp http, String sender, String target, long pauseMillis, Ledger ledger) {
         for (long seq = 0; running.get(); seq++) {
+            long took = 0;
+            for (int tries = 0; ; tries++) {
+                Attempt a = sendOnce(http, sender, target, seq, ledger);
+                if (a == null) {
+                    return;
+                }
+                took += a.tookMillis();
+                if (a.outcome() == Outcome.FAILED && a.detail().equals("not connected")) {
+                    sleep(100);
+                }
+                if (a.outcome() != Outcome.UNKNOWN || tries >= RESENDS || !running.get()) {
+                    break;
+                }
+                sleep(RESEND_PAUSE_MS);
+            }
+            sleep(Math.max(0, pauseMillis - took));
+        }
+    }
+
+    /** One try of message {@code seq}, written to the ledger; null when the thread was interrupted. */
+    private Attempt sendOnce(MeshHttp http, String sender, String target, long seq, Ledger ledger) {
+        {
             String id = sender + "-" + seq;
             long started = System.currentTimeMillis();
             Outcome outcome;
@@ -66,14 +94,11 @@ public final class LoadGenerator implements AutoCloseable {
                 detail = outcome == Outcome.FAILED ? "not connected" : "connection lost: " + e.getClass().getSimpleName();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                return null;
             }
-            long took = System.currentTimeMillis() - started;
-            ledger.attempted(new Attempt(id, sender, target, seq, outcome, detail, started, took));
-            if (outcome == Outcome.FAILED && detail.equals("not connected")) {
-                sleep(100);
-            }
-            sleep(Math.max(0, pauseMillis - took));
+            Attempt a = new Attempt(id, sender, target, seq, outcome, detail, started, System.currentTimeMillis() - started);
+            ledger.attempted(a);
+            return a;
         }
     }
 

@@ -90,8 +90,31 @@ class CheckerTest {
     }
 
     @Test
-    void aLedgerWithTheSameIdTwiceIsRefused() {
-        assertThatThrownBy(() -> Checker.check(List.of(sent("a", 0, Outcome.OK), sent("a", 0, Outcome.FAILED)), List.of()))
+    void aLedgerUsingOneIdForTwoMessagesIsRefused() {
+        Attempt other = new Attempt("a-0", "a", "t", 7, Outcome.OK, "202", 0, 0);
+        assertThatThrownBy(() -> Checker.check(List.of(sent("a", 0, Outcome.OK), other), List.of()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("a-0");
+    }
+
+    @Test
+    void aResentMessageIsOneMessageTakenIfAnyTryWasAndMustArriveOnce() {
+        // unknown, then resent and taken: it must arrive, once
+        List<Attempt> tries = List.of(sent("a", 0, Outcome.UNKNOWN), sent("a", 0, Outcome.OK),
+                sent("a", 1, Outcome.UNKNOWN), sent("a", 1, Outcome.UNKNOWN), sent("a", 2, Outcome.FAILED),
+                sent("a", 2, Outcome.FAILED));
+        CheckResult once = Checker.check(tries, List.of(got("a", 0), got("a", 1)));
+        assertThat(once.attempts()).isEqualTo(3);
+        assertThat(once.resends()).isEqualTo(3);
+        assertThat(once.ok()).isEqualTo(1);
+        assertThat(once.unknown()).isEqualTo(1);
+        assertThat(once.failed()).isEqualTo(1);
+        assertThat(once.promiseHolds()).isTrue();
+
+        // both tries of a-0 landed: a duplicate
+        CheckResult twice = Checker.check(tries, List.of(got("a", 0), got("a", 0)));
+        assertThat(twice.duplicates()).isEqualTo(1);
+        assertThat(twice.promiseHolds()).isFalse();
+        // refused each time, yet it arrived: a phantom
+        assertThat(Checker.check(tries, List.of(got("a", 0), got("a", 2))).phantom()).isEqualTo(1);
     }
 }
