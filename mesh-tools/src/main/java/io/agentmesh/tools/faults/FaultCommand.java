@@ -88,13 +88,13 @@ public final class FaultCommand implements Callable<Integer> {
             }
             ran = true;
         } finally {
-            work.finish(ran && results.stream().allMatch(r -> r.check().promiseHolds()));
+            work.finish(ran && results.stream().allMatch(ScenarioResult::passed));
         }
         if (!out.equals("none")) {
             GeneratedDoc.write(Path.of(out).resolve("RELIABILITY.md"), report(results));
             System.out.println("Wrote " + Path.of(out).resolve("RELIABILITY.md"));
         }
-        return results.stream().allMatch(r -> r.check().promiseHolds()) ? 0 : 1;
+        return results.stream().allMatch(ScenarioResult::passed) ? 0 : 1;
     }
 
     private String report(List<ScenarioResult> results) {
@@ -119,12 +119,14 @@ public final class FaultCommand implements Callable<Integer> {
             b.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %d | %s |%n",
                     r.name(), c.attempts(), c.resends(), c.ok(), c.failed(), c.unknown(), c.received(), c.lost(), c.phantom(),
                     c.duplicates(), c.orderViolations(), c.misrouted(), c.unknownArrived(), c.unseen(),
-                    c.promiseHolds() ? "holds" : "**broken**"));
+                    r.passed() ? "holds" : "**broken**"));
         }
         b.append("\n## Per scenario\n");
         for (ScenarioResult r : results) {
             b.append("\n### ").append(r.name()).append(": ").append(r.description()).append("\n\n");
             b.append("- ").append(r.check().summary()).append('\n');
+            r.held().forEach(e -> b.append("- expected and held: ").append(e).append('\n'));
+            r.broken().forEach(e -> b.append("- expected, **broken**: ").append(e).append('\n'));
             r.notes().forEach(n -> b.append("- ").append(n).append('\n'));
             b.append("- took ").append(r.seconds()).append(" s\n");
         }

@@ -37,6 +37,7 @@ public final class ScenarioRunner {
         System.out.println(name + ": " + description);
         Ledger ledger = new Ledger();
         List<String> notes = new ArrayList<>();
+        Expectations expect = new Expectations();
         List<String> targets = List.of("fault-t1", "fault-t2");
         try (LocalStack stack = new LocalStack(settings.get()).start()) {
             MeshHttp http = new MeshHttp(stack.restUrl(), Duration.ofSeconds(10));
@@ -60,7 +61,7 @@ public final class ScenarioRunner {
                 LoadGenerator load = new LoadGenerator(stack.restUrl(), senderIds, targets, ratePerSender,
                         Duration.ofSeconds(15), ledger);
                 try {
-                    fault.inject(stack, ledger, notes);
+                    fault.inject(stack, ledger, notes, expect);
                 } finally {
                     load.close();
                 }
@@ -73,8 +74,11 @@ public final class ScenarioRunner {
             }
         }
         CheckResult check = Checker.check(ledger.attempts(), ledger.receipts());
-        ScenarioResult result = new ScenarioResult(name, description, check, notes, (System.currentTimeMillis() - start) / 1000);
-        System.out.println("  " + (check.promiseHolds() ? "PASS" : "FAIL") + ": " + check.summary());
+        ScenarioResult result = new ScenarioResult(name, description, check, notes, expect.held(), expect.broken(),
+                (System.currentTimeMillis() - start) / 1000);
+        System.out.println("  " + (result.passed() ? "PASS" : "FAIL") + ": " + check.summary());
+        expect.held().forEach(e -> System.out.println("  held: " + e));
+        expect.broken().forEach(e -> System.out.println("  BROKEN: " + e));
         notes.forEach(n -> System.out.println("  " + n));
         return result;
     }

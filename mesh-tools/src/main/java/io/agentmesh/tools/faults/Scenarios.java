@@ -48,7 +48,11 @@ public final class Scenarios {
         Thread.sleep(millis);
     }
 
-    private void killMesh(LocalStack stack, Ledger ledger, List<String> notes) throws Exception {
+    /** The longest a send may wait for its answer: the send bound for metadata and again for the write, and slack. */
+    static final long ANSWER_BOUND_MS = 12_000;
+    private static final long RECOVERY_BOUND_MS = 60_000;
+
+    private void killMesh(LocalStack stack, Ledger ledger, List<String> notes, Expectations expect) throws Exception {
         load(phaseMillis);
         for (int i = 1; i <= kills; i++) {
             stack.killMesh();
@@ -57,49 +61,106 @@ public final class Scenarios {
             stack.startMesh();
             long healthy = System.currentTimeMillis() - down;
             load(phaseMillis);
-            notes.add("kill " + i + ": mesh healthy again " + healthy + " ms after the kill; first accepted send"
-                    + firstOkAfter(ledger, down));
+            expect.expect(healthy <= RECOVERY_BOUND_MS, "kill " + i + ": the mesh is healthy again within "
+                    + RECOVERY_BOUND_MS / 1000 + " s", healthy + " ms");
+            expectAcceptsAgain(expect, ledger, down, "after kill " + i);
         }
     }
 
-    private void killBroker(LocalStack stack, Ledger ledger, List<String> notes) throws Exception {
+    private void killBroker(LocalStack stack, Ledger ledger, List<String> notes, Expectations expect) throws Exception {
         Outage o = outage(() -> stack.kafka().kill(), 5000, NOTHING, stack::startKafka);
         notes.add("broker killed for " + o.seconds() + " s; up again after " + o.startMillis() + " ms");
         load(phaseMillis * 2);
-        notes.add("first accepted send after the restart" + firstOkAfter(ledger, o.restart()));
-        notes.add(answersBetween(ledger, o.down(), o.restart()));
+        expectAnswered(expect, ledger, o.down(), o.restart());
+        expectAcceptsAgain(expect, ledger, o.restart(), "after the broker restart");
     }
 
-    private void pauseBroker(LocalStack stack, Ledger ledger, List<String> notes) throws Exception {
+    private void pauseBroker(LocalStack stack, Ledger ledger, List<String> notes, Expectations expect) throws Exception {
         Outage o = outage(() -> stack.kafka().pause(), 10_000, NOTHING, () -> stack.kafka().resume());
         load(phaseMillis * 2);
-        notes.add("first accepted send after SIGCONT" + firstOkAfter(ledger, o.restart()));
-        notes.add(answersBetween(ledger, o.down(), o.restart()));
+        expectAnswered(expect, ledger, o.down(), o.restart());
+        expectAcceptsAgain(expect, ledger, o.restart(), "after SIGCONT");
     }
 
-    private void brokerDown(LocalStack stack, Ledger ledger, List<String> notes) throws Exception {
+    private void brokerDown(LocalStack stack, Ledger ledger, List<String> notes, Expectations expect) throws Exception {
         Outage o = outage(() -> stack.kafka().stop(30), 30_000, NOTHING, stack::startKafka);
         notes.add("broker stopped for " + o.seconds() + " s; up again after " + o.startMillis() + " ms");
         load(phaseMillis * 2);
-        notes.add(answersBetween(ledger, o.down() + 6000, o.restart()));
-        notes.add("first accepted send after the broker restart" + firstOkAfter(ledger, o.restart()));
+        // from 6 s in (the producer has noticed): every send refused with 503, in time, none accepted
+        List<Attempt> during = between(ledger, o.down() + 6000, o.restart());
+        long accepted = during.stream().filter(a -> a.outcome() == Outcome.OK).count();
+        long not503 = during.stream().filter(a -> !a.detail().startsWith("503")).count();
+        expect.expect(!during.isEmpty() && accepted == 0 && not503 == 0,
+                "while the broker is down every send is answered 503, none accepted",
+                during.size() + " sends, " + accepted + " accepted, " + not503 + " answered otherwise");
+        expectAnswered(expect, ledger, o.down(), o.restart());
+        expectAcceptsAgain(expect, ledger, o.restart(), "after the broker restart");
     }
 
-    private void redisDown(LocalStack stack, Ledger ledger, List<String> notes) throws Exception {
-        Outage o = outage(() -> stack.redis().kill(), 20_000,
-                () -> notes.add("while Redis is down: " + health(stack)), stack::startRedis);
+    private void redisDown(LocalStack stack, Ledger ledger, List<String> notes, Expectations expect) throws Exception {
+        Health[] whileDown = new Health[1];
+        Outage o = outage(() -> stack.redis().kill(), 20_000, () -> whileDown[0] = health(stack), stack::startRedis);
         load(phaseMillis * 2);
-        notes.add(answersBetween(ledger, o.down(), o.restart()));
-        notes.add("after the restart: " + health(stack));
+        expect.expect(whileDown[0].degradedBy("redis"), "while Redis is down /health says degraded, redis down",
+                whileDown[0].toString());
+        expectSendsGoOn(expect, ledger, o);
+        Health after = healthyAgain(stack);
+        expect.expect(after.status().equals("up"), "after the restart /health is up again", after.toString());
     }
 
-    private void postgresDown(LocalStack stack, Ledger ledger, List<String> notes) throws Exception {
-        Outage o = outage(() -> stack.postgres().stop(), 20_000,
-                () -> notes.add("while PostgreSQL is down: " + health(stack) + "; a registration answers " + registration(stack)),
-                () -> stack.postgres().start());
+    private void postgresDown(LocalStack stack, Ledger ledger, List<String> notes, Expectations expect) throws Exception {
+        Health[] whileDown = new Health[1];
+        String[] registering = new String[1];
+        Outage o = outage(() -> stack.postgres().stop(), 20_000, () -> {
+            whileDown[0] = health(stack);
+            registering[0] = registration(stack);
+        }, () -> stack.postgres().start());
         load(phaseMillis * 2);
-        notes.add(answersBetween(ledger, o.down(), o.restart()));
-        notes.add("after the restart: " + health(stack) + "; a registration answers " + registration(stack));
+        expect.expect(whileDown[0].down().contains("postgres"), "while PostgreSQL is down /health names it down",
+                whileDown[0].toString());
+        expect.expect(registering[0].startsWith("503"), "while PostgreSQL is down a registration answers 503",
+                registering[0]);
+        expectSendsGoOn(expect, ledger, o);
+        Health after = healthyAgain(stack);
+        expect.expect(after.status().equals("up"), "after the restart /health is up again", after.toString());
+        String registered = registration(stack);
+        expect.expect(registered.startsWith("201"), "after the restart a registration answers 201", registered);
+    }
+
+    private static List<Attempt> between(Ledger ledger, long from, long to) {
+        return ledger.attempts().stream().filter(a -> a.startedMillis() >= from && a.startedMillis() < to).toList();
+    }
+
+    /** Every send started in [from, to) got its answer within the bound (none hung). */
+    private static void expectAnswered(Expectations expect, Ledger ledger, long from, long to) {
+        List<Attempt> during = between(ledger, from, to);
+        long slowest = during.stream().mapToLong(Attempt::tookMillis).max().orElse(0);
+        expect.expect(slowest <= ANSWER_BOUND_MS, "every send during the fault is answered within "
+                + ANSWER_BOUND_MS / 1000 + " s", answersBetween(ledger, from, to));
+    }
+
+    private static void expectAcceptsAgain(Expectations expect, Ledger ledger, long since, String when) {
+        String first = firstOkAfter(ledger, since);
+        expect.expect(!first.endsWith("none yet"), "sends are accepted again " + when, "first" + first);
+    }
+
+    /** A dependency off the send path: sends keep being accepted while it is down. */
+    private static void expectSendsGoOn(Expectations expect, Ledger ledger, Outage o) {
+        List<Attempt> during = between(ledger, o.down(), o.restart());
+        long accepted = during.stream().filter(a -> a.outcome() == Outcome.OK).count();
+        long refused = during.stream().filter(a -> a.outcome() == Outcome.FAILED).count();
+        expect.expect(accepted > 0 && refused == 0, "sends are accepted all through the outage, none refused",
+                answersBetween(ledger, o.down(), o.restart()));
+    }
+
+    private static Health healthyAgain(LocalStack stack) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + RECOVERY_BOUND_MS;
+        Health h = health(stack);
+        while (!h.status().equals("up") && System.currentTimeMillis() < deadline) {
+            Thread.sleep(1000);
+            h = health(stack);
+        }
+        return h;
     }
 
     private interface Step {
@@ -131,20 +192,31 @@ public final class Scenarios {
         return new Outage(down, restart, System.currentTimeMillis() - restart);
     }
 
-    private static String health(LocalStack stack) {
+    /** What /health answered: its HTTP status, its status word and the components not up. */
+    record Health(int http, String status, List<String> down) {
+
+        boolean degradedBy(String component) {
+            return status.equals("degraded") && down.contains(component);
+        }
+
+        @Override
+        public String toString() {
+            return "/health " + http + " " + status + (down.isEmpty() ? "" : " (" + String.join(", ", down) + " down)");
+        }
+    }
+
+    private static Health health(LocalStack stack) {
         try {
             MeshHttp.Reply h = new MeshHttp(stack.restUrl(), Duration.ofSeconds(10)).get("/health");
-            StringBuilder down = new StringBuilder();
+            List<String> down = new java.util.ArrayList<>();
             h.json().path("components").fields().forEachRemaining(c -> {
                 if (!"up".equals(c.getValue().path("status").asText())) {
-                    down.append(down.length() == 0 ? "" : ", ").append(c.getKey()).append(' ')
-                            .append(c.getValue().path("status").asText());
+                    down.add(c.getKey());
                 }
             });
-            return "/health " + h.status() + " " + h.json().path("status").asText()
-                    + (down.length() == 0 ? "" : " (" + down + ")");
+            return new Health(h.status(), h.json().path("status").asText(), down);
         } catch (Exception e) {
-            return "/health did not answer: " + e;
+            return new Health(0, "no answer: " + e, List.of());
         }
     }
 
@@ -158,7 +230,7 @@ public final class Scenarios {
         }
     }
 
-    private void poison(LocalStack stack, Ledger ledger, List<String> notes) throws Exception {
+    private void poison(LocalStack stack, Ledger ledger, List<String> notes, Expectations expect) throws Exception {
         load(phaseMillis);
         int poison = 25;
         Random random = new Random(7);
@@ -180,8 +252,8 @@ public final class Scenarios {
         while (System.currentTimeMillis() < deadline && (dead = poisonInDlq(stack)) < poison) {
             Thread.sleep(1000);
         }
-        notes.add(poison + " poison records written; " + dead + " in mesh.dlq"
-                + (dead == poison ? " (equal)" : " (MISMATCH)"));
+        expect.expect(dead == poison, "every poison record goes to mesh.dlq",
+                poison + " written, " + dead + " in mesh.dlq");
     }
 
     private static long poisonInDlq(LocalStack stack) {

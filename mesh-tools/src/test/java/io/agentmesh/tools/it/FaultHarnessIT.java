@@ -39,9 +39,12 @@ class FaultHarnessIT {
         ScenarioResult result = runner.run(f1.name(), f1.description(), f1.fault());
 
         assertThat(result.check().ok()).as(result.check().summary()).isGreaterThan(50);
-        assertThat(result.notes()).anyMatch(n -> n.startsWith("kill 1: mesh healthy again"));
+        assertThat(result.held()).anyMatch(n -> n.startsWith("kill 1: the mesh is healthy again"))
+                .anyMatch(n -> n.startsWith("sends are accepted again after kill 1"));
         // sends during the kill were refused or unanswered, not acknowledged
         assertThat(result.check().failed() + result.check().unknown()).as(result.check().summary()).isPositive();
         assertThat(result.check().promiseHolds()).as(result.check().summary()).isTrue();
+        assertThat(result.broken()).as("expectations of F1").isEmpty();
+        assertThat(result.passed()).isTrue();
     }
 }
