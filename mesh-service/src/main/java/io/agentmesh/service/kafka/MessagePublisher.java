@@ -26,8 +26,10 @@ import java.util.concurrent.TimeUnit;
  * {@code send} blocks while the producer waits for topic metadata or for room in its buffer (up to
  * {@code max.block.ms}); that happens on this publisher's own thread, never on the caller's (a
  * request thread). One thread keeps the order in which records are handed in. When {@code maxWaiting}
- * records already wait for it, a publish is refused at once: 503 {@code KAFKA_UNAVAILABLE},
- * {@code outcome: not_written}.
+ * records already wait for it, a publish is refused at once, and a record that waited longer than
+ * {@code maxWait} for it (the thread was blocked: Kafka is away) is refused without being handed to
+ * the producer: 503 {@code KAFKA_UNAVAILABLE}, {@code outcome: not_written}. So every send is
+ * answered within about twice the send bound, however many wait.
  */
 public final class MessagePublisher implements Managed {
 
@@ -36,14 +38,16 @@ public final class MessagePublisher implements Managed {
     private final Producer<byte[], byte[]> producer;
     private final ExecutorService sender;
     private final int maxWaiting;
+    private final long maxWaitNanos;
 
-    public MessagePublisher(Producer<byte[], byte[]> producer) {
-        this(producer, DEFAULT_MAX_WAITING);
+    public MessagePublisher(Producer<byte[], byte[]> producer, Duration maxWait) {
+        this(producer, DEFAULT_MAX_WAITING, maxWait);
     }
 
-    public MessagePublisher(Producer<byte[], byte[]> producer, int maxWaiting) {
+    public MessagePublisher(Producer<byte[], byte[]> producer, int maxWaiting, Duration maxWait) {
         this.producer = producer;
         this.maxWaiting = maxWaiting;
+        this.maxWaitNanos = maxWait.toNanos();
         this.sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(maxWaiting), r -> {
             Thread t = new Thread(r, "kafka-send");
             t.setDaemon(true);
@@ -53,8 +57,12 @@ public final class MessagePublisher implements Managed {
 
     public CompletableFuture<RecordMetadata> publish(ProducerRecord<byte[], byte[]> record, String action) {
         CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
+        long handedIn = System.nanoTime();
         try {
             sender.execute(() -> {
+                if (waitedTooLong(handedIn, result, action)) {
+                    return;
+                }
                 try {
                     producer.send(record, (metadata, error) -> {
                         if (error == null) {
@@ -80,8 +88,12 @@ public final class MessagePublisher implements Managed {
      */
     public CompletableFuture<KeyPartition> partitionOf(String topic, byte[] key, String action) {
         CompletableFuture<KeyPartition> result = new CompletableFuture<>();
+        long handedIn = System.nanoTime();
         try {
             sender.execute(() -> {
+                if (waitedTooLong(handedIn, result, action)) {
+                    return;
+                }
                 try {
                     int partitions = producer.partitionsFor(topic).size();
                     result.complete(partitions == 0 ? new KeyPartition(-1, 0)
@@ -94,6 +106,17 @@ public final class MessagePublisher implements Managed {
             result.completeExceptionally(busy(action));
         }
         return result;
+    }
+
+    private boolean waitedTooLong(long handedIn, CompletableFuture<?> result, String action) {
+        long waited = System.nanoTime() - handedIn;
+        if (waited <= maxWaitNanos) {
+            return false;
+        }
+        result.completeExceptionally(new MeshException(ErrorCode.KAFKA_UNAVAILABLE, action + ": waited "
+                + TimeUnit.NANOSECONDS.toMillis(waited) + " ms for the producer, which Kafka holds up; not sent",
+                Map.of("outcome", KafkaFailures.NOT_WRITTEN)));
+        return true;
     }
 
     private MeshException busy(String action) {

@@ -46,7 +46,8 @@ public record Platform(Environment env, String nodeId, Roles roles, Clock clock,
         Platform p = new Platform(env, nodeId, roles, Clock.systemUTC(), StrictJson.configure(env.getObjectMapper()),
                 topics, new MeshMetrics(env.metrics()), new JdbiFactory().build(env, database, "postgres"), kafka,
                 props, admin, new TopicAdmin(admin, topics, kafka, maxRecordBytes),
-                new MessagePublisher(new KafkaProducer<>(props.producer("publisher"))), zookeeper.curator(),
+                new MessagePublisher(new KafkaProducer<>(props.producer("publisher")),
+                        java.time.Duration.ofMillis(kafka.getSendTimeout().toMilliseconds())), zookeeper.curator(),
                 zookeeper.getBasePath(), new DrainControl(), new OutboundGuard(outbound));
         // the ZooKeeper client starts before (and closes after) every feature that uses it
         env.lifecycle().manage(new io.dropwizard.lifecycle.Managed() {

@@ -67,7 +67,7 @@ class MeshGrpcServiceTest {
 
     @BeforeEach
     void start() throws Exception {
-        MessageService messages = new MessageService(new MessageValidator(1024), null, new MessagePublisher(producer),
+        MessageService messages = new MessageService(new MessageValidator(1024), null, new MessagePublisher(producer, java.time.Duration.ofSeconds(5)),
                 new MeshTopics("mesh"), "node-1", Clock.systemUTC(), drain,
                 new RateLimits(new LimitsSettings(), id -> java.util.Optional.empty(), new MetricRegistry()),
                 new SendPolicies(null, id -> java.util.Optional.empty()),

@@ -10,6 +10,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -52,7 +53,7 @@ class MessagePublisherTest {
     @Timeout(30)
     void aBlockedSendHoldsThePublishersThreadNotTheCallers() throws Exception {
         BlockingProducer producer = new BlockingProducer();
-        MessagePublisher publisher = new MessagePublisher(producer);
+        MessagePublisher publisher = new MessagePublisher(producer, Duration.ofSeconds(30));
         CompletableFuture<RecordMetadata> first = publisher.publish(record(1), "send 1");
         CompletableFuture<RecordMetadata> second = publisher.publish(record(2), "send 2");
         assertThat(producer.entered.await(10, TimeUnit.SECONDS)).isTrue();
@@ -69,7 +70,7 @@ class MessagePublisherTest {
     @Timeout(30)
     void pastTheWaitingRecordsAPublishIsRefusedAtOnceAsNotWritten() throws Exception {
         BlockingProducer producer = new BlockingProducer();
-        MessagePublisher publisher = new MessagePublisher(producer, 1);
+        MessagePublisher publisher = new MessagePublisher(producer, 1, Duration.ofSeconds(30));
         publisher.publish(record(1), "send 1");
         assertThat(producer.entered.await(10, TimeUnit.SECONDS)).isTrue();
         publisher.publish(record(2), "send 2");
@@ -81,6 +82,27 @@ class MessagePublisherTest {
             assertThat(m.details()).containsEntry("outcome", "not_written");
         });
         producer.release.countDown();
+        publisher.stop();
+    }
+
+    @Test
+    @Timeout(30)
+    void aRecordThatWaitedPastTheBoundIsRefusedWithoutReachingTheProducer() throws Exception {
+        BlockingProducer producer = new BlockingProducer();
+        MessagePublisher publisher = new MessagePublisher(producer, Duration.ofMillis(200));
+        CompletableFuture<RecordMetadata> first = publisher.publish(record(1), "send 1");
+        assertThat(producer.entered.await(10, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<RecordMetadata> waiting = publisher.publish(record(2), "send 2");
+        // Kafka holds the producer past the bound: the record behind it is not handed in late
+        Thread.sleep(500);
+        producer.release.countDown();
+        ExecutionException e = catchThrowableOfType(ExecutionException.class, () -> waiting.get(10, TimeUnit.SECONDS));
+        assertThat(e.getCause()).isInstanceOfSatisfying(MeshException.class, m -> {
+            assertThat(m.code()).isEqualTo(ErrorCode.KAFKA_UNAVAILABLE);
+            assertThat(m.details()).containsEntry("outcome", "not_written");
+        });
+        assertThat(first.get(10, TimeUnit.SECONDS)).isNotNull();
+        assertThat(producer.history()).hasSize(1);
         publisher.stop();
     }
 }
