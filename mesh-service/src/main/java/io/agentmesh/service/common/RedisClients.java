@@ -47,21 +47,29 @@ public final class RedisClients {
             this.client = create(uri, timeout);
         }
 
-        /** The connection, or null while there is none yet (one is then being made). */
+        /**
+         * The connection, or null while there is none yet (one is then being made). Once made it is
+         * kept: Lettuce reconnects it after an outage, and commands sent meanwhile fail at once.
+         */
         public StatefulRedisConnection<String, String> get() {
             StatefulRedisConnection<String, String> c = connection;
-            if (c != null && c.isOpen()) {
+            if (c != null) {
                 return c;
             }
             if (connecting.compareAndSet(false, true)) {
-                client.connectAsync(StringCodec.UTF8, uri).whenComplete((made, error) -> {
-                    if (error != null) {
-                        LOG.debug("Redis not reachable ({})", error.toString());
-                    } else {
-                        connection = made;
-                    }
+                try {
+                    client.connectAsync(StringCodec.UTF8, uri).whenComplete((made, error) -> {
+                        if (error != null) {
+                            LOG.debug("Redis not reachable ({})", error.toString());
+                        } else {
+                            connection = made;
+                        }
+                        connecting.set(false);
+                    });
+                } catch (RuntimeException e) {
                     connecting.set(false);
-                });
+                    LOG.debug("Redis not reachable ({})", e.toString());
+                }
             }
             return null;
         }

@@ -34,7 +34,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * {@code <base>/inbox-readers/<agent>}: a Connect session and such readers exclude each other (both
  * would deliver the same messages). Each side writes its znode first and then looks for the other,
  * so of two racing openers at least one sees the other. While ZooKeeper is away readers go on
- * unregistered and acknowledgements unleased (no Connect session can start or commit meanwhile).
+ * unregistered (no Connect session can start meanwhile), and acknowledgements are refused (503):
+ * without the lease the position could be moved from two places at once.
  */
 public final class InboxLeases implements ConnectionStateListener {
 
@@ -59,6 +60,10 @@ public final class InboxLeases implements ConnectionStateListener {
     private final String nodeId;
     private final Duration ackWait;
     private final Set<Lease> held = ConcurrentHashMap.newKeySet();
+    /** Leases given up while ZooKeeper did not answer: their znodes are deleted when it does again. */
+    private final Set<Lease> unreleased = ConcurrentHashMap.newKeySet();
+    /** This process's lease-taker: a znode of this node id but another instance was left by an earlier run. */
+    private final String instance = java.util.UUID.randomUUID().toString();
 
     public InboxLeases(CuratorFramework curator, String basePath, String nodeId, Duration ackWait) {
         this.curator = curator;
@@ -78,6 +83,7 @@ public final class InboxLeases implements ConnectionStateListener {
         private final List<Runnable> onLost = new CopyOnWriteArrayList<>();
         private volatile boolean suspended;
         private volatile boolean lost;
+        private volatile boolean released;
 
         private Lease(String agentId, Kind kind, long epoch) {
             this.agentId = agentId;
@@ -96,7 +102,7 @@ public final class InboxLeases implements ConnectionStateListener {
 
         /** False while the ZooKeeper connection is suspended, and for good once the lease is lost. */
         public boolean usable() {
-            return !suspended && !lost;
+            return !suspended && !lost && !released;
         }
 
         public boolean lost() {
@@ -128,31 +134,28 @@ public final class InboxLeases implements ConnectionStateListener {
         /** Gives the lease up; its znode is deleted only while it is still this lease's (same epoch). */
         @Override
         public void close() {
+            released = true;
             held.remove(this);
-            if (lost) {
+            if (lost || epoch == 0) {
                 return;
             }
-            String path = leases + "/" + agentId;
-            try {
-                Stat stat = curator.checkExists().forPath(path);
-                if (stat != null && stat.getCzxid() == epoch) {
-                    curator.delete().withVersion(stat.getVersion()).forPath(path);
-                }
-            } catch (KeeperException.NoNodeException | KeeperException.BadVersionException e) {
-                // already gone, or no longer this lease's
-            } catch (Exception e) {
-                // the znode is ephemeral: it goes with this node's ZooKeeper session at the latest
-                LOG.warn("inbox lease of {} not released now (it goes with this node's session): {}", agentId, e.toString());
+            if (!release(this)) {
+                // tried again when ZooKeeper answers (the znode would otherwise stay for the whole session)
+                unreleased.add(this);
             }
         }
     }
 
     /**
      * Takes the agent's lease for {@code kind}, waiting up to the ack wait while an acknowledgement
-     * holds it; a Connect session holding it is a 409 naming its node. When ZooKeeper does not
-     * answer, a stream is refused (503) and an acknowledgement goes on with epoch 0 (unfenced).
+     * holds it; a Connect session holding it is a 409 naming its node; 503 when ZooKeeper does not
+     * answer.
      */
     public Lease take(String agentId, Kind kind) {
+        if (!curator.getZookeeperClient().isConnected()) {
+            // said at once, not after the client's retries
+            throw unavailable(agentId, kind, null);
+        }
         String path = leases + "/" + agentId;
         long deadline = System.nanoTime() + ackWait.toNanos();
         while (true) {
@@ -168,15 +171,43 @@ public final class InboxLeases implements ConnectionStateListener {
             } catch (MeshException e) {
                 throw e;
             } catch (Exception e) {
-                if (kind == Kind.ACK) {
-                    // ZooKeeper stays off the message path: no Connect session can commit meanwhile (theirs
-                    // are suspended), and the commit itself never moves the position back
-                    LOG.debug("acknowledging for {} without a lease: ZooKeeper unavailable ({})", agentId, e.toString());
-                    return new Lease(agentId, kind, 0);
-                }
-                throw new MeshException(ErrorCode.DEPENDENCY_UNAVAILABLE, "ZooKeeper unavailable, cannot take the inbox "
-                        + "lease of '" + agentId + "'", Map.of("dependency", "zookeeper"), e);
+                throw unavailable(agentId, kind, e);
             }
+        }
+    }
+
+    private static MeshException unavailable(String agentId, Kind kind, Exception cause) {
+        return new MeshException(ErrorCode.DEPENDENCY_UNAVAILABLE, "ZooKeeper unavailable: " + kind.label + " of agent '"
+                + agentId + "' needs its inbox lease (the position moves from one place at a time); retry shortly",
+                Map.of("dependency", "zookeeper"), cause);
+    }
+
+    /** Deletes this lease's znode if it is still its own (same epoch); false when ZooKeeper did not answer. */
+    private boolean release(Lease lease) {
+        String path = leases + "/" + lease.agentId;
+        try {
+            Stat stat = curator.checkExists().forPath(path);
+            if (stat != null && stat.getCzxid() == lease.epoch) {
+                curator.delete().withVersion(stat.getVersion()).forPath(path);
+            }
+            return true;
+        } catch (KeeperException.NoNodeException | KeeperException.BadVersionException e) {
+            return true;
+        } catch (Exception e) {
+            LOG.warn("inbox lease of {} not released yet (tried again when ZooKeeper answers): {}", lease.agentId,
+                    e.toString());
+            return false;
+        }
+    }
+
+    private void deleteIfUnchanged(String path) {
+        try {
+            Stat stat = curator.checkExists().forPath(path);
+            if (stat != null) {
+                curator.delete().withVersion(stat.getVersion()).forPath(path);
+            }
+        } catch (Exception e) {
+            // changed or gone meanwhile: the next try sees
         }
     }
 
@@ -185,22 +216,26 @@ public final class InboxLeases implements ConnectionStateListener {
         try {
             Stat stat = new Stat();
             curator.create().storingStatIn(stat).creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL)
-                    .forPath(path, (nodeId + "\n" + kind.name()).getBytes(StandardCharsets.UTF_8));
+                    .forPath(path, (nodeId + "\n" + kind.name() + "\n" + instance).getBytes(StandardCharsets.UTF_8));
             Lease lease = new Lease(agentId, kind, stat.getCzxid());
-            if (kind == Kind.STREAM) {
-                refuseIfRead(lease);
-            }
             held.add(lease);
+            if (kind == Kind.STREAM) {
+                try {
+                    refuseIfRead(lease);
+                } catch (Exception e) {
+                    lease.close();
+                    throw e;
+                }
+            }
             return lease;
         } catch (KeeperException.NodeExistsException e) {
             String[] holder = holder(path);
             if (holder == null) {
                 return null; // released meanwhile
             }
-            boolean heldHere = held.stream().anyMatch(l -> l.agentId.equals(agentId));
-            if (nodeId.equals(holder[0]) && !heldHere) {
+            if (nodeId.equals(holder[0]) && !instance.equals(holder[2])) {
                 // left by an earlier run of this node whose ZooKeeper session has not expired yet
-                deleteQuietly(path);
+                deleteIfUnchanged(path);
                 return null;
             }
             if (Kind.ACK.name().equals(holder[1]) && System.nanoTime() < deadline) {
@@ -215,7 +250,7 @@ public final class InboxLeases implements ConnectionStateListener {
     public AutoCloseable read(String agentId) {
         String path;
         try {
-            path = curator.create().creatingParentContainersIfNeeded().withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
+            path = curator.create().creatingParentContainersIfNeeded().withProtection().withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
                     .forPath(readers + "/" + agentId + "/r-", nodeId.getBytes(StandardCharsets.UTF_8));
         } catch (Exception e) {
             // no Connect session can start while ZooKeeper is away, so the reader goes on unregistered
@@ -277,8 +312,8 @@ public final class InboxLeases implements ConnectionStateListener {
     /** {node, kind} of the znode, or null when there is none; an older node wrote only its name. */
     private String[] holder(String path) throws Exception {
         try {
-            String[] parts = new String(curator.getData().forPath(path), StandardCharsets.UTF_8).split("\n", 2);
-            return new String[]{parts[0], parts.length > 1 ? parts[1] : Kind.STREAM.name()};
+            String[] parts = new String(curator.getData().forPath(path), StandardCharsets.UTF_8).split("\n", 3);
+            return new String[]{parts[0], parts.length > 1 ? parts[1] : Kind.STREAM.name(), parts.length > 2 ? parts[2] : ""};
         } catch (KeeperException.NoNodeException e) {
             return null;
         }
@@ -310,6 +345,7 @@ public final class InboxLeases implements ConnectionStateListener {
         switch (state) {
             case SUSPENDED -> held.forEach(l -> l.suspended = true);
             case RECONNECTED, CONNECTED -> {
+                unreleased.removeIf(this::release);
                 for (Lease l : List.copyOf(held)) {
                     if (stillMine(l)) {
                         l.suspended = false;
@@ -318,7 +354,11 @@ public final class InboxLeases implements ConnectionStateListener {
                     }
                 }
             }
-            case LOST -> List.copyOf(held).forEach(l -> l.lose("ZooKeeper session lost"));
+            case LOST -> {
+                List.copyOf(held).forEach(l -> l.lose("ZooKeeper session lost"));
+                // their znodes went with the session
+                unreleased.clear();
+            }
             default -> {
             }
         }

@@ -145,7 +145,8 @@ public final class InboxReader {
                 int partition = e.getKey().partition();
                 long acked = current != null ? current.offset()
                         : consumer.beginningOffsets(List.of(e.getKey()), KAFKA_TIMEOUT).get(e.getKey());
-                long given = handedOut.map(h -> Math.max(acked, h.getOrDefault(partition, 0L))).orElse(Long.MAX_VALUE);
+                // no mark for the partition (Redis lost it, or it was down when the messages left): not checked
+                long given = handedOut.map(h -> h.get(partition)).map(mark -> Math.max(acked, mark)).orElse(Long.MAX_VALUE);
                 if (offset > given) {
                     throw new MeshException(ErrorCode.INVALID_REQUEST, "offsets: offset " + offset + " of partition "
                             + partition + " is beyond what was delivered (" + given + "): acknowledging it would pass over "

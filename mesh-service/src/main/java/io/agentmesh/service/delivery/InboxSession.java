@@ -74,11 +74,13 @@ final class InboxSession implements InboxPump.Handoff, Runnable {
     }
 
     /** Waits until the session's thread has made its last commit and closed the consumer. */
-    void awaitClosed(Duration timeout) {
+    /** Waits until the session's thread has made its last commit; false when it has not within {@code timeout}. */
+    boolean awaitClosed(Duration timeout) {
         try {
-            done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return done.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return false;
         }
     }
 

@@ -91,7 +91,11 @@ public final class InboxSessions {
         if (session == null || !session.attach(sink, credit)) {
             if (session != null) {
                 // it is closing: let it make its last commit before the inbox is read again
-                session.awaitClosed(java.time.Duration.ofSeconds(10));
+                if (!session.awaitClosed(java.time.Duration.ofSeconds(25))) {
+                    // its last commit is still under way: a new session must not start behind it
+                    throw new MeshException(ErrorCode.TOO_BUSY, "the previous stream of agent '" + agentId
+                            + "' is still closing; connect again in a few seconds", Map.of("agent", agentId));
+                }
                 // its lease goes now (its own close, waiting for this lock, then finds a newer lease and leaves it)
                 session.lease().close();
                 sessions.remove(agentId, session);

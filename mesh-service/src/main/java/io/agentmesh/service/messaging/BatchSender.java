@@ -56,13 +56,16 @@ public final class BatchSender {
 
     private CompletableFuture<BatchItemResult> sendOne(MeshPrincipal caller, int index, Supplier<SendCommand> command) {
         SendCommand c;
+        boolean clientId;
         try {
-            c = command.get().withIdAssigned();
+            SendCommand given = command.get();
+            clientId = given.id() != null;
+            c = given.withIdAssigned();
         } catch (MeshException e) {
             return CompletableFuture.completedFuture(BatchItemResult.rejected(index, null, ErrorBody.of(e)));
         }
         try {
-            return messages.accept(caller, c).handle((r, error) -> error == null
+            return messages.accept(caller, c, clientId).handle((r, error) -> error == null
                     ? BatchItemResult.accepted(index, r)
                     : BatchItemResult.rejected(index, c.id(),
                             ErrorBody.of(KafkaFailures.translate(error, "accept message " + index))));

@@ -42,11 +42,13 @@ public final class MessageService {
     private final RateLimits limits;
     private final SendPolicies policies;
     private final ResendPins pins;
+    private final KeyOrder order;
 
     public MessageService(MessageValidator validator, AgentRegistry registry, MessagePublisher publisher,
                           MeshTopics topics, String nodeId, Clock clock, DrainControl drain, RateLimits limits,
                           SendPolicies policies, ResendPins pins) {
         this.pins = pins;
+        this.order = new KeyOrder(publisher);
         this.limits = limits;
         this.policies = policies;
         this.validator = validator;
@@ -62,11 +64,14 @@ public final class MessageService {
     public CompletableFuture<SendResult> send(MeshPrincipal caller, SendCommand command) {
         drain.requireOpen("new messages are");
         limits.acquireSends(caller, 1);
-        return accept(caller, command);
+        return accept(caller, command, command.id() != null);
     }
 
-    /** One message of a batch whose rate tokens were taken for the whole batch. */
-    CompletableFuture<SendResult> accept(MeshPrincipal caller, SendCommand command) {
+    /**
+     * One message of a batch whose rate tokens were taken for the whole batch. {@code clientId}: its
+     * id was chosen by the client (so it may be resent), not assigned by the mesh.
+     */
+    CompletableFuture<SendResult> accept(MeshPrincipal caller, SendCommand command, boolean clientId) {
         drain.requireOpen("new messages are");
         SendCommand c = Senders.stamp(caller, command);
         Target addressed = validator.check(c);
@@ -89,16 +94,22 @@ public final class MessageService {
                 .createWriter(topics.ingress(), null, now, keyBytes)
                 .writeBinary(event);
         String action = "accept message " + id;
-        CompletableFuture<ResendPins.Pin> where = c.id() == null
+        CompletableFuture<ResendPins.Pin> where = !clientId || c.id() == null
                 ? CompletableFuture.completedFuture(null)
                 // a client-chosen id may come again, under another key: every attempt goes where the first did
                 : publisher.partitionOf(topics.ingress(), keyBytes, action)
                         .thenCompose(kp -> kp.partitions() == 0 ? CompletableFuture.completedFuture(null)
                                 : pins.pin(c.from(), id, kp.partition(), kp.partitions(), now));
-        return where
-                .thenCompose(pin -> publisher.publish(pin == null ? record : onPartition(record, pin.partition()), action)
-                        .thenApply(md -> new SendResult(id, "accepted", md.topic(), md.partition(), md.offset(),
-                                pin != null && pin.resend() ? pin.firstAt() : null)))
+        Long[] firstSentAt = {null};
+        CompletableFuture<ProducerRecord<byte[], byte[]>> ready = where.thenApply(pin -> {
+            if (pin != null && pin.resend()) {
+                firstSentAt[0] = pin.firstAt();
+            }
+            return pin == null ? record : onPartition(record, pin.partition());
+        });
+        // records of one key reach Kafka in the order they were accepted, pinned or not
+        return order.publish(key, ready, action)
+                .thenApply(md -> new SendResult(id, "accepted", md.topic(), md.partition(), md.offset(), firstSentAt[0]))
                 .handle((result, error) -> {
                     if (error != null) {
                         // the caller learns the id, so it can resend under it when the outcome is unknown

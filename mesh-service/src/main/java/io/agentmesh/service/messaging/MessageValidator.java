@@ -110,6 +110,11 @@ public final class MessageValidator {
     }
 
     private static void checkExtensions(Map<String, String> extensions) {
+        for (String owned : java.util.List.of("meshreplay", "meshreplayof")) {
+            if (extensions.containsKey(owned)) {
+                throw MeshException.invalidField(owned, "is set by the mesh on replayed dead letters, not by senders");
+            }
+        }
         String strategy = extensions.get(MeshHeaders.EXT_STRATEGY);
         if (strategy != null && Strategy.fromWire(strategy).isEmpty()) {
             throw MeshException.invalidField("strategy", "'" + strategy + "' is not one of " + Strategy.names());

@@ -19,7 +19,7 @@ public final class StructuredEvents {
     private static final com.fasterxml.jackson.databind.ObjectMapper SPEC_READER = new com.fasterxml.jackson.databind.ObjectMapper();
     private static final Set<String> MESH_OWNED = Set.of(MeshHeaders.EXT_TO, MeshHeaders.EXT_FROM,
             MeshHeaders.EXT_CORRELATION_ID, MeshHeaders.EXT_TARGET, MeshHeaders.EXT_DELIVERY, MeshHeaders.EXT_ATTEMPT,
-            "partitionkey");
+            "partitionkey", "meshreplay", "meshreplayof");
 
     private StructuredEvents() {
     }

@@ -108,9 +108,15 @@ public final class RequestSizeLimitFilter implements Filter {
                         return n;
                     }
 
-                    private void count(int n) {
+                    private void count(int n) throws IOException {
                         read += n;
                         if (read > max) {
+                            // the client is still sending: read a moderate rest so it gets the 413, not a reset
+                            byte[] buffer = new byte[16 * 1024];
+                            long budget = Math.max(max * 4, MAX_DRAIN);
+                            for (int got; read <= budget && (got = in.read(buffer)) >= 0; ) {
+                                read += got;
+                            }
                             throw tooLarge(-1, max);
                         }
                     }
