@@ -56,29 +56,13 @@ public final class MessagePublisher implements Managed {
     }
 
     public CompletableFuture<RecordMetadata> publish(ProducerRecord<byte[], byte[]> record, String action) {
-        CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
-        long handedIn = System.nanoTime();
-        try {
-            sender.execute(() -> {
-                if (waitedTooLong(handedIn, result, action)) {
-                    return;
-                }
-                try {
-                    producer.send(record, (metadata, error) -> {
-                        if (error == null) {
-                            result.complete(metadata);
-                        } else {
-                            result.completeExceptionally(KafkaFailures.failedWrite(error, action));
-                        }
-                    });
-                } catch (RuntimeException e) {
-                    result.completeExceptionally(KafkaFailures.refusedWrite(e, action));
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            result.completeExceptionally(busy(action));
-        }
-        return result;
+        return onSender(action, result -> producer.send(record, (metadata, error) -> {
+            if (error == null) {
+                result.complete(metadata);
+            } else {
+                result.completeExceptionally(KafkaFailures.failedWrite(error, action));
+            }
+        }));
     }
 
     /**
@@ -87,7 +71,19 @@ public final class MessagePublisher implements Managed {
      * publisher's thread, in turn with the records handed in.
      */
     public CompletableFuture<KeyPartition> partitionOf(String topic, byte[] key, String action) {
-        CompletableFuture<KeyPartition> result = new CompletableFuture<>();
+        return onSender(action, result -> {
+            int partitions = producer.partitionsFor(topic).size();
+            result.complete(partitions == 0 ? new KeyPartition(-1, 0)
+                    : new KeyPartition(Utils.toPositive(Utils.murmur2(key)) % partitions, partitions));
+        });
+    }
+
+    /**
+     * Runs {@code work} on the publisher's thread, which completes the answer; refused (not written)
+     * when too many wait for the thread, when it waited past the bound, or when the producer throws.
+     */
+    private <T> CompletableFuture<T> onSender(String action, java.util.function.Consumer<CompletableFuture<T>> work) {
+        CompletableFuture<T> result = new CompletableFuture<>();
         long handedIn = System.nanoTime();
         try {
             sender.execute(() -> {
@@ -95,9 +91,7 @@ public final class MessagePublisher implements Managed {
                     return;
                 }
                 try {
-                    int partitions = producer.partitionsFor(topic).size();
-                    result.complete(partitions == 0 ? new KeyPartition(-1, 0)
-                            : new KeyPartition(Utils.toPositive(Utils.murmur2(key)) % partitions, partitions));
+                    work.accept(result);
                 } catch (RuntimeException e) {
                     result.completeExceptionally(KafkaFailures.refusedWrite(e, action));
                 }
