@@ -36,7 +36,9 @@ public final class PostgresFailures {
                 return true;
             }
             if (c instanceof SQLException sql && sql.getSQLState() != null
-                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P"))) {
+                    // 08: connection, 57P: shutdown, 57014: cancelled by statement_timeout (StatementBounds)
+                    && (sql.getSQLState().startsWith("08") || sql.getSQLState().startsWith("57P")
+                    || sql.getSQLState().equals("57014"))) {
                 return true;
             }
         }

@@ -39,6 +39,8 @@ class StatementBoundsIT {
             }
             SQLException cancelled = catchThrowableOfType(SQLException.class, () -> s.execute("SELECT pg_sleep(5)"));
             assertThat(cancelled.getSQLState()).as(cancelled.getMessage()).isEqualTo("57014");
+            // answered as PostgreSQL being unavailable (503), not as an internal error
+            assertThat(io.agentmesh.service.db.PostgresFailures.isUnavailable(cancelled)).isTrue();
         } finally {
             pool.stop();
         }
