@@ -1,32 +1,54 @@
 package io.agentmesh.tools.faults;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
-/** Every send attempt and every record the verifier saw, appended from many threads. */
+/**
+ * Every send attempt, every record the verifier saw in the inboxes, and every message each
+ * path's agent processed; appended from many threads.
+ */
 public final class Ledger {
 
     private final List<Attempt> attempts = new ArrayList<>();
-    private final List<Receipt> receipts = new ArrayList<>();
+    private final Map<DeliveryPath, List<Receipt>> receipts = new EnumMap<>(DeliveryPath.class);
+
+    public Ledger() {
+        for (DeliveryPath p : DeliveryPath.values()) {
+            receipts.put(p, new ArrayList<>());
+        }
+    }
 
     public synchronized void attempted(Attempt a) {
         attempts.add(a);
     }
 
-    public synchronized void received(Receipt r) {
-        receipts.add(r);
-        notifyAll();
+    /** A record the verifier read from an inbox topic. */
+    public void received(Receipt r) {
+        processed(DeliveryPath.INBOX, r);
+    }
+
+    /** A message the agent of {@code path} processed (before it acknowledged it). */
+    public synchronized void processed(DeliveryPath path, Receipt r) {
+        receipts.get(path).add(r);
     }
 
     public synchronized List<Attempt> attempts() {
         return List.copyOf(attempts);
     }
 
-    public synchronized List<Receipt> receipts() {
-        return List.copyOf(receipts);
+    /** What the verifier read from the inboxes. */
+    public List<Receipt> receipts() {
+        return receipts(DeliveryPath.INBOX);
     }
 
+    public synchronized List<Receipt> receipts(DeliveryPath path) {
+        return List.copyOf(receipts.get(path));
+    }
+
+    /** All receipts of every path, counted: changes while anything is still arriving. */
     public synchronized int receivedCount() {
-        return receipts.size();
+        return receipts.values().stream().mapToInt(List::size).sum();
     }
 }

@@ -27,32 +27,44 @@ public final class LoadGenerator implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
 
-    public LoadGenerator(String restUrl, List<String> senders, List<String> targets, double ratePerSender,
+    /**
+     * Sender {@code i} sends to {@code targets[i % targets]} through node {@code i % restUrls} and,
+     * when that node does not take connections, through the next.
+     */
+    public LoadGenerator(List<String> restUrls, List<String> senders, List<String> targets, double ratePerSender,
                          Duration answerTimeout, Ledger ledger) {
+        List<MeshHttp> nodes = restUrls.stream().map(u -> new MeshHttp(u, answerTimeout)).toList();
         for (int i = 0; i < senders.size(); i++) {
             String sender = senders.get(i);
             String target = targets.get(i % targets.size());
-            Thread t = new Thread(() -> send(new MeshHttp(restUrl, answerTimeout), sender, target,
-                    (long) (1000 / ratePerSender), ledger), "load-" + sender);
+            int first = i;
+            Thread t = new Thread(() -> send(nodes, first, sender, target, (long) (1000 / ratePerSender), ledger),
+                    "load-" + sender);
             t.setDaemon(true);
             threads.add(t);
         }
         threads.forEach(Thread::start);
     }
 
-    private void send(MeshHttp http, String sender, String target, long pauseMillis, Ledger ledger) {
+    private void send(List<MeshHttp> nodes, int first, String sender, String target, long pauseMillis, Ledger ledger) {
+        int node = first;
         for (long seq = 0; running.get(); seq++) {
             long took = 0;
+            boolean unknown = false;
             for (int tries = 0; ; tries++) {
-                Attempt a = sendOnce(http, sender, target, seq, ledger);
+                Attempt a = sendOnce(nodes.get(node % nodes.size()), sender, target, seq, ledger);
                 if (a == null) {
                     return;
                 }
                 took += a.tookMillis();
                 if (a.outcome() == Outcome.FAILED && a.detail().equals("not connected")) {
+                    node++;
                     sleep(100);
                 }
-                if (a.outcome() != Outcome.UNKNOWN || tries >= RESENDS || !running.get()) {
+                unknown |= a.outcome() == Outcome.UNKNOWN;
+                // after an unknown outcome the client keeps trying (on the next node when this one is gone)
+                boolean again = a.outcome() == Outcome.UNKNOWN || (unknown && a.detail().equals("not connected"));
+                if (!again || tries >= RESENDS || !running.get()) {
                     break;
                 }
                 sleep(RESEND_PAUSE_MS);

@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -32,23 +34,19 @@ public final class ScenarioRunner {
         this.quiet = quiet;
     }
 
-    public ScenarioResult run(String name, String description, Fault fault) throws Exception {
+    public ScenarioResult run(String name, String description, int nodes, Fault fault) throws Exception {
         long start = System.currentTimeMillis();
         System.out.println(name + ": " + description);
         Ledger ledger = new Ledger();
         List<String> notes = new ArrayList<>();
         Expectations expect = new Expectations();
-        List<String> targets = List.of("fault-t1", "fault-t2");
+        List<String> targets = DeliveryPath.agentPaths().stream().map(DeliveryPath::agent).toList();
         try (LocalStack stack = new LocalStack(settings.get()).start()) {
-            MeshHttp http = new MeshHttp(stack.restUrl(), Duration.ofSeconds(10));
-            // the targets take the default TTL and heartbeat like real agents (their mail reaches the
-            // inbox even while a fault keeps them from being seen)
-            for (String t : targets) {
-                MeshHttp.Reply r = http.post("/api/v1/agents", "{\"id\":\"" + t + "\",\"name\":\"" + t + "\"}");
-                if (r.status() != 201) {
-                    throw new IllegalStateException("register " + t + ": " + r.status() + " " + r.body());
-                }
+            while (stack.nodeCount() < nodes) {
+                stack.addNode();
             }
+            MeshHttp http = new MeshHttp(stack.restUrl(), Duration.ofSeconds(10));
+            List<PathAgent> agents = registerAgents(stack, ledger, http);
             String prefix = stack.topicPrefix() + ".agent.";
             List<String> senderIds = new ArrayList<>();
             for (int i = 1; i <= senders; i++) {
@@ -58,32 +56,64 @@ public final class ScenarioRunner {
                  Verifier verifier = new Verifier(stack.bootstrapServers(), prefix,
                          targets.stream().map(t -> prefix + t).toList(), ledger)) {
                 targets.forEach(heartbeats::add);
-                LoadGenerator load = new LoadGenerator(stack.restUrl(), senderIds, targets, ratePerSender,
-                        Duration.ofSeconds(15), ledger);
+                agents.forEach(PathAgent::start);
                 try {
-                    fault.inject(stack, ledger, notes, expect);
+                    LoadGenerator load = new LoadGenerator(stack.restUrls(), senderIds, targets, ratePerSender,
+                            Duration.ofSeconds(15), ledger);
+                    try {
+                        fault.inject(stack, ledger, notes, expect);
+                    } finally {
+                        load.close();
+                    }
+                    awaitQuiet(ledger, verifier, notes, quiet);
                 } finally {
-                    load.close();
+                    for (PathAgent a : agents) {
+                        notes.add("agent " + a.summary());
+                        a.close();
+                    }
                 }
-                awaitQuiet(ledger, verifier, notes);
             } catch (Exception | Error e) {
                 Path log = Files.createTempFile("mesh-fault-", ".log");
-                Files.writeString(log, "mesh:\n" + stack.mesh().tail(200) + "\nkafka:\n" + stack.kafka().tail(100));
+                StringBuilder tails = new StringBuilder();
+                for (int n = 1; n <= stack.nodeCount(); n++) {
+                    tails.append("mesh ").append(n).append(":\n").append(stack.mesh(n).tail(200)).append('\n');
+                }
+                Files.writeString(log, tails + "kafka:\n" + stack.kafka().tail(100));
                 System.out.println("  failed; last output of the mesh and broker in " + log);
                 throw e;
             }
         }
-        CheckResult check = Checker.check(ledger.attempts(), ledger.receipts());
-        ScenarioResult result = new ScenarioResult(name, description, check, notes, expect.held(), expect.broken(),
+        Map<DeliveryPath, CheckResult> paths = checkPaths(ledger);
+        CheckResult check = paths.get(DeliveryPath.INBOX);
+        ScenarioResult result = new ScenarioResult(name, description, check, paths, notes, expect.held(), expect.broken(),
                 (System.currentTimeMillis() - start) / 1000);
         System.out.println("  " + (result.passed() ? "PASS" : "FAIL") + ": " + check.summary());
+        paths.forEach((p, c) -> System.out.println("  " + (p.holds(c) ? "holds" : "BROKEN") + " " + p.label() + ": "
+                + c.summary()));
         expect.held().forEach(e -> System.out.println("  held: " + e));
         expect.broken().forEach(e -> System.out.println("  BROKEN: " + e));
         notes.forEach(n -> System.out.println("  " + n));
         return result;
     }
 
-    private void awaitQuiet(Ledger ledger, Verifier verifier, List<String> notes) throws InterruptedException {
+    /** Waits until the inboxes and every agent hold every acknowledged message, or nothing new has come for a while. */
+    /**
+     * One agent per delivery path, registered (they take the default TTL and heartbeat like real
+     * agents: their mail reaches the inbox even while a fault keeps them from being seen).
+     */
+    static List<PathAgent> registerAgents(LocalStack stack, Ledger ledger, MeshHttp http) throws Exception {
+        List<PathAgent> agents = List.of(new ConnectAgent(ledger, stack.grpcPorts()),
+                new LongPollAgent(ledger, stack.restUrls()), new SseAgent(ledger, stack.restUrls()), new PushAgent(ledger));
+        for (PathAgent a : agents) {
+            MeshHttp.Reply r = http.post("/api/v1/agents", a.registration());
+            if (r.status() != 201) {
+                throw new IllegalStateException("register " + a.agentId() + ": " + r.status() + " " + r.body());
+            }
+        }
+        return agents;
+    }
+
+    static void awaitQuiet(Ledger ledger, Verifier verifier, List<String> notes, Duration quiet) throws InterruptedException {
         Set<String> ok = ledger.attempts().stream().filter(a -> a.outcome() == Outcome.OK).map(Attempt::id)
                 .collect(Collectors.toSet());
         long stopped = System.currentTimeMillis();
@@ -99,12 +129,28 @@ public final class ScenarioRunner {
                 lastCount = count;
                 lastChange = System.currentTimeMillis();
             }
-            Set<String> got = ledger.receipts().stream().map(Receipt::id).collect(Collectors.toSet());
-            if (got.containsAll(ok) && System.currentTimeMillis() - lastChange > 3000) {
+            boolean all = ledger.receipts().stream().map(Receipt::id).collect(Collectors.toSet()).containsAll(ok);
+            for (DeliveryPath p : DeliveryPath.agentPaths()) {
+                Set<String> got = ledger.receipts(p).stream().map(Receipt::id).collect(Collectors.toSet());
+                all &= ledger.attempts().stream().filter(a -> a.outcome() == Outcome.OK && a.target().equals(p.agent()))
+                        .allMatch(a -> got.contains(a.id()));
+            }
+            if (all && System.currentTimeMillis() - lastChange > 3000) {
                 break;
             }
             Thread.sleep(500);
         }
         notes.add("all receipts in " + (System.currentTimeMillis() - stopped) / 1000 + " s after the load stopped");
+    }
+
+    /** Each path judged: the inbox topic against every send, each agent against the sends to it. */
+    static Map<DeliveryPath, CheckResult> checkPaths(Ledger ledger) {
+        List<Attempt> attempts = ledger.attempts();
+        Map<DeliveryPath, CheckResult> paths = new EnumMap<>(DeliveryPath.class);
+        paths.put(DeliveryPath.INBOX, Checker.check(attempts, ledger.receipts()));
+        for (DeliveryPath p : DeliveryPath.agentPaths()) {
+            paths.put(p, Checker.check(attempts.stream().filter(a -> a.target().equals(p.agent())).toList(), ledger.receipts(p)));
+        }
+        return paths;
     }
 }

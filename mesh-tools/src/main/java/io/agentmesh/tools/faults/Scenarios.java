@@ -21,7 +21,11 @@ import java.util.Random;
 /** The fault scenarios F1–F7: what each does to the stack while the load runs, and what it measures. */
 public final class Scenarios {
 
-    public record Scenario(String name, String description, Fault fault) {
+    /** A scenario: its stack has {@code nodes} mesh nodes (the agents connect to the last one first). */
+    public record Scenario(String name, String description, int nodes, Fault fault) {
+        Scenario(String name, String description, Fault fault) {
+            this(name, description, 1, fault);
+        }
     }
 
     private final long phaseMillis;
@@ -39,9 +43,15 @@ public final class Scenarios {
                 new Scenario("F2", "kill -9 of the Kafka broker under load, then restart", this::killBroker),
                 new Scenario("F3", "Kafka broker paused (SIGSTOP) 10 s, then SIGCONT", this::pauseBroker),
                 new Scenario("F4", "Kafka broker down 30 s: sends answer 503 within the bound; time to recover", this::brokerDown),
-                new Scenario("F5", "Redis stopped (kill -9) 20 s under load, then restarted", this::redisDown),
-                new Scenario("F6", "PostgreSQL stopped 20 s under load, then restarted", this::postgresDown),
-                new Scenario("F7", "undecodable records written straight into mesh.ingress under load", this::poison));
+                new Scenario("F5", "Redis stopped (kill -9) 20 s under load while agents register and discover, then restarted",
+                        this::redisDown),
+                new Scenario("F6", "PostgreSQL stopped 20 s under load while agents register and discover, then restarted",
+                        this::postgresDown),
+                new Scenario("F7", "undecodable records written straight into mesh.ingress under load", this::poison),
+                new Scenario("F8", "ZooKeeper killed (kill -9) 20 s under load while agents register and discover, then"
+                        + " restarted (inbox leases, leader, membership)", this::zookeeperDown),
+                new Scenario("F9", "two mesh nodes route; kill -9 of the one the agents are connected to, restarted after "
+                        + 2 * phaseMillis / 1000 + " s (Streams tasks move)", 2, this::killOneOfTwo));
     }
 
     private void load(long millis) throws InterruptedException {
@@ -99,8 +109,17 @@ public final class Scenarios {
 
     private void redisDown(LocalStack stack, Ledger ledger, List<String> notes, Expectations expect) throws Exception {
         Health[] whileDown = new Health[1];
-        Outage o = outage(() -> stack.redis().kill(), 20_000, () -> whileDown[0] = health(stack), stack::startRedis);
-        load(phaseMillis * 2);
+        Outage o;
+        try (RegistryChurn churn = churn(stack)) {
+            o = outage(() -> stack.redis().kill(), 20_000, () -> whileDown[0] = health(stack), stack::startRedis);
+            load(phaseMillis * 2);
+            churn.close();
+            // Redis is a cache: PostgreSQL holds the registry, so agents register and are found all through
+            expectRegistry(expect, churn, o, "register", "201");
+            expectRegistry(expect, churn, o, "lookup", "200");
+            expectRegistry(expect, churn, o, "discover", "200");
+            expectRegistrationsKept(expect, churn);
+        }
         expect.expect(whileDown[0].degradedBy("redis"), "while Redis is down /health says degraded, redis down",
                 whileDown[0].toString());
         expectSendsGoOn(expect, ledger, o);
@@ -111,11 +130,20 @@ public final class Scenarios {
     private void postgresDown(LocalStack stack, Ledger ledger, List<String> notes, Expectations expect) throws Exception {
         Health[] whileDown = new Health[1];
         String[] registering = new String[1];
-        Outage o = outage(() -> stack.postgres().stop(), 20_000, () -> {
-            whileDown[0] = health(stack);
-            registering[0] = registration(stack);
-        }, () -> stack.postgres().start());
-        load(phaseMillis * 2);
+        Outage o;
+        try (RegistryChurn churn = churn(stack)) {
+            o = outage(() -> stack.postgres().stop(), 20_000, () -> {
+                whileDown[0] = health(stack);
+                registering[0] = registration(stack);
+            }, () -> stack.postgres().start());
+            load(phaseMillis * 2);
+            churn.close();
+            // PostgreSQL holds the registry: while it is away the registry says so (503), in time
+            expectRegistry(expect, churn, o, "register", "201", "503");
+            expectRegistry(expect, churn, o, "lookup", "200", "503");
+            expectRegistry(expect, churn, o, "discover", "200", "503");
+            expectRegistrationsKept(expect, churn);
+        }
         expect.expect(whileDown[0].down().contains("postgres"), "while PostgreSQL is down /health names it down",
                 whileDown[0].toString());
         expect.expect(registering[0].startsWith("503"), "while PostgreSQL is down a registration answers 503",
@@ -167,7 +195,7 @@ public final class Scenarios {
         return h;
     }
 
-    private interface Step {
+    interface Step {
         void run() throws Exception;
     }
 
@@ -232,6 +260,107 @@ public final class Scenarios {
         } catch (Exception e) {
             return "nothing: " + e;
         }
+    }
+
+    private static RegistryChurn churn(LocalStack stack) {
+        return new RegistryChurn(stack.restUrl(), Duration.ofMillis(500));
+    }
+
+    /**
+     * Every registry call of {@code kind} started during the outage was answered within the bound
+     * with one of {@code allowed} (an answer starting with it: "503" allows any 503 code).
+     */
+    private static void expectRegistry(Expectations expect, RegistryChurn churn, Outage o, String kind, String... allowed) {
+        List<RegistryChurn.Call> during = churn.between(o.down(), o.restart()).stream().filter(c -> c.kind().equals(kind)).toList();
+        boolean answered = during.stream().allMatch(c -> c.tookMillis() <= ANSWER_BOUND_MS
+                && java.util.Arrays.stream(allowed).anyMatch(a -> c.answer().startsWith(a)));
+        expect.expect(!during.isEmpty() && answered, "during the outage every " + kind + " is answered "
+                + String.join(" or ", allowed) + " within " + ANSWER_BOUND_MS / 1000 + " s",
+                churn.answers(kind, o.down(), o.restart()));
+    }
+
+    /** After the fault, every agent whose registration was answered 201 is found by id. */
+    private static void expectRegistrationsKept(Expectations expect, RegistryChurn churn) throws Exception {
+        List<String> missing = churn.missing();
+        expect.expect(churn.registeredCount() > 0 && missing.isEmpty(), "afterwards every agent registered with 201 is found",
+                churn.registeredCount() + " registered, " + missing.size() + " missing" + (missing.isEmpty() ? "" : " e.g. "
+                        + missing.subList(0, Math.min(5, missing.size()))));
+    }
+
+    private void zookeeperDown(LocalStack stack, Ledger ledger, List<String> notes, Expectations expect) throws Exception {
+        Health[] whileDown = new Health[1];
+        Outage o;
+        try (RegistryChurn churn = churn(stack)) {
+            o = outage(() -> stack.zookeeper().kill(), 20_000, () -> whileDown[0] = health(stack), stack::startZookeeper);
+            load(phaseMillis * 2);
+            churn.close();
+            expect.expect(whileDown[0].degradedBy("zookeeper"), "while ZooKeeper is down /health says degraded, zookeeper down",
+                    whileDown[0].toString());
+            // ZooKeeper is off the send path and the registry's
+            expectSendsGoOn(expect, ledger, o);
+            expectRegistry(expect, churn, o, "register", "201");
+            expectRegistry(expect, churn, o, "discover", "200");
+            expectRegistrationsKept(expect, churn);
+        }
+        Health after = healthyAgain(stack);
+        expect.expect(after.status().equals("up"), "after the restart /health is up again", after.toString());
+        String leader = leaderAgain(stack);
+        expect.expect(!leader.isEmpty(), "after the restart a node leads again (push, health checks, expiry)",
+                leader.isEmpty() ? "no leader" : "leader " + leader);
+    }
+
+    private static String leaderAgain(LocalStack stack) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + RECOVERY_BOUND_MS;
+        while (System.currentTimeMillis() < deadline) {
+            try {
+                MeshHttp.Reply r = new MeshHttp(stack.restUrl(), Duration.ofSeconds(5)).get("/api/v1/cluster/status");
+                String leader = r.status() == 200 ? r.json().path("leader").asText("") : "";
+                if (!leader.isEmpty() && !leader.equals("null")) {
+                    return leader;
+                }
+            } catch (Exception e) {
+                // asked again
+            }
+            Thread.sleep(1000);
+        }
+        return "";
+    }
+
+    private void killOneOfTwo(LocalStack stack, Ledger ledger, List<String> notes, Expectations expect) throws Exception {
+        int victim = stack.nodeCount();
+        load(phaseMillis);
+        stack.killMesh(victim);
+        long down = System.currentTimeMillis();
+        load(phaseMillis * 2);
+        long restart = System.currentTimeMillis();
+        stack.startMesh(victim);
+        notes.add("node " + victim + " killed for " + (restart - down) / 1000 + " s; up again after "
+                + (System.currentTimeMillis() - restart) + " ms");
+        load(phaseMillis);
+        // the other node takes the senders at once and, once the group has moved the dead node's
+        // Streams tasks to it, routes everything
+        expectAcceptsAgain(expect, ledger, down, "through the surviving node after the kill");
+        long routed = firstRoutedAfter(ledger, down + 1000);
+        expect.expect(routed >= 0 && routed <= RECOVERY_BOUND_MS, "messages sent after the kill reach the inboxes within "
+                + RECOVERY_BOUND_MS / 1000 + " s of it", routed < 0 ? "none did" : "first after " + routed + " ms");
+    }
+
+    /**
+     * How long after {@code t} the inboxes had a message, sent at or after {@code t}, of every
+     * sender (every sender's partition routes again), or -1 when some sender's never came.
+     */
+    private static long firstRoutedAfter(Ledger ledger, long t) {
+        Map<String, Attempt> sent = new java.util.HashMap<>();
+        ledger.attempts().forEach(a -> sent.putIfAbsent(a.id(), a));
+        Map<String, Long> firstBySender = new java.util.HashMap<>();
+        for (Receipt r : ledger.receipts()) {
+            Attempt a = sent.get(r.id());
+            if (a != null && a.startedMillis() >= t) {
+                firstBySender.merge(a.sender(), r.atMillis() - t, Math::min);
+            }
+        }
+        long senders = ledger.attempts().stream().map(Attempt::sender).distinct().count();
+        return firstBySender.size() < senders ? -1 : firstBySender.values().stream().mapToLong(Long::longValue).max().orElse(-1);
     }
 
     private void poison(LocalStack stack, Ledger ledger, List<String> notes, Expectations expect) throws Exception {

@@ -19,18 +19,7 @@ public final class Verifier implements AutoCloseable {
             Header h = record.headers().lastHeader("ce_id");
             String id = h == null ? "(no ce_id at " + record.topic() + "/" + record.offset() + ")"
                     : new String(h.value(), StandardCharsets.UTF_8);
-            int dash = id.lastIndexOf('-');
-            long seq = -1;
-            String sender = id;
-            if (dash > 0) {
-                sender = id.substring(0, dash);
-                try {
-                    seq = Long.parseLong(id.substring(dash + 1));
-                } catch (NumberFormatException e) {
-                    seq = -1;
-                }
-            }
-            ledger.received(new Receipt(id, record.topic().substring(inboxPrefix.length()), sender, seq));
+            ledger.received(Receipt.of(id, record.topic().substring(inboxPrefix.length())));
         });
     }
 

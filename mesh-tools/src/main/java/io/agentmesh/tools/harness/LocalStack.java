@@ -25,7 +25,7 @@ import java.util.function.BooleanSupplier;
 
 /**
  * A whole mesh on this machine, every part its own process so each can be killed, paused and
- * restarted: a Kafka broker (KRaft), ZooKeeper, and one mesh node ({@code server}, the packaged
+ * restarted: a Kafka broker (KRaft), ZooKeeper, and one mesh node or more ({@code server}, the packaged
  * jar), with a throwaway PostgreSQL database and a Redis database of its own; free ports on
  * 127.0.0.1, data under one directory. The harnesses' test bed.
  */
@@ -46,9 +46,8 @@ public final class LocalStack implements AutoCloseable {
     private final int kafkaPort = FreePorts.next();
     private final int controllerPort = FreePorts.next();
     private final int zookeeperPort = FreePorts.next();
-    private final int restPort = FreePorts.next();
-    private final int grpcPort = FreePorts.next();
-    private final int adminPort = FreePorts.next();
+    /** The stack's mesh nodes: node 1 always, more with {@link #addNode()}. */
+    private final List<Node> nodes = new ArrayList<>(List.of(new Node(1)));
     private final String database = "mesh_harness_" + UUID.randomUUID().toString().substring(0, 8);
     private final ChildProcess kafka;
     private final ChildProcess zookeeper;
@@ -56,7 +55,6 @@ public final class LocalStack implements AutoCloseable {
     private final OwnPostgres postgres;
     private final int redisPort;
     private final Map<String, String> meshProperties;
-    private ChildProcess mesh;
     private int meshStarts;
     private volatile javax.net.ssl.SSLContext meshTls;
     /** Ctrl-C on a harness must not leave a broker, ZooKeeper or mesh node running. */
@@ -111,7 +109,7 @@ public final class LocalStack implements AutoCloseable {
             startRedis();
         }
         startKafka();
-        zookeeper.start();
+        startZookeeper();
         createDatabase();
         flushRedis();
         startMesh();
@@ -123,7 +121,17 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public String restUrl() {
-        return (meshTls == null ? "http" : "https") + "://127.0.0.1:" + restPort;
+        return restUrl(1);
+    }
+
+    /** The REST address of node {@code n} (1-based). */
+    public String restUrl(int n) {
+        return (meshTls == null ? "http" : "https") + "://127.0.0.1:" + node(n).restPort;
+    }
+
+    /** Every node's REST address, node 1 first. */
+    public List<String> restUrls() {
+        return nodes.stream().map(n -> restUrl(n.index)).toList();
     }
 
     /** The TLS context that trusts the node's certificate while it serves TLS; null while it does not. */
@@ -132,7 +140,49 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public int grpcPort() {
-        return grpcPort;
+        return grpcPort(1);
+    }
+
+    public int grpcPort(int n) {
+        return node(n).grpcPort;
+    }
+
+    /** Every node's gRPC port, node 1 first. */
+    public List<Integer> grpcPorts() {
+        return nodes.stream().map(n -> n.grpcPort).toList();
+    }
+
+    /** How many mesh nodes the stack has. */
+    public int nodeCount() {
+        return nodes.size();
+    }
+
+    /** Adds a mesh node (its own ports, node id and Streams state directory) and starts it; answers its number. */
+    public int addNode() throws Exception {
+        Node n = new Node(nodes.size() + 1);
+        nodes.add(n);
+        startMesh(n.index);
+        return n.index;
+    }
+
+    public ChildProcess zookeeper() {
+        return zookeeper;
+    }
+
+    public void startZookeeper() throws Exception {
+        zookeeper.start();
+        awaitTrue("ZooKeeper on 127.0.0.1:" + zookeeperPort, Duration.ofSeconds(60), zookeeper, this::zookeeperAnswers);
+    }
+
+    private boolean zookeeperAnswers() {
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", zookeeperPort)) {
+            s.setSoTimeout(2000);
+            s.getOutputStream().write("ruok".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            byte[] answer = s.getInputStream().readNBytes(4);
+            return new String(answer, java.nio.charset.StandardCharsets.UTF_8).equals("imok");
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     public String topicPrefix() {
@@ -144,7 +194,18 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public ChildProcess mesh() {
-        return mesh;
+        return mesh(1);
+    }
+
+    public ChildProcess mesh(int n) {
+        return node(n).process;
+    }
+
+    private Node node(int n) {
+        if (n < 1 || n > nodes.size()) {
+            throw new IllegalArgumentException("no mesh node " + n + "; the stack has " + nodes.size());
+        }
+        return nodes.get(n - 1);
     }
 
     public Path dir() {
@@ -158,17 +219,23 @@ public final class LocalStack implements AutoCloseable {
 
     /** Starts the mesh node (again) and waits until its /health answers 200. */
     public void startMesh() throws Exception {
+        startMesh(1);
+    }
+
+    /** Starts mesh node {@code n} (again) and waits until its /health answers 200. */
+    public void startMesh(int n) throws Exception {
+        Node node = node(n);
         meshStarts++;
         List<String> options = new ArrayList<>(List.of("-Xmx" + settings.meshHeap(), "-XX:+UseG1GC",
-                "-Ddw.nodeId=harness-1",
-                "-Ddw.server.applicationConnectors[0].port=" + restPort,
-                "-Ddw.server.adminConnectors[0].port=" + adminPort,
-                "-Ddw.grpc.port=" + grpcPort,
+                "-Ddw.nodeId=harness-" + n,
+                "-Ddw.server.applicationConnectors[0].port=" + node.restPort,
+                "-Ddw.server.adminConnectors[0].port=" + node.adminPort,
+                "-Ddw.grpc.port=" + node.grpcPort,
                 "-Ddw.kafka.bootstrapServers=" + bootstrapServers(),
                 // one local broker: the node says so loudly and runs
                 "-Ddw.kafka.allowUnsafeDurability=true",
                 "-Ddw.zookeeper.connect=127.0.0.1:" + zookeeperPort,
-                "-Ddw.streams.stateDir=" + settings.dir().resolve("streams"),
+                "-Ddw.streams.stateDir=" + settings.dir().resolve(n == 1 ? "streams" : "streams-" + n),
                 "-Ddw.database.url=" + postgresBase() + database,
                 "-Ddw.database.user=" + settings.postgresUser(),
                 "-Ddw.redis.uri=" + redisUri(),
@@ -184,17 +251,18 @@ public final class LocalStack implements AutoCloseable {
             options.add("-XX:StartFlightRecording=settings=profile,filename="
                     + Path.of(jfr).toAbsolutePath().resolve("mesh-" + meshStarts + ".jfr"));
         }
-        mesh = ChildProcess.java("mesh", settings.classpath(), options, List.of(MeshApplication.class.getName(), "server",
-                settings.config().toString()), Map.of("MESH_LOG_DIR", settings.dir().resolve("logs/mesh").toString()),
+        ChildProcess mesh = ChildProcess.java(n == 1 ? "mesh" : "mesh-" + n, settings.classpath(), options, List.of(MeshApplication.class.getName(), "server",
+                settings.config().toString()), Map.of("MESH_LOG_DIR", settings.dir().resolve(n == 1 ? "logs/mesh" : "logs/mesh-" + n).toString()),
                 settings.dir().resolve("logs/mesh-" + meshStarts + ".out"));
+        node.process = mesh;
         mesh.start();
-        MeshHttp http = new MeshHttp(restUrl(), Duration.ofSeconds(2), null, meshTls);
-        awaitTrue("mesh node on " + restUrl(), Duration.ofSeconds(180), mesh, http::healthy);
+        MeshHttp http = new MeshHttp(restUrl(n), Duration.ofSeconds(2), null, meshTls);
+        awaitTrue("mesh node " + n + " on " + restUrl(n), Duration.ofSeconds(180), mesh, http::healthy);
     }
 
     /** Stops the mesh node (SIGTERM) and starts it again with these settings changed. */
     public void restartMesh(Map<String, String> changed) throws Exception {
-        mesh.stop(60);
+        mesh().stop(60);
         meshProperties.putAll(changed);
         startMesh();
     }
@@ -206,7 +274,11 @@ public final class LocalStack implements AutoCloseable {
     }
 
     public void killMesh() throws InterruptedException {
-        mesh.kill();
+        killMesh(1);
+    }
+
+    public void killMesh(int n) throws InterruptedException {
+        mesh(n).kill();
     }
 
     private boolean kafkaAnswers() {
@@ -279,8 +351,10 @@ public final class LocalStack implements AutoCloseable {
         } catch (IllegalStateException | IllegalArgumentException e) {
             // the JVM is exiting (the hook kills everything), or the stack never started
         }
-        if (mesh != null) {
-            mesh.stop(30);
+        for (Node n : nodes) {
+            if (n.process != null) {
+                n.process.stop(30);
+            }
         }
         zookeeper.stop(10);
         if (kafka.alive()) {
@@ -299,7 +373,10 @@ public final class LocalStack implements AutoCloseable {
 
     /** At JVM exit: every child process killed at once, the stack's own PostgreSQL stopped. */
     private void killAll() {
-        for (ChildProcess p : new ChildProcess[] {mesh, zookeeper, kafka, redis}) {
+        List<ChildProcess> all = new ArrayList<>();
+        nodes.forEach(n -> all.add(n.process));
+        all.addAll(java.util.Arrays.asList(zookeeper, kafka, redis));
+        for (ChildProcess p : all) {
             try {
                 if (p != null) {
                     p.kill();
@@ -314,6 +391,19 @@ public final class LocalStack implements AutoCloseable {
             }
         } catch (Exception e) {
             // exiting anyway
+        }
+    }
+
+    /** One mesh node: its ports and its current process. */
+    private static final class Node {
+        final int index;
+        final int restPort = FreePorts.next();
+        final int grpcPort = FreePorts.next();
+        final int adminPort = FreePorts.next();
+        volatile ChildProcess process;
+
+        Node(int index) {
+            this.index = index;
         }
     }
 }
