@@ -3,6 +3,7 @@ package io.agentmesh.service.delivery;
 import io.agentmesh.service.errors.ErrorCode;
 import io.agentmesh.service.errors.MeshException;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.nodes.PersistentNode;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.curator.framework.state.ConnectionStateListener;
 import org.apache.zookeeper.CreateMode;
@@ -56,6 +57,9 @@ public final class InboxLeases implements ConnectionStateListener {
 
     private final CuratorFramework curator;
     private final String leases;
+    /** How long opening a reader waits for its znode when ZooKeeper is slow or away. */
+    private static final long READER_CREATE_WAIT_MS = 2000;
+
     private final String readers;
     private final String nodeId;
     private final Duration ackWait;
@@ -246,25 +250,48 @@ public final class InboxLeases implements ConnectionStateListener {
         }
     }
 
-    /** Registers a reader (SSE, Subscribe); 409 while a Connect session holds the inbox. Close it when done. */
+    /**
+     * Registers a reader (SSE, Subscribe); 409 while a Connect session holds the inbox. Close it
+     * when done. The reader's znode is a Curator {@link PersistentNode}: when this node's ZooKeeper
+     * session is lost while the reader goes on, the znode is created again as soon as ZooKeeper
+     * answers (and first created then, when ZooKeeper was away at the start), so a Connect session
+     * opened later still finds the reader.
+     */
     public AutoCloseable read(String agentId) {
-        String path;
+        PersistentNode node = new PersistentNode(curator, CreateMode.EPHEMERAL_SEQUENTIAL, true,
+                readers + "/" + agentId + "/r-", nodeId.getBytes(StandardCharsets.UTF_8));
+        node.start();
+        boolean created;
         try {
-            path = curator.create().creatingParentContainersIfNeeded().withProtection().withMode(CreateMode.EPHEMERAL_SEQUENTIAL)
-                    .forPath(readers + "/" + agentId + "/r-", nodeId.getBytes(StandardCharsets.UTF_8));
-        } catch (Exception e) {
-            // no Connect session can start while ZooKeeper is away, so the reader goes on unregistered
-            LOG.debug("reader of {} not registered: ZooKeeper unavailable ({})", agentId, e.toString());
-            return () -> { };
+            created = node.waitForInitialCreate(READER_CREATE_WAIT_MS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closeQuietly(node);
+            throw new MeshException(ErrorCode.DEPENDENCY_UNAVAILABLE, "interrupted while registering a reader of '"
+                    + agentId + "'", Map.of("dependency", "zookeeper"));
+        }
+        if (!created) {
+            // no Connect session can start while ZooKeeper is away; the znode is created when it answers
+            LOG.debug("reader of {} not registered yet: ZooKeeper unavailable", agentId);
+            return () -> closeQuietly(node);
         }
         String streamer = streamedBy(agentId);
         if (streamer != null) {
-            deleteQuietly(path);
+            closeQuietly(node);
             throw new MeshException(ErrorCode.CONFLICT, "agent '" + agentId + "' has open Connect streams (node '"
                     + streamer + "'): read its inbox there, or close them first",
                     Map.of("agent", agentId, "node", streamer));
         }
-        return () -> deleteQuietly(path);
+        return () -> closeQuietly(node);
+    }
+
+    private static void closeQuietly(PersistentNode node) {
+        try {
+            node.close();
+        } catch (Exception e) {
+            // ZooKeeper away: the ephemeral znode goes with the session
+            LOG.debug("reader znode not deleted: {}", e.toString());
+        }
     }
 
     /** The node whose Connect session holds the agent's inbox, or null (none, or ZooKeeper does not say). */

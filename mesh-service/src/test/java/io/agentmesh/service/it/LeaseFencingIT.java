@@ -74,4 +74,42 @@ class LeaseFencingIT {
             again.cancel();
         }
     }
+
+    @Test
+    void aReaderThatOutlivesItsZooKeeperSessionStillKeepsConnectStreamsOut() throws Exception {
+        String agent = "reader-" + UUID.randomUUID().toString().substring(0, 8);
+        assertThat(Http.post(MESH.url("/api/v1/agents"), "{\"id\":\"" + agent + "\",\"name\":\"R\"}").status()).isEqualTo(201);
+        try (SseClient sse = new SseClient(MESH.url("/api/v1/agents/" + agent + "/stream"), null);
+             GrpcClient grpc = new GrpcClient(MESH.grpcPort())) {
+            assertThat(sse.status).isEqualTo(200);
+            assertThat(connectAnswer(grpc, agent)).isEqualTo(Status.Code.FAILED_PRECONDITION);
+
+            // ZooKeeper away past the session timeout (4 s): the node's session, and the reader's
+            // ephemeral znode with it, are gone once the server expires the old session after it
+            // comes back; the event stream itself goes on
+            zookeeper.close();
+            Thread.sleep(8000);
+            zookeeper = start();
+            Thread.sleep(12_000);
+
+            // the reader's znode is there again: a Connect stream is still refused, not opened beside the events
+            await().atMost(60, SECONDS).pollInterval(java.time.Duration.ofSeconds(1))
+                    .until(() -> connectAnswer(grpc, agent) != Status.Code.UNAVAILABLE);
+            assertThat(connectAnswer(grpc, agent)).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        }
+    }
+
+    /** How a Connect stream of the agent is answered: its error's code, or OK when it stays open 1.5 s (then it is ended). */
+    private static Status.Code connectAnswer(GrpcClient grpc, String agent) throws InterruptedException {
+        GrpcClient.Connection c = grpc.connect(agent, 1);
+        long deadline = System.currentTimeMillis() + 1500;
+        while (c.error.get() == null && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        if (c.error.get() == null) {
+            c.cancel();
+            return Status.Code.OK;
+        }
+        return Status.fromThrowable(c.error.get()).getCode();
+    }
 }
