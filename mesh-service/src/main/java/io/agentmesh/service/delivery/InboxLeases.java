@@ -24,8 +24,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Who may move an agent's acknowledged position, mesh-wide. The position moves from one place at a
  * time: an ephemeral znode {@code <base>/inbox-leases/<agent>} is held for a Connect session's whole
  * life, or for the instant of one acknowledgement (REST or gRPC {@code Ack}); the znode's creation
- * id ({@code czxid}, which only grows) is the lease's epoch, written into every commit it makes, so
- * a commit by an older lease than the last one Kafka saw is refused ({@link InboxCursor}).
+ * time ({@code ctime}, ms, set by the ZooKeeper leader) is the lease's epoch, written into every
+ * commit it makes, so a commit by an older lease than the last one Kafka saw is refused
+ * ({@link InboxCursor}). A later lease of an agent is created only after the earlier znode is gone
+ * (at least a session timeout after its holder lost touch), so its ctime is larger; unlike the
+ * creation id ({@code czxid}, which identifies the znode here), it keeps growing when ZooKeeper's
+ * data is wiped or moved to a new ensemble, so such a move does not fence every later commit.
  * <p>
  * A lease is fenced as soon as this node's ZooKeeper connection is suspended (before the server can
  * expire the session and let another node take the lease): its holder makes no commit until the
@@ -83,15 +87,17 @@ public final class InboxLeases implements ConnectionStateListener {
 
         private final String agentId;
         private final Kind kind;
+        private final long czxid;
         private final long epoch;
         private final List<Runnable> onLost = new CopyOnWriteArrayList<>();
         private volatile boolean suspended;
         private volatile boolean lost;
         private volatile boolean released;
 
-        private Lease(String agentId, Kind kind, long epoch) {
+        private Lease(String agentId, Kind kind, long czxid, long epoch) {
             this.agentId = agentId;
             this.kind = kind;
+            this.czxid = czxid;
             this.epoch = epoch;
         }
 
@@ -99,7 +105,7 @@ public final class InboxLeases implements ConnectionStateListener {
             return agentId;
         }
 
-        /** The znode's creation id: later leases have larger ones. */
+        /** The znode's creation time (ms): later leases of the agent have larger ones. */
         public long epoch() {
             return epoch;
         }
@@ -135,12 +141,12 @@ public final class InboxLeases implements ConnectionStateListener {
             }
         }
 
-        /** Gives the lease up; its znode is deleted only while it is still this lease's (same epoch). */
+        /** Gives the lease up; its znode is deleted only while it is still this lease's (same czxid). */
         @Override
         public void close() {
             released = true;
             held.remove(this);
-            if (lost || epoch == 0) {
+            if (lost || czxid == 0) {
                 return;
             }
             if (!release(this)) {
@@ -186,12 +192,12 @@ public final class InboxLeases implements ConnectionStateListener {
                 Map.of("dependency", "zookeeper"), cause);
     }
 
-    /** Deletes this lease's znode if it is still its own (same epoch); false when ZooKeeper did not answer. */
+    /** Deletes this lease's znode if it is still its own (same czxid); false when ZooKeeper did not answer. */
     private boolean release(Lease lease) {
         String path = leases + "/" + lease.agentId;
         try {
             Stat stat = curator.checkExists().forPath(path);
-            if (stat != null && stat.getCzxid() == lease.epoch) {
+            if (stat != null && stat.getCzxid() == lease.czxid) {
                 curator.delete().withVersion(stat.getVersion()).forPath(path);
             }
             return true;
@@ -221,7 +227,7 @@ public final class InboxLeases implements ConnectionStateListener {
             Stat stat = new Stat();
             curator.create().storingStatIn(stat).creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL)
                     .forPath(path, (nodeId + "\n" + kind.name() + "\n" + instance).getBytes(StandardCharsets.UTF_8));
-            Lease lease = new Lease(agentId, kind, stat.getCzxid());
+            Lease lease = new Lease(agentId, kind, stat.getCzxid(), stat.getCtime());
             held.add(lease);
             if (kind == Kind.STREAM) {
                 try {
@@ -365,7 +371,7 @@ public final class InboxLeases implements ConnectionStateListener {
 
     /**
      * Suspended: every lease stops committing at once. Reconnected: a lease whose znode is still its
-     * own (same epoch) goes on, any other is lost. Lost (the session expired): all are lost.
+     * own (same czxid) goes on, any other is lost. Lost (the session expired): all are lost.
      */
     @Override
     public void stateChanged(CuratorFramework client, ConnectionState state) {
@@ -394,7 +400,7 @@ public final class InboxLeases implements ConnectionStateListener {
     private boolean stillMine(Lease lease) {
         try {
             Stat stat = curator.checkExists().forPath(leases + "/" + lease.agentId);
-            return stat != null && stat.getCzxid() == lease.epoch;
+            return stat != null && stat.getCzxid() == lease.czxid;
         } catch (Exception e) {
             return false;
         }

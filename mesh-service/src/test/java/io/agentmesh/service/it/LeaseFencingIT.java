@@ -33,8 +33,12 @@ class LeaseFencingIT {
     static final DropwizardAppExtension<MeshConfiguration> APP = MESH.extension();
 
     private static EmbeddedZooKeeper start() {
+        return start(ZK_DIR);
+    }
+
+    private static EmbeddedZooKeeper start(Path dir) {
         try {
-            return new EmbeddedZooKeeper(ZK_DIR, ZK_PORT).start();
+            return new EmbeddedZooKeeper(dir, ZK_PORT).start();
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -96,6 +100,49 @@ class LeaseFencingIT {
             await().atMost(60, SECONDS).pollInterval(java.time.Duration.ofSeconds(1))
                     .until(() -> connectAnswer(grpc, agent) != Status.Code.UNAVAILABLE);
             assertThat(connectAnswer(grpc, agent)).isEqualTo(Status.Code.FAILED_PRECONDITION);
+        }
+    }
+
+    @Test
+    void acknowledgementsStillCommitAfterZooKeepersDataIsWiped() throws Exception {
+        String agent = "wiped-" + UUID.randomUUID().toString().substring(0, 8);
+        assertThat(Http.post(MESH.url("/api/v1/agents"), "{\"id\":\"" + agent + "\",\"name\":\"W\"}").status()).isEqualTo(201);
+        for (int i = 0; i < 2; i++) {
+            assertThat(Http.post(MESH.url("/api/v1/messages"), "{\"to\":\"" + agent + "\",\"id\":\"w-" + i
+                    + "\",\"key\":\"k\",\"payload\":{}}").status()).isEqualTo(202);
+        }
+        // many transactions on the first ZooKeeper, so its lease ids are larger than a fresh one's
+        try (org.apache.curator.framework.CuratorFramework zk = org.apache.curator.framework.CuratorFrameworkFactory
+                .newClient("127.0.0.1:" + ZK_PORT, new org.apache.curator.retry.RetryOneTime(500))) {
+            zk.start();
+            for (int i = 0; i < 300; i++) {
+                zk.create().creatingParentsIfNeeded().withMode(org.apache.zookeeper.CreateMode.PERSISTENT_SEQUENTIAL)
+                        .forPath("/wipe-test/n-");
+            }
+        }
+        try (GrpcClient grpc = new GrpcClient(MESH.grpcPort())) {
+            GrpcClient.Connection first = grpc.connectOnceFree(agent, 5, java.time.Duration.ofSeconds(60));
+            await().atMost(30, SECONDS).until(() -> first.received.size() == 2);
+            first.ack(List.of(first.received.get(0).getDeliveryId()));
+            Thread.sleep(1000);
+            first.cancel();
+
+            // a new, empty ZooKeeper on the same address (its data wiped, or a new ensemble)
+            zookeeper.close();
+            zookeeper = start(TestInfra.get().dir().resolve("zk-wiped-" + UUID.randomUUID()));
+
+            GrpcClient.Connection second = grpc.connectOnceFree(agent, 5, java.time.Duration.ofSeconds(90));
+            await().atMost(30, SECONDS).until(() -> second.received.size() == 1);
+            assertThat(second.ids()).containsExactly("w-1");
+            second.ack(List.of(second.received.get(0).getDeliveryId()));
+            Thread.sleep(1000);
+            second.cancel();
+
+            // that ack was committed under the new ZooKeeper's lease: nothing comes again
+            GrpcClient.Connection third = grpc.connectOnceFree(agent, 5, java.time.Duration.ofSeconds(60));
+            Thread.sleep(3000);
+            assertThat(third.ids()).as("redelivered after the ack").isEmpty();
+            third.cancel();
         }
     }
 
