@@ -130,6 +130,14 @@ public final class InboxCursor implements AutoCloseable {
      * last commit was made under a later lease (this one was lost and taken over).
      */
     public void commitWithAcks(Map<Integer, Commit> commits, long epoch) {
+        commitWithAcks(commits, epoch, theirs -> theirs > epoch);
+    }
+
+    /**
+     * As {@link #commitWithAcks(Map, long)}, fenced when {@code fencedBy} says the epoch of the last
+     * commit is a later lease's ({@link InboxLeases.Lease#fencedBy}).
+     */
+    public void commitWithAcks(Map<Integer, Commit> commits, long epoch, java.util.function.LongPredicate fencedBy) {
         if (commits.isEmpty()) {
             return;
         }
@@ -143,7 +151,7 @@ public final class InboxCursor implements AutoCloseable {
                 continue;
             }
             long theirs = AckedOffsets.decodeEpoch(now.metadata());
-            if (epoch > 0 && theirs > epoch) {
+            if (epoch > 0 && theirs > epoch && fencedBy.test(theirs)) {
                 throw new FencedException("the inbox of " + agentId + " was committed under a later lease (epoch "
                         + theirs + " > " + epoch + ")");
             }

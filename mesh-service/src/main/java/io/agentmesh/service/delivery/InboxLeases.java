@@ -24,12 +24,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * Who may move an agent's acknowledged position, mesh-wide. The position moves from one place at a
  * time: an ephemeral znode {@code <base>/inbox-leases/<agent>} is held for a Connect session's whole
  * life, or for the instant of one acknowledgement (REST or gRPC {@code Ack}); the znode's creation
- * time ({@code ctime}, ms, set by the ZooKeeper leader) is the lease's epoch, written into every
- * commit it makes, so a commit by an older lease than the last one Kafka saw is refused
- * ({@link InboxCursor}). A later lease of an agent is created only after the earlier znode is gone
- * (at least a session timeout after its holder lost touch), so its ctime is larger; unlike the
- * creation id ({@code czxid}, which identifies the znode here), it keeps growing when ZooKeeper's
- * data is wiped or moved to a new ensemble, so such a move does not fence every later commit.
+ * id ({@code czxid}, which only grows) is the lease's epoch, written into every commit it makes, so
+ * a commit by an older lease than the last one Kafka saw is refused ({@link InboxCursor}). An epoch
+ * larger than any id ZooKeeper has given out yet comes from an earlier ZooKeeper history (its data
+ * was wiped, or the mesh moved to a new ensemble): it fences nothing ({@link Lease#fencedBy}).
  * <p>
  * A lease is fenced as soon as this node's ZooKeeper connection is suspended (before the server can
  * expire the session and let another node take the lease): its holder makes no commit until the
@@ -65,6 +63,8 @@ public final class InboxLeases implements ConnectionStateListener {
     private static final long READER_CREATE_WAIT_MS = 2000;
 
     private final String readers;
+    /** A znode written only to learn ZooKeeper's current transaction id. */
+    private final String clock;
     private final String nodeId;
     private final Duration ackWait;
     private final Set<Lease> held = ConcurrentHashMap.newKeySet();
@@ -77,6 +77,7 @@ public final class InboxLeases implements ConnectionStateListener {
         this.curator = curator;
         this.leases = basePath + "/inbox-leases";
         this.readers = basePath + "/inbox-readers";
+        this.clock = basePath + "/zxid-clock";
         this.nodeId = nodeId;
         this.ackWait = ackWait;
         curator.getConnectionStateListenable().addListener(this);
@@ -87,17 +88,15 @@ public final class InboxLeases implements ConnectionStateListener {
 
         private final String agentId;
         private final Kind kind;
-        private final long czxid;
         private final long epoch;
         private final List<Runnable> onLost = new CopyOnWriteArrayList<>();
         private volatile boolean suspended;
         private volatile boolean lost;
         private volatile boolean released;
 
-        private Lease(String agentId, Kind kind, long czxid, long epoch) {
+        private Lease(String agentId, Kind kind, long epoch) {
             this.agentId = agentId;
             this.kind = kind;
-            this.czxid = czxid;
             this.epoch = epoch;
         }
 
@@ -105,9 +104,29 @@ public final class InboxLeases implements ConnectionStateListener {
             return agentId;
         }
 
-        /** The znode's creation time (ms): later leases of the agent have larger ones. */
+        /** The znode's creation id: later leases have larger ones. */
         public long epoch() {
             return epoch;
+        }
+
+        /**
+         * Whether a commit made under the lease of epoch {@code theirs} fences this one: a later
+         * lease of this ZooKeeper history. An epoch beyond the ids ZooKeeper has given out so far is
+         * from an earlier history (ZooKeeper's data was wiped or moved) and fences nothing; when
+         * ZooKeeper cannot say, it fences (the safe side).
+         */
+        public boolean fencedBy(long theirs) {
+            if (theirs <= epoch) {
+                return false;
+            }
+            long now = currentZxid();
+            if (now >= 0 && theirs > now) {
+                LOG.warn("inbox of {}: the last commit's lease epoch {} is beyond ZooKeeper's ids ({}): it is from an earlier"
+                        + " ZooKeeper history (data wiped or moved), not a later lease; committing under epoch {}",
+                        agentId, theirs, now, epoch);
+                return false;
+            }
+            return true;
         }
 
         /** False while the ZooKeeper connection is suspended, and for good once the lease is lost. */
@@ -141,12 +160,12 @@ public final class InboxLeases implements ConnectionStateListener {
             }
         }
 
-        /** Gives the lease up; its znode is deleted only while it is still this lease's (same czxid). */
+        /** Gives the lease up; its znode is deleted only while it is still this lease's (same epoch). */
         @Override
         public void close() {
             released = true;
             held.remove(this);
-            if (lost || czxid == 0) {
+            if (lost || epoch == 0) {
                 return;
             }
             if (!release(this)) {
@@ -192,12 +211,12 @@ public final class InboxLeases implements ConnectionStateListener {
                 Map.of("dependency", "zookeeper"), cause);
     }
 
-    /** Deletes this lease's znode if it is still its own (same czxid); false when ZooKeeper did not answer. */
+    /** Deletes this lease's znode if it is still its own (same epoch); false when ZooKeeper did not answer. */
     private boolean release(Lease lease) {
         String path = leases + "/" + lease.agentId;
         try {
             Stat stat = curator.checkExists().forPath(path);
-            if (stat != null && stat.getCzxid() == lease.czxid) {
+            if (stat != null && stat.getCzxid() == lease.epoch) {
                 curator.delete().withVersion(stat.getVersion()).forPath(path);
             }
             return true;
@@ -227,7 +246,7 @@ public final class InboxLeases implements ConnectionStateListener {
             Stat stat = new Stat();
             curator.create().storingStatIn(stat).creatingParentsIfNeeded().withMode(CreateMode.EPHEMERAL)
                     .forPath(path, (nodeId + "\n" + kind.name() + "\n" + instance).getBytes(StandardCharsets.UTF_8));
-            Lease lease = new Lease(agentId, kind, stat.getCzxid(), stat.getCtime());
+            Lease lease = new Lease(agentId, kind, stat.getCzxid());
             held.add(lease);
             if (kind == Kind.STREAM) {
                 try {
@@ -297,6 +316,23 @@ public final class InboxLeases implements ConnectionStateListener {
         } catch (Exception e) {
             // ZooKeeper away: the ephemeral znode goes with the session
             LOG.debug("reader znode not deleted: {}", e.toString());
+        }
+    }
+
+    /** ZooKeeper's current transaction id (a write's), or -1 when ZooKeeper does not answer. */
+    private long currentZxid() {
+        try {
+            try {
+                return curator.setData().forPath(clock, new byte[0]).getMzxid();
+            } catch (KeeperException.NoNodeException e) {
+                Stat stat = new Stat();
+                curator.create().storingStatIn(stat).creatingParentsIfNeeded().forPath(clock, new byte[0]);
+                return stat.getMzxid();
+            }
+        } catch (KeeperException.NodeExistsException e) {
+            return currentZxid();
+        } catch (Exception e) {
+            return -1;
         }
     }
 
@@ -371,7 +407,7 @@ public final class InboxLeases implements ConnectionStateListener {
 
     /**
      * Suspended: every lease stops committing at once. Reconnected: a lease whose znode is still its
-     * own (same czxid) goes on, any other is lost. Lost (the session expired): all are lost.
+     * own (same epoch) goes on, any other is lost. Lost (the session expired): all are lost.
      */
     @Override
     public void stateChanged(CuratorFramework client, ConnectionState state) {
@@ -400,7 +436,7 @@ public final class InboxLeases implements ConnectionStateListener {
     private boolean stillMine(Lease lease) {
         try {
             Stat stat = curator.checkExists().forPath(leases + "/" + lease.agentId);
-            return stat != null && stat.getCzxid() == lease.czxid;
+            return stat != null && stat.getCzxid() == lease.epoch;
         } catch (Exception e) {
             return false;
         }

@@ -244,7 +244,7 @@ final class InboxSession implements InboxPump.Handoff, Runnable {
             commits = ledger.commit();
         }
         if (commits != null) {
-            cursor.commitWithAcks(commits, lease.epoch());
+            cursor.commitWithAcks(commits, lease.epoch(), lease::fencedBy);
         }
     }
 
