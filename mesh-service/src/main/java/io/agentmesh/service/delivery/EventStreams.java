@@ -28,6 +28,8 @@ import java.util.stream.Collectors;
 public final class EventStreams {
 
     public static final String KIND = "sse_streams";
+    /** Why a reader ends when a Connect stream took its agent's inbox while this node was cut off from ZooKeeper. */
+    static final String CONFLICT = "a Connect stream took the inbox";
 
     private static final Logger LOG = LoggerFactory.getLogger("io.agentmesh.delivery");
     private static final long KEEPALIVE_NANOS = Duration.ofSeconds(15).toNanos();
@@ -63,9 +65,15 @@ public final class EventStreams {
         AutoCloseable permit = gate.enter();
         AutoCloseable registered;
         InboxCursor cursor;
+        java.util.concurrent.atomic.AtomicReference<InboxPump> stop = new java.util.concurrent.atomic.AtomicReference<>();
         try {
             // a Connect stream of the same agent would deliver the same messages: the two exclude each other
-            registered = sessions.openReader(agentId);
+            registered = sessions.openReader(agentId, () -> {
+                InboxPump pump = stop.get();
+                if (pump != null) {
+                    pump.stop(CONFLICT);
+                }
+            });
         } catch (RuntimeException e) {
             permit.close();
             throw e;
@@ -82,8 +90,10 @@ public final class EventStreams {
             threads.execute(() -> {
                 try (permit; registered) {
                     output.write(": connected\n\n");
-                    live.run(KIND, new InboxPump(cursor, new Events(agentId, output, cursor.position()))
-                            .eachRound(() -> activity.touch(agentId, AgentLiveness.REST)));
+                    InboxPump pump = new InboxPump(cursor, new Events(agentId, output, cursor.position()))
+                            .eachRound(() -> activity.touch(agentId, AgentLiveness.REST));
+                    stop.set(pump);
+                    live.run(KIND, pump);
                 } catch (Exception e) {
                     cursor.close();
                     closeQuietly(output);

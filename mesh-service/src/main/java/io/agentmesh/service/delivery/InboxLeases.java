@@ -280,11 +280,22 @@ public final class InboxLeases implements ConnectionStateListener {
      * when done. The reader's znode is a Curator {@link PersistentNode}: when this node's ZooKeeper
      * session is lost while the reader goes on, the znode is created again as soon as ZooKeeper
      * answers (and first created then, when ZooKeeper was away at the start), so a Connect session
-     * opened later still finds the reader.
+     * opened later still finds the reader. Each time it is created again, a Connect session that
+     * took the inbox meanwhile (while this node was cut off) is looked for: then {@code onConflict}
+     * runs (it ends the reader's stream; its client reconnects and is refused with 409).
      */
-    public AutoCloseable read(String agentId) {
+    public AutoCloseable read(String agentId, Runnable onConflict) {
         PersistentNode node = new PersistentNode(curator, CreateMode.EPHEMERAL_SEQUENTIAL, true,
                 readers + "/" + agentId + "/r-", nodeId.getBytes(StandardCharsets.UTF_8));
+        java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean();
+        node.getListenable().addListener(path -> {
+            String streamer = open.get() ? streamedBy(agentId) : null;
+            if (streamer != null) {
+                LOG.warn("reader of {} registered again, but node '{}' streams its inbox meanwhile: the reader ends",
+                        agentId, streamer);
+                onConflict.run();
+            }
+        });
         node.start();
         boolean created;
         try {
@@ -296,8 +307,9 @@ public final class InboxLeases implements ConnectionStateListener {
                     + agentId + "'", Map.of("dependency", "zookeeper"));
         }
         if (!created) {
-            // no Connect session can start while ZooKeeper is away; the znode is created when it answers
+            // no Connect session can start while ZooKeeper is away; the znode is created (and checked) when it answers
             LOG.debug("reader of {} not registered yet: ZooKeeper unavailable", agentId);
+            open.set(true);
             return () -> closeQuietly(node);
         }
         String streamer = streamedBy(agentId);
@@ -307,6 +319,7 @@ public final class InboxLeases implements ConnectionStateListener {
                     + streamer + "'): read its inbox there, or close them first",
                     Map.of("agent", agentId, "node", streamer));
         }
+        open.set(true);
         return () -> closeQuietly(node);
     }
 

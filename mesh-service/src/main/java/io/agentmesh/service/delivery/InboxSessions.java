@@ -162,11 +162,12 @@ public final class InboxSessions {
     /**
      * For a stream that reads without acknowledging (server-sent events, Subscribe): as
      * {@link #requireReadable}, and registered as a reader until closed, so that no Connect stream
-     * opens meanwhile.
+     * opens meanwhile; {@code onConflict} ends the reader when one did anyway (while this node was
+     * cut off from ZooKeeper).
      */
-    public AutoCloseable openReader(String agentId) {
+    public AutoCloseable openReader(String agentId, Runnable onConflict) {
         requireReadable(agentId);
-        return leases.read(agentId);
+        return leases.read(agentId, onConflict);
     }
 
     /** Records, before they leave, how far a reader that acknowledges by position handed messages out. */

@@ -41,8 +41,14 @@ public final class Subscriptions {
         AutoCloseable permit = gate.enter();
         AutoCloseable registered;
         InboxCursor cursor;
+        java.util.concurrent.atomic.AtomicReference<InboxPump> stop = new java.util.concurrent.atomic.AtomicReference<>();
         try {
-            registered = sessions.openReader(agentId);
+            registered = sessions.openReader(agentId, () -> {
+                InboxPump pump = stop.get();
+                if (pump != null) {
+                    pump.stop(EventStreams.CONFLICT);
+                }
+            });
         } catch (RuntimeException e) {
             permit.close();
             throw e;
@@ -56,6 +62,7 @@ public final class Subscriptions {
         }
         InboxPump pump = new InboxPump(cursor, new Marked(agentId, handoff))
                 .eachRound(() -> activity.touch(agentId, AgentLiveness.GRPC));
+        stop.set(pump);
         try {
             threads.execute(() -> {
                 try (permit; registered) {

@@ -47,6 +47,12 @@ public final class Ledger {
         return List.copyOf(receipts.get(path));
     }
 
+    /** The receipts of {@code path} from index {@code from} on (those that came since {@code from} were seen). */
+    public synchronized List<Receipt> receiptsSince(DeliveryPath path, int from) {
+        List<Receipt> all = receipts.get(path);
+        return from >= all.size() ? List.of() : List.copyOf(all.subList(from, all.size()));
+    }
+
     /** All receipts of every path, counted: changes while anything is still arriving. */
     public synchronized int receivedCount() {
         return receipts.values().stream().mapToInt(List::size).sum();

@@ -42,7 +42,8 @@ final class Soak {
 
     private static final Duration PROBE = Duration.ofSeconds(15);
     private static final int PROBE_CLIENTS = 16;
-    private static final long HEAP_EVERY_MS = 30_000;
+    /** A full GC on the node each time: not too often, it shows in the latency. */
+    private static final long HEAP_EVERY_MS = 60_000;
 
     private final Supplier<LocalStack.Settings> settings;
     private final Duration length;
@@ -119,7 +120,7 @@ final class Soak {
                     if (bytes > 0) {
                         heap.add(new HeapSample((System.currentTimeMillis() - loadStart) / 1000.0, bytes));
                     }
-                    ScenarioRunner.awaitQuiet(ledger, verifier, notes, Duration.ofSeconds(60));
+                    ScenarioRunner.awaitQuiet(ledger, verifier, notes, Duration.ofSeconds(60), Duration.ofMinutes(15));
                 } finally {
                     for (PathAgent a : agents) {
                         notes.add("agent " + a.summary());
@@ -184,8 +185,10 @@ final class Soak {
                                 .status() == 202) {
                             accepted.incrementAndGet();
                         }
-                    } catch (Exception e) {
+                    } catch (InterruptedException e) {
                         return;
+                    } catch (Exception e) {
+                        // counted as not accepted; the client goes on
                     }
                 }
             }, "soak-probe");
@@ -195,7 +198,12 @@ final class Soak {
         for (Thread t : clients) {
             t.join();
         }
-        return accepted.get() / (double) PROBE.toSeconds();
+        double capacity = accepted.get() / (double) PROBE.toSeconds();
+        if (capacity < 20) {
+            throw new IllegalStateException("the stack accepted " + accepted.get() + " messages in " + PROBE.toSeconds()
+                    + " s: too few to soak at half of that (give --soak-rate)");
+        }
+        return capacity;
     }
 
     private static long heapAfterGc(MeshHttp http) {
