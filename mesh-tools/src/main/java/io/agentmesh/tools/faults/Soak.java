@@ -68,7 +68,7 @@ final class Soak {
         List<String> targets = DeliveryPath.agentPaths().stream().map(DeliveryPath::agent).toList();
         try (LocalStack stack = new LocalStack(settings.get()).start()) {
             MeshHttp http = new MeshHttp(stack.restUrl(), Duration.ofSeconds(10));
-            double capacity = fixedRate > 0 ? 0 : capacity(http);
+            double capacity = fixedRate > 0 ? 0 : capacity(http, stack.bootstrapServers(), stack.topicPrefix() + ".agent.soak-probe");
             double rate = fixedRate > 0 ? fixedRate : capacity / 2;
             System.out.printf("soak: %s at %.0f msg/s%s, a fault every %s%n", length, rate,
                     capacity > 0 ? String.format(" (half of %.0f msg/s measured)", capacity) : "", faultEvery);
@@ -168,28 +168,87 @@ final class Soak {
                 }));
     }
 
-    /** What the stack takes: {@value #PROBE_CLIENTS} clients sending one message per request as fast as they are answered. */
-    private static double capacity(MeshHttp http) throws Exception {
+    /**
+     * What the stack takes and routes: {@value #PROBE_CLIENTS} clients, each with its own
+     * connection, send one message per request as fast as they are answered for {@link #PROBE}
+     * (after a warm-up of as long: a node just started is slow until its code is compiled); the
+     * capacity is what was accepted divided by the time until the router had written the last of it
+     * to the inbox (so a router that falls behind the front end lowers it).
+     */
+    private static double capacity(MeshHttp http, String bootstrapServers, String inbox) throws Exception {
         MeshHttp.Reply r = http.post("/api/v1/agents", "{\"id\":\"soak-probe\",\"name\":\"soak-probe\"}");
         if (r.status() != 201) {
             throw new IllegalStateException("register soak-probe: " + r.status() + " " + r.body());
         }
+        probe(http, PROBE, new java.util.concurrent.ConcurrentHashMap<>());
+        long routedBefore = awaitRouted(bootstrapServers, inbox).end();
+        java.util.Map<String, Long> answers = new java.util.concurrent.ConcurrentHashMap<>();
+        long start = System.currentTimeMillis();
+        long accepted = probe(http, PROBE, answers);
+        double seconds = (awaitRouted(bootstrapServers, inbox).lastGrowthMillis() - start) / 1000.0;
+        double capacity = accepted / Math.max(seconds, PROBE.toSeconds());
+        System.out.printf("soak: the stack accepted %,d messages from %d closed-loop clients in %d s and routed them in"
+                + " %.1f s: %.0f msg/s; answers %s%n", accepted, PROBE_CLIENTS, PROBE.toSeconds(), seconds, capacity, answers);
+        if (capacity < 20 || routedBefore < 0) {
+            throw new IllegalStateException("the stack took " + accepted + " messages in " + PROBE.toSeconds()
+                    + " s: too few to soak at half of that (give --soak-rate); answers " + answers);
+        }
+        return capacity;
+    }
+
+    /** An inbox's end offset (summed over its partitions; -1: unknown) and when it last grew (epoch ms). */
+    private record Routed(long end, long lastGrowthMillis) {
+    }
+
+    /** Waits until the inbox's end offset has not grown for 3 s (the router is through). */
+    private static Routed awaitRouted(String bootstrapServers, String inbox) throws InterruptedException {
+        try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> c = new org.apache.kafka.clients.consumer.KafkaConsumer<>(
+                java.util.Map.of(org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                        org.apache.kafka.clients.consumer.ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                        org.apache.kafka.clients.consumer.ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                        org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName(),
+                        org.apache.kafka.clients.consumer.ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                        org.apache.kafka.common.serialization.ByteArrayDeserializer.class.getName()))) {
+            List<org.apache.kafka.common.TopicPartition> parts = c.partitionsFor(inbox).stream()
+                    .map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition())).toList();
+            long last = -1;
+            long lastGrowth = System.currentTimeMillis();
+            long deadline = System.currentTimeMillis() + 300_000;
+            while (System.currentTimeMillis() - lastGrowth < 3000 && System.currentTimeMillis() < deadline) {
+                long end = c.endOffsets(parts).values().stream().mapToLong(Long::longValue).sum();
+                if (end != last) {
+                    last = end;
+                    lastGrowth = System.currentTimeMillis();
+                }
+                Thread.sleep(200);
+            }
+            return new Routed(last, lastGrowth);
+        }
+    }
+
+    /** Sends for {@code length} from {@value #PROBE_CLIENTS} clients; answers how many were accepted, counts every answer. */
+    private static long probe(MeshHttp http, Duration length, java.util.Map<String, Long> answers) throws InterruptedException {
         AtomicLong accepted = new AtomicLong();
-        long end = System.currentTimeMillis() + PROBE.toMillis();
+        long end = System.currentTimeMillis() + length.toMillis();
         List<Thread> clients = new ArrayList<>();
         for (int c = 0; c < PROBE_CLIENTS; c++) {
+            MeshHttp own = new MeshHttp(http.baseUrl(), Duration.ofSeconds(10));
             Thread t = new Thread(() -> {
                 while (System.currentTimeMillis() < end) {
+                    String answer;
                     try {
-                        if (http.post("/api/v1/messages", "{\"to\":\"agent:soak-probe\",\"payload\":{\"probe\":true}}")
-                                .status() == 202) {
+                        int status = own.post("/api/v1/messages", "{\"to\":\"agent:soak-probe\",\"payload\":{\"probe\":true}}")
+                                .status();
+                        answer = Integer.toString(status);
+                        if (status == 202) {
                             accepted.incrementAndGet();
                         }
                     } catch (InterruptedException e) {
                         return;
                     } catch (Exception e) {
-                        // counted as not accepted; the client goes on
+                        answer = e.getClass().getSimpleName();
                     }
+                    answers.merge(answer, 1L, Long::sum);
                 }
             }, "soak-probe");
             clients.add(t);
@@ -198,12 +257,7 @@ final class Soak {
         for (Thread t : clients) {
             t.join();
         }
-        double capacity = accepted.get() / (double) PROBE.toSeconds();
-        if (capacity < 20) {
-            throw new IllegalStateException("the stack accepted " + accepted.get() + " messages in " + PROBE.toSeconds()
-                    + " s: too few to soak at half of that (give --soak-rate)");
-        }
-        return capacity;
+        return accepted.get();
     }
 
     private static long heapAfterGc(MeshHttp http) {

@@ -44,8 +44,8 @@ final class SoakReport {
                 .append(String.format(Locale.ROOT, ". %d s of steady load at %.0f msg/s over REST (%.0f msg/s accepted on"
                         + " average, faults included)", r.loadSeconds(), r.rate(),
                         r.paths().get(DeliveryPath.INBOX).ok() / (double) r.loadSeconds()))
-                .append(r.capacity() > 0 ? String.format(Locale.ROOT, " (half of the %.0f msg/s the same stack accepted from 16"
-                        + " closed-loop clients just before)", r.capacity()) : "")
+                .append(r.capacity() > 0 ? String.format(Locale.ROOT, " (half of the %.0f msg/s the same stack took from 16"
+                        + " closed-loop clients and routed to an inbox just before)", r.capacity()) : "")
                 .append(" to the four path agents, one fault every few minutes (each brings its part back):\n\n");
         r.faults().forEach(f -> b.append(String.format(Locale.ROOT, "- %.0f s: %s%n", f.atSeconds(), f.name())));
         b.append("\n| path | acknowledged | processed | lost | duplicates | order violations | misrouted | verdict |\n"
