@@ -61,6 +61,12 @@ public final class Scenarios {
     /** The longest a send may wait for its answer: the send bound for metadata and again for the write, and slack. */
     static final long ANSWER_BOUND_MS = 12_000;
     private static final long RECOVERY_BOUND_MS = 60_000;
+    /**
+     * How long the partitions of a node killed with -9 may stay unrouted: the group notices in 10 s,
+     * but the router's state has to be restored where its tasks go, and again when the node comes
+     * back (an unclean stop under exactly-once wipes its local state). Measured 54–74 s on this machine.
+     */
+    private static final long FAILOVER_BOUND_MS = 120_000;
 
     private void killMesh(LocalStack stack, Ledger ledger, List<String> notes, Expectations expect) throws Exception {
         load(phaseMillis);
@@ -341,8 +347,9 @@ public final class Scenarios {
         // Streams tasks to it, routes everything
         expectAcceptsAgain(expect, ledger, down, "through the surviving node after the kill");
         long routed = firstRoutedAfter(ledger, down + 1000);
-        expect.expect(routed >= 0 && routed <= RECOVERY_BOUND_MS, "messages sent after the kill reach the inboxes within "
-                + RECOVERY_BOUND_MS / 1000 + " s of it", routed < 0 ? "none did" : "first after " + routed + " ms");
+        expect.expect(routed >= 0 && routed <= FAILOVER_BOUND_MS, "messages of every sender sent after the kill reach the"
+                + " inboxes within " + FAILOVER_BOUND_MS / 1000 + " s of it", routed < 0 ? "some sender's never did"
+                : "the last sender's first after " + routed + " ms");
     }
 
     /**
