@@ -27,7 +27,7 @@ final class RouterStreamsConfig {
         p.putAll(props.common());
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, streams.getApplicationId());
         p.put(StreamsConfig.STATE_DIR_CONFIG, Path.of(streams.getStateDir(), nodeId).toString());
-        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, streams.processingGuarantee());
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "20");
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Short.toString(kafka.getReplicationFactor()));
         // the router's changelogs hold the dedupe window and waiting messages: as durable as the inboxes
