@@ -25,11 +25,20 @@ import java.util.concurrent.Callable;
                         + " a throwaway PostgreSQL database, Redis database 4); --url/--grpc/--bootstrap measure a running mesh."})
 public final class BenchCommand implements Callable<Integer> {
 
-    private static final String GUARANTEE = "streams.properties.processing\\.guarantee";
+    private static final String GUARANTEE = "streams.guarantee";
 
-    @Option(names = "--parts", split = ",", description = "Which parts to run: raw, throughput, latency, fanout, registry, "
+    @Option(names = "--parts", split = ",", description = "Which parts to run: raw, floors, throughput, wrk, latency, fanout, registry, "
             + "parked, routing, auth, security (default: these), and connect-heap (only when named).")
-    Set<String> parts = Set.of("raw", "throughput", "latency", "fanout", "registry", "parked", "routing", "auth", "security");
+    Set<String> parts = Set.of("raw", "floors", "throughput", "wrk", "latency", "fanout", "registry", "parked", "routing", "auth",
+            "security");
+
+    @Option(names = "--commit-interval", description = "The router's commit.interval.ms, which the exactly-once floor "
+            + "commits at too (default 20, as config.yml).")
+    long commitIntervalMs = 20;
+
+    @Option(names = "--linger", description = "The router producer's linger.ms, which the floors use too (default 5, as "
+            + "the mesh sets it).")
+    long lingerMs = 5;
 
     @Option(names = "--connect-messages", description = "Messages through one Connect stream in the connect-heap part "
             + "(default 1,000,000; --quick 100,000)")
@@ -140,7 +149,7 @@ public final class BenchCommand implements Callable<Integer> {
             work.finish(ok);
         }
         String settings = String.format("- %d-byte messages; throughput runs of %,d messages; latency points of %d s at %s msg/s;"
-                        + " router `processing.guarantee` exactly_once_v2 (commit.interval.ms 20) unless marked at_least_once;"
+                        + " router `streams.guarantee` exactly_once (commit.interval.ms 20) unless marked at_least_once;"
                         + " mesh node %s; config `%s`.", payloadBytes, n, millis / 1000, rates,
                 own ? "started by the bench (server, -Xmx1g, broker and ZooKeeper as their own processes)" : "at " + url, config);
         String command = "./mesh bench" + (quick ? " --quick" : "") + " --parts " + String.join(",", new java.util.TreeSet<>(parts));
@@ -160,7 +169,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     private void validate(int n, long millis, List<Integer> sizes) {
         CommandLine cl = new CommandLine(this);
-        Set<String> known = Set.of("raw", "throughput", "latency", "fanout", "registry", "parked", "routing", "auth", "security",
+        Set<String> known = Set.of("raw", "floors", "throughput", "wrk", "latency", "fanout", "registry", "parked", "routing", "auth", "security",
                 "connect-heap");
         if (!known.containsAll(parts)) {
             throw new CommandLine.ParameterException(cl, "--parts: one or more of " + known);
@@ -182,32 +191,67 @@ public final class BenchCommand implements Callable<Integer> {
     private void run(BenchResults results, LocalStack stack, Path dir, String bootstrapServers, String restUrl, String grpcHost,
                      int grpcPort, int n, long millis, List<Integer> sizes) throws Exception {
         RawKafkaBench raw = new RawKafkaBench(bootstrapServers, payloadBytes);
+        CpuMeter meter = meter(stack);
+        FloorBench floors = new FloorBench(raw, bootstrapServers, System.getProperty("java.class.path"), dir, commitIntervalMs,
+                lingerMs);
         try (BenchTarget target = new BenchTarget(bootstrapServers, restUrl, grpcHost, grpcPort, "mesh")) {
             if (parts.contains("raw")) {
-                System.out.println("Raw Kafka:");
-                results.add(raw.throughput(n));
+                System.out.println("Raw Kafka (after a warm-up of " + Math.min(n, 20_000) + "):");
+                raw.throughput(Math.min(n, 20_000));
+                measured(results, meter, () -> raw.throughput(n));
+            }
+            if (parts.contains("floors")) {
+                for (String guarantee : List.of(FloorBench.AT_LEAST_ONCE, FloorBench.EXACTLY_ONCE)) {
+                    System.out.println("Kafka forwarder, " + guarantee + " (commit every " + commitIntervalMs + " ms):");
+                    try (FloorBench.Hop hop = floors.start(guarantee, Math.min(n, 20_000))) {
+                        measured(results, meter.plus("forwarder", hop::cpuSeconds), () -> hop.throughput(n));
+                        if (parts.contains("latency")) {
+                            for (double rate : rates) {
+                                measuredLatency(results, meter.plus("forwarder", hop::cpuSeconds), () -> hop.latency(rate, millis));
+                            }
+                        }
+                    }
+                }
             }
             if (parts.contains("throughput")) {
                 System.out.println("Mesh throughput:");
                 try (MeshBench mesh = new MeshBench(target, payloadBytes)) {
                     mesh.grpc(Math.min(n, 5000), 256);
-                    results.add(mesh.grpc(n, 1024));
-                    results.add(mesh.rest(n / 2, 16));
-                    results.add(mesh.batch(n * 2, 500, 4));
-                    results.add(mesh.grpcBatch(n * 2, 500, 4));
+                    measured(results, meter, () -> mesh.grpc(n, 1024));
+                    measured(results, meter, () -> mesh.rest(n / 2, 16));
+                    measured(results, meter, () -> mesh.batch(n * 2, 500, 4));
+                    measured(results, meter, () -> mesh.grpcBatch(n * 2, 500, 4));
+                }
+            }
+            if (parts.contains("wrk")) {
+                if (!WrkRunner.available()) {
+                    results.note("wrk is not installed (Debian package wrk): the native REST load generator part was skipped");
+                } else {
+                    int seconds = (int) Math.max(3, millis / 1000);
+                    System.out.println("REST with wrk (16 keep-alive connections, " + seconds + " s each):");
+                    try (MeshBench mesh = new MeshBench(target, payloadBytes)) {
+                        new WrkRunner(dir).post(restUrl + "/api/v1/messages", List.of(BenchTarget.restBody("bench-sender",
+                                "agent:bench-r0", Payloads.of(0, 0, payloadBytes))), 202, 16, 2);
+                        CpuMeter.Reading at = meter.start();
+                        BenchResults.Wrk send = mesh.wrkSends(new WrkRunner(dir), 16, seconds);
+                        results.add(send);
+                        results.add(at.stop("mesh REST (wrk, 16 connections)", send.requests() - send.failed())
+                                .with("wrk", send.wrkCpuSeconds()));
+                        results.add(mesh.wrkRefused(new WrkRunner(dir), 16, seconds));
+                    }
                 }
             }
             if (parts.contains("latency")) {
                 System.out.println("Latency (open loop):");
                 for (double rate : rates) {
-                    results.add(raw.latency(rate, millis));
+                    measuredLatency(results, meter, () -> raw.latency(rate, millis));
                 }
-                meshLatency(results, target, "exactly_once_v2", millis);
+                meshLatency(results, meter, target, "exactly_once", millis);
                 if (atLeastOnce && stack != null) {
                     System.out.println("Restarting the mesh node with the router at at_least_once ...");
                     stack.restartMesh(Map.of(GUARANTEE, "at_least_once"));
-                    meshLatency(results, target, "at_least_once", millis);
-                    stack.restartMesh(Map.of(GUARANTEE, "exactly_once_v2"));
+                    meshLatency(results, meter, target, "at_least_once", millis);
+                    stack.restartMesh(Map.of(GUARANTEE, "exactly_once"));
                 }
             }
             if (parts.contains("connect-heap")) {
@@ -256,12 +300,47 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private void meshLatency(BenchResults results, BenchTarget target, String guarantee, long millis) throws Exception {
+    private void meshLatency(BenchResults results, CpuMeter meter, BenchTarget target, String guarantee, long millis)
+            throws Exception {
         try (MeshBench mesh = new MeshBench(target, payloadBytes)) {
             mesh.latency(guarantee, 200, 2000);
             for (double rate : rates) {
-                results.add(mesh.latency(guarantee, rate, millis));
+                measuredLatency(results, meter, () -> mesh.latency(guarantee, rate, millis));
             }
         }
+    }
+
+    /** The processes whose CPU a part's cost counts: this JVM, and the stack's when the bench started it. */
+    private static CpuMeter meter(LocalStack stack) {
+        CpuMeter meter = new CpuMeter();
+        if (stack != null) {
+            meter.with("mesh", () -> {
+                double sum = 0;
+                for (int i = 1; i <= stack.nodeCount(); i++) {
+                    sum += stack.mesh(i).cpuSeconds();
+                }
+                return sum;
+            }).with("zookeeper", () -> stack.zookeeper().cpuSeconds()).with("broker", () -> stack.kafka().cpuSeconds());
+        }
+        return meter;
+    }
+
+    private interface Part<T> {
+        T run() throws Exception;
+    }
+
+    private static void measured(BenchResults results, CpuMeter meter, Part<BenchResults.Throughput> part) throws Exception {
+        CpuMeter.Reading at = meter.start();
+        BenchResults.Throughput t = part.run();
+        results.add(t);
+        results.add(at.stop(t.path(), t.messages()));
+    }
+
+    private static void measuredLatency(BenchResults results, CpuMeter meter, Part<BenchResults.Latency> part)
+            throws Exception {
+        CpuMeter.Reading at = meter.start();
+        BenchResults.Latency l = part.run();
+        results.add(l);
+        results.add(at.stop(l.path() + " " + l.guarantee() + " at " + Math.round(l.offeredRate()) + " msg/s", l.received()));
     }
 }

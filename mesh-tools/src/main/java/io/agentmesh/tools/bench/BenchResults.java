@@ -24,12 +24,46 @@ public final class BenchResults {
     public record Throughput(String path, long messages, double acceptedPerSecond, double deliveredPerSecond) {
     }
 
+    /**
+     * The CPU seconds each process used during one part ({@code client}: the bench's own JVM, the load
+     * generator and the agents' consumers) for {@code delivered} messages.
+     */
+    public record Cost(String part, long delivered, double seconds, java.util.Map<String, Double> cpuSeconds) {
+
+        /** CPU microseconds per delivered message of the named processes together (those not measured count 0). */
+        public double microsPerMessage(String... processes) {
+            double sum = 0;
+            for (String p : processes) {
+                sum += cpuSeconds.getOrDefault(p, 0.0);
+            }
+            return delivered == 0 ? Double.NaN : sum * 1e6 / delivered;
+        }
+
+        /** The same with one more process's CPU seconds (a native load generator read after it ended). */
+        public Cost with(String process, double seconds) {
+            java.util.Map<String, Double> all = new java.util.LinkedHashMap<>(cpuSeconds);
+            all.put(process, seconds);
+            return new Cost(part, delivered, this.seconds, all);
+        }
+
+        public double totalMicrosPerMessage() {
+            return microsPerMessage(cpuSeconds.keySet().toArray(String[]::new));
+        }
+    }
+
     public record Latency(String path, String guarantee, double offeredRate, double achievedRate, long received,
                           long failed, double p50, double p99, double p999, double max) {
         static Latency of(String path, String guarantee, double rate, OpenLoop.Result run, Histogram micros) {
             return new Latency(path, guarantee, rate, run.achievedRate(), micros.getTotalCount(), run.failed(),
-                    micros.getValueAtPercentile(50) / 1000.0, micros.getValueAtPercentile(99) / 1000.0,
-                    micros.getValueAtPercentile(99.9) / 1000.0, micros.getMaxValue() / 1000.0);
+                    percentile(micros, 50), percentile(micros, 99), percentile(micros, 99.9), micros.getMaxValue() / 1000.0);
+        }
+
+        /**
+         * A percentile in ms, or NaN when there are too few samples to tell it from the maximum (fewer
+         * than ten beyond it: p99 needs 1,000 samples, p99.9 10,000).
+         */
+        static double percentile(Histogram micros, double q) {
+            return micros.getTotalCount() * (100 - q) / 100 < 10 ? Double.NaN : micros.getValueAtPercentile(q) / 1000.0;
         }
     }
 
@@ -65,6 +99,42 @@ public final class BenchResults {
     final List<AuthCost> auth = new ArrayList<>();
     final List<SecurityCost> security = new ArrayList<>();
     final List<HeapPoint> connectHeap = new ArrayList<>();
+    final List<Cost> costs = new ArrayList<>();
+    final List<Wrk> wrk = new ArrayList<>();
+
+    /**
+     * A run of {@code wrk} (native HTTP load generator, keep-alive connections): requests answered as
+     * expected per second, its latency percentiles, its own CPU, and for sends how fast what was
+     * accepted reached the inboxes ({@code drainSeconds}: how long after the last request the last
+     * message arrived).
+     */
+    public record Wrk(String path, int connections, long requests, long failed, double seconds, double requestsPerSecond,
+                      double p50Ms, double p99Ms, double wrkCpuSeconds, double deliveredPerSecond, double drainSeconds) {
+    }
+
+    void add(Wrk w) {
+        wrk.add(w);
+        System.out.printf("  %-20s wrk %d connections: %,9.0f req/s (%,d, %d failed)  p50 %.2f ms  p99 %.2f ms  wrk CPU %.1f s%s%n",
+                w.path(), w.connections(), w.requestsPerSecond(), w.requests(), w.failed(), w.p50Ms(), w.p99Ms(),
+                w.wrkCpuSeconds(), Double.isNaN(w.deliveredPerSecond()) ? ""
+                        : String.format("  delivered %,.0f/s, last arrival %.1f s after the last request", w.deliveredPerSecond(),
+                        w.drainSeconds()));
+    }
+
+    Cost cost(String part) {
+        return costs.stream().filter(c -> c.part().equals(part)).findFirst().orElse(null);
+    }
+
+    Cost costStartingWith(String prefix) {
+        return costs.stream().filter(c -> c.part().startsWith(prefix)).findFirst().orElse(null);
+    }
+
+    void add(Cost c) {
+        costs.add(c);
+        StringBuilder b = new StringBuilder();
+        c.cpuSeconds().forEach((name, seconds) -> b.append(String.format("  %s %.0f", name, c.microsPerMessage(name))));
+        System.out.printf("    CPU us/message:%s  (total %.0f over %,d delivered)%n", b, c.totalMicrosPerMessage(), c.delivered());
+    }
 
     void addConnectHeap(List<HeapPoint> points) {
         connectHeap.addAll(points);
@@ -91,8 +161,9 @@ public final class BenchResults {
 
     void add(Latency l) {
         latency.add(l);
-        System.out.printf("  %-10s %-15s %,6.0f msg/s offered (%,6.0f achieved): p50 %7.2f ms  p99 %7.2f ms  p99.9 %7.2f ms  max %7.2f ms  (%,d received, %d failed)%n",
-                l.path(), l.guarantee(), l.offeredRate(), l.achievedRate(), l.p50(), l.p99(), l.p999(), l.max(),
+        System.out.printf("  %-15s %-15s %,6.0f msg/s offered (%,6.0f achieved): p50 %7s ms  p99 %7s ms  p99.9 %7s ms  max %7.2f ms  (%,d received, %d failed)%n",
+                l.path(), l.guarantee(), l.offeredRate(), l.achievedRate(), BenchReport.ms(l.p50()), BenchReport.ms(l.p99()),
+                BenchReport.ms(l.p999()), l.max(),
                 l.received(), l.failed());
     }
 

@@ -146,6 +146,42 @@ public final class MeshBench implements AutoCloseable {
         return finish(path + " (" + batchSize + " x " + clients + ")", messages, failed.get(), start);
     }
 
+    /**
+     * REST single sends from {@code wrk}'s keep-alive connections for {@code seconds}, then the same
+     * server answering a send that validation refuses (400, no Kafka): the rate the HTTP layer allows.
+     */
+    public BenchResults.Wrk wrkSends(WrkRunner wrk, int connections, int seconds) throws Exception {
+        List<byte[]> sends = new ArrayList<>();
+        for (int i = 0; i < RECEIVERS; i++) {
+            sends.add(BenchTarget.restBody(SENDER, to(i), Payloads.of(0, i, payloadBytes)));
+        }
+        arrivals.reset();
+        String url = target.restUrl() + "/api/v1/messages";
+        WrkRunner.Run send = wrk.post(url, sends, 202, connections, seconds);
+        long end = System.nanoTime();
+        long accepted = send.requests() - send.failed();
+        arrivals.await(accepted, 120_000);
+        double deliveredPerSecond = arrivals.count() / ((arrivals.lastNanos() - (end - (long) (send.seconds() * 1e9))) / 1e9);
+        BenchResults.Wrk s = new BenchResults.Wrk("REST send", connections, send.requests(), send.failed(), send.seconds(),
+                accepted / send.seconds(), send.p50Ms(), send.p99Ms(), send.cpuSeconds(), deliveredPerSecond,
+                Math.max(0, (arrivals.lastNanos() - end) / 1e9));
+        if (arrivals.count() < accepted) {
+            System.out.println("  REST send (wrk): only " + arrivals.count() + " of " + accepted + " accepted arrived");
+        }
+        return s;
+    }
+
+    /** The same sends, each refused by validation (an agent id that cannot be one): 400, no Kafka. */
+    public BenchResults.Wrk wrkRefused(WrkRunner wrk, int connections, int seconds) throws Exception {
+        List<byte[]> refused = new ArrayList<>();
+        for (int i = 0; i < RECEIVERS; i++) {
+            refused.add(BenchTarget.restBody(SENDER, "agent:Not-An-Id!", Payloads.of(0, i, payloadBytes)));
+        }
+        WrkRunner.Run no = wrk.post(target.restUrl() + "/api/v1/messages", refused, 400, connections, seconds);
+        return new BenchResults.Wrk("REST refused (400)", connections, no.requests(), no.failed(), no.seconds(),
+                (no.requests() - no.failed()) / no.seconds(), no.p50Ms(), no.p99Ms(), no.cpuSeconds(), Double.NaN, Double.NaN);
+    }
+
     /** Open-loop gRPC sends at a fixed rate; latency is intended send to arrival in the receiver's inbox. */
     public BenchResults.Latency latency(String guarantee, double rate, long durationMillis) throws Exception {
         arrivals.reset();

@@ -6,7 +6,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import java.util.List;
@@ -16,8 +15,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 
 /**
- * The floor under every mesh figure, on the same broker in the same run: 1 KiB records produced
- * with acks=all (the mesh's producer settings) to a 6-partition topic and consumed read_committed.
+ * The floor under every mesh figure, on the same broker in the same run: records of the mesh's
+ * shape (keyed, CloudEvents headers; see {@link RecordShape}) produced with acks=all (the mesh's
+ * producer settings) to a 6-partition topic and consumed read_committed.
  */
 public final class RawKafkaBench {
 
@@ -50,8 +50,13 @@ public final class RawKafkaBench {
 
     public BenchResults.Throughput throughput(int messages) throws Exception {
         String topic = newTopic();
+        return throughput("raw Kafka (producer)", messages, topic, topic);
+    }
+
+    /** {@code messages} produced to {@code in} as fast as the producer takes them, counted as they arrive on {@code out}. */
+    BenchResults.Throughput throughput(String label, int messages, String in, String out) throws Exception {
         Arrivals arrivals = new Arrivals();
-        try (InboxWatcher watcher = new InboxWatcher(bootstrapServers, consumerLogin, List.of(topic), true, arrivals);
+        try (InboxWatcher watcher = new InboxWatcher(bootstrapServers, consumerLogin, List.of(out), false, arrivals);
              KafkaProducer<byte[], byte[]> producer = producer()) {
             Semaphore inFlight = new Semaphore(10_000);
             long start = System.nanoTime();
@@ -59,7 +64,7 @@ public final class RawKafkaBench {
             for (int i = 0; i < messages; i++) {
                 inFlight.acquire();
                 CompletableFuture<Void> ack = new CompletableFuture<>();
-                producer.send(new ProducerRecord<>(topic, Payloads.of(System.nanoTime(), i, payloadBytes)), (md, e) -> {
+                producer.send(RecordShape.of(in, i, Payloads.of(System.nanoTime(), i, payloadBytes)), (md, e) -> {
                     inFlight.release();
                     if (e == null) {
                         ack.complete(null);
@@ -72,21 +77,27 @@ public final class RawKafkaBench {
             CompletableFuture.allOf(acks).join();
             double accepted = messages / ((System.nanoTime() - start) / 1e9);
             if (!arrivals.await(messages, 120_000)) {
-                throw new IllegalStateException("raw Kafka: only " + arrivals.count() + " of " + messages + " consumed");
+                throw new IllegalStateException(label + ": only " + arrivals.count() + " of " + messages + " consumed");
             }
             double delivered = messages / ((arrivals.lastNanos() - start) / 1e9);
-            return new BenchResults.Throughput("raw Kafka (producer)", messages, accepted, delivered);
+            return new BenchResults.Throughput(label, messages, accepted, delivered);
         }
     }
 
     public BenchResults.Latency latency(double rate, long durationMillis) throws Exception {
         String topic = newTopic();
+        return latency("raw Kafka", "-", rate, durationMillis, topic, topic);
+    }
+
+    /** Open-loop sends to {@code in} at {@code rate}; latency to arrival on {@code out}. */
+    BenchResults.Latency latency(String label, String guarantee, double rate, long durationMillis, String in, String out)
+            throws Exception {
         Arrivals arrivals = new Arrivals();
-        try (InboxWatcher watcher = new InboxWatcher(bootstrapServers, consumerLogin, List.of(topic), false, arrivals);
+        try (InboxWatcher watcher = new InboxWatcher(bootstrapServers, consumerLogin, List.of(out), false, arrivals);
              KafkaProducer<byte[], byte[]> producer = producer()) {
             OpenLoop.Result run = OpenLoop.run((seq, payload) -> {
                 CompletableFuture<Void> ack = new CompletableFuture<>();
-                producer.send(new ProducerRecord<>(topic, payload), (md, e) -> {
+                producer.send(RecordShape.of(in, seq, payload), (md, e) -> {
                     if (e == null) {
                         ack.complete(null);
                     } else {
@@ -96,7 +107,7 @@ public final class RawKafkaBench {
                 return ack;
             }, rate, durationMillis, payloadBytes);
             arrivals.await(run.offered() - run.failed(), 60_000);
-            return BenchResults.Latency.of("raw Kafka", "-", rate, run, arrivals.histogram());
+            return BenchResults.Latency.of(label, guarantee, rate, run, arrivals.histogram());
         }
     }
 
@@ -111,7 +122,7 @@ public final class RawKafkaBench {
         return new KafkaProducer<>(settings);
     }
 
-    private String newTopic() throws Exception {
+    String newTopic() throws Exception {
         String topic = "bench.raw-" + UUID.randomUUID().toString().substring(0, 8);
         Map<String, Object> settings = new java.util.HashMap<>(producerLogin);
         settings.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
