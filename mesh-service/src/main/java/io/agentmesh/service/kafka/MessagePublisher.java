@@ -30,6 +30,10 @@ import java.util.concurrent.TimeUnit;
  * {@code maxWait} for it (the thread was blocked: Kafka is away) is refused without being handed to
  * the producer: 503 {@code KAFKA_UNAVAILABLE}, {@code outcome: not_written}. So every send is
  * answered within about twice the send bound, however many wait.
+ * <p>
+ * What a caller chains on a returned future (writing the HTTP or gRPC answer) runs on a small pool
+ * of this publisher's, never on the producer's single network thread, which would otherwise spend
+ * its time writing responses instead of sending records.
  */
 public final class MessagePublisher implements Managed {
 
@@ -37,6 +41,7 @@ public final class MessagePublisher implements Managed {
 
     private final Producer<byte[], byte[]> producer;
     private final ExecutorService sender;
+    private final ExecutorService replies;
     private final int maxWaiting;
     private final long maxWaitNanos;
 
@@ -53,16 +58,32 @@ public final class MessagePublisher implements Managed {
             t.setDaemon(true);
             return t;
         });
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        this.replies = java.util.concurrent.Executors.newFixedThreadPool(Math.max(2, Runtime.getRuntime().availableProcessors()),
+                r -> {
+                    Thread t = new Thread(r, "kafka-send-reply-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
     }
 
     public CompletableFuture<RecordMetadata> publish(ProducerRecord<byte[], byte[]> record, String action) {
-        return onSender(action, result -> producer.send(record, (metadata, error) -> {
+        return onSender(action, result -> producer.send(record, (metadata, error) -> reply(() -> {
             if (error == null) {
                 result.complete(metadata);
             } else {
                 result.completeExceptionally(KafkaFailures.failedWrite(error, action));
             }
-        }));
+        })));
+    }
+
+    /** Completes an answer off the producer's network thread (on it only once the publisher has stopped). */
+    private void reply(Runnable completion) {
+        try {
+            replies.execute(completion);
+        } catch (RejectedExecutionException e) {
+            completion.run();
+        }
     }
 
     /**
@@ -127,5 +148,7 @@ public final class MessagePublisher implements Managed {
         sender.shutdown();
         sender.awaitTermination(10, TimeUnit.SECONDS);
         producer.close(Duration.ofSeconds(10));
+        replies.shutdown();
+        replies.awaitTermination(10, TimeUnit.SECONDS);
     }
 }

@@ -48,6 +48,25 @@ class MessagePublisherTest {
         return new ProducerRecord<>("mesh.ingress", 0, null, ("k" + n).getBytes(), new byte[]{(byte) n});
     }
 
+    @Test
+    @Timeout(30)
+    void whatTheCallerChainsRunsOffTheThreadThatCompletesTheSend() throws Exception {
+        // autoComplete false: the record's callback runs on the thread that calls completeNext, as on the
+        // producer's network thread
+        MockProducer<byte[], byte[]> producer = new MockProducer<>(false, null, new ByteArraySerializer(), new ByteArraySerializer());
+        MessagePublisher publisher = new MessagePublisher(producer, Duration.ofSeconds(30));
+        CompletableFuture<String> answeredOn = publisher.publish(record(1), "send 1")
+                .thenApply(md -> Thread.currentThread().getName());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (producer.history().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(producer.completeNext()).isTrue();
+        assertThat(answeredOn.get(10, TimeUnit.SECONDS)).startsWith("kafka-send-reply-")
+                .isNotEqualTo(Thread.currentThread().getName());
+        publisher.stop();
+    }
+
     // the timeout only guards against a hang: a publish that blocked its caller would never return
     @Test
     @Timeout(30)
