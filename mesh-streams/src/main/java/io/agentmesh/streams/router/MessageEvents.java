@@ -1,9 +1,11 @@
 package io.agentmesh.streams.router;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.agentmesh.streams.envelope.DeadLetterReason;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -15,60 +17,69 @@ import java.util.List;
  */
 final class MessageEvents {
 
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final JsonFactory FACTORY = new JsonFactory();
 
     private MessageEvents() {
     }
 
     static byte[] routed(String id, String to, List<String> agents, int attempt, long acceptedAt, long now) {
-        ObjectNode n = base("routed", id, to, acceptedAt, now);
-        n.putPOJO("agents", agents);
-        n.put("attempt", attempt);
-        return bytes(n);
+        return write("routed", id, to, acceptedAt, now, g -> {
+            g.writeArrayFieldStart("agents");
+            for (String agent : agents) {
+                g.writeString(agent);
+            }
+            g.writeEndArray();
+            g.writeNumberField("attempt", attempt);
+        });
     }
 
     static byte[] deduplicated(String id, String to, long acceptedAt, long now) {
-        return bytes(base("deduplicated", id, to, acceptedAt, now));
+        return write("deduplicated", id, to, acceptedAt, now, g -> {
+        });
     }
 
     static byte[] retryScheduled(String id, String to, int attempts, DeadLetterReason reason, String error,
                                  long nextAt, long acceptedAt, long now) {
-        ObjectNode n = base("retry_scheduled", id, to, acceptedAt, now);
-        n.put("attempts", attempts);
-        n.put("reason", reason.name());
-        n.put("error", error);
-        n.put("next_attempt_at", Instant.ofEpochMilli(nextAt).toString());
-        return bytes(n);
+        return write("retry_scheduled", id, to, acceptedAt, now, g -> {
+            g.writeNumberField("attempts", attempts);
+            g.writeStringField("reason", reason.name());
+            g.writeStringField("error", error);
+            g.writeStringField("next_attempt_at", Instant.ofEpochMilli(nextAt).toString());
+        });
     }
 
     static byte[] deadLettered(String id, String to, DeadLetterReason reason, String error, int attempts,
                                long acceptedAt, long now) {
-        ObjectNode n = base("dead_lettered", id, to, acceptedAt, now);
-        n.put("reason", reason.name());
-        n.put("error", error);
-        n.put("attempts", attempts);
-        return bytes(n);
+        return write("dead_lettered", id, to, acceptedAt, now, g -> {
+            g.writeStringField("reason", reason.name());
+            g.writeStringField("error", error);
+            g.writeNumberField("attempts", attempts);
+        });
     }
 
     static byte[] key(String id) {
         return id == null ? null : id.getBytes(StandardCharsets.UTF_8);
     }
 
-    private static ObjectNode base(String event, String id, String to, long acceptedAt, long now) {
-        ObjectNode n = MAPPER.createObjectNode();
-        n.put("event", event);
-        n.put("id", id);
-        n.put("to", to);
-        n.put("time", Instant.ofEpochMilli(now).toString());
-        n.put("accepted_at", Instant.ofEpochMilli(acceptedAt).toString());
-        return n;
+    private interface Fields {
+        void write(JsonGenerator g) throws IOException;
     }
 
-    private static byte[] bytes(ObjectNode n) {
-        try {
-            return MAPPER.writeValueAsBytes(n);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    /** One event written straight to bytes (no tree of nodes: this runs for every message routed). */
+    private static byte[] write(String event, String id, String to, long acceptedAt, long now, Fields more) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("event", event);
+            g.writeStringField("id", id);
+            g.writeStringField("to", to);
+            g.writeStringField("time", Instant.ofEpochMilli(now).toString());
+            g.writeStringField("accepted_at", Instant.ofEpochMilli(acceptedAt).toString());
+            more.write(g);
+            g.writeEndObject();
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return out.toByteArray();
     }
 }
