@@ -31,10 +31,12 @@ public final class RouterStreams implements Managed, RouterView {
 
     private final KafkaStreams streams;
     private final InboxMetadataWarmer warmer;
+    private final io.agentmesh.streams.registry.RegistryIndex index;
 
     private RouterStreams() {
         this.streams = null;
         this.warmer = null;
+        this.index = null;
     }
 
     /** A node without the router role: nothing runs, every view is empty, the state is NOT_RUNNING. */
@@ -46,10 +48,16 @@ public final class RouterStreams implements Managed, RouterView {
         return streams != null;
     }
 
-    /** {@code warmer} makes the router's producers and gets every known agent's inbox ready whenever the router starts running. */
-    public RouterStreams(Topology topology, Properties props, InboxMetadataWarmer warmer) {
+    /**
+     * {@code warmer} makes the router's producers and gets every known agent's inbox ready whenever the
+     * router starts running; {@code index} is the topology's in-memory registry, which answers
+     * {@link #find} once loaded.
+     */
+    public RouterStreams(Topology topology, Properties props, InboxMetadataWarmer warmer,
+                         io.agentmesh.streams.registry.RegistryIndex index) {
         this.streams = new KafkaStreams(topology, props, warmer.clientSupplier());
         this.warmer = warmer;
+        this.index = index;
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("router stream thread failed; replacing it", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -154,11 +162,18 @@ public final class RouterStreams implements Managed, RouterView {
         return running();
     }
 
-    /** The router's own view of an agent; empty when unknown or when the router is not running. */
+    /**
+     * The router's own view of an agent; empty when unknown or when the router is not running. From
+     * the router's in-memory index once it is loaded (every send asks, and a store read costs a RocksDB
+     * lookup and a JSON decode), from the store before.
+     */
     @Override
     public Optional<RegistryEntry> find(String agentId) {
         if (!running()) {
             return Optional.empty();
+        }
+        if (index.loaded()) {
+            return Optional.ofNullable(index.agent(agentId));
         }
         try {
             ReadOnlyKeyValueStore<String, RegistryEntry> store = streams.store(

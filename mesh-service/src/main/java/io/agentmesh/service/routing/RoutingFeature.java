@@ -8,6 +8,7 @@ import io.agentmesh.service.platform.Platform;
 import io.agentmesh.service.registry.AgentRegistry;
 import io.agentmesh.streams.router.InboxMetadataWarmer;
 import io.agentmesh.streams.router.RouterPolicy;
+import io.agentmesh.streams.registry.RegistryIndex;
 import io.agentmesh.streams.router.RouterTopology;
 
 import java.time.Duration;
@@ -32,12 +33,14 @@ public final class RoutingFeature {
                 messages.getMaxPayloadBytes(), routing.defaultStrategy(), routing.retryPolicy(), routing.retryTick());
         this.lag = new InboxLagMonitor(platform.admin(), platform.topics(), routing.lagRefresh());
         InboxMetadataWarmer warmer = new InboxMetadataWarmer(platform.topics());
+        RegistryIndex index = new RegistryIndex();
         this.router = !platform.roles().router() ? RouterStreams.disabled() : new RouterStreams(
                 RouterTopology.build(platform.topics(), policy, new RoutingListeners(List.of(
-                        new MetricsRoutingListener(platform.metrics(), platform.clock()), new RoutingLog())), lag, warmer),
+                        new MetricsRoutingListener(platform.metrics(), platform.clock()), new RoutingLog())), lag, warmer,
+                        index),
                 RouterStreamsConfig.properties(streams, platform.kafka(), platform.kafkaProps(), platform.nodeId(),
                         Duration.ofMillis(monitor.getDeregisteredInboxRetention().toMilliseconds())),
-                warmer);
+                warmer, index);
         platform.env().lifecycle().manage(lag);
         platform.env().lifecycle().manage(router);
         if (platform.roles().router()) {

@@ -89,6 +89,11 @@ public final class RegistryIndex {
         }
     }
 
+    /** Whether the index has been filled from the stores (a router task of this process has started). */
+    public synchronized boolean loaded() {
+        return loaded;
+    }
+
     public synchronized RegistryEntry agent(String id) {
         return agents.get(id);
     }

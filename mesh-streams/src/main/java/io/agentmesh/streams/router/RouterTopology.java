@@ -49,11 +49,24 @@ public final class RouterTopology {
     /** A record more than this ahead of the router's clock is taken to be at the clock's time plus this. */
     static final long MAX_AHEAD_MS = 60_000;
 
-    /** {@code wallClock}: the router node's clock, against which future record times are clamped. */
+    /**
+     * As above, keeping the registry in {@code index}, which the process may read too (it answers
+     * "is this agent known" from memory once {@link RegistryIndex#loaded()}).
+     */
+    public static Topology build(MeshTopics topics, RouterPolicy policy, RoutingListener listener, LoadView load,
+                                 RegistryListener registryListener, RegistryIndex index) {
+        return build(topics, policy, listener, load, registryListener, System::currentTimeMillis, index);
+    }
+
     static Topology build(MeshTopics topics, RouterPolicy policy, RoutingListener listener, LoadView load,
                           RegistryListener registryListener, java.util.function.LongSupplier wallClock) {
+        return build(topics, policy, listener, load, registryListener, wallClock, new RegistryIndex());
+    }
+
+    /** {@code wallClock}: the router node's clock, against which future record times are clamped. */
+    static Topology build(MeshTopics topics, RouterPolicy policy, RoutingListener listener, LoadView load,
+                          RegistryListener registryListener, java.util.function.LongSupplier wallClock, RegistryIndex index) {
         Topology topology = new Topology();
-        RegistryIndex index = new RegistryIndex();
         RegistryTable.addTo(topology, topics.registry(), registryListener, index);
         RegistryTable.addHealthTo(topology, topics.health(), index);
         // earliest is Kafka Streams' own default; stated because this form of addSource asks for it
