@@ -36,6 +36,12 @@ public final class BenchCommand implements Callable<Integer> {
             + "commits at too (default 20, as config.yml).")
     long commitIntervalMs = 20;
 
+    @Option(names = "--compare", paramLabel = "KEY=VALUE[;KEY=VALUE]",
+            description = "Runs the compare part once per occurrence: the bench's node restarted with these settings "
+                    + "(Dropwizard keys, e.g. streams.properties.producer\\.linger\\.ms=100), then gRPC single sends and "
+                    + "exactly-once latency at 1,000 msg/s, so settings are compared within one run. Own stack only.")
+    List<String> compare = List.of();
+
     @Option(names = "--linger", description = "The router producer's linger.ms, which the floors use too (default 5, as "
             + "the mesh sets it).")
     long lingerMs = 5;
@@ -254,6 +260,28 @@ public final class BenchCommand implements Callable<Integer> {
                     stack.restartMesh(Map.of(GUARANTEE, "exactly_once"));
                 }
             }
+            if (!compare.isEmpty()) {
+                if (stack == null) {
+                    results.note("--compare restarts the mesh node, so it needs the bench's own stack");
+                } else {
+                    for (String setting : compare) {
+                        Map<String, String> changed = new java.util.LinkedHashMap<>();
+                        for (String kv : setting.split(";")) {
+                            int eq = kv.indexOf('=');
+                            changed.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+                        }
+                        System.out.println("Compare: the node restarted with " + changed + ":");
+                        stack.restartMesh(changed);
+                        try (MeshBench mesh = new MeshBench(target, payloadBytes)) {
+                            mesh.grpc(Math.min(n, 5000), 256);
+                            mesh.latency("warm-up", 200, 2000);
+                            String label = " [" + setting + "]";
+                            measured(results, meter, () -> rename(mesh.grpc(n, 1024), label));
+                            measuredLatency(results, meter, () -> rename(mesh.latency("compare", 1000, millis), label));
+                        }
+                    }
+                }
+            }
             if (parts.contains("connect-heap")) {
                 long total = connectMessages != null ? connectMessages : quick ? 100_000 : 1_000_000;
                 System.out.printf("One Connect stream, %,d messages acked as they come (mesh heap after GC):%n", total);
@@ -323,6 +351,15 @@ public final class BenchCommand implements Callable<Integer> {
             }).with("zookeeper", () -> stack.zookeeper().cpuSeconds()).with("broker", () -> stack.kafka().cpuSeconds());
         }
         return meter;
+    }
+
+    private static BenchResults.Throughput rename(BenchResults.Throughput t, String suffix) {
+        return new BenchResults.Throughput(t.path() + suffix, t.messages(), t.acceptedPerSecond(), t.deliveredPerSecond());
+    }
+
+    private static BenchResults.Latency rename(BenchResults.Latency l, String suffix) {
+        return new BenchResults.Latency(l.path() + suffix, l.guarantee(), l.offeredRate(), l.achievedRate(), l.received(),
+                l.failed(), l.p50(), l.p99(), l.p999(), l.max());
     }
 
     private interface Part<T> {

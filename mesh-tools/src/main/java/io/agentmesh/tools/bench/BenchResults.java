@@ -133,7 +133,8 @@ public final class BenchResults {
         costs.add(c);
         StringBuilder b = new StringBuilder();
         c.cpuSeconds().forEach((name, seconds) -> b.append(String.format("  %s %.0f", name, c.microsPerMessage(name))));
-        System.out.printf("    CPU us/message:%s  (total %.0f over %,d delivered)%n", b, c.totalMicrosPerMessage(), c.delivered());
+        System.out.printf("    CPU us/message:%s  (total %.0f over %,d delivered; %s)%n", b, c.totalMicrosPerMessage(), c.delivered(),
+                java.time.LocalTime.now(java.time.ZoneOffset.UTC).withNano(0));
     }
 
     void addConnectHeap(List<HeapPoint> points) {

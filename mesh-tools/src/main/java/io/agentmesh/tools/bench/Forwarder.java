@@ -37,6 +37,8 @@ public final class Forwarder {
     }
 
     public static void main(String[] args) {
+        // Kafka's clients log every fetch at DEBUG without a configuration: that would be the floor's cost
+        io.agentmesh.embedded.Quiet.logs();
         if (args.length != 6) {
             System.err.println("usage: Forwarder <bootstrap> <from> <to> at_least_once|exactly_once <commit ms> <linger ms>");
             System.exit(2);
