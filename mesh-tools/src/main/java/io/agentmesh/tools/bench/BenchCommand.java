@@ -273,8 +273,7 @@ public final class BenchCommand implements Callable<Integer> {
                         System.out.println("Compare: the node restarted with " + changed + ":");
                         stack.restartMesh(changed);
                         try (MeshBench mesh = new MeshBench(target, payloadBytes)) {
-                            mesh.grpc(Math.min(n, 5000), 256);
-                            mesh.latency("warm-up", 200, 2000);
+                            warmUp(mesh, millis);
                             String label = " [" + setting + "]";
                             measured(results, meter, () -> rename(mesh.grpc(n, 1024), label));
                             measuredLatency(results, meter, () -> rename(mesh.latency("compare", 1000, millis), label));
@@ -331,11 +330,21 @@ public final class BenchCommand implements Callable<Integer> {
     private void meshLatency(BenchResults results, CpuMeter meter, BenchTarget target, String guarantee, long millis)
             throws Exception {
         try (MeshBench mesh = new MeshBench(target, payloadBytes)) {
-            mesh.latency(guarantee, 200, 2000);
+            warmUp(mesh, millis);
             for (double rate : rates) {
                 measuredLatency(results, meter, () -> mesh.latency(guarantee, rate, millis));
             }
         }
+    }
+
+    /**
+     * After a (re)start the JIT compiles for a minute or more (the C2 compiler thread alone took a
+     * third of the machine 40-60 s after a restart): a burst of sends and a stretch at 1,000 msg/s
+     * before anything is measured.
+     */
+    private void warmUp(MeshBench mesh, long millis) throws Exception {
+        mesh.grpc(quick ? 2000 : 30_000, 256);
+        mesh.latency("warm-up", quick ? 200 : 1000, quick ? 2000 : Math.max(millis, 15_000));
     }
 
     /** The processes whose CPU a part's cost counts: this JVM, and the stack's when the bench started it. */
