@@ -39,7 +39,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--compare", paramLabel = "KEY=VALUE[;KEY=VALUE]",
             description = "Runs the compare part once per occurrence: the bench's node restarted with these settings "
                     + "(Dropwizard keys, e.g. streams.properties.producer\\.linger\\.ms=100), then gRPC single sends and "
-                    + "exactly-once latency at 1,000 msg/s, so settings are compared within one run. Own stack only.")
+                    + "latency at each of --rates, so settings are compared within one run. Own stack only.")
     List<String> compare = List.of();
 
     @Option(names = "--linger", description = "The router producer's linger.ms, which the floors use too (default 5, as "
@@ -276,7 +276,9 @@ public final class BenchCommand implements Callable<Integer> {
                             warmUp(mesh, millis);
                             String label = " [" + setting + "]";
                             measured(results, meter, () -> rename(mesh.grpc(n, 1024), label));
-                            measuredLatency(results, meter, () -> rename(mesh.latency("compare", 1000, millis), label));
+                            for (double rate : rates) {
+                                measuredLatency(results, meter, () -> rename(mesh.latency("compare", rate, millis), label));
+                            }
                         }
                     }
                 }
@@ -289,6 +291,14 @@ public final class BenchCommand implements Callable<Integer> {
             if (parts.contains("fanout")) {
                 System.out.println("Fan-out:");
                 results.add(new FanoutBench(target, payloadBytes).run(fanoutAgents, quick ? 5 : 20));
+            }
+            // before the routing part, which leaves 50,000 agents registered
+            if (parts.contains("registry")) {
+                System.out.println("Registry scale:");
+                RegistryBench registry = new RegistryBench(target, stack, registryClients);
+                for (int size : sizes) {
+                    results.add(registry.growTo(size, quick ? 500 : 2000));
+                }
             }
             if ((parts.contains("parked") || parts.contains("routing") || parts.contains("auth")
                     || parts.contains("security")) && stack == null) {
@@ -315,13 +325,6 @@ public final class BenchCommand implements Callable<Integer> {
                     new RoutingScaleBench(target, stack.mesh(), payloadBytes, "mesh").run(
                             routingSizes != null ? routingSizes : quick ? List.of(100, 2000) : List.of(100, 10_000, 50_000),
                             10, 200, millis).forEach(results::add);
-                }
-            }
-            if (parts.contains("registry")) {
-                System.out.println("Registry scale:");
-                RegistryBench registry = new RegistryBench(target, stack, registryClients);
-                for (int size : sizes) {
-                    results.add(registry.growTo(size, quick ? 500 : 2000));
                 }
             }
         }

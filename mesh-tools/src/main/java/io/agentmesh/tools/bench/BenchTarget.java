@@ -82,8 +82,14 @@ public final class BenchTarget implements AutoCloseable {
 
     /** As {@link #sendGrpc(String, String, byte[])} with a routing key (null: the message id). */
     public CompletableFuture<SendResponse> sendGrpc(String from, String to, String key, byte[] payload) {
+        return sendGrpc(from, to, key, payload, 0);
+    }
+
+    /** As above, overriding the routing attempts before the message is dead-lettered (0: the mesh's default). */
+    public CompletableFuture<SendResponse> sendGrpc(String from, String to, String key, byte[] payload, int maxAttempts) {
         CompletableFuture<SendResponse> done = new CompletableFuture<>();
-        SendRequest.Builder request = SendRequest.newBuilder().setFrom(from).setTo(to).setPayload(ByteString.copyFrom(payload));
+        SendRequest.Builder request = SendRequest.newBuilder().setFrom(from).setTo(to).setPayload(ByteString.copyFrom(payload))
+                .setMaxAttempts(maxAttempts);
         if (key != null) {
             request.setKey(key);
         }

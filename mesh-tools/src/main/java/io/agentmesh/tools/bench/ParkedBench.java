@@ -82,8 +82,10 @@ final class ParkedBench {
             for (long seq = k; seq < parked; seq += KEYS) {
                 byte[] payload = ByteBuffer.allocate(Math.max(8, payloadBytes)).putLong(seq).array();
                 String key = "k" + k;
+                // waiting out the measurements takes longer than the default attempts last (about 31 s): 100
+                // attempts keep them parked for over an hour
                 chain = chain.thenCompose(ignored -> target.sendGrpc("bench-parker", "capability:" + capability, key,
-                        payload));
+                        payload, 100));
             }
             chains.add(chain);
         }
