@@ -12,7 +12,8 @@ import java.time.Duration;
 import java.util.Properties;
 
 /**
- * The router's Kafka Streams settings: exactly-once, the commit interval that sets the latency
+ * The router's Kafka Streams settings: the configured guarantee (exactly-once unless {@code streams.guarantee}
+ * says at-least-once), the commit interval that sets the latency
  * floor, a quick failure detection, poison records logged and skipped (the topology dead-letters
  * what it can read but not route), and whatever {@code streams.properties} adds.
  */
