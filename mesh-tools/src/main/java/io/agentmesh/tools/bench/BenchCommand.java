@@ -32,8 +32,8 @@ public final class BenchCommand implements Callable<Integer> {
     Set<String> parts = Set.of("raw", "floors", "throughput", "wrk", "latency", "fanout", "registry", "parked", "routing", "auth",
             "security");
 
-    @Option(names = "--commit-interval", description = "The router's commit.interval.ms, which the exactly-once floor "
-            + "commits at too (default 20, as config.yml).")
+    @Option(names = "--commit-interval", description = "The commit interval of the forwarder floors; keep it equal to the "
+            + "router's commit.interval.ms (default 20, as config.yml). It does not change the mesh.")
     long commitIntervalMs = 20;
 
     @Option(names = "--compare", paramLabel = "KEY=VALUE[;KEY=VALUE]",
@@ -42,8 +42,8 @@ public final class BenchCommand implements Callable<Integer> {
                     + "latency at each of --rates, so settings are compared within one run. Own stack only.")
     List<String> compare = List.of();
 
-    @Option(names = "--linger", description = "The router producer's linger.ms, which the floors use too (default 5, as "
-            + "the mesh sets it).")
+    @Option(names = "--linger", description = "The forwarder floors' producer linger.ms; keep it equal to the router's "
+            + "(default 5, as the mesh sets it). It does not change the mesh.")
     long lingerMs = 5;
 
     @Option(names = "--connect-messages", description = "Messages through one Connect stream in the connect-heap part "
