@@ -19,7 +19,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * Runs the router topology in this process. A failing stream thread is replaced rather than
@@ -49,8 +48,8 @@ public final class RouterStreams implements Managed, RouterView {
     }
 
     /**
-     * {@code warmer} makes the router's producers and gets every known agent's inbox ready whenever the
-     * router starts running; {@code index} is the topology's in-memory registry, which answers
+     * {@code warmer} makes the router's producers (and gets them ready for fan-outs, as the topology
+     * asks it to); {@code index} is the topology's in-memory registry, which answers
      * {@link #find} once loaded.
      */
     public RouterStreams(Topology topology, Properties props, InboxMetadataWarmer warmer,
@@ -62,12 +61,7 @@ public final class RouterStreams implements Managed, RouterView {
             LOG.error("router stream thread failed; replacing it", e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        streams.setStateListener((now, before) -> {
-            LOG.info("router state {} -> {}", before, now);
-            if (now == KafkaStreams.State.RUNNING) {
-                CompletableFuture.runAsync(() -> warmer.warmAll(all()));
-            }
-        });
+        streams.setStateListener((now, before) -> LOG.info("router state {} -> {}", before, now));
     }
 
     @Override

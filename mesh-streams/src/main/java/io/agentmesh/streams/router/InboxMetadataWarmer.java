@@ -1,8 +1,5 @@
 package io.agentmesh.streams.router;
 
-import io.agentmesh.streams.registry.RegistryEntry;
-import io.agentmesh.streams.registry.RegistryListener;
-import io.agentmesh.streams.topics.AgentIds;
 import io.agentmesh.streams.topics.MeshTopics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -16,33 +13,46 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.Collection;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Gets the router's producers ready to write to an agent's inbox before the first message goes
- * there. A Kafka producer learns a topic's metadata on the first send to it and blocks the
- * sending thread meanwhile: for the router that is the stream thread, so the first message to a
- * fresh agent held up all routing for a metadata round trip, and a broadcast to 100 new agents for
- * 100 of them (seconds on a busy machine). Here a registered agent's inbox is looked up on the
- * router's producers ({@code partitionsFor}, thread-safe) from a small pool of its own, as soon as
- * the registry record arrives and again for every agent when the router starts running.
- * Best effort: when the queue is full a topic is skipped and the send fetches it as before.
+ * Gets the router's producers ready to write to the inboxes of a fan-out before it writes to them
+ * ({@link InboxPreparer}). A Kafka producer learns a topic's metadata on the first send to it and
+ * blocks the sending thread meanwhile: for the router that is the stream thread, so a broadcast to
+ * 100 agents it had not written to held up all routing for 100 metadata round trips, one after the
+ * other (seconds on a busy machine). Here the inboxes not known yet are looked up on the router's
+ * producers ({@code partitionsFor}, thread-safe) from a pool of its own, together, so the producer
+ * asks for them in a few metadata requests; the stream thread waits for that, at most {@link #WAIT}.
+ *
+ * <p>Only fan-outs are prepared, and only when they happen. An earlier version looked up every
+ * agent's inbox as soon as it registered: with one topic per agent that put every registered
+ * agent's inbox into the producer's metadata, whose every update is rebuilt in full (a profile
+ * at 4,000 registrations: the router producer's network thread was 27 % of the node's samples, in
+ * {@code MetadataSnapshot.mergeWith}), so registrations slowed as the registry grew. A direct
+ * message's first send still waits for its one lookup, as any Kafka producer's does.
  */
-public final class InboxMetadataWarmer implements RegistryListener, AutoCloseable {
+public final class InboxMetadataWarmer implements InboxPreparer, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(InboxMetadataWarmer.class);
-    private static final int THREADS = 4;
-    private static final int QUEUE = 50_000;
+    /** Lookups in flight at once: the producer asks for all of them in its next metadata request. */
+    private static final int THREADS = 16;
+    private static final int QUEUE = 10_000;
+    static final Duration WAIT = Duration.ofSeconds(2);
 
     private final MeshTopics topics;
-    private final Set<Producer<byte[], byte[]>> producers = ConcurrentHashMap.newKeySet();
+    private final Map<Producer<byte[], byte[]>, Set<String>> producers = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor pool;
     private final AtomicLong warmed = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
@@ -53,7 +63,7 @@ public final class InboxMetadataWarmer implements RegistryListener, AutoCloseabl
             Thread t = new Thread(r, "inbox-metadata-warmer");
             t.setDaemon(true);
             return t;
-        }, (task, executor) -> skipped.incrementAndGet());
+        }, new ThreadPoolExecutor.AbortPolicy());
         pool.allowCoreThreadTimeOut(true);
     }
 
@@ -92,38 +102,54 @@ public final class InboxMetadataWarmer implements RegistryListener, AutoCloseabl
     }
 
     @Override
-    public void onUpsert(RegistryEntry entry) {
-        if (!entry.deregistered() && AgentIds.isValid(entry.id())) {
-            warm(entry.id());
-        }
-    }
-
-    /** Warms the inboxes of every registered (not deregistered) agent given: any of them may get direct messages. */
-    public void warmAll(Collection<RegistryEntry> entries) {
-        entries.forEach(this::onUpsert);
-    }
-
-    private void warm(String agentId) {
-        String topic = topics.inbox(agentId);
-        for (Producer<byte[], byte[]> producer : producers) {
-            pool.execute(() -> {
-                try {
-                    producer.partitionsFor(topic);
-                    warmed.incrementAndGet();
-                } catch (RuntimeException e) {
-                    // a closed producer or a topic that is gone: the send will find out for itself
-                    LOG.debug("could not look up {} ahead of the first send", topic, e);
+    public void prepare(List<String> agentIds) {
+        List<Future<?>> lookups = new ArrayList<>();
+        for (Map.Entry<Producer<byte[], byte[]>, Set<String>> p : producers.entrySet()) {
+            Producer<byte[], byte[]> producer = p.getKey();
+            Set<String> known = p.getValue();
+            for (String agentId : agentIds) {
+                String topic = topics.inbox(agentId);
+                if (known.contains(topic)) {
+                    continue;
                 }
-            });
+                try {
+                    lookups.add(pool.submit(() -> {
+                        try {
+                            producer.partitionsFor(topic);
+                            known.add(topic);
+                            warmed.incrementAndGet();
+                        } catch (RuntimeException e) {
+                            // a closed producer or a topic that is gone: the send will find out for itself
+                            LOG.debug("could not look up {} ahead of a fan-out", topic, e);
+                        }
+                    }));
+                } catch (RejectedExecutionException e) {
+                    skipped.incrementAndGet();
+                }
+            }
+        }
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        for (Future<?> lookup : lookups) {
+            try {
+                lookup.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                // the sends wait for what is left, as they would have anyway
+                return;
+            } catch (ExecutionException e) {
+                // logged above
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 
-    /** Inbox lookups done so far (one per agent and producer). */
+    /** Inbox lookups done so far (one per inbox and producer). */
     public long warmed() {
         return warmed.get();
     }
 
-    /** Lookups left out because the queue was full. */
+    /** Lookups left out because the queue was full (the sends then wait for them as before). */
     public long skipped() {
         return skipped.get();
     }
@@ -138,7 +164,7 @@ public final class InboxMetadataWarmer implements RegistryListener, AutoCloseabl
 
         TrackedProducer(Map<String, Object> config) {
             super(config, new ByteArraySerializer(), new ByteArraySerializer());
-            producers.add(this);
+            producers.put(this, ConcurrentHashMap.newKeySet());
         }
 
         @Override

@@ -37,13 +37,16 @@ final class RouterProcessor implements Processor<byte[], byte[], byte[], byte[]>
     private final RoutingListener listener;
     private final LoadView load;
     private final RegistryIndex index;
+    private final InboxPreparer inboxes;
     private ProcessorContext<byte[], byte[]> context;
     private DedupeStore dedupe;
     private TargetResolver resolver;
     private WaitingRoom waiting;
 
-    RouterProcessor(RouterPolicy policy, RoutingListener listener, LoadView load, RegistryIndex index) {
+    RouterProcessor(RouterPolicy policy, RoutingListener listener, LoadView load, RegistryIndex index,
+                    InboxPreparer inboxes) {
         this.policy = policy;
+        this.inboxes = inboxes;
         this.listener = listener;
         this.load = load;
         this.index = index;
@@ -136,6 +139,9 @@ final class RouterProcessor implements Processor<byte[], byte[], byte[], byte[]>
     }
 
     private void deliver(ParkedRecord r, Envelope envelope, List<RegistryEntry> agents, int attempt, long now) {
+        if (agents.size() > 1) {
+            inboxes.prepare(agents.stream().map(RegistryEntry::id).toList());
+        }
         for (RegistryEntry agent : agents) {
             RecordHeaders headers = new RecordHeaders(r.headers().toArray());
             set(headers, MeshHeaders.TARGET, agent.id());

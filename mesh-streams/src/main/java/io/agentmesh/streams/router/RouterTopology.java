@@ -40,7 +40,7 @@ public final class RouterTopology {
         return build(topics, policy, listener, load, RegistryListener.NONE);
     }
 
-    /** {@code registryListener} hears of every agent record the router takes in (e.g. to get its inbox ready). */
+    /** {@code registryListener} hears of every agent record the router takes in. */
     public static Topology build(MeshTopics topics, RouterPolicy policy, RoutingListener listener, LoadView load,
                                  RegistryListener registryListener) {
         return build(topics, policy, listener, load, registryListener, System::currentTimeMillis);
@@ -50,22 +50,24 @@ public final class RouterTopology {
     static final long MAX_AHEAD_MS = 60_000;
 
     /**
-     * As above, keeping the registry in {@code index}, which the process may read too (it answers
-     * "is this agent known" from memory once {@link RegistryIndex#loaded()}).
+     * Keeping the registry in {@code index}, which the process may read too (it answers "is this
+     * agent known" from memory once {@link RegistryIndex#loaded()}), with {@code inboxes} getting the
+     * producers ready before each fan-out writes to several inboxes.
      */
     public static Topology build(MeshTopics topics, RouterPolicy policy, RoutingListener listener, LoadView load,
-                                 RegistryListener registryListener, RegistryIndex index) {
-        return build(topics, policy, listener, load, registryListener, System::currentTimeMillis, index);
+                                 InboxPreparer inboxes, RegistryIndex index) {
+        return build(topics, policy, listener, load, RegistryListener.NONE, System::currentTimeMillis, index, inboxes);
     }
 
     static Topology build(MeshTopics topics, RouterPolicy policy, RoutingListener listener, LoadView load,
                           RegistryListener registryListener, java.util.function.LongSupplier wallClock) {
-        return build(topics, policy, listener, load, registryListener, wallClock, new RegistryIndex());
+        return build(topics, policy, listener, load, registryListener, wallClock, new RegistryIndex(), InboxPreparer.NONE);
     }
 
     /** {@code wallClock}: the router node's clock, against which future record times are clamped. */
     static Topology build(MeshTopics topics, RouterPolicy policy, RoutingListener listener, LoadView load,
-                          RegistryListener registryListener, java.util.function.LongSupplier wallClock, RegistryIndex index) {
+                          RegistryListener registryListener, java.util.function.LongSupplier wallClock, RegistryIndex index,
+                          InboxPreparer inboxes) {
         Topology topology = new Topology();
         RegistryTable.addTo(topology, topics.registry(), registryListener, index);
         RegistryTable.addHealthTo(topology, topics.health(), index);
@@ -73,7 +75,7 @@ public final class RouterTopology {
         topology.addSource(org.apache.kafka.streams.AutoOffsetReset.earliest(), SOURCE,
                 new ClampedTimestamps(wallClock, MAX_AHEAD_MS), new ByteArrayDeserializer(), new ByteArrayDeserializer(),
                 topics.ingress());
-        topology.addProcessor(ROUTER, () -> new RouterProcessor(policy, listener, load, index), SOURCE);
+        topology.addProcessor(ROUTER, () -> new RouterProcessor(policy, listener, load, index, inboxes), SOURCE);
         topology.addStateStore(DedupeStore.builder(policy.dedupeWindow()), ROUTER);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ROUND_ROBIN_STORE),
                 Serdes.String(), Serdes.Long()), ROUTER);

@@ -44,6 +44,21 @@ class AddressingTest {
     }
 
     @Test
+    void theInboxesOfAFanOutAreGotReadyBeforeItIsWrittenButADirectMessageAsksNothing() {
+        mesh.agentIn("p1", "prod", "active");
+        mesh.agentIn("p2", "prod", "active");
+        mesh.agentIn("d1", "dev", "active");
+        mesh.send("direct", "agent:p1", null);
+        assertThat(mesh.prepared).isEmpty();
+
+        mesh.send("ns", "namespace:prod", null);
+        mesh.send("all", "broadcast", null);
+        assertThat(mesh.prepared).hasSize(2);
+        assertThat(mesh.prepared.get(0)).containsExactlyInAnyOrder("p1", "p2");
+        assertThat(mesh.prepared.get(1)).containsExactlyInAnyOrder("p1", "p2", "d1");
+    }
+
+    @Test
     void aCapabilityScopedToANamespaceGoesOnlyToAgentsThere() {
         mesh.agentIn("a1", "team-a", "active", "summarize");
         mesh.agentIn("b1", "team-b", "active", "summarize");

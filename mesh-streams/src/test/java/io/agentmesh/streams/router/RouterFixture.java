@@ -36,6 +36,8 @@ final class RouterFixture implements AutoCloseable {
     final Map<String, Long> lags = new HashMap<>();
     /** Every registry record the router took in, as its registry listener heard of them. */
     final List<RegistryEntry> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** The agents of every fan-out the router asked to get ready, in order. */
+    final List<List<String>> prepared = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     RouterFixture(RouterPolicy policy) {
         Properties props = new Properties();
@@ -49,7 +51,8 @@ final class RouterFixture implements AutoCloseable {
             throw new java.io.UncheckedIOException(e);
         }
         driver = new TopologyTestDriver(RouterTopology.build(topics, policy, RoutingListener.NONE,
-                id -> lags.getOrDefault(id, 0L), heard::add), props, T0);
+                id -> lags.getOrDefault(id, 0L), heard::add, System::currentTimeMillis,
+                new io.agentmesh.streams.registry.RegistryIndex(), prepared::add), props, T0);
         ingress = driver.createInputTopic(topics.ingress(), new ByteArraySerializer(), new ByteArraySerializer());
         registry = driver.createInputTopic(topics.registry(), new StringSerializer(), new RegistryEntrySerde().serializer());
         health = driver.createInputTopic(topics.health(), new StringSerializer(),
