@@ -88,6 +88,34 @@ public final class AgentCache implements Managed {
         }
     }
 
+    /**
+     * Refreshes the TTLs of many live entries in one pipelined round (not one round trip each);
+     * answers the ids whose entry had already expired (the caller re-puts them).
+     */
+    public java.util.Set<String> touchAll(Map<String, Duration> ttls) {
+        try {
+            io.lettuce.core.api.async.RedisAsyncCommands<String, String> redis = asyncCommands();
+            Map<String, io.lettuce.core.RedisFuture<Boolean>> answers = new java.util.LinkedHashMap<>();
+            ttls.forEach((id, ttl) -> answers.put(id, redis.pexpire(key(id), ttl)));
+            java.util.Set<String> gone = new java.util.HashSet<>();
+            long deadline = System.nanoTime() + timeout.toNanos();
+            for (Map.Entry<String, io.lettuce.core.RedisFuture<Boolean>> a : answers.entrySet()) {
+                if (!Boolean.TRUE.equals(a.getValue().get(Math.max(0, deadline - System.nanoTime()),
+                        java.util.concurrent.TimeUnit.NANOSECONDS))) {
+                    gone.add(a.getKey());
+                }
+            }
+            return gone;
+        } catch (RedisException e) {
+            throw unavailable(e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw unavailable(new RedisException(e.toString(), e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable(new RedisException("interrupted", e));
+        }
+    }
+
     public void remove(String agentId) {
         try {
             RedisCommands<String, String> redis = commands();
@@ -196,12 +224,20 @@ public final class AgentCache implements Managed {
         }
     }
 
-    private synchronized RedisCommands<String, String> commands() {
+    private RedisCommands<String, String> commands() {
+        return connection().sync();
+    }
+
+    private io.lettuce.core.api.async.RedisAsyncCommands<String, String> asyncCommands() {
+        return connection().async();
+    }
+
+    private synchronized io.lettuce.core.api.StatefulRedisConnection<String, String> connection() {
         if (connection == null || !connection.isOpen()) {
             connection = client.connect();
             connection.setTimeout(timeout);
         }
-        return connection.sync();
+        return connection;
     }
 
     private static MeshException unavailable(RedisException e) {

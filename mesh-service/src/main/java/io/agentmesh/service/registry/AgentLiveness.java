@@ -60,6 +60,28 @@ public final class AgentLiveness {
         return new Heartbeat(seen.get(0), refresh(seen));
     }
 
+    /** Heartbeats of many agents at once: those recorded, the ids unknown or deregistered, and whether Redis was refreshed. */
+    public record Heartbeats(List<AgentView> seen, List<String> unknown, boolean cacheRefreshed) {
+    }
+
+    /**
+     * Heartbeats of many agents in one call (a process hosting many agents): one Postgres update and
+     * one pipelined Redis round for all of them. Ids must be valid; unknown and deregistered ones are
+     * answered, not refused.
+     */
+    public Heartbeats heartbeats(List<String> ids, String via) {
+        for (String id : ids) {
+            if (!AgentIds.isValid(id)) {
+                throw MeshException.invalidField("ids", "'" + id + "' is not a valid agent id: " + AgentIds.RULE);
+            }
+        }
+        List<AgentView> seen = record(ids, via);
+        java.util.Set<String> found = new java.util.HashSet<>();
+        seen.forEach(a -> found.add(a.id()));
+        List<String> unknown = ids.stream().filter(id -> !found.contains(id)).toList();
+        return new Heartbeats(seen, unknown, seen.isEmpty() || refresh(seen));
+    }
+
     /** Agents seen alive ({@code via} says how); unknown and deregistered ids are passed over. */
     public void seen(Collection<String> ids, String via) {
         if (!ids.isEmpty()) {
@@ -85,8 +107,11 @@ public final class AgentLiveness {
     /** Gives the live entries their TTL back; false when Redis could not be reached. */
     private boolean refresh(List<AgentView> agents) {
         try {
+            Map<String, java.time.Duration> ttls = new java.util.LinkedHashMap<>();
+            agents.forEach(a -> ttls.put(a.id(), a.heartbeatTtl()));
+            java.util.Set<String> gone = cache.touchAll(ttls);
             for (AgentView agent : agents) {
-                if (!cache.touch(agent.id(), agent.heartbeatTtl())) {
+                if (gone.contains(agent.id())) {
                     cache.put(agent);
                 }
             }

@@ -30,6 +30,8 @@ import java.util.Map;
 @Produces(MediaType.APPLICATION_JSON)
 public final class AgentResource {
 
+    static final int MAX_HEARTBEATS = 1000;
+
     private final AgentRegistry registry;
     private final Enrollment enrollment;
     private final AgentLiveness liveness;
@@ -135,6 +137,37 @@ public final class AgentResource {
         return Map.of("id", agent.id(), "status", agent.status(), "ttl_ms", agent.heartbeatTtlMs(), "last_seen",
                 agent.lastSeen(), "seen_via", agent.seenVia(),
                 "ttl_seconds", agent.heartbeatTtl().toSeconds(), "live_cache", beat.cacheRefreshed() ? "refreshed" : "unavailable");
+    }
+
+    /**
+     * Heartbeats of many agents in one call, for a process that hosts many: {@code {"ids": [...]}}
+     * (1 to {@value #MAX_HEARTBEATS} agent ids) → how many were recorded and which ids are unknown or
+     * deregistered. An operator credential, as it speaks for other agents.
+     */
+    @POST
+    @Path("/heartbeats")
+    @Allow(Access.OPERATOR)
+    public Map<String, Object> heartbeats(HeartbeatsRequest request) {
+        if (request == null || request.ids() == null || request.ids().isEmpty()) {
+            throw MeshException.invalidField("ids", "a list of 1 to " + MAX_HEARTBEATS + " agent ids is required");
+        }
+        List<String> ids = request.ids().stream().distinct().toList();
+        if (ids.size() > MAX_HEARTBEATS) {
+            throw MeshException.invalidField("ids", ids.size() + " ids; at most " + MAX_HEARTBEATS + " per call");
+        }
+        if (ids.contains(null)) {
+            throw MeshException.invalidField("ids", "an id may not be null");
+        }
+        AgentLiveness.Heartbeats beats = liveness.heartbeats(ids, AgentLiveness.REST);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("seen", beats.seen().size());
+        out.put("unknown", beats.unknown());
+        out.put("live_cache", beats.cacheRefreshed() ? "refreshed" : "unavailable");
+        return out;
+    }
+
+    /** Body of POST /api/v1/agents/heartbeats. */
+    public record HeartbeatsRequest(@com.fasterxml.jackson.annotation.JsonProperty("ids") List<String> ids) {
     }
 
     /** The agent's A2A AgentCard (the one it registered, or one made from its registration). */

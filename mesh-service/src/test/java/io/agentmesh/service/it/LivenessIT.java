@@ -80,6 +80,44 @@ class LivenessIT {
     }
 
     @Test
+    void aHostHeartbeatsManyAgentsInOneCallAndHearsWhichIdsAreUnknown() throws Exception {
+        String a = id("hosted-a");
+        String b = id("hosted-b");
+        String gone = id("hosted-gone");
+        register("{\"id\":\"" + a + "\",\"name\":\"A\",\"heartbeat_ttl_ms\":2000}");
+        register("{\"id\":\"" + b + "\",\"name\":\"B\",\"heartbeat_ttl_ms\":2000}");
+        register("{\"id\":\"" + gone + "\",\"name\":\"Gone\"}");
+        assertThat(Http.delete(MESH.url("/api/v1/agents/" + gone)).status()).isEqualTo(200);
+        String nobody = id("nobody");
+
+        // past a's and b's TTL only because of these batches: they stay active
+        for (int i = 0; i < 8; i++) {
+            Http.Reply r = Http.post(MESH.url("/api/v1/agents/heartbeats"),
+                    "{\"ids\":[\"" + a + "\",\"" + b + "\",\"" + gone + "\",\"" + nobody + "\",\"" + a + "\"]}");
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            assertThat(r.json().path("seen").asInt()).isEqualTo(2);
+            assertThat(r.json().path("unknown")).extracting(JsonNode::asText).containsExactlyInAnyOrder(gone, nobody);
+            assertThat(r.json().path("live_cache").asText()).isEqualTo("refreshed");
+            Thread.sleep(500);
+        }
+        for (String agent : List.of(a, b)) {
+            assertThat(agent(agent).path("status").asText()).isEqualTo("active");
+            assertThat(agent(agent).path("seen_via").asText()).isEqualTo("rest");
+        }
+        assertThat(Http.get(MESH.url("/api/v1/discover?status=active")).body()).contains(a, b);
+
+        // bad bodies are refused with the field named, nothing recorded
+        for (String bad : List.of("{}", "{\"ids\":[]}", "{\"ids\":[\"Not An Id\"]}", "{\"ids\":[null]}",
+                "{\"ids\":[" + String.join(",", java.util.stream.IntStream.range(0, 1001)
+                        .mapToObj(i -> "\"many-" + i + "\"").toList()) + "]}")) {
+            Http.Reply r = Http.post(MESH.url("/api/v1/agents/heartbeats"), bad);
+            assertThat(r.status()).as(bad.substring(0, Math.min(60, bad.length()))).isEqualTo(400);
+            assertThat(r.json().path("code").asText()).isEqualTo("INVALID_REQUEST");
+            assertThat(r.json().path("details").path("field").asText()).isEqualTo("ids");
+        }
+    }
+
+    @Test
     void anAgentThatOnlyReadsKafkaNeverHeartbeatsAndGetsEveryDirectMessage() throws Exception {
         String agent = id("kafka-reader");
         register("{\"id\":\"" + agent + "\",\"name\":\"Reads Kafka\",\"heartbeat_ttl_ms\":2000}");

@@ -10,11 +10,14 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Keeps the harness's agents alive the way a real agent does: each registered agent sends a
- * heartbeat every {@code every} (a third of the default 30 s TTL), from a few threads. Failures
- * (the mesh being killed on purpose) are ignored; the next round tries again.
+ * Keeps the harness's agents alive the way a process hosting many agents does: a heartbeat for
+ * each every {@code every} (a third of the default 30 s TTL), {@value #BATCH} agents per call
+ * ({@code POST /api/v1/agents/heartbeats}), from a few threads. Failures (the mesh being killed on
+ * purpose) are ignored; the next round tries again.
  */
 public final class Heartbeats implements AutoCloseable {
+
+    static final int BATCH = 500;
 
     private final MeshHttp http;
     private final Set<String> agents = ConcurrentHashMap.newKeySet();
@@ -36,10 +39,11 @@ public final class Heartbeats implements AutoCloseable {
 
     private void beat() {
         List<String> all = List.copyOf(agents);
-        for (String id : all) {
+        for (int from = 0; from < all.size(); from += BATCH) {
+            List<String> batch = all.subList(from, Math.min(all.size(), from + BATCH));
             senders.execute(() -> {
                 try {
-                    http.post("/api/v1/agents/" + id + "/heartbeat", "{}");
+                    http.post("/api/v1/agents/heartbeats", "{\"ids\":[\"" + String.join("\",\"", batch) + "\"]}");
                 } catch (Exception e) {
                     // the mesh may be down on purpose; the next round tries again
                 }
