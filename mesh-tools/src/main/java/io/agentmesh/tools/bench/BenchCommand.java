@@ -27,10 +27,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     private static final String GUARANTEE = "streams.guarantee";
 
-    @Option(names = "--parts", split = ",", description = "Which parts to run: raw, floors, throughput, wrk, latency, fanout, registry, "
-            + "parked, routing, auth, security (default: these), and connect-heap (only when named).")
-    Set<String> parts = Set.of("raw", "floors", "throughput", "wrk", "latency", "fanout", "registry", "parked", "routing", "auth",
-            "security");
+    @Option(names = "--parts", split = ",", description = "Which parts to run: raw, floors, throughput, wrk, latency, delivery, "
+            + "fanout, registry, parked, routing, coldstart, auth, security (default: these), and connect-heap (only when named).")
+    Set<String> parts = Set.of("raw", "floors", "throughput", "wrk", "latency", "delivery", "fanout", "registry", "parked", "routing",
+            "coldstart", "auth", "security");
 
     @Option(names = "--commit-interval", description = "The commit interval of the forwarder floors; keep it equal to the "
             + "router's commit.interval.ms (default 20, as config.yml). It does not change the mesh.")
@@ -69,7 +69,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--duration", description = "Seconds per latency point (default 20; --quick 4).")
     Integer duration;
 
-    @Option(names = "--registry-sizes", split = ",", description = "Agent counts for the registry part (default 100,1000,10000).")
+    @Option(names = "--registry-sizes", split = ",", description = "Agent counts for the registry part (default 100,1000,10000,50000).")
     List<Integer> registrySizes;
 
     @Option(names = "--registry-clients", description = "Concurrent registering clients (default 64).")
@@ -112,7 +112,7 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         int n = messages != null ? messages : quick ? 10_000 : 100_000;
         long millis = (duration != null ? duration : quick ? 4 : 20) * 1000L;
-        List<Integer> sizes = registrySizes != null ? registrySizes : quick ? List.of(100, 500) : List.of(100, 1000, 10_000);
+        List<Integer> sizes = registrySizes != null ? registrySizes : quick ? List.of(100, 500) : List.of(100, 1000, 10_000, 50_000);
         validate(n, millis, sizes);
         if (url == null && !Files.isRegularFile(config)) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--config: no file " + config);
@@ -175,8 +175,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     private void validate(int n, long millis, List<Integer> sizes) {
         CommandLine cl = new CommandLine(this);
-        Set<String> known = Set.of("raw", "floors", "throughput", "wrk", "latency", "fanout", "registry", "parked", "routing", "auth", "security",
-                "connect-heap");
+        Set<String> known = Set.of("raw", "floors", "throughput", "wrk", "latency", "delivery", "fanout", "registry", "parked", "routing",
+                "coldstart", "auth", "security", "connect-heap");
         if (!known.containsAll(parts)) {
             throw new CommandLine.ParameterException(cl, "--parts: one or more of " + known);
         }
@@ -260,6 +260,11 @@ public final class BenchCommand implements Callable<Integer> {
                     stack.restartMesh(Map.of(GUARANTEE, "exactly_once"));
                 }
             }
+            if (parts.contains("delivery")) {
+                double rate = quick ? 200 : 500;
+                System.out.println("Delivery to the agent's handler, by the way it reads (" + (int) rate + " msg/s):");
+                new DeliveryBench(target, payloadBytes).run(rate, millis).forEach(results::add);
+            }
             if (!compare.isEmpty()) {
                 if (stack == null) {
                     results.note("--compare restarts the mesh node, so it needs the bench's own stack");
@@ -300,10 +305,10 @@ public final class BenchCommand implements Callable<Integer> {
                     results.add(registry.growTo(size, quick ? 500 : 2000));
                 }
             }
-            if ((parts.contains("parked") || parts.contains("routing") || parts.contains("auth")
+            if ((parts.contains("parked") || parts.contains("routing") || parts.contains("coldstart") || parts.contains("auth")
                     || parts.contains("security")) && stack == null) {
-                results.note("the parked, routing, auth and security parts read the mesh's CPU or restart it, so they need the "
-                        + "bench's own stack");
+                results.note("the parked, routing, coldstart, auth and security parts read the mesh's CPU or restart it, so they "
+                        + "need the bench's own stack");
             } else {
                 if (parts.contains("parked")) {
                     System.out.println("Parked messages:");
@@ -316,6 +321,10 @@ public final class BenchCommand implements Callable<Integer> {
                     new RoutingScaleBench(target, stack.mesh(), payloadBytes, "mesh").run(
                             routingSizes != null ? routingSizes : quick ? List.of(100, 2000) : List.of(100, 10_000, 50_000),
                             10, 200, millis).forEach(results::add);
+                }
+                if (parts.contains("coldstart")) {
+                    System.out.println("Cold start (the node restarts):");
+                    results.add(new ColdStartBench(target, stack, payloadBytes).run(quick ? 200 : 1000, 200));
                 }
                 if (parts.contains("auth")) {
                     System.out.println("Cost of authentication on the send path (the node restarts three times):");

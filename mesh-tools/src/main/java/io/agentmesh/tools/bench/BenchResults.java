@@ -67,12 +67,31 @@ public final class BenchResults {
         }
     }
 
-    public record RegistryStep(int agents, double registrationsPerSecond, double discoverP50Ms, double discoverP99Ms,
-                               int discoverMatches, long brokerRssBytes, long meshHeapBytes, long meshRssBytes,
-                               long kafkaDiskBytes) {
+    /**
+     * {@code meshCpuMs}, {@code brokerCpuMs}: CPU per registration while growing (0 when the bench did
+     * not start the processes); {@code topicsPerSecond}: the broker creating bare topics at that size
+     * (Admin, 64 per request), the floor of a registration.
+     */
+    public record RegistryStep(int agents, double registrationsPerSecond, double meshCpuMs, double brokerCpuMs,
+                               double topicsPerSecond, double discoverP50Ms,
+                               double discoverP99Ms, int discoverMatches, long brokerRssBytes, long meshHeapBytes,
+                               long meshRssBytes, long kafkaDiskBytes) {
     }
 
     public record Fanout(int agents, int rounds, double firstMs, double p50Ms, double maxMs) {
+    }
+
+    /** Open-loop sends to one agent, timed from the intended send to the agent's handler, through one way of reading. */
+    public record Delivery(String path, double rate, long offered, long received, long failed, double p50Ms, double p99Ms,
+                           double maxMs) {
+    }
+
+    /**
+     * The node restarted: seconds until its /health answered 200, then until the router said RUNNING;
+     * the first message sent at that moment, send to inbox; then {@code messages} more at a steady rate.
+     */
+    public record ColdStart(double healthySeconds, double runningSeconds, double firstMs, int messages, double rate,
+                            double p50Ms, double p99Ms, double maxMs) {
     }
 
     /** Mesh CPU in cores (CPU seconds per second) at rest and under a steady load, without and with parked messages. */
@@ -93,6 +112,8 @@ public final class BenchResults {
     final List<Latency> latency = new ArrayList<>();
     final List<RegistryStep> registry = new ArrayList<>();
     final List<Fanout> fanout = new ArrayList<>();
+    final List<Delivery> delivery = new ArrayList<>();
+    final List<ColdStart> coldStart = new ArrayList<>();
     final List<Parked> parked = new ArrayList<>();
     final List<Routing> routing = new ArrayList<>();
     final List<String> notes = new ArrayList<>();
@@ -170,9 +191,25 @@ public final class BenchResults {
 
     void add(RegistryStep r) {
         registry.add(r);
-        System.out.printf("  %,6d agents: %,7.0f registrations/s   discover p50 %.2f ms p99 %.2f ms (%d matches)   broker RSS %,d MiB   mesh heap %,d MiB%n",
-                r.agents(), r.registrationsPerSecond(), r.discoverP50Ms(), r.discoverP99Ms(), r.discoverMatches(),
+        System.out.printf("  %,6d agents: %,7.0f registrations/s (CPU per registration: mesh %.1f ms, broker %.1f ms;"
+                        + " bare topics %,.0f/s)   discover p50 %.2f ms p99 %.2f ms (%d matches)"
+                        + "   broker RSS %,d MiB   mesh heap %,d MiB%n",
+                r.agents(), r.registrationsPerSecond(), r.meshCpuMs(), r.brokerCpuMs(), r.topicsPerSecond(), r.discoverP50Ms(), r.discoverP99Ms(), r.discoverMatches(),
                 r.brokerRssBytes() >> 20, r.meshHeapBytes() >> 20);
+    }
+
+    void add(Delivery d) {
+        delivery.add(d);
+        System.out.printf("  %-28s %,5.0f msg/s: p50 %7s ms  p99 %7s ms  max %8.2f ms  (%,d of %,d handled, %d sends failed)%n",
+                d.path(), d.rate(), BenchReport.ms(d.p50Ms()), BenchReport.ms(d.p99Ms()), d.maxMs(), d.received(), d.offered(),
+                d.failed());
+    }
+
+    void add(ColdStart c) {
+        coldStart.add(c);
+        System.out.printf("  restarted: /health 200 after %.1f s, router RUNNING after %.1f s; first message %.1f ms;"
+                        + " next %,d at %,.0f msg/s: p50 %s ms  p99 %s ms  max %.1f ms%n", c.healthySeconds(), c.runningSeconds(),
+                c.firstMs(), c.messages(), c.rate(), BenchReport.ms(c.p50Ms()), BenchReport.ms(c.p99Ms()), c.maxMs());
     }
 
     void add(Fanout f) {

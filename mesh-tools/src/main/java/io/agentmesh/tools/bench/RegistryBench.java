@@ -2,12 +2,17 @@ package io.agentmesh.tools.bench;
 
 import io.agentmesh.tools.harness.LocalStack;
 import io.agentmesh.tools.harness.MeshHttp;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -21,11 +26,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class RegistryBench {
 
     private static final int GROUPS = 100;
+    private static final int TOPIC_FLOOR = 1024;
 
     private final BenchTarget target;
     private final LocalStack stack;
     private final int clients;
     private int registered;
+    private int floors;
 
     public RegistryBench(BenchTarget target, LocalStack stack, int clients) {
         this.target = target;
@@ -36,6 +43,8 @@ public final class RegistryBench {
     public BenchResults.RegistryStep growTo(int size, int discoveries) throws Exception {
         int from = registered;
         AtomicInteger next = new AtomicInteger(from);
+        double meshCpu = stack == null ? 0 : stack.mesh().cpuSeconds();
+        double brokerCpu = stack == null ? 0 : stack.kafka().cpuSeconds();
         long start = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         try {
@@ -55,7 +64,10 @@ public final class RegistryBench {
             pool.shutdownNow();
         }
         double rate = (size - from) / ((System.nanoTime() - start) / 1e9);
+        double meshMs = stack == null ? 0 : (stack.mesh().cpuSeconds() - meshCpu) * 1000 / (size - from);
+        double brokerMs = stack == null ? 0 : (stack.kafka().cpuSeconds() - brokerCpu) * 1000 / (size - from);
         registered = size;
+        double topics = bareTopicsPerSecond(TOPIC_FLOOR);
 
         MeshHttp http = target.http();
         Histogram micros = new Histogram(60_000_000L, 3);
@@ -82,8 +94,33 @@ public final class RegistryBench {
             brokerRss = stack.kafka().rssBytes();
             disk = diskUsage(stack.dir().resolve("kafka"));
         }
-        return new BenchResults.RegistryStep(size, rate, micros.getValueAtPercentile(50) / 1000.0,
+        return new BenchResults.RegistryStep(size, rate, meshMs, brokerMs, topics, micros.getValueAtPercentile(50) / 1000.0,
                 micros.getValueAtPercentile(99) / 1000.0, matches, brokerRss, heap, meshRss, disk);
+    }
+
+    /**
+     * The broker creating {@code count} bare topics of one partition (an inbox's shape), 64 per
+     * CreateTopics request, one request at a time (as the mesh batches concurrent registrations);
+     * deleted again afterwards, so the registry part's figures are not changed by them.
+     */
+    private double bareTopicsPerSecond(int count) throws Exception {
+        List<String> names = new ArrayList<>();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, target.bootstrapServers()))) {
+            long start = System.nanoTime();
+            for (int first = 0; first < count; first += 64) {
+                List<NewTopic> batch = new ArrayList<>();
+                for (int i = first; i < Math.min(count, first + 64); i++) {
+                    String name = "bench-bare-" + floors + "-" + i;
+                    names.add(name);
+                    batch.add(new NewTopic(name, 1, (short) 1));
+                }
+                admin.createTopics(batch).all().get(120, TimeUnit.SECONDS);
+            }
+            double rate = count / ((System.nanoTime() - start) / 1e9);
+            admin.deleteTopics(names).all().get(120, TimeUnit.SECONDS);
+            floors++;
+            return rate;
+        }
     }
 
     /** Bytes the directory takes on disk (du), which for Kafka's sparse index files is less than their size. */

@@ -248,6 +248,8 @@ public final class LocalStack implements AutoCloseable {
         String jfr = System.getenv("MESH_HARNESS_JFR");
         if (jfr != null && !jfr.isBlank()) {
             // profile each start of the node (Java Flight Recorder), one file per start
+            // deep stacks: Jersey's own frames take half of the default depth of 64
+            options.add("-XX:FlightRecorderOptions=stackdepth=256");
             options.add("-XX:StartFlightRecording=settings=profile,filename="
                     + Path.of(jfr).toAbsolutePath().resolve("mesh-" + meshStarts + ".jfr"));
         }
