@@ -112,22 +112,26 @@ public final class BenchReport {
                     + " inbox topic, so it is the floor of a registration.\n\n"
                     + "| agents | registrations/s | mesh CPU ms per registration | broker CPU ms per registration | bare topics/s"
                     + " | discover p50 ms | discover p99 ms | matches per query"
-                    + " | broker RSS MiB | mesh heap after GC MiB | mesh RSS MiB | broker disk MiB |\n"
-                    + "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                    + " | broker RSS MiB | broker open files | broker memory maps | mesh heap after GC MiB | mesh RSS MiB | broker disk MiB |\n"
+                    + "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             for (BenchResults.RegistryStep s : r.registry) {
-                b.append(String.format(Locale.ROOT, "| %,d | %,.0f | %.1f | %.1f | %,.0f | %.2f | %.2f | %d | %,d | %,d | %,d | %,d |%n",
+                b.append(String.format(Locale.ROOT, "| %,d | %,.0f | %.1f | %.1f | %,.0f | %.2f | %.2f | %d | %,d | %,d | %,d | %,d | %,d | %,d |%n",
                         s.agents(), s.registrationsPerSecond(), s.meshCpuMs(), s.brokerCpuMs(), s.topicsPerSecond(), s.discoverP50Ms(), s.discoverP99Ms(), s.discoverMatches(),
-                        s.brokerRssBytes() >> 20, s.meshHeapBytes() >> 20, s.meshRssBytes() >> 20, s.kafkaDiskBytes() >> 20));
+                        s.brokerRssBytes() >> 20, s.brokerOpenFiles(), s.brokerMemoryMaps(), s.meshHeapBytes() >> 20,
+                        s.meshRssBytes() >> 20, s.kafkaDiskBytes() >> 20));
             }
             if (r.registry.size() > 1 && r.registry.get(0).brokerRssBytes() > 0) {
                 BenchResults.RegistryStep first = r.registry.get(0);
                 BenchResults.RegistryStep last = r.registry.get(r.registry.size() - 1);
                 int added = last.agents() - first.agents();
                 b.append(String.format(Locale.ROOT, "%nPer agent added (%,d → %,d): broker RSS %,.1f KiB, mesh heap %,.1f KiB,"
-                                + " broker disk %,.1f KiB (one inbox topic of one partition each: log segment, sparse index files, metadata).%n",
+                                + " broker disk %,.1f KiB (one inbox topic of one partition each: log segment, sparse index files,"
+                                + " metadata), broker open files %.2f, broker memory maps %.2f.%n",
                         first.agents(), last.agents(), (last.brokerRssBytes() - first.brokerRssBytes()) / 1024.0 / added,
                         (last.meshHeapBytes() - first.meshHeapBytes()) / 1024.0 / added,
-                        (last.kafkaDiskBytes() - first.kafkaDiskBytes()) / 1024.0 / added));
+                        (last.kafkaDiskBytes() - first.kafkaDiskBytes()) / 1024.0 / added,
+                        (last.brokerOpenFiles() - first.brokerOpenFiles()) / (double) added,
+                        (last.brokerMemoryMaps() - first.brokerMemoryMaps()) / (double) added));
             }
         }
         if (!r.delivery.isEmpty()) {

@@ -75,7 +75,7 @@ public final class BenchResults {
     public record RegistryStep(int agents, double registrationsPerSecond, double meshCpuMs, double brokerCpuMs,
                                double topicsPerSecond, double discoverP50Ms,
                                double discoverP99Ms, int discoverMatches, long brokerRssBytes, long meshHeapBytes,
-                               long meshRssBytes, long kafkaDiskBytes) {
+                               long meshRssBytes, long kafkaDiskBytes, long brokerOpenFiles, long brokerMemoryMaps) {
     }
 
     public record Fanout(int agents, int rounds, double firstMs, double p50Ms, double maxMs) {
@@ -193,9 +193,9 @@ public final class BenchResults {
         registry.add(r);
         System.out.printf("  %,6d agents: %,7.0f registrations/s (CPU per registration: mesh %.1f ms, broker %.1f ms;"
                         + " bare topics %,.0f/s)   discover p50 %.2f ms p99 %.2f ms (%d matches)"
-                        + "   broker RSS %,d MiB   mesh heap %,d MiB%n",
+                        + "   broker RSS %,d MiB, %,d open files, %,d memory maps   mesh heap %,d MiB%n",
                 r.agents(), r.registrationsPerSecond(), r.meshCpuMs(), r.brokerCpuMs(), r.topicsPerSecond(), r.discoverP50Ms(), r.discoverP99Ms(), r.discoverMatches(),
-                r.brokerRssBytes() >> 20, r.meshHeapBytes() >> 20);
+                r.brokerRssBytes() >> 20, r.brokerOpenFiles(), r.brokerMemoryMaps(), r.meshHeapBytes() >> 20);
     }
 
     void add(Delivery d) {

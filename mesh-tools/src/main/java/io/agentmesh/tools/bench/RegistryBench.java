@@ -88,14 +88,18 @@ public final class RegistryBench {
         long meshRss = 0;
         long brokerRss = 0;
         long disk = 0;
+        long files = 0;
+        long maps = 0;
         if (stack != null) {
+            files = stack.kafka().openFiles();
+            maps = stack.kafka().memoryMaps();
             heap = http.post("/api/v1/gc/run", "{}").json().path("heap_used_after_bytes").asLong();
             meshRss = stack.mesh().rssBytes();
             brokerRss = stack.kafka().rssBytes();
             disk = diskUsage(stack.dir().resolve("kafka"));
         }
         return new BenchResults.RegistryStep(size, rate, meshMs, brokerMs, topics, micros.getValueAtPercentile(50) / 1000.0,
-                micros.getValueAtPercentile(99) / 1000.0, matches, brokerRss, heap, meshRss, disk);
+                micros.getValueAtPercentile(99) / 1000.0, matches, brokerRss, heap, meshRss, disk, files, maps);
     }
 
     /**

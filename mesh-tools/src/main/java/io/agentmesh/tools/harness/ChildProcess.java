@@ -108,6 +108,26 @@ public final class ChildProcess {
         return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
     }
 
+    /** File descriptors the process holds open now (Linux /proc), 0 when it is not running. */
+    public long openFiles() throws IOException {
+        if (!alive()) {
+            return 0;
+        }
+        try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid()), "fd"))) {
+            return fds.count();
+        }
+    }
+
+    /** Memory mappings of the process now (lines of /proc/<pid>/maps; Linux caps them at vm.max_map_count). */
+    public long memoryMaps() throws IOException {
+        if (!alive()) {
+            return 0;
+        }
+        try (java.util.stream.Stream<String> maps = Files.lines(Path.of("/proc", Long.toString(pid()), "maps"))) {
+            return maps.count();
+        }
+    }
+
     /** Resident memory of the process now (Linux /proc), 0 when it is not running. */
     public long rssBytes() throws IOException {
         if (!alive()) {
