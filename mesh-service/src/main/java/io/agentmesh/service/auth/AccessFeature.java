@@ -34,7 +34,8 @@ public final class AccessFeature implements DynamicFeature {
         }
         Allow allow = method.getAnnotation(Allow.class);
         Access access = allow == null ? null : allow.value();
-        context.register(new AccessFilter(access, template(info.getResourceClass(), method), authenticator, audit, metrics));
+        context.register(new AccessFilter(access, allow == null || allow.audited(), template(info.getResourceClass(), method),
+                authenticator, audit, metrics));
     }
 
     /** The method's path template, e.g. {@code /api/v1/agents/{id}/messages/ack}. */

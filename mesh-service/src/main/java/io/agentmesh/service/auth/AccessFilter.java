@@ -30,14 +30,17 @@ final class AccessFilter implements ContainerRequestFilter, ContainerResponseFil
     private static final int DRAIN_LIMIT = 64 * 1024;
 
     private final Access access;
+    private final boolean auditedWhenAllowed;
     private final String template;
     private final boolean aboutAgent;
     private final Authenticator authenticator;
     private final AuditLog audit;
     private final AuthMetrics metrics;
 
-    AccessFilter(Access access, String template, Authenticator authenticator, AuditLog audit, AuthMetrics metrics) {
+    AccessFilter(Access access, boolean auditedWhenAllowed, String template, Authenticator authenticator, AuditLog audit,
+                 AuthMetrics metrics) {
         this.access = access;
+        this.auditedWhenAllowed = auditedWhenAllowed;
         this.template = template;
         this.aboutAgent = template.startsWith("/api/v1/agents/{id}");
         this.authenticator = authenticator;
@@ -82,7 +85,8 @@ final class AccessFilter implements ContainerRequestFilter, ContainerResponseFil
     }
 
     private boolean audited(String method, MeshPrincipal caller) {
-        if (HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method) || HttpMethod.OPTIONS.equals(method)) {
+        if (!auditedWhenAllowed || HttpMethod.GET.equals(method) || HttpMethod.HEAD.equals(method)
+                || HttpMethod.OPTIONS.equals(method)) {
             return false;
         }
         // operators' sends too: they may name any sender

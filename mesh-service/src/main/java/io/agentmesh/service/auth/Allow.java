@@ -10,4 +10,10 @@ import java.lang.annotation.Target;
 @Target(ElementType.METHOD)
 public @interface Allow {
     Access value();
+
+    /**
+     * Whether an allowed call at operator level is recorded in the audit; false only for routine
+     * signs of life that decide nothing (a host's heartbeats). Refusals are always recorded.
+     */
+    boolean audited() default true;
 }

@@ -142,11 +142,12 @@ public final class AgentResource {
     /**
      * Heartbeats of many agents in one call, for a process that hosts many: {@code {"ids": [...]}}
      * (1 to {@value #MAX_HEARTBEATS} agent ids) → how many were recorded and which ids are unknown or
-     * deregistered. An operator credential, as it speaks for other agents.
+     * deregistered. An operator credential, as it speaks for other agents; not in the audit (a host
+     * sends one every few seconds), refusals are.
      */
     @POST
     @Path("/heartbeats")
-    @Allow(Access.OPERATOR)
+    @Allow(value = Access.OPERATOR, audited = false)
     public Map<String, Object> heartbeats(HeartbeatsRequest request) {
         if (request == null || request.ids() == null || request.ids().isEmpty()) {
             throw MeshException.invalidField("ids", "a list of 1 to " + MAX_HEARTBEATS + " agent ids is required");

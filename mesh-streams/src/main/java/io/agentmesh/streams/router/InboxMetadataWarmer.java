@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -50,9 +49,16 @@ public final class InboxMetadataWarmer implements InboxPreparer, AutoCloseable {
     private static final int THREADS = 16;
     private static final int QUEUE = 10_000;
     static final Duration WAIT = Duration.ofSeconds(2);
+    /**
+     * How long a looked-up inbox counts as known: the router's producers keep a topic's metadata for
+     * at least 5 idle minutes, so within that a lookup would be answered from memory anyway.
+     */
+    private static final Duration KNOWN_FOR = Duration.ofMinutes(5);
+    /** How long an inbox whose lookup failed (gone, or Kafka away) is not looked up ahead again. */
+    private static final Duration FAILED_FOR = Duration.ofMinutes(1);
 
     private final MeshTopics topics;
-    private final Map<Producer<byte[], byte[]>, Set<String>> producers = new ConcurrentHashMap<>();
+    private final Map<Producer<byte[], byte[]>, Map<String, Lookup>> producers = new ConcurrentHashMap<>();
     private final ThreadPoolExecutor pool;
     private final AtomicLong warmed = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
@@ -104,31 +110,40 @@ public final class InboxMetadataWarmer implements InboxPreparer, AutoCloseable {
     @Override
     public void prepare(List<String> agentIds) {
         List<Future<?>> lookups = new ArrayList<>();
-        for (Map.Entry<Producer<byte[], byte[]>, Set<String>> p : producers.entrySet()) {
+        long now = System.nanoTime();
+        for (Map.Entry<Producer<byte[], byte[]>, Map<String, Lookup>> p : producers.entrySet()) {
             Producer<byte[], byte[]> producer = p.getKey();
-            Set<String> known = p.getValue();
+            Map<String, Lookup> known = p.getValue();
             for (String agentId : agentIds) {
                 String topic = topics.inbox(agentId);
-                if (known.contains(topic)) {
+                Lookup last = known.get(topic);
+                // known lately, or a lookup of it still running (one that outlived an earlier wait: not waited on again)
+                if (last != null && (last.running || now < last.nextLookupNanos)) {
                     continue;
                 }
+                Lookup lookup = new Lookup();
+                known.put(topic, lookup);
                 try {
                     lookups.add(pool.submit(() -> {
                         try {
                             producer.partitionsFor(topic);
-                            known.add(topic);
+                            lookup.nextLookupNanos = System.nanoTime() + KNOWN_FOR.toNanos();
                             warmed.incrementAndGet();
                         } catch (RuntimeException e) {
                             // a closed producer or a topic that is gone: the send will find out for itself
+                            lookup.nextLookupNanos = System.nanoTime() + FAILED_FOR.toNanos();
                             LOG.debug("could not look up {} ahead of a fan-out", topic, e);
+                        } finally {
+                            lookup.running = false;
                         }
                     }));
                 } catch (RejectedExecutionException e) {
+                    known.remove(topic);
                     skipped.incrementAndGet();
                 }
             }
         }
-        long deadline = System.nanoTime() + WAIT.toNanos();
+        long deadline = now + WAIT.toNanos();
         for (Future<?> lookup : lookups) {
             try {
                 lookup.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -144,9 +159,20 @@ public final class InboxMetadataWarmer implements InboxPreparer, AutoCloseable {
         }
     }
 
+    /** One inbox on one producer: looked up until when it counts as known, or still being looked up. */
+    private static final class Lookup {
+        volatile boolean running = true;
+        volatile long nextLookupNanos;
+    }
+
     /** Inbox lookups done so far (one per inbox and producer). */
     public long warmed() {
         return warmed.get();
+    }
+
+    /** The router's producers it knows of (each is forgotten when it closes). */
+    public int trackedProducers() {
+        return producers.size();
     }
 
     /** Lookups left out because the queue was full (the sends then wait for them as before). */
@@ -164,7 +190,7 @@ public final class InboxMetadataWarmer implements InboxPreparer, AutoCloseable {
 
         TrackedProducer(Map<String, Object> config) {
             super(config, new ByteArraySerializer(), new ByteArraySerializer());
-            producers.put(this, ConcurrentHashMap.newKeySet());
+            producers.put(this, new ConcurrentHashMap<>());
         }
 
         @Override
