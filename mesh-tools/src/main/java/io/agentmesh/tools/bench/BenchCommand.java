@@ -28,9 +28,9 @@ public final class BenchCommand implements Callable<Integer> {
     private static final String GUARANTEE = "streams.guarantee";
 
     @Option(names = "--parts", split = ",", description = "Which parts to run: raw, floors, throughput, wrk, latency, delivery, "
-            + "fanout, registry, parked, routing, coldstart, auth, security (default: these), and connect-heap (only when named).")
-    Set<String> parts = Set.of("raw", "floors", "throughput", "wrk", "latency", "delivery", "fanout", "registry", "parked", "routing",
-            "coldstart", "auth", "security");
+            + "fanout, registry, shared, parked, routing, coldstart, auth, security (default: these), and connect-heap (only when named).")
+    Set<String> parts = Set.of("raw", "floors", "throughput", "wrk", "latency", "delivery", "fanout", "registry", "shared", "parked",
+            "routing", "coldstart", "auth", "security");
 
     @Option(names = "--commit-interval", description = "The commit interval of the forwarder floors; keep it equal to the "
             + "router's commit.interval.ms (default 20, as config.yml). It does not change the mesh.")
@@ -69,8 +69,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--duration", description = "Seconds per latency point (default 20; --quick 4).")
     Integer duration;
 
-    @Option(names = "--registry-sizes", split = ",", description = "Agent counts for the registry part (default 100,1000,10000; "
-            + "each agent is an inbox topic, and a broker needs an open file per topic: mind its nofile limit).")
+    @Option(names = "--registry-sizes", split = ",", description = "Agent counts for the registry part (default 100,1000,10000,50000;"
+            + " each agent is an inbox topic on the bench's broker).")
     List<Integer> registrySizes;
 
     @Option(names = "--registry-clients", description = "Concurrent registering clients (default 64).")
@@ -113,7 +113,7 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         int n = messages != null ? messages : quick ? 10_000 : 100_000;
         long millis = (duration != null ? duration : quick ? 4 : 20) * 1000L;
-        List<Integer> sizes = registrySizes != null ? registrySizes : quick ? List.of(100, 500) : List.of(100, 1000, 10_000);
+        List<Integer> sizes = registrySizes != null ? registrySizes : quick ? List.of(100, 500) : List.of(100, 1000, 10_000, 50_000);
         validate(n, millis, sizes);
         if (url == null && !Files.isRegularFile(config)) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--config: no file " + config);
@@ -176,8 +176,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     private void validate(int n, long millis, List<Integer> sizes) {
         CommandLine cl = new CommandLine(this);
-        Set<String> known = Set.of("raw", "floors", "throughput", "wrk", "latency", "delivery", "fanout", "registry", "parked", "routing",
-                "coldstart", "auth", "security", "connect-heap");
+        Set<String> known = Set.of("raw", "floors", "throughput", "wrk", "latency", "delivery", "fanout", "registry", "shared", "parked",
+                "routing", "coldstart", "auth", "security", "connect-heap");
         if (!known.containsAll(parts)) {
             throw new CommandLine.ParameterException(cl, "--parts: one or more of " + known);
         }
@@ -306,9 +306,16 @@ public final class BenchCommand implements Callable<Integer> {
             if (parts.contains("registry")) {
                 System.out.println("Registry scale:");
                 RegistryBench registry = new RegistryBench(target, stack, registryClients);
+                results.registryClients = registryClients;
                 for (int size : sizes) {
                     results.add(registry.growTo(size, quick ? 500 : 2000));
                 }
+                results.bareTopics(registry.bareTopicsPerSecond());
+            }
+            if (parts.contains("shared")) {
+                System.out.println("Shared inbox partitions (simulation, docs/SCALING.md):");
+                results.add(new SharedInboxBench(bootstrapServers, payloadBytes).run(64, quick ? 100_000 : 1_000_000,
+                        quick ? 50_000 : 1_000_000));
             }
             if ((parts.contains("parked") || parts.contains("routing") || parts.contains("coldstart") || parts.contains("auth")
                     || parts.contains("security")) && stack == null) {

@@ -69,16 +69,24 @@ public final class BenchResults {
 
     /**
      * {@code meshCpuMs}, {@code brokerCpuMs}: CPU per registration while growing (0 when the bench did
-     * not start the processes); {@code topicsPerSecond}: the broker creating bare topics at that size
-     * (Admin, 64 per request), the floor of a registration.
+     * not start the processes).
      */
     public record RegistryStep(int agents, double registrationsPerSecond, double meshCpuMs, double brokerCpuMs,
-                               double topicsPerSecond, double discoverP50Ms,
+                               double discoverP50Ms,
                                double discoverP99Ms, int discoverMatches, long brokerRssBytes, long meshHeapBytes,
                                long meshRssBytes, long kafkaDiskBytes, long brokerOpenFiles, long brokerMemoryMaps) {
     }
 
     public record Fanout(int agents, int rounds, double firstMs, double p50Ms, double maxMs) {
+    }
+
+    /**
+     * Shared inbox partitions, simulated: {@code messages} keyed by agent id over {@code partitions},
+     * read back raw and handed to per-agent sessions by key ({@code touched} agents got at least one).
+     */
+    public record SharedInbox(int partitions, int agents, long messages, int touched, double producedPerSecond,
+                              double rawReadPerSecond, double rawCpuMicros, double demuxReadPerSecond, double demuxCpuMicros,
+                              double sessionBytesPerAgent) {
     }
 
     /** Open-loop sends to one agent, timed from the intended send to the agent's handler, through one way of reading. */
@@ -111,8 +119,13 @@ public final class BenchResults {
     final List<Throughput> throughput = new ArrayList<>();
     final List<Latency> latency = new ArrayList<>();
     final List<RegistryStep> registry = new ArrayList<>();
+    /** The broker creating bare topics (Admin, 64 per request) after the registry part: the floor of a registration; NaN if not run. */
+    double bareTopicsPerSecond = Double.NaN;
+    /** How many clients registered at once in the registry part. */
+    int registryClients;
     final List<Fanout> fanout = new ArrayList<>();
     final List<Delivery> delivery = new ArrayList<>();
+    final List<SharedInbox> sharedInbox = new ArrayList<>();
     final List<ColdStart> coldStart = new ArrayList<>();
     final List<Parked> parked = new ArrayList<>();
     final List<Routing> routing = new ArrayList<>();
@@ -189,12 +202,17 @@ public final class BenchResults {
                 l.received(), l.failed());
     }
 
+    void bareTopics(double perSecond) {
+        bareTopicsPerSecond = perSecond;
+        System.out.printf("  the same broker creating bare topics (64 per request): %,.0f/s%n", perSecond);
+    }
+
     void add(RegistryStep r) {
         registry.add(r);
-        System.out.printf("  %,6d agents: %,7.0f registrations/s (CPU per registration: mesh %.1f ms, broker %.1f ms;"
-                        + " bare topics %,.0f/s)   discover p50 %.2f ms p99 %.2f ms (%d matches)"
+        System.out.printf("  %,6d agents: %,7.0f registrations/s (CPU per registration: mesh %.1f ms, broker %.1f ms)"
+                        + "   discover p50 %.2f ms p99 %.2f ms (%d matches)"
                         + "   broker RSS %,d MiB, %,d open files, %,d memory maps   mesh heap %,d MiB%n",
-                r.agents(), r.registrationsPerSecond(), r.meshCpuMs(), r.brokerCpuMs(), r.topicsPerSecond(), r.discoverP50Ms(), r.discoverP99Ms(), r.discoverMatches(),
+                r.agents(), r.registrationsPerSecond(), r.meshCpuMs(), r.brokerCpuMs(), r.discoverP50Ms(), r.discoverP99Ms(), r.discoverMatches(),
                 r.brokerRssBytes() >> 20, r.brokerOpenFiles(), r.brokerMemoryMaps(), r.meshHeapBytes() >> 20);
     }
 
@@ -203,6 +221,14 @@ public final class BenchResults {
         System.out.printf("  %-28s %,5.0f msg/s: p50 %7s ms  p99 %7s ms  max %8.2f ms  (%,d of %,d handled, %d sends failed)%n",
                 d.path(), d.rate(), BenchReport.ms(d.p50Ms()), BenchReport.ms(d.p99Ms()), d.maxMs(), d.received(), d.offered(),
                 d.failed());
+    }
+
+    void add(SharedInbox s) {
+        sharedInbox.add(s);
+        System.out.printf("  %,d messages to %,d agents (%,d got one) over %d partitions: produced %,.0f/s; read raw %,.0f/s"
+                        + " (%.1f µs CPU each), handed to sessions by key %,.0f/s (%.1f µs CPU each); %.0f bytes of session per agent%n",
+                s.messages(), s.agents(), s.touched(), s.partitions(), s.producedPerSecond(), s.rawReadPerSecond(),
+                s.rawCpuMicros(), s.demuxReadPerSecond(), s.demuxCpuMicros(), s.sessionBytesPerAgent());
     }
 
     void add(ColdStart c) {

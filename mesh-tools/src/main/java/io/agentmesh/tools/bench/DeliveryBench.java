@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * What an agent sees: open-loop gRPC sends to one agent, timed from the intended send to the
  * moment the agent's handler has the message, through each way an agent takes its messages —
  * gRPC {@code Connect} acking every delivery, gRPC {@code Subscribe}, REST long-poll acking each
- * batch, and server-sent events. A fresh agent per path; a short warm-up first.
+ * batch, and server-sent events. A fresh agent per path; 2 s of the same sends first (not counted).
  */
 final class DeliveryBench {
 
@@ -55,7 +55,10 @@ final class DeliveryBench {
                 Thread.sleep(500);
                 OpenLoop.Result warm = OpenLoop.run((seq, payload) -> target.sendGrpc("bench-sender", "agent:" + agent, payload),
                         rate, Math.min(2000, millis), payloadBytes);
-                handler.await(warm.offered() - warm.failed(), 30_000);
+                if (!handler.await(warm.offered() - warm.failed(), 60_000)) {
+                    // late warm-up messages would be counted as measured ones
+                    throw new IllegalStateException(path + ": the warm-up's messages did not all reach the agent in 60 s");
+                }
                 handler.reset();
                 OpenLoop.Result run = OpenLoop.run((seq, payload) -> target.sendGrpc("bench-sender", "agent:" + agent, payload),
                         rate, millis, payloadBytes);
@@ -80,11 +83,15 @@ final class DeliveryBench {
         @SuppressWarnings("unchecked")
         StreamObserver<ConnectRequest>[] requests = new StreamObserver[1];
         Object lock = new Object();
+        boolean[] closed = {false};
         requests[0] = target.async().connect(new StreamObserver<>() {
             @Override
             public void onNext(Delivery d) {
                 handler.handled(d.getMessage().getPayload().toByteArray());
                 synchronized (lock) {
+                    if (closed[0]) {
+                        return;
+                    }
                     requests[0].onNext(ConnectRequest.newBuilder()
                             .setAck(Acknowledge.newBuilder().addDeliveryIds(d.getDeliveryId())).build());
                     requests[0].onNext(ConnectRequest.newBuilder().setCredit(Credit.newBuilder().setCredit(1)).build());
@@ -106,6 +113,7 @@ final class DeliveryBench {
         }
         return () -> {
             synchronized (lock) {
+                closed[0] = true;
                 requests[0].onCompleted();
             }
         };
@@ -183,20 +191,32 @@ final class DeliveryBench {
             throw new IllegalStateException("SSE stream: " + response.statusCode());
         }
         InputStream body = response.body();
+        java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
         Thread reader = new Thread(() -> {
+            String event = "message";
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8))) {
                 for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                    if (line.startsWith("data:")) {
+                    if (line.startsWith("event:")) {
+                        event = line.substring(6).trim();
+                    } else if (line.startsWith("data:") && event.equals("message")) {
                         handler.handled(MeshHttp.mapper().readTree(line.substring(5).trim()).path("payload"));
+                    } else if (line.isEmpty()) {
+                        event = "message";
                     }
                 }
+                if (!closing.get()) {
+                    handler.failed(new IllegalStateException("the server ended the event stream"));
+                }
             } catch (Exception e) {
-                // closed by the bench
+                if (!closing.get()) {
+                    handler.failed(e);
+                }
             }
         }, "bench-sse");
         reader.setDaemon(true);
         reader.start();
         return () -> {
+            closing.set(true);
             body.close();
             reader.join(10_000);
         };
@@ -232,7 +252,8 @@ final class DeliveryBench {
             }
         }
 
-        synchronized void await(long n, long timeoutMillis) throws InterruptedException {
+        /** Waits until {@code n} are handled; false on timeout (the result then says how many were). */
+        synchronized boolean await(long n, long timeoutMillis) throws InterruptedException {
             long deadline = System.currentTimeMillis() + timeoutMillis;
             while (count < n && failure.get() == null && System.currentTimeMillis() < deadline) {
                 wait(Math.max(1, deadline - System.currentTimeMillis()));
@@ -240,6 +261,7 @@ final class DeliveryBench {
             if (failure.get() != null) {
                 throw new IllegalStateException("the agent's reader failed", failure.get());
             }
+            return count >= n;
         }
 
         synchronized void reset() {

@@ -13,11 +13,13 @@ import java.util.concurrent.TimeUnit;
  * Keeps the harness's agents alive the way a process hosting many agents does: a heartbeat for
  * each every {@code every} (a third of the default 30 s TTL), {@value #BATCH} agents per call
  * ({@code POST /api/v1/agents/heartbeats}), from a few threads. Failures (the mesh being killed on
- * purpose) are ignored; the next round tries again.
+ * purpose) are ignored and the next round tries again; a refusal is counted and the first printed.
  */
 public final class Heartbeats implements AutoCloseable {
 
     static final int BATCH = 500;
+
+    private final java.util.concurrent.atomic.AtomicLong refusals = new java.util.concurrent.atomic.AtomicLong();
 
     private final MeshHttp http;
     private final Set<String> agents = ConcurrentHashMap.newKeySet();
@@ -37,13 +39,22 @@ public final class Heartbeats implements AutoCloseable {
         return agents.size();
     }
 
+    /** Heartbeat calls the mesh answered with something other than 200 (not counting it being unreachable). */
+    public long refusals() {
+        return refusals.get();
+    }
+
     private void beat() {
         List<String> all = List.copyOf(agents);
         for (int from = 0; from < all.size(); from += BATCH) {
             List<String> batch = all.subList(from, Math.min(all.size(), from + BATCH));
             senders.execute(() -> {
                 try {
-                    http.post("/api/v1/agents/heartbeats", "{\"ids\":[\"" + String.join("\",\"", batch) + "\"]}");
+                    MeshHttp.Reply r = http.post("/api/v1/agents/heartbeats", "{\"ids\":[\"" + String.join("\",\"", batch) + "\"]}");
+                    if (r.status() != 200 && refusals.getAndIncrement() == 0) {
+                        // a refusal is not the mesh being down: its agents would expire mid-run, so say so (once)
+                        System.err.println("heartbeats: " + r.status() + " " + r.body());
+                    }
                 } catch (Exception e) {
                     // the mesh may be down on purpose; the next round tries again
                 }
