@@ -316,8 +316,8 @@ public final class BenchCommand implements Callable<Integer> {
             }
             if (parts.contains("shared")) {
                 System.out.println("Shared inbox partitions (simulation, docs/SCALING.md):");
-                results.add(new SharedInboxBench(bootstrapServers, payloadBytes).run(64, quick ? 20_000 : 1_000_000,
-                        quick ? 10_000 : 1_000_000));
+                results.add(new SharedInboxBench(bootstrapServers, payloadBytes).run(quick ? 8 : 64,
+                        quick ? 5_000 : 1_000_000, quick ? 2_000 : 1_000_000));
             }
             if ((parts.contains("parked") || parts.contains("routing") || parts.contains("coldstart") || parts.contains("auth")
                     || parts.contains("security")) && stack == null) {

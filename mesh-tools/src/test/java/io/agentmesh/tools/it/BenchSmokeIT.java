@@ -22,7 +22,7 @@ class BenchSmokeIT {
         Path out = Files.createTempDirectory("mesh-bench-smoke-");
         String config = Path.of(System.getProperty("mesh.config", "../config.yml")).toAbsolutePath().toString();
         int exit = new CommandLine(new BenchCommand()).execute("--quick", "--parts", "raw,floors,throughput,wrk,latency,delivery,shared",
-                "--messages", "2000", "--rates", "500", "--duration", "2", "--no-at-least-once", "--redis-database", "7", "--config", config,
+                "--messages", "1000", "--rates", "500", "--duration", "1", "--no-at-least-once", "--redis-database", "7", "--config", config,
                 "--out", out.toString());
         assertThat(exit).isZero();
         String report = Files.readString(out.resolve("BENCHMARKS.md"));
