@@ -27,6 +27,7 @@ public final class DevCommand extends ServerCommand<MeshConfiguration> {
     private boolean secured;
     private Path adminTokenFile;
     private Path tlsDir;
+    private DevDataStores stores;
 
     public DevCommand(Application<MeshConfiguration> application) {
         super(application, "dev", "Runs the mesh with an in-process Kafka broker and ZooKeeper and the local PostgreSQL and Redis");
@@ -54,13 +55,17 @@ public final class DevCommand extends ServerCommand<MeshConfiguration> {
         config.getAuth().setBootstrapTokenFile(secured ? adminTokenFile.toString() : "");
         // agents on this machine: push endpoints and health URLs on loopback and private addresses are fine
         config.getOutbound().setAllowPrivateNetworks(true);
-        List<String> problems = LocalServices.problems(config.getDatabase(), config.getRedis().getUri());
+        Path data = Path.of(config.getDev().getDataDir()).toAbsolutePath();
+        List<String> problems = new java.util.ArrayList<>(DevPorts.taken(config));
+        stores = new DevDataStores(data, System.out);
+        // with a port taken nothing starts: the stores are only checked, so every problem is said at once
+        problems.addAll(stores.prepare(config, problems.isEmpty()));
         if (!problems.isEmpty()) {
             System.err.println("Agent Mesh cannot start in dev mode:");
             problems.forEach(p -> System.err.println("  - " + p));
+            stores.close();
             System.exit(3);
         }
-        Path data = Path.of(config.getDev().getDataDir()).toAbsolutePath();
         if (Boolean.TRUE.equals(namespace.getBoolean("tls"))) {
             tlsDir = data.resolve("tls");
             DevTls.apply(tlsDir, config.getTls());
@@ -105,6 +110,7 @@ public final class DevCommand extends ServerCommand<MeshConfiguration> {
             public void lifeCycleStopped(LifeCycle event) {
                 zookeeper.close();
                 kafka.close();
+                stores.close();
             }
         });
         super.run(environment, namespace, config);
@@ -126,8 +132,8 @@ public final class DevCommand extends ServerCommand<MeshConfiguration> {
                         + (kafka.secured() ? "\n              SASL + ACLs: an agent reads only its own topic, with the 'kafka' "
                         + "login of its registration" : ""),
                 "  ZooKeeper   " + zookeeper.connectString(),
-                "  PostgreSQL  " + config.getDatabase().getUrl(),
-                "  Redis       " + config.getRedis().getUri(),
+                "  PostgreSQL  " + stores.describePostgres(config.getDatabase().getUrl()),
+                "  Redis       " + stores.describeRedis(config.getRedis().getUri()),
                 secured
                         ? "  Auth        ON: every call needs 'Authorization: Bearer <token>'. Admin token: " + adminTokenFile
                         + (java.nio.file.Files.exists(adminTokenFile) ? "" : " (not written: an admin credential existed already)")

@@ -64,13 +64,9 @@ class DevModeE2EIT {
 
     private static Process startOn(String database, int run, String dataDir, String... devOptions) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m",
-                "-Ddw.server.applicationConnectors[0].port=" + REST,
-                "-Ddw.server.adminConnectors[0].port=" + ADMIN,
-                "-Ddw.grpc.port=" + GRPC,
-                "-Ddw.dev.kafkaPort=" + KAFKA,
-                "-Ddw.dev.controllerPort=" + CONTROLLER,
-                "-Ddw.dev.zookeeperPort=" + ZK,
+                "-Xmx512m"));
+        cmd.addAll(ports(KAFKA));
+        cmd.addAll(List.of(
                 "-Ddw.dev.dataDir=" + dir.resolve(dataDir),
                 "-Ddw.database.url=" + TestInfra.PG_BASE + database,
                 "-Ddw.redis.uri=" + TestInfra.REDIS_URI,
@@ -80,6 +76,13 @@ class DevModeE2EIT {
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("mesh-run-" + run + ".log").toFile())
                 .start();
+    }
+
+    /** The node's and the in-process broker's and ZooKeeper's ports, all free ones ({@code kafka}: the broker's). */
+    private static List<String> ports(int kafka) {
+        return List.of("-Ddw.server.applicationConnectors[0].port=" + REST, "-Ddw.server.adminConnectors[0].port=" + ADMIN,
+                "-Ddw.grpc.port=" + GRPC, "-Ddw.dev.kafkaPort=" + kafka, "-Ddw.dev.controllerPort=" + CONTROLLER,
+                "-Ddw.dev.zookeeperPort=" + ZK);
     }
 
     private static String url(String path) {
@@ -106,19 +109,73 @@ class DevModeE2EIT {
     }
 
     @Test
-    void saysWhichLocalServiceIsMissingAndHowToStartIt() throws Exception {
-        int closed = Ports.free();
-        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Ddw.database.url=jdbc:postgresql://127.0.0.1:" + closed + "/mesh",
-                "-Ddw.redis.uri=redis://127.0.0.1:" + closed + "/0",
-                "-Ddw.dev.dataDir=" + dir.resolve("unused"),
-                "-jar", JAR, "dev", CONFIG)
-                .redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as(output).isEqualTo(3);
-        assertThat(output).contains("PostgreSQL is not reachable", "pg_ctlcluster --skip-systemctl-redirect",
-                "Redis is not reachable", "redis-server --daemonize yes");
+    void saysWhatToSetWhenAServiceRefusesOrAPortIsTaken() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Ddw.database.url=" + TestInfra.PG_BASE + "mesh",
+                    "-Ddw.database.user=nobody_" + UUID.randomUUID().toString().substring(0, 6),
+                    "-Ddw.redis.uri=" + TestInfra.REDIS_URI, "-Ddw.dev.dataDir=" + dir.resolve("unused")));
+            cmd.addAll(ports(taken.getLocalPort()));
+            cmd.addAll(List.of("-jar", JAR, "dev", CONFIG));
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(output).isEqualTo(3);
+            assertThat(output).contains("port " + taken.getLocalPort() + " for Kafka is taken",
+                    "MESH_DEV_KAFKA_PORT=<port> ./mesh dev");
+            assertThat(output).contains("refuses user 'nobody_", "MESH_DATABASE_PASSWORD", "MESH_DATABASE_USER");
+            assertThat(output).as("nothing started while a port is taken").doesNotContain("starting a private");
+        }
+    }
+
+    @Test
+    void startsPrivatePostgresAndRedisWhenNoneRuns() throws Exception {
+        int pg = Ports.free();
+        int redis = Ports.free();
+        Path data = dir.resolve("private-stores");
+        Files.createDirectories(data);
+        // a checkout as the machine's users see it (the temp dir is the test's own, mode 700)
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+                "-Ddw.database.url=jdbc:postgresql://127.0.0.1:" + pg + "/mesh",
+                "-Ddw.redis.uri=redis://127.0.0.1:" + redis + "/0", "-Ddw.dev.dataDir=" + data));
+        cmd.addAll(ports(KAFKA));
+        cmd.addAll(List.of("-jar", JAR, "dev", CONFIG));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("mesh-run-private.log").toFile()).start();
+        try {
+            await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                if (!p.isAlive()) {
+                    throw new AssertionError("mesh exited with " + p.exitValue() + ":\n"
+                            + Files.readString(dir.resolve("mesh-run-private.log")));
+                }
+                try {
+                    return Http.get(url("/health")).status() == 200;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            String log = Files.readString(dir.resolve("mesh-run-private.log"));
+            assertThat(log).contains("PostgreSQL does not answer on 127.0.0.1:" + pg + ": starting a private one",
+                    "Redis does not answer on 127.0.0.1:" + redis + ": starting a private redis-server", "(private");
+            assertThat(Files.exists(data.resolve("postgres/data/PG_VERSION"))).isTrue();
+            assertThat(Http.post(url("/api/v1/agents"), "{\"id\":\"private-stores\",\"name\":\"P\"}").status())
+                    .isEqualTo(201);
+        } finally {
+            stop(p);
+        }
+        // stopped with the mesh
+        for (int port : new int[]{pg, redis}) {
+            assertThat(canConnect(port)).as("port " + port + " closed after the mesh stopped").isFalse();
+        }
+    }
+
+    private static boolean canConnect(int port) {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     @Test
