@@ -98,7 +98,7 @@ final class AccessFilter implements ContainerRequestFilter, ContainerResponseFil
         metrics.denied(e.code());
         audit.record(caller == null ? "anonymous" : caller.label(), action, target(request), AuditLog.DENIED,
                 e.code().httpStatus(), e.getMessage());
-        request.abortWith(unreadBodyClosesConnection(request, ErrorResponses.of(e)));
+        request.abortWith(unreadBodyClosesConnection(request, ErrorResponses.of(e, request.getUriInfo())));
     }
 
     /**

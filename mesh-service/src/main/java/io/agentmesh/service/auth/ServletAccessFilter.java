@@ -58,10 +58,10 @@ public final class ServletAccessFilter implements Filter {
                 null, AuditLog.DENIED, refusal.code().httpStatus(), refusal.getMessage());
         HttpServletResponse response = (HttpServletResponse) res;
         response.setStatus(refusal.code().httpStatus());
-        response.setContentType("application/json");
+        response.setContentType(io.agentmesh.service.errors.ErrorBody.MEDIA_TYPE);
         if (refusal.code() == ErrorCode.UNAUTHENTICATED) {
             response.setHeader("WWW-Authenticate", "Bearer realm=\"agent-mesh\"");
         }
-        mapper.writeValue(response.getOutputStream(), ErrorBody.of(refusal));
+        mapper.writeValue(response.getOutputStream(), ErrorBody.of(refusal, request.getRequestURI()));
     }
 }

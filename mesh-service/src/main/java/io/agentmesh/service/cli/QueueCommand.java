@@ -49,7 +49,8 @@ final class QueueCommand {
     }
 
     @Command(name = "retry", mixinStandardHelpOptions = true,
-            description = "Replay dead letters matching the filters (--all for every one); --dry-run shows what would be.")
+            description = "Replay dead letters not yet replayed: those matching the filters, or every one when none is given "
+                    + "(at most --max, default 1000, per call; the answer says how many are left); --dry-run shows what would be.")
     void retry(@Option(names = "--dlq", required = true, description = "Retry from the dead-letter queue.") boolean dlq,
                @Option(names = "--reason") String reason, @Option(names = "--target") String target,
                @Option(names = "--from") String from, @Option(names = "--since") String since,
@@ -68,7 +69,9 @@ final class QueueCommand {
             AgentsCommand.putIf(filter, "since", since);
             AgentsCommand.putIf(filter, "until", until);
             if (filter.isEmpty()) {
-                throw new CliFailure(CliFailure.USAGE, "give a filter (--reason, --target, --from, --since, --until) or --all");
+                // the runbook's bare `queue retry --dlq`: every dead letter not yet replayed
+                body.remove("filter");
+                body.put("all", true);
             }
         }
         if (dryRun) {

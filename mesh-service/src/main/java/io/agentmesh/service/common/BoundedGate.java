@@ -9,7 +9,7 @@ import io.agentmesh.service.errors.MeshException;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 
-/** A named limit on concurrent work: refuses visibly (503 / RESOURCE_EXHAUSTED) when full, and is counted. */
+/** A named limit on concurrent work: refuses visibly (429 TOO_BUSY / RESOURCE_EXHAUSTED, Retry-After 5) when full, and is counted. */
 public final class BoundedGate {
 
     private final String name;

@@ -22,7 +22,7 @@ public class MessagesSettings {
     @JsonProperty
     private long maxBatchBytes = 8L * 1024 * 1024;
 
-    /** Most long-poll requests served at once on this node; beyond it 503. */
+    /** Most long-poll requests served at once on this node; beyond it 429 TOO_BUSY. */
     @Min(1) @Max(10000)
     @JsonProperty
     private int maxConcurrentPolls = 64;
@@ -32,7 +32,7 @@ public class MessagesSettings {
     @JsonProperty
     private int maxSubscriptions = 256;
 
-    /** Most request/reply calls waiting for a reply at once on this node; beyond it 503 TOO_BUSY. */
+    /** Most request/reply calls waiting for a reply at once on this node; beyond it 429 TOO_BUSY. */
     @Min(1) @Max(10000)
     @JsonProperty
     private int maxPendingRequests = 256;

@@ -92,18 +92,20 @@ public final class DeadLetterResource {
                 .orElseThrow(() -> new MeshException(ErrorCode.NOT_FOUND, "no dead letter " + dlqId, Map.of("id", dlqId)));
     }
 
+    /**
+     * Replays dead letters. No body at all (the runbook's bare {@code curl -X POST .../retry}) means
+     * {@code {"all": true}}: every dead letter not yet replayed, up to the default {@code max}.
+     */
     @POST
     @Path("retry")
-    @Consumes(MediaType.APPLICATION_JSON)
+    @Consumes({MediaType.APPLICATION_JSON, MediaType.WILDCARD})
     @Allow(Access.OPERATOR)
     public DlqReplayer.Result replay(ReplayRequest request, @HeaderParam("X-Mesh-Operator") String operator,
                                      @Context SecurityContext caller) {
-        if (request == null) {
-            throw MeshException.invalid("request body is required: {\"ids\": [...]} or {\"filter\": {...}} or {\"all\": true}");
-        }
+        ReplayRequest wanted = request == null ? ReplayRequest.EVERYTHING_NOT_YET_REPLAYED : request;
         // the authenticated caller; the header names someone only in open mode
         String named = Callers.operatorName(Callers.of(caller), operator == null ? null : operator.strip());
         String who = named == null ? "anonymous" : named;
-        return PostgresFailures.call(() -> replayer.replay(request, who));
+        return PostgresFailures.call(() -> replayer.replay(wanted, who));
     }
 }

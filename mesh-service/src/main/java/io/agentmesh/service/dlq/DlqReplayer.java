@@ -61,7 +61,11 @@ public final class DlqReplayer {
 
     /**
      * What a replay did — or, for a dry run, would do ({@code would_replay} instead of
-     * {@code replayed}); {@code more} says the filter matched beyond {@code max}.
+     * {@code replayed}); {@code more} says more matching dead letters wait beyond {@code max};
+     * {@code left} (for a filter or {@code all}) how many matching dead letters not yet replayed this
+     * request left for the next one (counted up to 10,000: that figure means "at least"), and
+     * {@code skipped_expired} how many EXPIRED ones it passed over because no {@code edit.expires_at}
+     * was given.
      */
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
     public record Result(@JsonProperty("replay_id") long replayId,
@@ -71,6 +75,8 @@ public final class DlqReplayer {
                          @JsonProperty("would_replay") Integer wouldReplay,
                          @JsonProperty("skipped_already_replayed") int skippedAlreadyReplayed,
                          @JsonProperty("more") boolean more,
+                         @JsonProperty("left") Long left,
+                         @JsonProperty("skipped_expired") Integer skippedExpired,
                          @JsonProperty("dlq_ids") List<String> ids) {
     }
 
@@ -82,16 +88,17 @@ public final class DlqReplayer {
         byte[] newPayload = payloadEdit(request);
         String newTarget = targetEdit(request);
         Expiry newExpiry = expiryEdit(request);
-        Selection selection = select(request, max);
-        requireFreshExpiry(selection.letters(), newExpiry);
         String topicId = dlqTopicId.get();
-        Set<String> before = audit.alreadyReplayed(topicId, selection.letters());
+        Selection selection = select(request, max, topicId, newExpiry == null);
+        requireFreshExpiry(selection.letters(), newExpiry);
+        Set<String> before = request.isForced() ? Set.of() : audit.alreadyReplayed(topicId, selection.letters());
         List<DeadLetter> todo = selection.letters().stream()
-                .filter(d -> request.isForced() || !before.contains(d.dlqId())).toList();
-        int skipped = selection.letters().size() - todo.size();
+                .filter(d -> !before.contains(d.dlqId())).toList();
+        int skipped = selection.skipped() + selection.letters().size() - todo.size();
         List<String> ids = todo.stream().map(DeadLetter::dlqId).toList();
         if (request.isDryRun()) {
-            return new Result(0, true, selection.letters().size(), null, todo.size(), skipped, selection.more(), ids);
+            return new Result(0, true, selection.letters().size() + selection.skipped(), null, todo.size(), skipped,
+                    selection.more(), selection.left(), selection.skippedExpired(), ids);
         }
         String requestJson = json(request);
         List<String> replayedIds = new ArrayList<>();
@@ -106,21 +113,29 @@ public final class DlqReplayer {
                 }
             }
             KafkaFailures.awaitAll(writes, "replay dead letters");
-            audit.finishReplay(h, id, replayedIds.size(), selection.letters().size() - replayedIds.size());
+            audit.finishReplay(h, id, replayedIds.size(), selection.skipped() + selection.letters().size() - replayedIds.size());
             return id;
         });
-        int skippedTotal = selection.letters().size() - replayedIds.size();
-        LOG.info("replay {} by {}: {} replayed, {} skipped as replayed before", replayId, LogText.clean(operator),
-                replayedIds.size(),
-                skippedTotal);
-        return new Result(replayId, false, selection.letters().size(), replayedIds.size(), null, skippedTotal,
-                selection.more(), replayedIds);
+        int skippedTotal = selection.skipped() + selection.letters().size() - replayedIds.size();
+        LOG.info("replay {} by {}: {} replayed, {} skipped as replayed before, {} left", replayId, LogText.clean(operator),
+                replayedIds.size(), skippedTotal, selection.left());
+        return new Result(replayId, false, selection.letters().size() + selection.skipped(), replayedIds.size(), null,
+                skippedTotal, selection.more(), selection.left(), selection.skippedExpired(), replayedIds);
     }
 
-    private record Selection(List<DeadLetter> letters, boolean more) {
+    /**
+     * What a request selected: the dead letters to replay, how many matching ones were passed over as
+     * replayed before ({@code skipped}), whether more match, and (for a filter or {@code all}) how
+     * many matching dead letters not yet replayed remain after these.
+     */
+    private record Selection(List<DeadLetter> letters, int skipped, boolean more, Long left, Integer skippedExpired) {
     }
 
-    private Selection select(ReplayRequest r, int max) {
+    /** {@code left} is counted up to this many (a bound on how much of the topic one request reads past max). */
+    static final int LEFT_COUNTED_UP_TO = 10_000;
+
+    /** {@code skipExpired}: no new expiry was given, so EXPIRED dead letters a filter matches are passed over. */
+    private Selection select(ReplayRequest r, int max, String topicId, boolean skipExpired) {
         boolean byIds = r.ids() != null && !r.ids().isEmpty();
         boolean byFilter = r.filter() != null;
         boolean all = Boolean.TRUE.equals(r.all());
@@ -140,15 +155,41 @@ public final class DlqReplayer {
                 throw new MeshException(ErrorCode.NOT_FOUND, "no dead letter " + String.join(", ", missing)
                         + " on " + topics.dlq() + "; nothing was replayed", Map.of("missing", missing));
             }
-            return new Selection(found, false);
+            return new Selection(found, 0, false, null, null);
         }
         if (byFilter && r.filter().isEmpty()) {
             throw MeshException.invalidField("filter", "is empty, which would select every dead letter: "
                     + "name a reason, target, sender or time range, or say \"all\": true");
         }
         DeadLetterFilter filter = byFilter ? r.filter().validated() : DeadLetterFilter.ALL;
-        DeadLetterReader.Page page = reader.list(filter, max, null, MAX_SCAN);
-        return new Selection(page.items(), page.nextCursor() != null);
+        // page through the topic, passing over what was replayed before (unless forced) and, without a
+        // new expiry, what EXPIRED, until max are chosen; then count what is left so the answer can say so
+        List<DeadLetter> chosen = new ArrayList<>();
+        int skipped = 0;
+        int expired = 0;
+        long left = 0;
+        long scanned = 0;
+        String cursor = null;
+        do {
+            DeadLetterReader.Page page = reader.list(filter, Math.max(max, 1000), cursor, MAX_SCAN - scanned);
+            scanned += page.scanned();
+            Set<String> before = r.isForced() ? Set.of() : audit.alreadyReplayed(topicId, page.items());
+            for (DeadLetter d : page.items()) {
+                if (before.contains(d.dlqId())) {
+                    if (chosen.size() < max) {
+                        skipped++;
+                    }
+                } else if (skipExpired && "EXPIRED".equals(d.reason())) {
+                    expired++;
+                } else if (chosen.size() < max) {
+                    chosen.add(d);
+                } else {
+                    left++;
+                }
+            }
+            cursor = page.nextCursor();
+        } while (cursor != null && scanned < MAX_SCAN && left < LEFT_COUNTED_UP_TO);
+        return new Selection(chosen, skipped, left > 0 || cursor != null, left, expired);
     }
 
     /** A new expiry for replayed messages: {@code clear} removes it, else {@code at} replaces it. */

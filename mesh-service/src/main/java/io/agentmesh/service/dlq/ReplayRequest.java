@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * Body of POST /api/v1/queues/dlq/retry. Exactly one of {@code ids}, {@code filter} or
- * {@code all: true} says what to replay.
+ * {@code all: true} says what to replay; no body at all means {@code all: true}.
  *
  * @param edit    optional changes: {@code payload} (any JSON, replaces the payload) and/or {@code to}
  * @param dryRun  say what would be replayed, change nothing
@@ -29,6 +29,9 @@ public record ReplayRequest(@JsonProperty("ids") List<String> ids,
     public record Edit(@JsonProperty("payload") JsonNode payload, @JsonProperty("to") String to,
                        @JsonProperty("expires_at") JsonNode expiresAt) {
     }
+
+    /** What a request with no body asks for: every dead letter not yet replayed, up to the default max. */
+    public static final ReplayRequest EVERYTHING_NOT_YET_REPLAYED = new ReplayRequest(null, null, true, null, null, null, null);
 
     public boolean isDryRun() {
         return Boolean.TRUE.equals(dryRun);

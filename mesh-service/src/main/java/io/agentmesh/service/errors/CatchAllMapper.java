@@ -13,17 +13,20 @@ import java.util.UUID;
 @Provider
 public final class CatchAllMapper implements ExceptionMapper<Throwable> {
 
+    @jakarta.ws.rs.core.Context
+    private jakarta.ws.rs.core.UriInfo uri;
+
     private static final Logger LOG = LoggerFactory.getLogger(CatchAllMapper.class);
 
     @Override
     public Response toResponse(Throwable t) {
         Throwable cause = KafkaFailures.unwrap(t);
         if (cause instanceof MeshException m) {
-            return ErrorResponses.of(m);
+            return ErrorResponses.of(m, uri);
         }
         String errorId = UUID.randomUUID().toString();
         LOG.error("unexpected error {}", errorId, t);
         return ErrorResponses.of(new MeshException(ErrorCode.INTERNAL,
-                "internal error; quote error id " + errorId, Map.of("error_id", errorId)));
+                "internal error; quote error id " + errorId, Map.of("error_id", errorId)), uri);
     }
 }

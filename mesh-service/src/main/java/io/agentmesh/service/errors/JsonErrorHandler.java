@@ -26,17 +26,17 @@ public final class JsonErrorHandler extends ErrorHandler {
     @Override
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
                                     Callback callback) {
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-        Content.Sink.write(response, true, body(code, message), callback);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, ErrorBody.MEDIA_TYPE);
+        Content.Sink.write(response, true, body(code, message, Request.getPathInContext(request)), callback);
     }
 
     @Override
     public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
-        fields.put(HttpHeader.CONTENT_TYPE, "application/json");
-        return ByteBuffer.wrap(body(status, reason).getBytes(StandardCharsets.UTF_8));
+        fields.put(HttpHeader.CONTENT_TYPE, ErrorBody.MEDIA_TYPE);
+        return ByteBuffer.wrap(body(status, reason, null).getBytes(StandardCharsets.UTF_8));
     }
 
-    static String body(int status, String reason) {
+    static String body(int status, String reason, String instance) {
         ErrorCode code = switch (status) {
             case 404 -> ErrorCode.NOT_FOUND;
             case 405 -> ErrorCode.METHOD_NOT_ALLOWED;
@@ -51,7 +51,7 @@ public final class JsonErrorHandler extends ErrorHandler {
             default -> reason == null || reason.isBlank() ? "HTTP " + status : reason;
         };
         try {
-            return JSON.writeValueAsString(new ErrorBody(code.name(), message, status, Map.of("http_status", status)));
+            return JSON.writeValueAsString(ErrorBody.of(code, status, message, instance, Map.of("http_status", status)));
         } catch (JsonProcessingException e) {
             return "{\"code\":\"" + code.name() + "\",\"status\":" + status + "}";
         }

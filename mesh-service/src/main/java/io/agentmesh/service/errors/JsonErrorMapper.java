@@ -16,14 +16,17 @@ import java.util.stream.Collectors;
 @Provider
 public final class JsonErrorMapper implements ExceptionMapper<JsonProcessingException> {
 
+    @jakarta.ws.rs.core.Context
+    private jakarta.ws.rs.core.UriInfo uri;
+
     @Override
     public Response toResponse(JsonProcessingException e) {
         for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
             if (c instanceof MeshException mesh) {
-                return ErrorResponses.of(mesh);
+                return ErrorResponses.of(mesh, uri);
             }
         }
-        return ErrorResponses.of(toMeshException(e, ""));
+        return ErrorResponses.of(toMeshException(e, ""), uri);
     }
 
     /**

@@ -54,11 +54,14 @@ public class MeshException extends RuntimeException {
         return new MeshException(ErrorCode.RATE_LIMITED, message, more);
     }
 
-    /** Seconds a client should wait before retrying: 503s 5, 429s as the limiter says; 0 otherwise. */
+    /**
+     * Seconds a client should wait before retrying: 503s and concurrency refusals (TOO_BUSY) 5, rate
+     * limits as the limiter says; 0 otherwise.
+     */
     public int retryAfterSeconds() {
         if (details.get("retry_after_seconds") instanceof Number n) {
             return n.intValue();
         }
-        return code.httpStatus() == 503 ? 5 : 0;
+        return code.httpStatus() == 503 || code == ErrorCode.TOO_BUSY ? 5 : 0;
     }
 }

@@ -9,6 +9,9 @@ import org.slf4j.LoggerFactory;
 @Provider
 public final class MeshExceptionMapper implements ExceptionMapper<MeshException> {
 
+    @jakarta.ws.rs.core.Context
+    private jakarta.ws.rs.core.UriInfo uri;
+
     private static final Logger LOG = LoggerFactory.getLogger(MeshExceptionMapper.class);
 
     @Override
@@ -16,6 +19,6 @@ public final class MeshExceptionMapper implements ExceptionMapper<MeshException>
         if (e.code().httpStatus() >= 500) {
             LOG.warn("{}: {}", e.code(), e.getMessage());
         }
-        return ErrorResponses.of(e);
+        return ErrorResponses.of(e, uri);
     }
 }

@@ -11,6 +11,9 @@ import java.util.Map;
 @Provider
 public final class WebApplicationExceptionMapper implements ExceptionMapper<WebApplicationException> {
 
+    @jakarta.ws.rs.core.Context
+    private jakarta.ws.rs.core.UriInfo uri;
+
     @Override
     public Response toResponse(WebApplicationException e) {
         int status = e.getResponse().getStatus();
@@ -28,7 +31,6 @@ public final class WebApplicationExceptionMapper implements ExceptionMapper<WebA
             case NOT_FOUND -> "no such resource";
             default -> e.getMessage();
         };
-        Response mapped = ErrorResponses.of(new MeshException(code, message, Map.of("http_status", status)));
-        return status == code.httpStatus() ? mapped : Response.fromResponse(mapped).status(status).build();
+        return ErrorResponses.of(new MeshException(code, message, Map.of("http_status", status)), status, uri);
     }
 }

@@ -47,7 +47,8 @@ public final class GrpcAccess implements ServerInterceptor {
             Map.entry(MeshServiceGrpc.getConnectMethod().getFullMethodName(), Access.SELF_OR_OPERATOR),
             Map.entry("grpc.health.v1.Health/Check", Access.PUBLIC),
             Map.entry("grpc.health.v1.Health/Watch", Access.PUBLIC),
-            Map.entry("grpc.reflection.v1.ServerReflection/ServerReflectionInfo", Access.AUTHENTICATED));
+            Map.entry("grpc.reflection.v1.ServerReflection/ServerReflectionInfo", Access.AUTHENTICATED),
+            Map.entry("grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", Access.AUTHENTICATED));
 
     private final Authenticator authenticator;
     private final AuditLog audit;

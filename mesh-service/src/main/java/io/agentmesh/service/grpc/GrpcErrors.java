@@ -3,17 +3,23 @@ package io.agentmesh.service.grpc;
 import io.agentmesh.service.errors.ErrorCode;
 import io.agentmesh.service.errors.KafkaFailures;
 import io.agentmesh.service.errors.MeshException;
+import com.google.protobuf.Any;
+import com.google.protobuf.Duration;
+import com.google.rpc.ErrorInfo;
+import com.google.rpc.RetryInfo;
 import io.grpc.Metadata;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.UUID;
 
 /**
- * The gRPC side of the one error table: status from {@link ErrorCode}, and the mesh code in the
- * {@code mesh-error-code} trailer so clients can branch on it as REST clients do on {@code code}.
+ * The gRPC side of the one error table: status from {@link ErrorCode}, the mesh code in the
+ * {@code mesh-error-code} trailer so clients can branch on it as REST clients do on {@code code}, and
+ * the same as the standard rich status (google.rpc.Status with ErrorInfo and RetryInfo) that stock
+ * clients read with {@code StatusProto.fromThrowable}.
  */
 public final class GrpcErrors {
 
@@ -57,6 +63,32 @@ public final class GrpcErrors {
         if (e.details().get("id") instanceof String id) {
             trailers.put(MESSAGE_ID, id);
         }
-        return Status.fromCode(e.code().grpcCode()).withDescription(e.getMessage()).asRuntimeException(trailers);
+        return StatusProto.toStatusRuntimeException(richStatus(e), trailers);
+    }
+
+    /** The domain of every {@code ErrorInfo} the mesh sends. */
+    public static final String DOMAIN = "agentmesh.io";
+
+    /**
+     * The standard rich status ({@code grpc-status-details-bin}): {@code ErrorInfo} with the mesh code
+     * as its reason and the error's string details as metadata, and {@code RetryInfo} when the caller
+     * should come back later.
+     */
+    static com.google.rpc.Status richStatus(MeshException e) {
+        ErrorInfo.Builder info = ErrorInfo.newBuilder().setReason(e.code().name()).setDomain(DOMAIN);
+        e.details().forEach((k, v) -> {
+            if (v instanceof String || v instanceof Number || v instanceof Boolean) {
+                info.putMetadata(k, String.valueOf(v));
+            }
+        });
+        com.google.rpc.Status.Builder status = com.google.rpc.Status.newBuilder()
+                .setCode(e.code().grpcCode().value())
+                .setMessage(e.getMessage() == null ? "" : e.getMessage())
+                .addDetails(Any.pack(info.build()));
+        if (e.retryAfterSeconds() > 0) {
+            status.addDetails(Any.pack(RetryInfo.newBuilder()
+                    .setRetryDelay(Duration.newBuilder().setSeconds(e.retryAfterSeconds())).build()));
+        }
+        return status.build();
     }
 }

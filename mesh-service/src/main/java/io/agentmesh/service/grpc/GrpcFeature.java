@@ -25,7 +25,8 @@ public final class GrpcFeature {
                 delivery.events(), p.metrics(), messages.getMaxCreditPerStream());
         // one gRPC message is a single send or a whole SendBatch
         int maxMessage = (int) Math.max(messages.maxMessageBytes(), messages.getMaxBatchBytes());
-        GrpcServer server = new GrpcServer(settings, maxMessage, List.of(service), delivery.streamThreads(), access, tls);
+        GrpcServer server = new GrpcServer(settings, maxMessage, List.of(service), delivery.streamThreads(), access,
+                new GrpcCallMetrics(p.metrics().prometheus()), tls);
         delivery.onServing(server::setServing);
         if (p.roles().grpc()) {
             p.env().lifecycle().manage(server);

@@ -36,12 +36,15 @@ public final class GrpcServer implements Managed {
     private final io.agentmesh.service.config.GrpcSettings settings;
 
     private final ServerInterceptor access;
+    private final ServerInterceptor callMetrics;
     private final io.agentmesh.service.tls.TlsMaterial tls;
 
-    /** {@code tls} null: plaintext (h2c). */
+    /** {@code tls} null: plaintext (h2c). {@code callMetrics} sees every call, refused ones too. */
     public GrpcServer(io.agentmesh.service.config.GrpcSettings settings, int maxMessageBytes, List<BindableService> services,
-                      ExecutorService streamThreads, ServerInterceptor access, io.agentmesh.service.tls.TlsMaterial tls) {
+                      ExecutorService streamThreads, ServerInterceptor access, ServerInterceptor callMetrics,
+                      io.agentmesh.service.tls.TlsMaterial tls) {
         this.settings = settings;
+        this.callMetrics = callMetrics;
         this.tls = tls;
         this.access = access;
         this.host = settings.getBindHost();
@@ -71,10 +74,15 @@ public final class GrpcServer implements Managed {
         List<ServerServiceDefinition> definitions = new ArrayList<>();
         definitions.add(health.getHealthService().bindService());
         definitions.add(ProtoReflectionServiceV1.newInstance().bindService());
+        // the older v1alpha name, which grpcurl and many tools still ask for first
+        @SuppressWarnings("deprecation")
+        BindableService v1alpha = io.grpc.protobuf.services.ProtoReflectionService.newInstance();
+        definitions.add(v1alpha.bindService());
         services.forEach(svc -> definitions.add(svc.bindService()));
         GrpcAccess.requireRules(definitions);
-        // interceptors run last-added first: the peer address is known before access is decided
-        definitions.forEach(d -> b.addService(ServerInterceptors.intercept(d, access, peers)));
+        // interceptors run last-added first: the peer address is known before access is decided, and
+        // the call is counted whatever access decides
+        definitions.forEach(d -> b.addService(ServerInterceptors.intercept(d, access, peers, callMetrics)));
         server = b.build().start();
         health.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
         services.forEach(s -> health.setStatus(s.bindService().getServiceDescriptor().getName(),

@@ -40,7 +40,7 @@ public final class HealthFeature {
                     try {
                         return health.all().values().stream().filter(h -> status.equals(h.status())).count();
                     } catch (RuntimeException e) {
-                        return -1L;
+                        return null; // unreadable: absent from /metrics, not a made-up number
                     }
                 }
             });

@@ -45,6 +45,19 @@ public final class HealthResource {
         return report();
     }
 
+    /**
+     * Liveness only: the process is up and serves HTTP. It never looks at Kafka, Postgres or Redis, so
+     * an outage of theirs does not get every pod restarted (Kubernetes' livenessProbe; readiness is
+     * {@code /health}).
+     */
+    @GET
+    @Path("health/live")
+    @Allow(Access.PUBLIC)
+    @Produces(MediaType.APPLICATION_JSON)
+    public java.util.Map<String, Object> live() {
+        return java.util.Map.of("status", "alive", "node", nodeId);
+    }
+
     @GET
     @Path("api/v1/health")
     @Allow(Access.PUBLIC)

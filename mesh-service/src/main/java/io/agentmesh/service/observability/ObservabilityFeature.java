@@ -7,8 +7,8 @@ import java.util.Set;
 
 /**
  * What every node shows of itself: {@code /health} (503 when Kafka or, on router nodes, the
- * router is down, or while draining), Prometheus text at {@code /metrics}, and the runbook's GC
- * endpoint.
+ * router is down, or while draining), Prometheus text at {@code /metrics}, the runbook's GC
+ * endpoint, and the REST API's OpenAPI document at {@code /openapi.json}.
  */
 public final class ObservabilityFeature {
 
@@ -16,6 +16,9 @@ public final class ObservabilityFeature {
         p.always(new HealthResource(p.env().healthChecks(),
                 p.roles().router() ? Set.of("kafka", "streams") : Set.of("kafka"), p.nodeId(), p.drain()));
         p.always(new GcResource());
+        String version = ObservabilityFeature.class.getPackage().getImplementationVersion();
+        p.always(new io.agentmesh.service.openapi.OpenApiResource(
+                new io.agentmesh.service.openapi.OpenApiDocument(version == null ? "dev" : version)));
         p.env().servlets().addServlet("prometheus", new PrometheusMetricsServlet(p.metrics().prometheus()))
                 .addMapping("/metrics");
     }

@@ -5,12 +5,16 @@ import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.instrumentation.dropwizard.DropwizardExports;
+import io.prometheus.metrics.instrumentation.jvm.JvmMetrics;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 /**
  * The mesh's own metrics. Counters and meters live in Dropwizard's registry (exported by the
- * Prometheus bridge with the {@code mesh_} names below); the message latency is a Prometheus
- * histogram, because the runbook's alert takes quantiles from its {@code _bucket} series.
+ * Prometheus bridge with the {@code mesh_} names below; only {@code mesh.*} is exported, so every
+ * name on /metrics passes {@code promtool check metrics}); the message latency is a Prometheus
+ * histogram, because the runbook's alert takes quantiles from its {@code _bucket} series. The JVM's
+ * own figures are the Prometheus client's standard ones ({@code jvm_memory_used_bytes},
+ * {@code process_cpu_seconds_total}, ...).
  */
 public final class MeshMetrics {
 
@@ -30,7 +34,9 @@ public final class MeshMetrics {
 
     public MeshMetrics(MetricRegistry dropwizard) {
         this.prometheus = new PrometheusRegistry();
-        DropwizardExports.builder().dropwizardRegistry(dropwizard).register(prometheus);
+        DropwizardExports.builder().dropwizardRegistry(dropwizard)
+                .metricFilter((name, metric) -> name.startsWith("mesh.")).register(prometheus);
+        JvmMetrics.builder().register(prometheus);
         this.latency = Histogram.builder()
                 .name("mesh_message_latency_seconds")
                 .help("Time from a message's acceptance (mesh.ingress write) to its routing into the target inbox")
@@ -51,7 +57,9 @@ public final class MeshMetrics {
         this.deadLettered = dropwizard.meter("mesh.messages.dead_lettered");
         this.retried = dropwizard.meter("mesh.messages.retried");
         this.retryQueueFull = dropwizard.meter("mesh.messages.retry_queue_full");
-        this.routingLatency = dropwizard.timer("mesh.routing.latency");
+        // for GET /api/v1/metrics/routing's percentiles only: /metrics has this measurement once, as
+        // mesh_message_latency_seconds
+        this.routingLatency = new Timer();
     }
 
     public PrometheusRegistry prometheus() {

@@ -57,7 +57,7 @@ public final class RegistryFeature {
                 try {
                     return registry.countByStatus().getOrDefault("active", 0L);
                 } catch (RuntimeException e) {
-                    return -1L;
+                    return null; // unreadable: absent from /metrics, not a made-up number
                 }
             }
         });

@@ -46,8 +46,8 @@ public final class RequestSizeLimitFilter implements Filter {
             HttpServletResponse out = (HttpServletResponse) res;
             out.setHeader("Connection", "close");
             out.setStatus(413);
-            out.setContentType("application/json");
-            mapper.writeValue(out.getOutputStream(), ErrorBody.of(tooLarge(http.getContentLengthLong(), limit)));
+            out.setContentType(io.agentmesh.service.errors.ErrorBody.MEDIA_TYPE);
+            mapper.writeValue(out.getOutputStream(), ErrorBody.of(tooLarge(http.getContentLengthLong(), limit), http.getRequestURI()));
             return;
         }
         chain.doFilter(new LimitedRequest(http, limit), res);

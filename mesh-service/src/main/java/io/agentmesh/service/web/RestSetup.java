@@ -28,6 +28,7 @@ public final class RestSetup {
         JsonErrorHandler jetty = new JsonErrorHandler();
         env.getApplicationContext().setErrorHandler(jetty);
         env.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(jetty));
+        env.lifecycle().addEventListener(new QuietAccessLog());
         env.servlets().addFilter("request-size", new RequestSizeLimitFilter(messages.maxMessageBytes(),
                         Map.of("/api/v1/messages/batch", messages.getMaxBatchBytes()), mapper))
                 .addMappingForUrlPatterns(EnumSet.of(DispatcherType.REQUEST), true, "/api/*");

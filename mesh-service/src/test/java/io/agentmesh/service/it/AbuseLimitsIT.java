@@ -82,6 +82,13 @@ class AbuseLimitsIT {
             assertThat(e.getTrailers().get(Metadata.Key.of("retry-after", Metadata.ASCII_STRING_MARSHALLER))).isNotNull();
             assertThat(e.getTrailers().get(Metadata.Key.of("grpc-retry-pushback-ms", Metadata.ASCII_STRING_MARSHALLER)))
                     .isNotNull();
+            // the standard rich status says the same to a stock client
+            com.google.rpc.Status rich = io.grpc.protobuf.StatusProto.fromThrowable(e);
+            assertThat(rich).isNotNull();
+            assertThat(rich.getDetailsList()).anySatisfy(d -> assertThat(d.is(com.google.rpc.ErrorInfo.class)).isTrue());
+            com.google.rpc.RetryInfo retry = rich.getDetailsList().stream().filter(d -> d.is(com.google.rpc.RetryInfo.class))
+                    .findFirst().orElseThrow().unpack(com.google.rpc.RetryInfo.class);
+            assertThat(retry.getRetryDelay().getSeconds()).isPositive();
         }
 
         await().atMost(retryAfter + 5, SECONDS).pollDelay(retryAfter, SECONDS)

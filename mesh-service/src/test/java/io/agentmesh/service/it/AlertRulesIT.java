@@ -46,7 +46,7 @@ class AlertRulesIT {
 
     @Test
     void rulesAreValidAndTheSameInComposeAndKubernetes() throws Exception {
-        assertThat(promtool(COMPOSE_RULES)).contains("SUCCESS: 6 rules found");
+        assertThat(promtool(COMPOSE_RULES)).contains("SUCCESS: 9 rules found");
         JsonNode compose = YAML.readTree(COMPOSE_RULES.toFile());
         JsonNode k8s = YAML.readTree(K8S_RULE.toFile());
         assertThat(k8s.path("kind").asText()).isEqualTo("PrometheusRule");
@@ -54,34 +54,57 @@ class AlertRulesIT {
         assertThat(k8s.path("spec")).isEqualTo(compose);
         Path extracted = Files.createTempFile("k8s-rules", ".yml");
         YAML.writeValue(extracted.toFile(), k8s.path("spec"));
-        assertThat(promtool(extracted)).contains("SUCCESS: 6 rules found");
+        assertThat(promtool(extracted)).contains("SUCCESS: 9 rules found");
 
         List<String> names = compose.path("groups").get(0).path("rules").findValuesAsText("alert");
         assertThat(names).containsExactly("AgentMeshDown", "DiscoveryServiceDown", "HighMessageLatency", "AgentFlapping",
-                "MessageQueueOverflow", "NetworkPartition");
+                "MessageQueueOverflow", "NetworkPartition", "MemoryPressure", "gRPCErrors", "DLQBacklog");
+        // the runbook's thresholds and durations
+        assertThat(rule(compose, "MemoryPressure").path("expr").asText()).endsWith("> 0.75");
+        assertThat(rule(compose, "MemoryPressure").path("for").asText()).isEqualTo("10m");
+        assertThat(rule(compose, "gRPCErrors").path("expr").asText()).endsWith("> 0.05");
+        assertThat(rule(compose, "DLQBacklog").path("expr").asText()).endsWith("> 1000");
         for (JsonNode rule : compose.path("groups").get(0).path("rules")) {
             assertThat(rule.path("annotations").path("runbook_url").asText()).startsWith("https://");
             assertThat(rule.path("labels").path("severity").asText()).isIn("critical", "warning");
         }
     }
 
+    private static JsonNode rule(JsonNode rules, String alert) {
+        for (JsonNode r : rules.path("groups").get(0).path("rules")) {
+            if (r.path("alert").asText().equals(alert)) {
+                return r;
+            }
+        }
+        throw new AssertionError("no alert " + alert);
+    }
+
     @Test
     void everyMeshMetricTheRulesUseIsExported() throws Exception {
         String rules = Files.readString(COMPOSE_RULES);
         Set<String> used = new TreeSet<>();
-        Matcher m = Pattern.compile("\\b(mesh_[a-z_]+)").matcher(rules);
+        // one gRPC call, so the per-code counter has a series
+        try (GrpcClient grpc = new GrpcClient(MESH.grpcPort())) {
+            io.grpc.health.v1.HealthGrpc.newBlockingStub(grpc.channel())
+                    .check(io.grpc.health.v1.HealthCheckRequest.getDefaultInstance());
+        }
+        Matcher m = Pattern.compile("\\b((?:mesh|jvm)_[a-z_]+)").matcher(rules);
         while (m.find()) {
             used.add(m.group(1));
         }
         assertThat(used).contains("mesh_discovery_healthy", "mesh_message_latency_seconds_bucket",
-                "mesh_agent_status_changes_total", "mesh_queue_depth", "mesh_cluster_nodes", "mesh_expected_nodes");
+                "mesh_agent_status_changes_total", "mesh_queue_depth", "mesh_cluster_nodes", "mesh_expected_nodes",
+                "jvm_memory_used_bytes", "jvm_memory_max_bytes", "mesh_grpc_server_handled_total", "mesh_dlq_messages");
         String metrics = Http.get(MESH.url("/metrics")).body();
         for (String name : used) {
             assertThat(metrics).as(name).containsPattern("(?m)^" + Pattern.quote(name) + "(\\{| )");
         }
         assertThat(metrics).contains("# TYPE mesh_message_latency_seconds histogram");
         assertThat(metrics).contains("# TYPE mesh_agent_status_changes_total counter");
-        assertThat(metrics).contains("# TYPE mesh_queue_depth gauge");
+        assertThat(metrics).contains("# TYPE mesh_queue_depth gauge", "# TYPE mesh_dlq_messages gauge",
+                "# TYPE mesh_grpc_server_handled_total counter");
+        assertThat(metrics).contains("mesh_grpc_server_handled_total{grpc_code=\"OK\",grpc_method=\"Check\",grpc_service=\"grpc.health.v1.Health\"}");
+        assertThat(metrics).containsPattern("(?m)^jvm_memory_used_bytes\\{area=\"heap\"\\} [0-9.eE+]+$");
         // the runbook's scaling table
         assertThat(metrics).contains("mesh_agents_active ", "mesh_agents_connected ", "mesh_grpc_streams ",
                 "mesh_connections_active ", "mesh_messages_accepted_total ");

@@ -271,7 +271,7 @@ class AuthIT {
     static Map<String, MethodDescriptor<?, ?>> servedRpcs() {
         Map<String, MethodDescriptor<?, ?>> rpcs = new LinkedHashMap<>();
         for (var service : List.of(MeshServiceGrpc.getServiceDescriptor(), HealthGrpc.getServiceDescriptor(),
-                ServerReflectionGrpc.getServiceDescriptor())) {
+                ServerReflectionGrpc.getServiceDescriptor(), io.grpc.reflection.v1alpha.ServerReflectionGrpc.getServiceDescriptor())) {
             service.getMethods().forEach(m -> rpcs.put(m.getFullMethodName(), m));
         }
         return rpcs;
@@ -309,7 +309,7 @@ class AuthIT {
                 case "Watch" -> HealthGrpc.newBlockingStub(ch).withDeadlineAfter(3, SECONDS)
                         .watch(HealthCheckRequest.getDefaultInstance()).next();
                 case "ServerReflectionInfo" -> {
-                    return reflection(ch);
+                    return rpc.startsWith("grpc.reflection.v1alpha.") ? reflectionV1alpha(ch) : reflection(ch);
                 }
                 default -> throw new AssertionError("no call written for " + rpc);
             }
@@ -354,6 +354,17 @@ class AuthIT {
         StreamObserver<ServerReflectionRequest> requests = ServerReflectionGrpc.newStub(ch).withDeadlineAfter(3, SECONDS)
                 .serverReflectionInfo(answer);
         requests.onNext(ServerReflectionRequest.newBuilder().setListServices("*").build());
+        Status.Code code = answer.code.get(5, SECONDS);
+        requests.onCompleted();
+        return code;
+    }
+
+    @SuppressWarnings("deprecation")
+    private static Status.Code reflectionV1alpha(Channel ch) throws Exception {
+        FirstAnswer<io.grpc.reflection.v1alpha.ServerReflectionResponse> answer = new FirstAnswer<>();
+        StreamObserver<io.grpc.reflection.v1alpha.ServerReflectionRequest> requests = io.grpc.reflection.v1alpha
+                .ServerReflectionGrpc.newStub(ch).withDeadlineAfter(3, SECONDS).serverReflectionInfo(answer);
+        requests.onNext(io.grpc.reflection.v1alpha.ServerReflectionRequest.newBuilder().setListServices("*").build());
         Status.Code code = answer.code.get(5, SECONDS);
         requests.onCompleted();
         return code;

@@ -194,6 +194,19 @@ class BadInputIT {
             assertThat(e.getStatus().getCode()).as(e.getMessage()).isEqualTo(status);
             assertThat(e.getTrailers().get(GrpcErrors.ERROR_CODE)).as(e.getMessage()).isEqualTo(meshCode);
             assertThat(e.getStatus().getDescription()).isNotBlank();
+            // the standard rich status (grpc-status-details-bin), as a stock client reads it
+            com.google.rpc.Status rich = io.grpc.protobuf.StatusProto.fromThrowable(e);
+            assertThat(rich).as("grpc-status-details-bin").isNotNull();
+            assertThat(rich.getCode()).isEqualTo(status.value());
+            assertThat(rich.getMessage()).isEqualTo(e.getStatus().getDescription());
+            com.google.rpc.ErrorInfo info;
+            try {
+                info = rich.getDetails(0).unpack(com.google.rpc.ErrorInfo.class);
+            } catch (com.google.protobuf.InvalidProtocolBufferException x) {
+                throw new AssertionError(x);
+            }
+            assertThat(info.getReason()).isEqualTo(meshCode);
+            assertThat(info.getDomain()).isEqualTo(GrpcErrors.DOMAIN);
         });
     }
 }

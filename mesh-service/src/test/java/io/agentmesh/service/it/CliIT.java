@@ -112,6 +112,10 @@ class CliIT {
         String operator = "ops-" + id;
         Run real = cli("queue", "retry", "--dlq", "--target", "nobody", "--operator", operator);
         assertThat(real.exit()).as(real.err()).isZero();
+        // the runbook's own line: no filter means every dead letter not yet replayed
+        Run runbook = cli("queue", "retry", "--dlq", "--dry-run");
+        assertThat(runbook.exit()).as(runbook.err()).isZero();
+        assertThat(runbook.out()).contains("would_replay: ", "left: ");
         Run audit = cli("dlq", "replays");
         assertThat(audit.exit()).as(audit.err()).isZero();
         assertThat(audit.out()).contains("REPLAY", operator);
@@ -137,8 +141,8 @@ class CliIT {
         assertThat(badPayload.exit()).isEqualTo(2);
         assertThat(badPayload.err()).contains("--payload is not JSON");
 
-        Run noFilter = cli("queue", "retry", "--dlq");
-        assertThat(noFilter.exit()).isEqualTo(2);
+        Run noDlq = cli("queue", "retry");
+        assertThat(noDlq.exit()).isEqualTo(2);
 
         Run usage = cli("agents", "register");
         assertThat(usage.exit()).isEqualTo(2);

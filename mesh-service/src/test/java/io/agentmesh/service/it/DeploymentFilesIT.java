@@ -94,6 +94,15 @@ class DeploymentFilesIT {
         assertThat(mesh.path("ports").toString()).contains("3005").contains("3015").doesNotContain("3025");
     }
 
+    /** The kafka-clients version on the classpath (the jar's kafka/kafka-version.properties). */
+    private static String kafkaVersion() throws java.io.IOException {
+        java.util.Properties p = new java.util.Properties();
+        try (var in = org.apache.kafka.clients.admin.Admin.class.getResourceAsStream("/kafka/kafka-version.properties")) {
+            p.load(in);
+        }
+        return p.getProperty("version");
+    }
+
     @Test
     void composeFileIsValid() throws Exception {
         assertThat(Files.readString(ROOT.resolve("compose/compose.yaml")))
@@ -109,6 +118,8 @@ class DeploymentFilesIT {
             assertThat(env.path("KAFKA_DEFAULT_REPLICATION_FACTOR").asText()).isEqualTo("3");
             assertThat(env.path("KAFKA_MIN_INSYNC_REPLICAS").asText()).isEqualTo("2");
             assertThat(env.path("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR").asText()).isEqualTo("3");
+            // the brokers run the version of the clients the mesh is built with
+            assertThat(compose.path("services").path(broker).path("image").asText()).isEqualTo("apache/kafka:" + kafkaVersion());
         }
         JsonNode mesh = compose.path("services").path("agent-mesh").path("environment");
         assertThat(mesh.path("MESH_KAFKA_REPLICATION").asText()).isEqualTo("3");
@@ -137,7 +148,20 @@ class DeploymentFilesIT {
             JsonNode c = d.path("spec").path("template").path("spec").path("containers").get(0);
             assertThat(c.path("resources").path("limits").path("memory").asText()).isEqualTo("8Gi");
             assertThat(c.path("readinessProbe").path("httpGet").path("path").asText()).isEqualTo("/health");
-            assertThat(c.path("livenessProbe").path("httpGet").path("path").asText()).isEqualTo("/health");
+            // liveness must not follow Kafka (a Kafka outage would restart every pod): the process only
+            assertThat(c.path("livenessProbe").path("httpGet").path("path").asText()).isEqualTo("/health/live");
+            assertThat(c.path("livenessProbe").has("initialDelaySeconds")).as("the startup probe gates it").isFalse();
+            assertThat(c.path("startupProbe").path("httpGet").path("path").asText()).isEqualTo("/health");
+            assertThat(c.path("startupProbe").path("failureThreshold").asInt() * c.path("startupProbe")
+                    .path("periodSeconds").asInt()).as("seconds allowed for the first rebalance").isGreaterThanOrEqualTo(120);
+        }
+        for (List<JsonNode> file : List.of(api, grpc)) {
+            for (JsonNode d : file) {
+                if (d.path("kind").asText().equals("Service")) {
+                    assertThat(d.path("spec").path("ports").toString()).as("the admin port stays in the pod")
+                            .doesNotContain("3025").doesNotContain("admin");
+                }
+            }
         }
         assertThat(api.get(0).path("metadata").path("name").asText()).isEqualTo("agent-mesh");
         assertThat(grpc.get(0).path("metadata").path("name").asText()).isEqualTo("agent-mesh-grpc");

@@ -82,6 +82,10 @@ class KafkaDownIT {
         assertThat(health.status()).isEqualTo(503);
         assertThat(health.json().path("status").asText()).isEqualTo("down");
         assertThat(health.json().path("components").path("kafka").path("status").asText()).isEqualTo("down");
+        // figures that cannot be read while the broker is down are absent, not a made-up number
+        await().atMost(30, SECONDS).untilAsserted(() -> assertThat(Http.get(MESH.url("/metrics")).body())
+                .doesNotContainPattern("(?m)^mesh_queue_depth ").doesNotContainPattern("(?m)^mesh_dlq_messages ")
+                .doesNotContainPattern("(?m)^mesh_[a-z_]+(\\{[^}]*\\})? -1(\\.0)?$"));
 
         broker = new EmbeddedKafka(LOGS, BROKER_PORT, CONTROLLER_PORT).start();
         await().atMost(90, SECONDS).pollInterval(Duration.ofSeconds(1)).until(() ->

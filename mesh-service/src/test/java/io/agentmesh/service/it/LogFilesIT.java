@@ -51,5 +51,18 @@ class LogFilesIT {
             assertThat(read(f)).as(f).doesNotContain(secret);
         }
         assertThat(read("discovery.log")).as("areas stay apart").doesNotContain("dead-lettered");
+
+        // the HTTP access log: one JSON object per request
+        await().atMost(10, SECONDS).until(() -> read("access.log").contains("/api/v1/agents"));
+        com.fasterxml.jackson.databind.JsonNode line = read("access.log").lines().filter(l -> l.contains("/api/v1/agents"))
+                .map(l -> {
+                    try {
+                        return Http.JSON.readTree(l);
+                    } catch (java.io.IOException e) {
+                        throw new AssertionError("not JSON: " + l, e);
+                    }
+                }).filter(j -> j.path("method").asText().equals("POST")).findFirst().orElseThrow();
+        assertThat(line.toString()).contains("201");
+        assertThat(read("access.log")).as("payloads stay out of the access log").doesNotContain(secret);
     }
 }

@@ -1,22 +1,22 @@
 package io.agentmesh.service.delivery.push;
 
 import io.agentmesh.service.common.OutboundGuard;
-import io.agentmesh.service.errors.OutboundFailures;
-import io.agentmesh.streams.envelope.MeshHeaders;
 import io.agentmesh.service.delivery.InboxRecord;
-import org.apache.kafka.common.header.Header;
+import io.agentmesh.service.errors.OutboundFailures;
+import io.cloudevents.CloudEvent;
+import io.cloudevents.http.HttpMessageFactory;
+import io.cloudevents.kafka.KafkaMessageFactory;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * POSTs one inbox record to an agent's endpoint as a CloudEvents HTTP request in binary mode: the
- * Kafka {@code ce_*} headers become {@code ce-*} HTTP headers, {@code content-type} the
- * Content-Type, the record value the body. 2xx = delivered; 4xx = the agent rejects it; anything
+ * POSTs one inbox record to an agent's endpoint as a CloudEvents HTTP request in binary mode, by the
+ * CloudEvents SDK: the record is read with the Kafka protocol binding and written with the HTTP
+ * one ({@code ce-*} headers, the data content type as Content-Type, the data as the body). 2xx = delivered; 4xx = the agent rejects it; anything
  * else (5xx, timeout, refused connection) = failed, worth retrying.
  */
 public final class PushClient {
@@ -43,17 +43,20 @@ public final class PushClient {
         if (refused.isPresent()) {
             return new Result(Outcome.REJECTED, "endpoint refused: " + refused.get());
         }
+        CloudEvent event;
         try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(endpoint).timeout(timeout)
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(record.payload()));
-            for (Header h : record.headers()) {
-                String value = h.value() == null ? "" : new String(h.value(), StandardCharsets.UTF_8);
-                if (h.key().startsWith(MeshHeaders.CE_PREFIX)) {
-                    b.header("ce-" + h.key().substring(MeshHeaders.CE_PREFIX.length()), value);
-                } else if (h.key().equals(MeshHeaders.CONTENT_TYPE)) {
-                    b.header("Content-Type", value);
-                }
-            }
+            // the inbox record as the CloudEvents SDK reads it (Kafka binding), written back out in the
+            // HTTP binding's binary mode by the same SDK
+            event = KafkaMessageFactory.createReader(record.headers(), record.payload()).toEvent();
+        } catch (RuntimeException e) {
+            return new Result(Outcome.REJECTED, "the inbox record is not a CloudEvent: " + e.getMessage());
+        }
+        try {
+            HttpRequest.Builder b = HttpRequest.newBuilder(endpoint).timeout(timeout);
+            byte[][] body = {new byte[0]};
+            HttpMessageFactory.createWriter(b::header, bytes -> body[0] = bytes == null ? new byte[0] : bytes)
+                    .writeBinary(event);
+            b.POST(HttpRequest.BodyPublishers.ofByteArray(body[0]));
             HttpResponse<Void> r = client.sendAsync(b.build(), HttpResponse.BodyHandlers.discarding())
                     .orTimeout(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).join();
             int code = r.statusCode();
