@@ -22,8 +22,12 @@ final class MessageEvents {
     private MessageEvents() {
     }
 
-    static byte[] routed(String id, String to, List<String> agents, int attempt, long acceptedAt, long now) {
+    /** {@code from}: the sender, when the message names one (what the topology dashboard draws edges from). */
+    static byte[] routed(String id, String to, String from, List<String> agents, int attempt, long acceptedAt, long now) {
         return write("routed", id, to, acceptedAt, now, g -> {
+            if (from != null) {
+                g.writeStringField("from", from);
+            }
             g.writeArrayFieldStart("agents");
             for (String agent : agents) {
                 g.writeString(agent);

@@ -152,7 +152,7 @@ final class RouterProcessor implements Processor<byte[], byte[], byte[], byte[]>
             context.forward(new Record<>(r.key(), r.value(), r.timestamp(), headers), RouterTopology.INBOX_SINK);
             listener.onRouted(envelope.id(), agent.id(), r.timestamp());
         }
-        event(envelope.id(), MessageEvents.routed(envelope.id(), envelope.target().toString(),
+        event(envelope.id(), MessageEvents.routed(envelope.id(), envelope.target().toString(), envelope.from(),
                 agents.stream().map(RegistryEntry::id).toList(), attempt, r.timestamp(), now), now);
         LOG.debug("message {} routed to {} (attempt {})", envelope.id(), agents.size() == 1 ? agents.get(0).id() : agents.size() + " agents", attempt);
     }

@@ -261,7 +261,8 @@ class RouterTopologyTest {
 
         assertThat(events.readRecordsToList()).extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
                 .satisfiesExactly(
-                        e -> assertThat(e).contains("\"event\":\"routed\"", "\"id\":\"m1\"", "\"agents\":[\"b\"]"),
+                        e -> assertThat(e).contains("\"event\":\"routed\"", "\"id\":\"m1\"", "\"agents\":[\"b\"]",
+                                "\"from\":\"a\""),
                         e -> assertThat(e).contains("\"event\":\"deduplicated\"", "\"id\":\"m1\""),
                         e -> assertThat(e).contains("\"event\":\"dead_lettered\"", "\"reason\":\"UNKNOWN_TARGET\""));
     }

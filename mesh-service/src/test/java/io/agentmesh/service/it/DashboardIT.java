@@ -1,0 +1,187 @@
+package io.agentmesh.service.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.agentmesh.service.MeshConfiguration;
+import io.agentmesh.streams.envelope.MeshHeaders;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.logging.Level;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The runbook's dashboards in a real headless Chromium (Debian's chromium and chromium-driver, no
+ * download at run time) against a real mesh: each page loads without console errors, and what
+ * happens in the mesh shows up on them without a reload; the pages' actions are the API's.
+ */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class DashboardIT {
+
+    static final MeshApp MESH = MeshApp.onSharedBroker();
+    static final DropwizardAppExtension<MeshConfiguration> APP = MESH.extension();
+    static final Path SHOTS = Path.of(System.getProperty("mesh.screenshots", "target/screenshots"));
+
+    private static WebDriver browser;
+
+    @BeforeAll
+    static void startBrowser() throws Exception {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(new File("/usr/bin/chromium"));
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,800",
+                "--disable-gpu", "--no-first-run");
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        Files.createDirectories(SHOTS);
+    }
+
+    @AfterAll
+    static void stopBrowser() {
+        if (browser != null) {
+            browser.quit();
+        }
+    }
+
+    private static WebDriverWait waitUpTo(int seconds) {
+        return new WebDriverWait(browser, Duration.ofSeconds(seconds));
+    }
+
+    /** Console errors since the last call (JavaScript errors, failed loads, CSP refusals). */
+    private static List<String> consoleErrors() {
+        List<String> errors = new ArrayList<>();
+        for (LogEntry e : browser.manage().logs().get(LogType.BROWSER)) {
+            if (e.getLevel().intValue() >= Level.SEVERE.intValue()) {
+                errors.add(e.getMessage());
+            }
+        }
+        return errors;
+    }
+
+    private static void open(String page) {
+        browser.get(MESH.url("/dashboard/" + page));
+        waitUpTo(10).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("main section")));
+    }
+
+    private static void shot(String name) throws Exception {
+        Files.write(SHOTS.resolve("dashboard-" + name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    }
+
+    private static String register(String id, String namespace, String capability) {
+        Http.Reply r = Http.post(MESH.url("/api/v1/agents"), "{\"id\":\"" + id + "\",\"name\":\"" + id + "\",\"namespace\":\""
+                + namespace + "\",\"capabilities\":[\"" + capability + "\"]}");
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        return id;
+    }
+
+    @Test
+    void eachPageLoadsWithoutConsoleErrorsAndShowsTheMeshLive() throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 6);
+        for (String page : List.of("topology", "agents", "messages")) {
+            open(page);
+            Thread.sleep(1500); // a round of the page's polling
+            assertThat(consoleErrors()).as(page).isEmpty();
+            assertThat(browser.getTitle()).contains("Agent Mesh");
+        }
+
+        // an agent registered now appears on the open agents page, without a reload
+        open("agents");
+        String planner = register("planner-" + suffix, "research", "plan");
+        waitUpTo(10).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-id='" + planner + "']")));
+        String writer = register("writer-" + suffix, "content", "write");
+        waitUpTo(10).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-id='" + writer + "']")));
+        shot("agents");
+
+        // and in the topology; a message between two agents is an edge there and a line of the message log
+        open("topology");
+        waitUpTo(10).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("circle[data-agent='" + planner + "']")));
+        Http.Reply sent = Http.post(MESH.url("/api/v1/messages"), "{\"to\":\"agent:" + writer + "\",\"from\":\"" + planner
+                + "\",\"payload\":{\"task\":\"draft\"}}");
+        assertThat(sent.status()).as(sent.body()).isEqualTo(202);
+        String messageId = sent.json().path("id").asText();
+        waitUpTo(15).until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("path[data-edge='" + planner + "->" + writer + "']")));
+        shot("topology");
+        open("messages");
+        waitUpTo(15).until(ExpectedConditions.textToBePresentInElementLocated(By.id("message-log"), messageId));
+        assertThat(consoleErrors()).isEmpty();
+    }
+
+    @Test
+    void aDeadLetterIsReplayedFromThePageAndAHealthOverrideIsSetFromIt() throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 6);
+        String cap = "ocr-" + suffix;
+        Http.Reply lost = Http.post(MESH.url("/api/v1/messages"), "{\"to\":\"capability:" + cap
+                + "\",\"payload\":{\"page\":1},\"max_attempts\":1}");
+        assertThat(lost.status()).as(lost.body()).isEqualTo(202);
+        String messageId = lost.json().path("id").asText();
+        open("messages");
+        WebElement target = browser.findElement(By.id("dlq-target"));
+        target.sendKeys("capability:" + cap);
+        target.sendKeys(org.openqa.selenium.Keys.TAB);
+        waitUpTo(20).until(ExpectedConditions.textToBePresentInElementLocated(By.id("dlq-table"), messageId));
+        String ocr = register("ocr-agent-" + suffix, "default", cap);
+
+        browser.findElement(By.cssSelector("#dlq-table input[type=checkbox]")).click();
+        browser.findElement(By.id("dlq-dry-run")).click();
+        waitUpTo(10).until(ExpectedConditions.textToBePresentInElementLocated(By.id("dlq-result"), "would replay"));
+        browser.findElement(By.id("dlq-replay")).click();
+        waitUpTo(5).until(ExpectedConditions.alertIsPresent()).accept();
+        waitUpTo(10).until(ExpectedConditions.textToBePresentInElementLocated(By.id("dlq-result"), "replay id"));
+        shot("messages");
+
+        // the replay reached the inbox and is in the audit
+        Topics topics = new Topics(TestInfra.get().bootstrapServers());
+        try {
+            var inbox = topics.readUntil(MESH.topic("agent." + ocr), rs -> !rs.isEmpty(), Duration.ofSeconds(30));
+            assertThat(Topics.header(inbox.get(0), MeshHeaders.ID)).isEqualTo(messageId);
+        } finally {
+            topics.close();
+        }
+        JsonNode audit = Http.get(MESH.url("/api/v1/queues/dlq/replays")).json().path("replays").get(0);
+        assertThat(audit.path("replayed").asInt()).isEqualTo(1);
+
+        // a health override from the agent's detail is what the API then says
+        open("agents");
+        waitUpTo(10).until(ExpectedConditions.elementToBeClickable(By.cssSelector("tr[data-id='" + ocr + "']"))).click();
+        waitUpTo(10).until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail-id"), ocr));
+        browser.findElement(By.id("override-reason")).sendKeys("disk full");
+        browser.findElement(By.id("mark-unhealthy")).click();
+        waitUpTo(5).until(ExpectedConditions.alertIsPresent()).accept();
+        await().atMost(10, SECONDS).until(() -> "unhealthy".equals(
+                Http.get(MESH.url("/api/v1/agents/" + ocr + "/health")).json().path("status").asText()));
+        assertThat(Http.get(MESH.url("/api/v1/agents/" + ocr + "/health")).body()).contains("disk full");
+        assertThat(((JavascriptExecutor) browser).executeScript("return document.title")).isNotNull();
+        assertThat(consoleErrors()).isEmpty();
+    }
+}
