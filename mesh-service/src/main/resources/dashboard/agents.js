@@ -85,11 +85,14 @@
 
   async function showDetail(quiet) {
     const id = selected;
-    const [agent, health, history, card] = await Promise.all([
+    const [agent, health, history, card, log] = await Promise.all([
       api('/api/v1/agents/' + encodeURIComponent(id)),
       api('/api/v1/agents/' + encodeURIComponent(id) + '/health').catch(() => null),
       api('/api/v1/agents/' + encodeURIComponent(id) + '/health/history?limit=30').catch(() => ({events: []})),
-      api('/api/v1/agents/' + encodeURIComponent(id) + '/card').catch(() => null)]);
+      api('/api/v1/agents/' + encodeURIComponent(id) + '/card').catch(() => null),
+      api('/api/v1/messages?limit=500').catch(() => ({messages: []}))]);
+    const mine = (log.messages || []).filter(m => m.from === id || m.to === 'agent:' + id
+      || (Array.isArray(m.agents) && m.agents.includes(id))).slice(0, 20);
     if (id !== selected) return;
     const reason = el('input', {id: 'override-reason', placeholder: 'reason', 'aria-label': 'reason'});
     const events = (history.events || []).slice().reverse();
@@ -114,6 +117,11 @@
         el('button', {id: 'deregister', class: 'danger', onclick: () => act('Deregister ' + id + '? Its inbox stops receiving.',
           () => api('/api/v1/agents/' + encodeURIComponent(id), {method: 'DELETE'})).then(() => { selected = null; detail.hidden = true; refresh(); })},
           'Deregister')),
+      el('h3', {}, 'Recent messages to and from it'),
+      mine.length ? el('div', {class: 'scroll'}, el('table', {id: 'agent-messages'}, el('tbody', {}, mine.map(m => el('tr', {},
+        el('td', {}, ago(m.time)), el('td', {}, m.from === id ? 'sent to ' + m.to : 'from ' + (m.from || '–')),
+        el('td', {}, pill(m.event)), el('td', {}, el('a', {href: '/dashboard/messages#' + encodeURIComponent(m.id)}, m.id)))))))
+        : el('p', {class: 'muted'}, '(none in the recent message log)'),
       el('h3', {}, 'AgentCard'),
       el('pre', {}, card ? JSON.stringify(card, null, 2) : '(none)'));
     function override(status) {

@@ -91,6 +91,7 @@ const Mesh = (() => {
       say('');
       return result;
     } catch (e) {
+      status().dataset.from = 'action'; // stays until the next action: the polling does not clear it
       say(e instanceof ApiError && e.status === 403 ? 'Not allowed (an operator may): ' + e.message : 'Failed: ' + e.message);
       return null;
     }
@@ -156,8 +157,16 @@ const Mesh = (() => {
       location.reload();
     });
     api('/api/v1/auth/whoami').then(w => {
-      document.getElementById('who').textContent = w && (w.caller || w.subject || w.name)
-        ? 'signed in as ' + (w.caller || w.subject || w.name) : '';
+      if (!w) return;
+      const who = document.getElementById('who');
+      who.textContent = w.auth_enabled === false ? 'open mesh (no sign-in)'
+        : 'signed in as ' + (w.kind ? w.kind + ':' : '') + w.name + (w.role ? ' (' + w.role + ')' : '');
+      if (w.auth_enabled !== false) {
+        who.append(' ', el('button', {id: 'sign-out', type: 'button', onclick: () => {
+          sessionStorage.removeItem(TOKEN);
+          location.reload();
+        }}, 'Sign out'));
+      }
     }).catch(() => {});
   }
 

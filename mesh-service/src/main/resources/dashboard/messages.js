@@ -151,6 +151,8 @@
     if (!dryRun) { picked.clear(); refreshDlq(); }
   }
 
+  // /dashboard/messages#<id> (from an agent's detail) opens that message's life
+  if (location.hash.length > 1) { search.value = decodeURIComponent(location.hash.slice(1)); showLife(); }
   every(2000, refreshRates);
   every(3000, refreshLog);
   every(5000, refreshDlq);

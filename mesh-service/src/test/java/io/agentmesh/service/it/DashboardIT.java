@@ -11,27 +11,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.io.File;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.logging.Level;
 
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,58 +30,42 @@ import static org.awaitility.Awaitility.await;
  * happens in the mesh shows up on them without a reload; the pages' actions are the API's.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class DashboardIT {
 
     static final MeshApp MESH = MeshApp.onSharedBroker();
     static final DropwizardAppExtension<MeshConfiguration> APP = MESH.extension();
-    static final Path SHOTS = Path.of(System.getProperty("mesh.screenshots", "target/screenshots"));
-
+    private static HeadlessChromium chromium;
     private static WebDriver browser;
 
     @BeforeAll
-    static void startBrowser() throws Exception {
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(new File("/usr/bin/chromium"));
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,800",
-                "--disable-gpu", "--no-first-run");
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
-        Files.createDirectories(SHOTS);
+    static void startBrowser() {
+        chromium = new HeadlessChromium(1280, 800);
+        browser = chromium.driver;
     }
 
     @AfterAll
     static void stopBrowser() {
-        if (browser != null) {
-            browser.quit();
+        if (chromium != null) {
+            chromium.close();
         }
     }
 
     private static WebDriverWait waitUpTo(int seconds) {
-        return new WebDriverWait(browser, Duration.ofSeconds(seconds));
+        return chromium.waitUpTo(seconds);
     }
 
-    /** Console errors since the last call (JavaScript errors, failed loads, CSP refusals). */
     private static List<String> consoleErrors() {
-        List<String> errors = new ArrayList<>();
-        for (LogEntry e : browser.manage().logs().get(LogType.BROWSER)) {
-            if (e.getLevel().intValue() >= Level.SEVERE.intValue()) {
-                errors.add(e.getMessage());
-            }
-        }
-        return errors;
+        return chromium.consoleErrors();
+    }
+
+    private static void shot(String name) throws Exception {
+        chromium.shot(name);
     }
 
     private static void open(String page) {
         browser.get(MESH.url("/dashboard/" + page));
         waitUpTo(10).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("main section")));
-    }
-
-    private static void shot(String name) throws Exception {
-        Files.write(SHOTS.resolve("dashboard-" + name + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
     }
 
     private static String register(String id, String namespace, String capability) {
@@ -105,6 +76,7 @@ class DashboardIT {
     }
 
     @Test
+    @org.junit.jupiter.api.Order(1)
     void eachPageLoadsWithoutConsoleErrorsAndShowsTheMeshLive() throws Exception {
         String suffix = UUID.randomUUID().toString().substring(0, 6);
         for (String page : List.of("topology", "agents", "messages")) {
@@ -138,6 +110,32 @@ class DashboardIT {
     }
 
     @Test
+    @org.junit.jupiter.api.Order(2)
+    void onAPhoneInTheDarkThemeThePagesFitTheScreen() throws Exception {
+        register("phone-" + UUID.randomUUID().toString().substring(0, 6), "mobile", "call");
+        try (HeadlessChromium phone = new HeadlessChromium(390, 844)) {
+            phone.driver.get(MESH.url("/dashboard/agents"));
+            ((JavascriptExecutor) phone.driver).executeScript("localStorage.setItem('agent-mesh-theme', 'dark')");
+            for (String page : List.of("topology", "agents", "messages")) {
+                phone.driver.get(MESH.url("/dashboard/" + page));
+                phone.waitUpTo(10).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("main section")));
+                Thread.sleep(1500);
+                assertThat(((JavascriptExecutor) phone.driver).executeScript("return document.documentElement.dataset.theme"))
+                        .isEqualTo("dark");
+                // wide tables scroll inside their section; the page itself does not scroll sideways
+                Number overflow = (Number) ((JavascriptExecutor) phone.driver).executeScript(
+                        "return document.documentElement.scrollWidth - document.documentElement.clientWidth");
+                assertThat(overflow.intValue()).as(page + " wider than the phone").isLessThanOrEqualTo(1);
+                assertThat(phone.consoleErrors()).as(page).isEmpty();
+                if (page.equals("agents")) {
+                    phone.shot("agents-phone-dark");
+                }
+            }
+        }
+    }
+
+    @Test
+    @org.junit.jupiter.api.Order(3)
     void aDeadLetterIsReplayedFromThePageAndAHealthOverrideIsSetFromIt() throws Exception {
         String suffix = UUID.randomUUID().toString().substring(0, 6);
         String cap = "ocr-" + suffix;
@@ -182,6 +180,21 @@ class DashboardIT {
                 Http.get(MESH.url("/api/v1/agents/" + ocr + "/health")).json().path("status").asText()));
         assertThat(Http.get(MESH.url("/api/v1/agents/" + ocr + "/health")).body()).contains("disk full");
         assertThat(((JavascriptExecutor) browser).executeScript("return document.title")).isNotNull();
+        assertThat(consoleErrors()).isEmpty();
+    }
+
+    /** Last: past 150 agents the topology draws a namespace as one node with its counts. */
+    @Test
+    @org.junit.jupiter.api.Order(4)
+    void pastAHundredAndFiftyAgentsTheTopologyDrawsNamespaces() throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 6);
+        int before = Http.get(MESH.url("/api/v1/agents/count")).json().path("count").asInt();
+        for (int i = 0; i < 160 - before; i++) {
+            register("bulk-" + suffix + "-" + i, "bulk", "batch");
+        }
+        open("topology");
+        waitUpTo(15).until(ExpectedConditions.textToBePresentInElementLocated(By.id("topology"), "bulk ("));
+        assertThat(browser.findElements(By.cssSelector("circle[data-agent]"))).as("one node per namespace, not per agent").isEmpty();
         assertThat(consoleErrors()).isEmpty();
     }
 }
