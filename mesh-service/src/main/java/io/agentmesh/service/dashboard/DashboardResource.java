@@ -43,7 +43,7 @@ public final class DashboardResource {
     @Produces(MediaType.TEXT_HTML)
     @Allow(Access.PUBLIC)
     public Response topology() {
-        return page("topology");
+        return page("topology", "Mesh Topology");
     }
 
     @GET
@@ -51,7 +51,7 @@ public final class DashboardResource {
     @Produces(MediaType.TEXT_HTML)
     @Allow(Access.PUBLIC)
     public Response agents() {
-        return page("agents");
+        return page("agents", "Agent Registry");
     }
 
     @GET
@@ -59,7 +59,7 @@ public final class DashboardResource {
     @Produces(MediaType.TEXT_HTML)
     @Allow(Access.PUBLIC)
     public Response messages() {
-        return page("messages");
+        return page("messages", "Message Flow");
     }
 
     @GET
@@ -74,8 +74,11 @@ public final class DashboardResource {
                 .header("X-Content-Type-Options", "nosniff").build();
     }
 
-    private static Response page(String name) {
-        return Response.ok(read(name + ".html")).type(MediaType.TEXT_HTML_TYPE.withCharset("utf-8"))
+    /** The one page template with this page's title and script. */
+    private static Response page(String name, String title) {
+        String html = new String(read("page.html"), java.nio.charset.StandardCharsets.UTF_8)
+                .replace("__PAGE__", name).replace("__TITLE__", title);
+        return Response.ok(html).type(MediaType.TEXT_HTML_TYPE.withCharset("utf-8"))
                 .header("Content-Security-Policy", POLICY).header("Cache-Control", "no-cache")
                 .header("X-Content-Type-Options", "nosniff").build();
     }
