@@ -24,7 +24,7 @@
     {key: 'last_heartbeat', label: 'Last heartbeat', render: r => ago(r.last_heartbeat)},
     {key: 'delivery', label: 'Delivery'},
     {key: 'lag', label: 'Inbox lag', sort: r => r.lag ?? -1},
-    {key: 'streams', label: 'Streams', sort: r => r.streams ?? 0},
+    {key: 'streams', label: 'gRPC streams', sort: r => r.streams ?? 0},
   ], r => { selected = r.id; showDetail(); });
 
   main.append(
@@ -47,7 +47,7 @@
       api('/api/v1/agents?limit=1000'),
       api('/api/v1/health/all').catch(() => ({agents: []})),
       api('/api/v1/queues/stats').catch(() => ({})),
-      api('/api/v1/connections/active').catch(() => ({}))]);
+      api('/api/v1/grpc/connections').catch(() => ({connections: []}))]);
     const byId = new Map((health.agents || []).map(h => [h.agent_id, h]));
     const lag = inboxLag(stats);
     const streams = streamsByAgent(conns);
@@ -66,20 +66,17 @@
     const out = new Map();
     const topics = stats.topics || {};
     const list = Array.isArray(topics) ? topics : Object.entries(topics).map(([k, v]) => Object.assign({topic: k}, v));
-    for (const t of list) out.set(t.topic, t.lag ?? t.backlog ?? t.messages);
+    // lag where the inbox has a consumer group (Kafka readers, push); none for the others
+    for (const t of list) if (t.lag !== undefined && t.lag !== null) out.set(t.topic, t.lag);
     return out;
   }
 
+  // open gRPC streams (Connect, Subscribe) per agent, from GET /api/v1/grpc/connections
   function streamsByAgent(conns) {
     const out = new Map();
-    const walk = v => {
-      if (Array.isArray(v)) v.forEach(walk);
-      else if (v && typeof v === 'object') {
-        if (typeof v.agent_id === 'string') out.set(v.agent_id, (out.get(v.agent_id) || 0) + 1);
-        else Object.values(v).forEach(walk);
-      }
-    };
-    walk(conns);
+    for (const c of conns.connections || []) {
+      for (const s of c.streams || []) out.set(s.agent_id, (out.get(s.agent_id) || 0) + 1);
+    }
     return out;
   }
 

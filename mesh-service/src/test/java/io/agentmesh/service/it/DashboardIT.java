@@ -107,6 +107,15 @@ class DashboardIT {
         open("messages");
         waitUpTo(15).until(ExpectedConditions.textToBePresentInElementLocated(By.id("message-log"), messageId));
         assertThat(consoleErrors()).isEmpty();
+
+        // an agent's open Connect stream is counted on its row
+        try (GrpcClient grpc = new GrpcClient(MESH.grpcPort())) {
+            GrpcClient.Connection stream = grpc.connect(writer, 1);
+            open("agents");
+            waitUpTo(15).until(d -> d.findElement(By.cssSelector("tr[data-id='" + writer + "'] td:last-child")).getText()
+                    .equals("1"));
+            stream.cancel();
+        }
     }
 
     @Test
