@@ -65,7 +65,7 @@ class RegistryIT {
         assertThat(generated.status()).isEqualTo(201);
         String generatedId = generated.json().path("id").asText();
         assertThat(generatedId).matches("[0-9a-f-]{36}");
-        assertThat(topics.names(MESH.topic("agent."))).contains(MESH.topic("agent." + id), MESH.topic("agent." + generatedId));
+        topics.awaitListed(MESH.topic("agent." + id), MESH.topic("agent." + generatedId));
 
         // durable record and filters
         assertThat(Http.get(MESH.url("/api/v1/agents/" + id)).json().path("name").asText()).isEqualTo("Planner 2");

@@ -160,7 +160,7 @@ class RegistryLifecycleIT {
         String id = id("leaving");
         assertThat(Http.post(MESH.url("/api/v1/agents"), "{\"id\":\"" + id + "\",\"name\":\"Leaving\"}").status()).isEqualTo(201);
         String inbox = MESH.topic("agent." + id);
-        assertThat(topics.names(MESH.topic("agent."))).contains(inbox);
+        topics.awaitListed(inbox);
         assertThat(Http.delete(MESH.url("/api/v1/agents/" + id)).status()).isEqualTo(200);
         assertThat(topics.names(MESH.topic("agent."))).as("kept right after deregistration").contains(inbox);
         await().atMost(30, SECONDS).until(() -> !topics.names(MESH.topic("agent.")).contains(inbox));
@@ -168,7 +168,7 @@ class RegistryLifecycleIT {
         assertThat(Http.post(MESH.url("/api/v1/agents"), "{\"id\":\"" + id + "\",\"name\":\"Back\"}").status()).isEqualTo(200);
         // the controller has it when the registration answers; the broker's topic list a moment later
         // (right after a deletion of the same name this once took longer than the list call)
-        await().atMost(10, SECONDS).until(() -> topics.names(MESH.topic("agent.")).contains(inbox));
+        topics.awaitListed(inbox);
     }
 
     @Test

@@ -36,6 +36,25 @@ public final class Topics implements AutoCloseable {
                 .filter(t -> t.startsWith(prefix)).collect(Collectors.toSet());
     }
 
+    /**
+     * Waits until the broker lists every one of {@code wanted}. A topic the controller has just created
+     * reaches the broker's metadata (and so its topic list) a moment later; an outside client sees the same.
+     */
+    public void awaitListed(String... wanted) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        Set<String> listed = Set.of();
+        while (System.nanoTime() < deadline) {
+            listed = admin.listTopics().names().get(10, TimeUnit.SECONDS);
+            if (listed.containsAll(List.of(wanted))) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        Set<String> seen = listed;
+        throw new AssertionError("not listed by the broker within 10 s: "
+                + List.of(wanted).stream().filter(w -> !seen.contains(w)).toList());
+    }
+
     /** Sum of end offsets per topic (committed and uncommitted records alike). */
     public Map<String, Long> endOffsets(String prefix) throws Exception {
         Set<String> names = names(prefix);
