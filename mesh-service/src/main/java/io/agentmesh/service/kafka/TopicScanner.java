@@ -23,7 +23,15 @@ import java.util.function.Predicate;
 public final class TopicScanner implements AutoCloseable {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
-    private static final Duration POLL = Duration.ofMillis(500);
+    /** Short: a poll that steps over a trailing transaction marker returns no record and waits all of it. */
+    private static final Duration POLL = Duration.ofMillis(20);
+    /**
+     * How long the broker may hold a fetch that finds nothing new. A scan moves from partition to
+     * partition, and the consumer's prefetch of the partition just finished (at its end, so nothing
+     * new) holds the connection for this long before the next partition's fetch can go: Kafka's default
+     * of 500 ms made every read of the message log cost half a second per partition of mesh.events.
+     */
+    static final int FETCH_MAX_WAIT_MS = 5;
 
     private final Consumer<byte[], byte[]> consumer;
 
@@ -33,7 +41,9 @@ public final class TopicScanner implements AutoCloseable {
 
     /** A scanner reading at most {@code maxPollRecords} records per fetch. */
     public static TopicScanner open(KafkaClientProps props, int maxPollRecords) {
-        return new TopicScanner(new KafkaConsumer<>(props.reader(maxPollRecords)));
+        Map<String, Object> p = new java.util.HashMap<>(props.reader(maxPollRecords));
+        p.put(org.apache.kafka.clients.consumer.ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, FETCH_MAX_WAIT_MS);
+        return new TopicScanner(new KafkaConsumer<>(p));
     }
 
     /** The topic's partitions in order. */
@@ -76,7 +86,13 @@ public final class TopicScanner implements AutoCloseable {
         consumer.assign(List.of(tp));
         consumer.seek(tp, start);
         long next = start;
+        long progressBy = System.nanoTime() + TIMEOUT.toNanos();
         while (next < end) {
+            if (System.nanoTime() > progressBy) {
+                throw new org.apache.kafka.common.errors.TimeoutException("no progress reading " + tp + " at offset "
+                        + next + " (to " + end + ") for " + TIMEOUT.toSeconds() + " s");
+            }
+            long before = next;
             boolean wholeBatch = true;
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(POLL)) {
                 if (r.offset() >= end) {
@@ -93,6 +109,9 @@ public final class TopicScanner implements AutoCloseable {
             }
             // after a whole batch the consumer's position is right, past any transaction marker
             next = Math.max(next, Math.min(end, consumer.position(tp, TIMEOUT)));
+            if (next > before) {
+                progressBy = System.nanoTime() + TIMEOUT.toNanos();
+            }
         }
         return next;
     }
