@@ -2,6 +2,7 @@ package io.agentmesh.service.messaging;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentmesh.service.errors.KafkaFailures;
 import io.agentmesh.service.kafka.KafkaClientProps;
 import io.agentmesh.service.kafka.TopicScanner;
@@ -52,15 +53,32 @@ public final class MessageLog {
             throw KafkaFailures.translate(e, "read the message log");
         }
         tail.sort(Comparator.comparingLong(ConsumerRecord<byte[], byte[]>::timestamp).reversed());
-        Map<String, JsonNode> latest = new LinkedHashMap<>();
+        Map<String, ObjectNode> latest = new LinkedHashMap<>();
         for (var r : tail) {
             JsonNode e = parse(r);
             // position acks name no message: they are in the export, not in the per-message log
-            if (e != null && e.hasNonNull("id") && latest.size() < limit) {
-                latest.putIfAbsent(e.path("id").asText(), e);
+            if (e == null || !e.hasNonNull("id") || !e.isObject()) {
+                continue;
+            }
+            ObjectNode seen = latest.get(e.path("id").asText());
+            if (seen != null) {
+                fillFrom(seen, e);
+            } else if (latest.size() < limit) {
+                latest.put(e.path("id").asText(), ((ObjectNode) e).deepCopy());
             }
         }
         return new ArrayList<>(latest.values());
+    }
+
+    /** What a message's later events (delivered, acked) do not repeat: taken from its earlier ones. */
+    static final List<String> CARRIED = List.of("from", "to", "agents", "accepted_at");
+
+    private static void fillFrom(ObjectNode latest, JsonNode earlier) {
+        for (String field : CARRIED) {
+            if (!latest.hasNonNull(field) && earlier.hasNonNull(field)) {
+                latest.set(field, earlier.get(field));
+            }
+        }
     }
 
     /** Every event of one message since {@code since}, oldest first. */

@@ -67,6 +67,16 @@ class MessageLogIT {
         List<String> recentIds = new ArrayList<>();
         recent.path("messages").forEach(m -> recentIds.add(m.path("id").asText()));
         assertThat(recentIds).contains(id, dead);
+        // its latest state (delivered) still says where it went: carried from the routing event
+        JsonNode latest = null;
+        for (JsonNode m : recent.path("messages")) {
+            if (m.path("id").asText().equals(id)) {
+                latest = m;
+            }
+        }
+        assertThat(latest.path("event").asText()).isEqualTo("delivered");
+        assertThat(latest.path("to").asText()).isEqualTo("agent:" + agent);
+        assertThat(latest.path("agents").get(0).asText()).isEqualTo(agent);
 
         Http.Reply export = Http.get(MESH.url("/api/v1/messages/export?since=" + start));
         assertThat(export.status()).isEqualTo(200);
