@@ -1,7 +1,7 @@
 // Agent Registry: the registry as a live table, filters, and one agent's detail with the runbook's actions.
 'use strict';
 (() => {
-  const {el, api, every, act, ago, pill, sortable, kv} = Mesh;
+  const {el, api, allAgents, every, act, ago, pill, sortable, kv} = Mesh;
   const main = document.getElementById('main');
   const filters = {capability: el('input', {id: 'f-capability', placeholder: 'capability', 'aria-label': 'capability'}),
     namespace: el('input', {id: 'f-namespace', placeholder: 'namespace', 'aria-label': 'namespace'}),
@@ -44,16 +44,17 @@
 
   async function refresh() {
     const [agents, health, stats, conns] = await Promise.all([
-      api('/api/v1/agents?limit=1000'),
+      allAgents(),
       api('/api/v1/health/all').catch(() => ({agents: []})),
       api('/api/v1/queues/stats').catch(() => ({})),
       api('/api/v1/grpc/connections').catch(() => ({connections: []}))]);
     const byId = new Map((health.agents || []).map(h => [h.agent_id, h]));
     const lag = inboxLag(stats);
     const streams = streamsByAgent(conns);
-    rows = (agents.agents || []).map(a => {
+    rows = agents.map(a => {
       const h = byId.get(a.id) || {};
-      return Object.assign({}, a, {health: h.status || 'unknown', last_check_at: h.last_check_at,
+      // a lapsed heartbeat is the agent's health too: expired, whatever its last check said
+      return Object.assign({}, a, {health: a.status === 'expired' ? 'expired' : h.status || 'unknown', last_check_at: h.last_check_at,
         lag: lag.get(a.inbox_topic), streams: streams.get(a.id) || 0});
     });
     draw();
@@ -128,6 +129,9 @@
     if (!quiet) detail.scrollIntoView({behavior: 'smooth', block: 'nearest'});
   }
 
+  // /dashboard/agents?namespace=&capability=&status= starts filtered (the topology links a namespace so)
+  const query = new URLSearchParams(location.search);
+  for (const [k, f] of Object.entries(filters)) if (query.get(k)) f.value = query.get(k);
   // /dashboard/agents#<id> (from the topology) opens that agent
   if (location.hash.length > 1) selected = decodeURIComponent(location.hash.slice(1));
   every(2000, refresh);

@@ -63,13 +63,36 @@ const Mesh = (() => {
     status().textContent = message || '';
   }
 
+  // the whole registry, a page of 1000 at a time (the API's largest), up to MAX_AGENTS
+  const MAX_AGENTS = 20000;
+  async function allAgents() {
+    const out = [];
+    for (let offset = 0; offset < MAX_AGENTS; offset += 1000) {
+      const page = (await api('/api/v1/agents?limit=1000&offset=' + offset)).agents || [];
+      out.push(...page);
+      if (page.length < 1000) break;
+    }
+    return out;
+  }
+
+  // when the page last read the mesh, and how long that round took (the header shows it; tests read it)
+  function updated(name, ms) {
+    const box = document.getElementById('updated');
+    if (!box) return;
+    box.dataset[name] = String(Math.round(ms));
+    box.textContent = 'updated ' + new Date().toLocaleTimeString();
+    box.title = Object.entries(box.dataset).map(([k, v]) => k + ': ' + v + ' ms').join(', ');
+  }
+
   // runs fn now and every ms; a failure is shown (not thrown) and the loop goes on
   function every(ms, fn) {
     let stopped = false;
     const tick = async () => {
       if (stopped) return;
+      const started = performance.now();
       try {
         await fn();
+        updated(fn.name || 'refresh', performance.now() - started);
         if (status().dataset.from === fn.name) say('');
       } catch (e) {
         if (!(e instanceof ApiError && e.status === 401)) {
@@ -110,8 +133,9 @@ const Mesh = (() => {
     return el('span', {class: 'pill ' + String(value || 'unknown').replace(/[^A-Za-z_]/g, '')}, value || 'unknown');
   }
 
-  // a table whose columns sort on click; rows are re-rendered by the caller with render(rows)
-  function sortable(columns, onRow) {
+  // a table whose columns sort on click; rows are re-rendered by the caller with render(rows). At most
+  // `cap` rows are drawn (sorted first, so the top of any order is right); the caption says how many more.
+  function sortable(columns, onRow, cap = 500) {
     let key = columns[0].key, dir = 1;
     const head = el('tr', {}, columns.map(c => el('th', {'data-sort': c.key, onclick: () => {
       dir = key === c.key ? -dir : 1; key = c.key; redraw();
@@ -126,12 +150,15 @@ const Mesh = (() => {
         const x = value(a), y = value(b);
         return (typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y))) * dir;
       });
-      body.replaceChildren(...rows.map(r => {
+      const more = rows.length - cap;
+      body.replaceChildren(...rows.slice(0, cap).map(r => {
         const tr = el('tr', {class: onRow ? 'clickable' : '', 'data-id': r.id, onclick: onRow ? () => onRow(r) : null},
           columns.map(c => el('td', {}, c.render ? c.render(r) : (r[c.key] ?? '–'))));
         return tr;
       }));
       if (!rows.length) body.replaceChildren(el('tr', {}, el('td', {colspan: columns.length, class: 'muted'}, '(none)')));
+      if (more > 0) body.append(el('tr', {class: 'more'}, el('td', {colspan: columns.length, class: 'muted'},
+        more + ' more not drawn: filter or sort to see them')));
     }
     return {table, render(rows) { last = rows; redraw(); }};
   }
@@ -171,5 +198,5 @@ const Mesh = (() => {
   }
 
   document.addEventListener('DOMContentLoaded', setup);
-  return {el, svg, api, every, act, ago, pill, sortable, kv, say, ApiError};
+  return {el, svg, api, allAgents, every, act, ago, pill, sortable, kv, say, ApiError};
 })();

@@ -87,7 +87,8 @@
       const box = charts.querySelector(`[data-chart="${k}"]`);
       const values = series[k];
       const last = values.length ? values[values.length - 1] : null;
-      box.querySelector('.value').textContent = last === null ? '–' : (last >= 100 ? Math.round(last) : last.toFixed(1));
+      box.querySelector('.value').textContent = last === null ? '–'
+        : (last >= 100 || Number.isInteger(last) ? String(Math.round(last)) : last.toFixed(1));
       sparkline(box.querySelector('canvas'), values);
     }
   }
@@ -101,8 +102,10 @@
     g.strokeStyle = getComputedStyle(document.documentElement).getPropertyValue('--accent').trim() || '#2f6fdf';
     g.lineWidth = 2;
     g.beginPath();
+    // newest on the right; the first minute is spread over the width, then it scrolls up to KEEP samples
+    const span = Math.max(values.length, 30);
     values.forEach((v, i) => {
-      const x = i * (w - 2) / (KEEP - 1) + 1, y = h - 2 - (v / max) * (h - 4);
+      const x = w - 1 - (values.length - 1 - i) * (w - 2) / (span - 1), y = h - 2 - (v / max) * (h - 4);
       i ? g.lineTo(x, y) : g.moveTo(x, y);
     });
     g.stroke();
@@ -113,19 +116,34 @@
     log.render((r.messages || []).map(m => Object.assign({}, m, {from: m.from || '–'})));
   }
 
+  // one message's life as a timeline: accepted → routed (or retried, dead-lettered) → delivered → acked,
+  // each step with its time after acceptance
   async function showLife() {
     const id = search.value.trim();
     if (!id) return;
     try {
       const r = await api('/api/v1/messages/' + encodeURIComponent(id));
-      const events = r.events || r.life || [];
-      life.replaceChildren(el('h3', {}, 'Message ', el('span', {id: 'life-id'}, id)),
-        el('ol', {}, (Array.isArray(events) ? events : []).map(e => el('li', {}, pill(e.event), ' ', e.time || '',
-          e.agents ? ' → ' + e.agents.join(', ') : '', e.reason ? ' (' + e.reason + ')' : ''))),
-        el('pre', {}, JSON.stringify(r, null, 2)));
+      const events = Array.isArray(r.events) ? r.events : [];
+      const start = events.length ? Date.parse(events[0].time) : NaN;
+      const after = e => { const t = Date.parse(e.time) - start; return isNaN(t) ? '' : '+' + t + ' ms'; };
+      life.replaceChildren(el('h3', {}, 'Message ', el('span', {id: 'life-id'}, id), ' ', pill(r.status)),
+        el('ol', {class: 'life'}, events.map(e => el('li', {'data-event': e.event}, pill(e.event), ' ',
+          el('span', {class: 'muted', title: e.time || ''}, after(e)), ' ', stepDetail(e)))),
+        el('details', {}, el('summary', {}, 'raw events'), el('pre', {}, JSON.stringify(r, null, 2))));
     } catch (e) {
       life.replaceChildren(el('p', {}, 'No life for ' + id + ': ' + e.message));
     }
+  }
+
+  function stepDetail(e) {
+    const parts = [];
+    if (e.to) parts.push('to ' + e.to);
+    if (Array.isArray(e.agents) && e.agents.length) parts.push('→ ' + e.agents.join(', '));
+    if (e.agent) parts.push('agent ' + e.agent);
+    if (e.via) parts.push('via ' + e.via);
+    if (e.attempt || e.attempts) parts.push('attempt ' + (e.attempt || e.attempts));
+    if (e.reason) parts.push('(' + e.reason + (e.error ? ': ' + e.error : '') + ')');
+    return parts.join(' ');
   }
 
   async function refreshDlq() {

@@ -108,14 +108,37 @@ class DashboardIT {
         waitUpTo(15).until(ExpectedConditions.textToBePresentInElementLocated(By.id("message-log"), messageId));
         assertThat(consoleErrors()).isEmpty();
 
-        // an agent's open Connect stream is counted on its row
+        // an agent's open Connect stream is counted on its row; it takes the message and acks it
         try (GrpcClient grpc = new GrpcClient(MESH.grpcPort())) {
             GrpcClient.Connection stream = grpc.connect(writer, 1);
             open("agents");
             waitUpTo(15).until(d -> d.findElement(By.cssSelector("tr[data-id='" + writer + "'] td:last-child")).getText()
                     .equals("1"));
+            await().atMost(15, SECONDS).until(() -> stream.ids().contains(messageId));
+            stream.ack(List.of(stream.received.get(0).getDeliveryId()));
+            // the message's life, opened from its line of the log: accepted, routed, delivered, acked
+            open("messages");
+            waitUpTo(15).until(ExpectedConditions.elementToBeClickable(
+                    By.cssSelector("#message-log tr[data-id='" + messageId + "']"))).click();
+            waitUpTo(10).until(ExpectedConditions.textToBePresentInElementLocated(By.id("life-id"), messageId));
+            await().atMost(15, SECONDS).untilAsserted(() -> {
+                browser.findElement(By.id("message-open")).click();
+                Thread.sleep(300);
+                @SuppressWarnings("unchecked")
+                List<String> steps = (List<String>) ((JavascriptExecutor) browser).executeScript(
+                        "return [...document.querySelectorAll('#message-life li[data-event]')].map(li => li.dataset.event)");
+                assertThat(steps).containsSubsequence("accepted", "routed", "delivered", "acked");
+            });
             stream.cancel();
+            // the charts have a few samples, the life is open
+            Thread.sleep(5000);
+            shot("messages");
         }
+        // an acked message is still an edge
+        open("topology");
+        waitUpTo(15).until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("path[data-edge='" + planner + "->" + writer + "']")));
+        assertThat(consoleErrors()).isEmpty();
     }
 
     @Test
@@ -165,7 +188,8 @@ class DashboardIT {
         browser.findElement(By.id("dlq-replay")).click();
         waitUpTo(5).until(ExpectedConditions.alertIsPresent()).accept();
         waitUpTo(10).until(ExpectedConditions.textToBePresentInElementLocated(By.id("dlq-result"), "replay id"));
-        shot("messages");
+        ((JavascriptExecutor) browser).executeScript("document.getElementById('dlq-table').scrollIntoView()");
+        shot("messages-dlq");
 
         // the replay reached the inbox and is in the audit
         Topics topics = new Topics(TestInfra.get().bootstrapServers());
@@ -198,12 +222,29 @@ class DashboardIT {
     void pastAHundredAndFiftyAgentsTheTopologyDrawsNamespaces() throws Exception {
         String suffix = UUID.randomUUID().toString().substring(0, 6);
         int before = Http.get(MESH.url("/api/v1/agents/count")).json().path("count").asInt();
-        for (int i = 0; i < 160 - before; i++) {
+        String away = register("away-" + suffix, "elsewhere", "far");
+        for (int i = 0; i < 160 - before - 1; i++) {
             register("bulk-" + suffix + "-" + i, "bulk", "batch");
+        }
+        for (String from : List.of("bulk-" + suffix + "-0", "bulk-" + suffix + "-1")) {
+            assertThat(Http.post(MESH.url("/api/v1/messages"), "{\"to\":\"agent:" + away + "\",\"from\":\"" + from
+                    + "\",\"payload\":1}").status()).isEqualTo(202);
         }
         open("topology");
         waitUpTo(15).until(ExpectedConditions.textToBePresentInElementLocated(By.id("topology"), "bulk ("));
         assertThat(browser.findElements(By.cssSelector("circle[data-agent]"))).as("one node per namespace, not per agent").isEmpty();
+        // the two agents' messages are one edge between their namespaces
+        WebElement edge = waitUpTo(15).until(d -> {
+            List<WebElement> found = d.findElements(By.cssSelector("path[data-edge='bulk->elsewhere'][data-count='2']"));
+            return found.isEmpty() ? null : found.get(0);
+        });
+        assertThat(edge).isNotNull();
+        shot("topology-namespaces");
+        // a namespace opens its agents in the registry, filtered
+        browser.findElement(By.cssSelector("circle[data-namespace='elsewhere']")).click();
+        waitUpTo(10).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("tr[data-id='" + away + "']")));
+        assertThat(browser.findElement(By.id("f-namespace")).getAttribute("value")).isEqualTo("elsewhere");
+        assertThat(browser.findElements(By.cssSelector("tr[data-id^='bulk-']"))).isEmpty();
         assertThat(consoleErrors()).isEmpty();
     }
 }

@@ -42,8 +42,11 @@ final class HeadlessChromium implements AutoCloseable {
         driver = new ChromeDriver(service, options);
     }
 
+    /** A wait that also rides over elements the page redrew meanwhile (the pages redraw on every poll). */
     WebDriverWait waitUpTo(int seconds) {
-        return new WebDriverWait(driver, Duration.ofSeconds(seconds));
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(seconds));
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+        return wait;
     }
 
     /** Console errors since the last call (JavaScript errors, failed loads, CSP refusals). */
