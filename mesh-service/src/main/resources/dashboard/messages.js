@@ -45,6 +45,7 @@
       el('section', {}, el('h2', {}, 'Life of a message'), life)),
     el('section', {}, el('h2', {}, 'Dead-letter queue'),
       el('div', {class: 'filters'}, dlqReason, dlqTarget,
+        el('button', {id: 'dlq-select-all', onclick: selectAllShown}, 'Select all shown'),
         el('button', {id: 'dlq-dry-run', onclick: () => replay(true)}, 'Dry run'),
         el('button', {id: 'dlq-replay', onclick: () => replay(false)}, 'Replay selected')),
       dlqOut, el('div', {class: 'scroll', id: 'dlq-table'}, dlq.table)));
@@ -152,6 +153,12 @@
     if (dlqTarget.value.trim()) q.set('target', dlqTarget.value.trim());
     const r = await api('/api/v1/queues/dlq?' + q);
     dlq.render((r.dead_letters || []).map(d => Object.assign({id: d.dlq_id}, d)));
+  }
+
+  // every dead letter the filters show (up to the 100 listed), to dry-run or replay together
+  function selectAllShown() {
+    document.querySelectorAll('#dlq-table input[data-dlq]').forEach(box => { box.checked = true; picked.add(box.dataset.dlq); });
+    dlqOut.replaceChildren(el('p', {class: 'muted'}, picked.size + ' dead letter(s) selected'));
   }
 
   async function replay(dryRun) {

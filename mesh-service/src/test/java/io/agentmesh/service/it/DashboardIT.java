@@ -182,7 +182,9 @@ class DashboardIT {
         waitUpTo(20).until(ExpectedConditions.textToBePresentInElementLocated(By.id("dlq-table"), messageId));
         String ocr = register("ocr-agent-" + suffix, "default", cap);
 
-        browser.findElement(By.cssSelector("#dlq-table input[type=checkbox]")).click();
+        // the filter shows this one dead letter: select what is shown
+        browser.findElement(By.id("dlq-select-all")).click();
+        assertThat(browser.findElement(By.cssSelector("#dlq-table input[type=checkbox]")).isSelected()).isTrue();
         browser.findElement(By.id("dlq-dry-run")).click();
         waitUpTo(10).until(ExpectedConditions.textToBePresentInElementLocated(By.id("dlq-result"), "would replay"));
         browser.findElement(By.id("dlq-replay")).click();
