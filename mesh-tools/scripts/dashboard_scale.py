@@ -20,6 +20,7 @@ import random
 import socket
 import subprocess
 import time
+import urllib.error
 import urllib.request
 
 
@@ -38,10 +39,13 @@ def free_port():
 
 
 def register(base, n, namespaces):
-    status, _ = http('POST', base + '/api/v1/agents', {
-        'id': f'scale-{n}', 'name': f'Scale {n}', 'namespace': f'team-{n % namespaces}',
-        'capabilities': [f'cap-{n % 25}']})
-    return status
+    try:
+        status, _ = http('POST', base + '/api/v1/agents', {
+            'id': f'scale-{n}', 'name': f'Scale {n}', 'namespace': f'team-{n % namespaces}',
+            'capabilities': [f'cap-{n % 25}']})
+        return status
+    except urllib.error.HTTPError as e:
+        return e.code
 
 
 class Browser:
@@ -111,7 +115,7 @@ def main():
             browser.open(base + '/dashboard/' + page)
             samples = {}
             for _ in range(args.rounds):
-                time.sleep(2.5)
+                time.sleep(3.1)  # about one round of the slowest poll between samples
                 for k, v in browser.js("return Object.assign({}, document.getElementById('updated').dataset)").items():
                     samples.setdefault(k, []).append(int(v))
             errors = browser.js("return document.getElementById('status').textContent")
@@ -120,7 +124,7 @@ def main():
                 ms = browser.js("const t0 = performance.now(); document.querySelector('th[data-sort=name]').click();"
                                 " return performance.now() - t0")
                 extra.append(f'sort 1 column: {ms:.0f} ms')
-                drawn = browser.js("return document.querySelectorAll('#main tbody tr').length")
+                drawn = browser.js("return document.querySelectorAll('#main tbody tr[data-id]').length")
                 extra.append(f'rows drawn: {drawn}')
             if page == 'topology':
                 elements = browser.js("return document.querySelectorAll('#topology *').length")

@@ -36,8 +36,10 @@
 
   function draw() {
     const cap = filters.capability.value.trim(), ns = filters.namespace.value.trim(), st = filters.status.value;
+    // a namespace that exists is matched exactly (team-1 is not team-10); other text as a part of one
+    const exactNs = rows.some(r => r.namespace === ns);
     const shown = rows.filter(r => (!cap || (r.capabilities || []).some(c => c.includes(cap)))
-      && (!ns || (r.namespace || '').includes(ns)) && (!st || r.health === st));
+      && (!ns || (exactNs ? r.namespace === ns : (r.namespace || '').includes(ns))) && (!st || r.health === st));
     count.textContent = shown.length + ' of ' + rows.length;
     table.render(shown);
   }

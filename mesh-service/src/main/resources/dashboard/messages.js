@@ -50,7 +50,8 @@
         el('button', {id: 'dlq-replay', onclick: () => replay(false)}, 'Replay selected')),
       dlqOut, el('div', {class: 'scroll', id: 'dlq-table'}, dlq.table)));
   search.addEventListener('keydown', ev => { if (ev.key === 'Enter') showLife(); });
-  [dlqReason, dlqTarget].forEach(f => f.addEventListener('change', refreshDlq));
+  // a selection is of what the filters show: changing them starts a new one
+  [dlqReason, dlqTarget].forEach(f => f.addEventListener('change', () => { picked.clear(); dlqOut.replaceChildren(); refreshDlq(); }));
 
   function push(name, value) {
     const s = series[name];
@@ -103,7 +104,7 @@
     g.strokeStyle = getComputedStyle(document.documentElement).getPropertyValue('--accent').trim() || '#2f6fdf';
     g.lineWidth = 2;
     g.beginPath();
-    // newest on the right; the first minute is spread over the width, then it scrolls up to KEEP samples
+    // newest on the right, spaced for at least 30 samples (a minute), closer together as more come (up to KEEP)
     const span = Math.max(values.length, 30);
     values.forEach((v, i) => {
       const x = w - 1 - (values.length - 1 - i) * (w - 2) / (span - 1), y = h - 2 - (v / max) * (h - 4);
@@ -157,6 +158,7 @@
 
   // every dead letter the filters show (up to the 100 listed), to dry-run or replay together
   function selectAllShown() {
+    picked.clear();
     document.querySelectorAll('#dlq-table input[data-dlq]').forEach(box => { box.checked = true; picked.add(box.dataset.dlq); });
     dlqOut.replaceChildren(el('p', {class: 'muted'}, picked.size + ' dead letter(s) selected'));
   }

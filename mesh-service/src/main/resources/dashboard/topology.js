@@ -153,9 +153,9 @@
     drawing.replaceChildren(...lines, ...parts);
   }
 
-  // a namespace's colour: its worst health present (unhealthy, then flapping), else healthy if any is
+  // a namespace's colour: the worst health among its agents (unhealthy, flapping, expired, healthy)
   function worst(counts) {
-    return ['unhealthy', 'flapping', 'healthy', 'expired'].find(h => counts[h]) || 'unknown';
+    return ['unhealthy', 'flapping', 'expired', 'healthy'].find(h => counts[h]) || 'unknown';
   }
 
   function text(x, y, value, cls) {

@@ -88,7 +88,7 @@ public final class TopicScanner implements AutoCloseable {
         long next = start;
         long progressBy = System.nanoTime() + TIMEOUT.toNanos();
         while (next < end) {
-            if (System.nanoTime() > progressBy) {
+            if (System.nanoTime() - progressBy > 0) {
                 throw new org.apache.kafka.common.errors.TimeoutException("no progress reading " + tp + " at offset "
                         + next + " (to " + end + ") for " + TIMEOUT.toSeconds() + " s");
             }

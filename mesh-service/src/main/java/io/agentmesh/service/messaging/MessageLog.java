@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -52,22 +51,28 @@ public final class MessageLog {
         } catch (KafkaException e) {
             throw KafkaFailures.translate(e, "read the message log");
         }
-        tail.sort(Comparator.comparingLong(ConsumerRecord<byte[], byte[]>::timestamp).reversed());
-        Map<String, ObjectNode> latest = new LinkedHashMap<>();
+        // a message's events share its partition (keyed by its id): their offsets are their order, whatever
+        // the clocks of the nodes that wrote them said
+        tail.sort(Comparator.comparingLong(ConsumerRecord<byte[], byte[]>::offset));
+        Map<String, ObjectNode> latest = new java.util.HashMap<>();
+        Map<String, ConsumerRecord<byte[], byte[]>> latestRecord = new java.util.HashMap<>();
         for (var r : tail) {
             JsonNode e = parse(r);
             // position acks name no message: they are in the export, not in the per-message log
             if (e == null || !e.hasNonNull("id") || !e.isObject()) {
                 continue;
             }
-            ObjectNode seen = latest.get(e.path("id").asText());
-            if (seen != null) {
-                fillFrom(seen, e);
-            } else if (latest.size() < limit) {
-                latest.put(e.path("id").asText(), ((ObjectNode) e).deepCopy());
+            String id = e.path("id").asText();
+            ObjectNode now = ((ObjectNode) e).deepCopy();
+            ObjectNode before = latest.put(id, now);
+            if (before != null) {
+                fillFrom(now, before);
             }
+            latestRecord.put(id, r);
         }
-        return new ArrayList<>(latest.values());
+        Comparator<String> newestFirst = Comparator.<String>comparingLong(id -> latestRecord.get(id).timestamp())
+                .thenComparingLong(id -> latestRecord.get(id).offset()).reversed();
+        return latest.keySet().stream().sorted(newestFirst).limit(limit).map(id -> (JsonNode) latest.get(id)).toList();
     }
 
     /** What a message's later events (delivered, acked) do not repeat: taken from its earlier ones. */

@@ -68,6 +68,14 @@ class DashboardIT {
         waitUpTo(10).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("main section")));
     }
 
+    /** Clicks the element once it is there, again if the page redrew it between finding and clicking. */
+    private static void clickWhenThere(By what) {
+        waitUpTo(15).until(d -> {
+            d.findElement(what).click();
+            return true;
+        });
+    }
+
     private static String register(String id, String namespace, String capability) {
         Http.Reply r = Http.post(MESH.url("/api/v1/agents"), "{\"id\":\"" + id + "\",\"name\":\"" + id + "\",\"namespace\":\""
                 + namespace + "\",\"capabilities\":[\"" + capability + "\"]}");
@@ -118,8 +126,7 @@ class DashboardIT {
             stream.ack(List.of(stream.received.get(0).getDeliveryId()));
             // the message's life, opened from its line of the log: accepted, routed, delivered, acked
             open("messages");
-            waitUpTo(15).until(ExpectedConditions.elementToBeClickable(
-                    By.cssSelector("#message-log tr[data-id='" + messageId + "']"))).click();
+            clickWhenThere(By.cssSelector("#message-log tr[data-id='" + messageId + "']"));
             waitUpTo(10).until(ExpectedConditions.textToBePresentInElementLocated(By.id("life-id"), messageId));
             await().atMost(15, SECONDS).untilAsserted(() -> {
                 browser.findElement(By.id("message-open")).click();
@@ -184,7 +191,7 @@ class DashboardIT {
 
         // the filter shows this one dead letter: select what is shown
         browser.findElement(By.id("dlq-select-all")).click();
-        assertThat(browser.findElement(By.cssSelector("#dlq-table input[type=checkbox]")).isSelected()).isTrue();
+        waitUpTo(10).until(d -> d.findElement(By.cssSelector("#dlq-table input[type=checkbox]")).isSelected());
         browser.findElement(By.id("dlq-dry-run")).click();
         waitUpTo(10).until(ExpectedConditions.textToBePresentInElementLocated(By.id("dlq-result"), "would replay"));
         browser.findElement(By.id("dlq-replay")).click();
@@ -206,7 +213,7 @@ class DashboardIT {
 
         // a health override from the agent's detail is what the API then says
         open("agents");
-        waitUpTo(10).until(ExpectedConditions.elementToBeClickable(By.cssSelector("tr[data-id='" + ocr + "']"))).click();
+        clickWhenThere(By.cssSelector("tr[data-id='" + ocr + "']"));
         waitUpTo(10).until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail-id"), ocr));
         browser.findElement(By.id("override-reason")).sendKeys("disk full");
         browser.findElement(By.id("mark-unhealthy")).click();
