@@ -1,5 +1,6 @@
 package io.agentmesh.service;
 
+import io.agentmesh.service.a2a.A2aFeature;
 import io.agentmesh.service.auth.AuthFeature;
 import io.agentmesh.service.cluster.ClusterFeature;
 import io.agentmesh.service.registry.AgentNamespaces;
@@ -89,6 +90,7 @@ public class MeshApplication extends Application<MeshConfiguration> {
         delivery.countConnections("pending_requests", messaging::pendingRequests);
         auth.onAgentRevoked(delivery::endStreamsOf);
         new GrpcFeature(platform, config.getGrpc(), config.getMessages(), registry, messaging, delivery, auth, tls);
+        new A2aFeature(platform, registry.registry(), messaging.messages(), config.getAuth().isEnabled());
 
         LoggerFactory.getLogger(MeshApplication.class).info("node {} runs roles {}", platform.nodeId(), platform.roles());
     }

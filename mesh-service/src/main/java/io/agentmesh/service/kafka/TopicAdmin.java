@@ -48,7 +48,8 @@ public final class TopicAdmin implements Managed {
                 new NewTopic(topics.dlq(), partitions, rf).configs(messages),
                 new NewTopic(topics.events(), partitions, rf).configs(withMinInsync(Map.of())),
                 new NewTopic(topics.registry(), partitions, rf).configs(compacted),
-                new NewTopic(topics.health(), partitions, rf).configs(compacted)), "create core topics");
+                new NewTopic(topics.health(), partitions, rf).configs(compacted),
+                new NewTopic(topics.a2aTaskEvents(), partitions, rf).configs(withMinInsync(Map.of()))), "create core topics");
         raiseMessageLimit();
         try {
             safe = new DurabilityCheck(admin, settings).verify(List.of(topics.ingress(), topics.dlq(), topics.events(),

@@ -56,6 +56,15 @@ public final class MeshTopics {
         return prefix + "events";
     }
 
+    /**
+     * The A2A gateway's task event log: every task created through the gateway and every status,
+     * artifact and message event of it, as A2A JSON, keyed by task id (so a task's events keep order).
+     * Any node folds it into the tasks it serves.
+     */
+    public String a2aTaskEvents() {
+        return prefix + "a2a.task-events";
+    }
+
     private String inboxPrefix() {
         return prefix + "agent.";
     }

@@ -1,0 +1,32 @@
+package io.agentmesh.service.a2a;
+
+import io.agentmesh.service.messaging.MessageService;
+import io.agentmesh.service.platform.Platform;
+import io.agentmesh.service.registry.AgentRegistry;
+
+/**
+ * The A2A gateway: agent cards and the mesh's card, the JSON-RPC binding per agent, and the agent's
+ * REST side of a task; tasks kept on the task event log and folded by every node.
+ */
+public final class A2aFeature {
+
+    private final TaskView view;
+
+    public A2aFeature(Platform p, AgentRegistry registry, MessageService messages, boolean secured) {
+        TaskLog log = new TaskLog(p.topics().a2aTaskEvents(), p.publisher(), p.mapper(), p.clock());
+        this.view = new TaskView(p.topics().a2aTaskEvents(), p.kafkaProps(), p.mapper());
+        if (p.roles().api()) {
+            p.env().lifecycle().manage(view);
+        }
+        A2aGateway gateway = new A2aGateway(log, view, messages, registry, p.mapper(), p.clock());
+        p.api(new A2aCardResource(registry, p.mapper(), secured));
+        p.api(new MeshCardResource(registry, p.mapper(), secured));
+        p.api(new A2aRpcResource(gateway, p.mapper()));
+        p.api(new A2aTaskResource(log, view, gateway, p.mapper()));
+    }
+
+    /** A2A tasks this node holds in its view. */
+    public int tasks() {
+        return view.size();
+    }
+}

@@ -1,0 +1,229 @@
+package io.agentmesh.service.a2a;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentmesh.service.auth.MeshPrincipal;
+import io.agentmesh.service.errors.MeshException;
+import io.agentmesh.service.messaging.MessageService;
+import io.agentmesh.service.messaging.SendCommand;
+import io.agentmesh.service.registry.AgentRegistry;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The A2A methods over the mesh. A client's message becomes a task on the task event log and a
+ * CloudEvent in the agent's inbox (type {@value #SEND_TYPE}, keyed and correlated by task id, its id
+ * derived from the A2A messageId, so a resent message is one task and one delivery); the agent
+ * answers with status and artifact updates through {@link A2aTaskResource}; any node answers for the
+ * task from its {@link TaskView}.
+ */
+public final class A2aGateway {
+
+    /** CloudEvent type of a client's message in the agent's inbox. */
+    public static final String SEND_TYPE = "a2a.message.send";
+    /** CloudEvent type telling the agent a client canceled the task. */
+    public static final String CANCEL_TYPE = "a2a.tasks.cancel";
+    /** How long a blocking message/send waits for the task to finish or need its client. */
+    static final Duration BLOCKING_WAIT = Duration.ofSeconds(60);
+    static final Duration READ_OWN_WRITE = Duration.ofSeconds(10);
+
+    private final TaskLog log;
+    private final TaskView view;
+    private final MessageService messages;
+    private final AgentRegistry registry;
+    private final ObjectMapper mapper;
+    private final Clock clock;
+
+    public A2aGateway(TaskLog log, TaskView view, MessageService messages, AgentRegistry registry, ObjectMapper mapper,
+                      Clock clock) {
+        this.log = log;
+        this.view = view;
+        this.messages = messages;
+        this.registry = registry;
+        this.mapper = mapper;
+        this.clock = clock;
+    }
+
+    /** message/send: the task (after it settled, for a blocking call), or a JSON-RPC failure. */
+    public CompletableFuture<JsonNode> send(MeshPrincipal caller, String agentId, JsonNode params) {
+        JsonNode message = params.path("message");
+        requireMessage(message);
+        if (!registry.isRoutable(agentId)) {
+            throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "no active agent '" + agentId + "' is registered",
+                    mapper.createObjectNode().put("code", "UNKNOWN_TARGET"));
+        }
+        String messageId = message.path("messageId").asText();
+        String given = message.path("taskId").asText(null);
+        boolean blocking = params.path("configuration").path("blocking").asBoolean(false);
+        Integer historyLength = params.path("configuration").path("historyLength").canConvertToInt()
+                ? params.path("configuration").path("historyLength").asInt() : null;
+        ObjectNode msg = ((ObjectNode) message).deepCopy();
+        String taskId;
+        CompletableFuture<?> recorded;
+        if (given != null) {
+            ObjectNode task = ownTask(caller, agentId, given);
+            if (TaskFold.isFinal(task)) {
+                throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "task " + given + " is " + TaskFold.state(task)
+                        + ": a finished task takes no more messages");
+            }
+            taskId = given;
+            msg.put("contextId", task.path("contextId").asText());
+            recorded = log.append(taskId, null, msg.deepCopy().put("kind", "message").put("taskId", taskId));
+        } else {
+            taskId = derived("task", agentId, messageId);
+            String contextId = message.path("contextId").asText(derived("context", agentId, messageId));
+            msg.put("taskId", taskId).put("contextId", contextId);
+            ObjectNode task = mapper.createObjectNode().put("id", taskId).put("contextId", contextId);
+            task.set("status", status("submitted", null));
+            task.putArray("history").add(msg);
+            task.putArray("artifacts");
+            task.putObject("metadata").put("agent", agentId).put("client", caller.label());
+            task.put("kind", "task");
+            recorded = log.append(taskId, agentId, task);
+        }
+        ObjectNode payload = mapper.createObjectNode();
+        payload.set("message", msg);
+        if (params.has("configuration")) {
+            payload.set("configuration", params.path("configuration"));
+        }
+        if (params.has("metadata")) {
+            payload.set("metadata", params.path("metadata"));
+        }
+        SendCommand command = new SendCommand("agent:" + agentId, null, SEND_TYPE, derived("message", agentId, messageId),
+                taskId, taskId, bytes(payload), "application/json", null, Map.of());
+        String task = taskId;
+        return recorded
+                .thenCompose(md -> messages.send(caller, command))
+                .handle((sent, error) -> {
+                    if (error != null) {
+                        // the task is on the log but its message is not in the inbox: it failed, and says why
+                        log.append(task, null, update(task, msg.path("contextId").asText(), "failed",
+                                "not delivered to " + agentId + ": " + error.getMessage()));
+                        throw error instanceof RuntimeException re ? re : new java.util.concurrent.CompletionException(error);
+                    }
+                    return sent;
+                })
+                .thenCompose(sent -> view.when(task, blocking ? TaskFold::settled : t -> true,
+                        blocking ? BLOCKING_WAIT : READ_OWN_WRITE))
+                .thenApply(t -> t == null ? null : (JsonNode) trimmed(t, historyLength));
+    }
+
+    /** tasks/get. */
+    public JsonNode get(MeshPrincipal caller, String agentId, JsonNode params) {
+        String id = requireId(params);
+        Integer historyLength = params.path("historyLength").canConvertToInt() ? params.path("historyLength").asInt() : null;
+        return trimmed(ownTask(caller, agentId, id), historyLength);
+    }
+
+    /** tasks/cancel: the task canceled, and the agent told so through its inbox. */
+    public CompletableFuture<JsonNode> cancel(MeshPrincipal caller, String agentId, JsonNode params) {
+        String id = requireId(params);
+        ObjectNode task = ownTask(caller, agentId, id);
+        if (TaskFold.isFinal(task)) {
+            throw new JsonRpc.Failure(JsonRpc.TASK_NOT_CANCELABLE, "task " + id + " is " + TaskFold.state(task));
+        }
+        ObjectNode payload = mapper.createObjectNode().put("id", id);
+        SendCommand tell = new SendCommand("agent:" + agentId, null, CANCEL_TYPE, null, id, id, bytes(payload),
+                "application/json", null, Map.of());
+        return log.append(id, null, update(id, task.path("contextId").asText(), "canceled", null))
+                .thenCompose(md -> view.read(md.partition(), md.offset(), READ_OWN_WRITE))
+                .thenCompose(read -> messages.send(caller, tell))
+                .thenApply(sent -> (JsonNode) view.task(id).orElse(task));
+    }
+
+    /** A status-update event of the log. */
+    ObjectNode update(String taskId, String contextId, String state, String text) {
+        ObjectNode e = mapper.createObjectNode().put("kind", "status-update").put("taskId", taskId).put("contextId", contextId);
+        e.set("status", status(state, text == null ? null : agentText(taskId, contextId, text)));
+        e.put("final", TaskFold.FINAL.contains(state));
+        return e;
+    }
+
+    private ObjectNode agentText(String taskId, String contextId, String text) {
+        ObjectNode m = mapper.createObjectNode().put("role", "agent").put("kind", "message")
+                .put("messageId", UUID.randomUUID().toString()).put("taskId", taskId).put("contextId", contextId);
+        m.putArray("parts").addObject().put("kind", "text").put("text", text);
+        return m;
+    }
+
+    ObjectNode status(String state, JsonNode message) {
+        ObjectNode s = mapper.createObjectNode().put("state", state).put("timestamp", Instant.now(clock).toString());
+        if (message != null) {
+            s.set("message", message);
+        }
+        return s;
+    }
+
+    /** The task, if it is this agent's and the caller may see it (its client, the agent, an operator). */
+    ObjectNode ownTask(MeshPrincipal caller, String agentId, String taskId) {
+        ObjectNode task = view.task(taskId).orElse(null);
+        if (task == null || !agentId.equals(view.agentOf(taskId).orElse(null)) || !maySee(caller, agentId, task)) {
+            throw new JsonRpc.Failure(JsonRpc.TASK_NOT_FOUND, "no task " + taskId + " of agent " + agentId);
+        }
+        return task;
+    }
+
+    static boolean maySee(MeshPrincipal caller, String agentId, JsonNode task) {
+        return caller.isOpen() || caller.isOperator()
+                || (caller.isAgent() && caller.name().equals(agentId))
+                || caller.label().equals(task.path("metadata").path("client").asText());
+    }
+
+    private JsonNode trimmed(ObjectNode task, Integer historyLength) {
+        if (historyLength != null && historyLength >= 0 && task.path("history").isArray()) {
+            ArrayNode history = (ArrayNode) task.path("history");
+            while (history.size() > historyLength) {
+                history.remove(0);
+            }
+        }
+        return task;
+    }
+
+    private static void requireMessage(JsonNode message) {
+        if (!message.isObject()) {
+            throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "params.message is required");
+        }
+        if (!message.path("messageId").isTextual() || message.path("messageId").asText().isBlank()
+                || message.path("messageId").asText().length() > 256) {
+            throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "params.message.messageId: a string of 1-256 characters is required");
+        }
+        if (!"user".equals(message.path("role").asText())) {
+            throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "params.message.role must be \"user\"");
+        }
+        if (!message.path("parts").isArray() || message.path("parts").isEmpty()) {
+            throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "params.message.parts: at least one part is required");
+        }
+        if (message.has("taskId") && !message.path("taskId").isTextual()) {
+            throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "params.message.taskId must be a string");
+        }
+    }
+
+    private static String requireId(JsonNode params) {
+        if (!params.path("id").isTextual() || params.path("id").asText().isBlank()) {
+            throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "params.id (the task id) is required");
+        }
+        return params.path("id").asText();
+    }
+
+    /** An id derived from the agent and the client's messageId: a resent message maps to the same one. */
+    static String derived(String what, String agentId, String messageId) {
+        return UUID.nameUUIDFromBytes((what + "\u0000" + agentId + "\u0000" + messageId).getBytes(StandardCharsets.UTF_8))
+                .toString();
+    }
+
+    private byte[] bytes(JsonNode node) {
+        try {
+            return mapper.writeValueAsBytes(node);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw MeshException.invalid("cannot encode: " + e.getOriginalMessage());
+        }
+    }
+}

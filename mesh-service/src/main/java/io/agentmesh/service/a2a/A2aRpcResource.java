@@ -1,0 +1,122 @@
+package io.agentmesh.service.a2a;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agentmesh.service.auth.Access;
+import io.agentmesh.service.auth.Allow;
+import io.agentmesh.service.auth.Callers;
+import io.agentmesh.service.auth.MeshPrincipal;
+import io.agentmesh.service.errors.KafkaFailures;
+import io.agentmesh.service.errors.MeshException;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * The A2A JSON-RPC binding at {@code /a2a/{agentId}}: {@code message/send}, {@code tasks/get} and
+ * {@code tasks/cancel} (and their A2A 1.0 names), answered with HTTP 200 and a JSON-RPC result or
+ * error as the binding wants; the methods this version does not serve yet answer the
+ * specification's "unsupported operation" error.
+ */
+@Path("/a2a/{agentId}")
+public final class A2aRpcResource {
+
+    /** A2A versions whose method names are served; the {@code A2A-Version} header picks one. */
+    static final Set<String> VERSIONS = Set.of("0.3", "0.3.0", "1.0", "1.0.0");
+    private static final Set<String> SEND = Set.of("message/send", "SendMessage");
+    private static final Set<String> GET = Set.of("tasks/get", "GetTask");
+    private static final Set<String> CANCEL = Set.of("tasks/cancel", "CancelTask");
+    private static final Set<String> NOT_YET = Set.of("message/stream", "SendStreamingMessage", "tasks/resubscribe",
+            "SubscribeToTask", "TaskSubscription", "tasks/list", "ListTasks", "agent/getAuthenticatedExtendedCard",
+            "GetExtendedAgentCard");
+    private static final String PUSH_PREFIX = "tasks/pushNotificationConfig/";
+    private static final Set<String> PUSH = Set.of("SetTaskPushNotificationConfig", "GetTaskPushNotificationConfig",
+            "ListTaskPushNotificationConfig", "DeleteTaskPushNotificationConfig", "CreateTaskPushNotificationConfig");
+
+    private final A2aGateway gateway;
+    private final ObjectMapper mapper;
+
+    public A2aRpcResource(A2aGateway gateway, ObjectMapper mapper) {
+        this.gateway = gateway;
+        this.mapper = mapper;
+    }
+
+    @POST
+    @Consumes(MediaType.WILDCARD)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Allow(Access.SEND)
+    public void call(@PathParam("agentId") String agentId, @HeaderParam("A2A-Version") String version, byte[] body,
+                     @Context SecurityContext context, @Suspended AsyncResponse response) {
+        JsonNode request;
+        try {
+            request = mapper.readTree(body == null ? new byte[0] : body);
+        } catch (Exception e) {
+            response.resume(ok(JsonRpc.error(mapper, null, JsonRpc.PARSE_ERROR, "not JSON: " + e.getMessage(), null)));
+            return;
+        }
+        JsonNode id = request == null ? null : request.get("id");
+        try {
+            if (request == null || !request.isObject() || !"2.0".equals(request.path("jsonrpc").asText())
+                    || !request.path("method").isTextual()) {
+                throw new JsonRpc.Failure(JsonRpc.INVALID_REQUEST, "a JSON-RPC 2.0 request object with a method is required");
+            }
+            if (version != null && !VERSIONS.contains(version.trim())) {
+                throw new JsonRpc.Failure(JsonRpc.VERSION_NOT_SUPPORTED, "A2A-Version " + version + " is not served; "
+                        + "this gateway speaks 0.3 and 1.0");
+            }
+            MeshPrincipal caller = Callers.of(context);
+            String method = request.path("method").asText();
+            JsonNode params = request.path("params");
+            CompletableFuture<JsonNode> result;
+            if (SEND.contains(method)) {
+                result = gateway.send(caller, agentId, params);
+            } else if (GET.contains(method)) {
+                result = CompletableFuture.completedFuture(gateway.get(caller, agentId, params));
+            } else if (CANCEL.contains(method)) {
+                result = gateway.cancel(caller, agentId, params);
+            } else if (method.startsWith(PUSH_PREFIX) || PUSH.contains(method)) {
+                throw new JsonRpc.Failure(JsonRpc.PUSH_NOT_SUPPORTED, "push notifications are not served by this version");
+            } else if (NOT_YET.contains(method)) {
+                throw new JsonRpc.Failure(JsonRpc.UNSUPPORTED_OPERATION, method + " is not served by this version");
+            } else {
+                throw new JsonRpc.Failure(JsonRpc.METHOD_NOT_FOUND, "no method " + method);
+            }
+            result.whenComplete((value, error) -> response.resume(ok(error == null
+                    ? JsonRpc.result(mapper, id, value) : failure(id, error))));
+        } catch (RuntimeException e) {
+            response.resume(ok(failure(id, e)));
+        }
+    }
+
+    private com.fasterxml.jackson.databind.node.ObjectNode failure(JsonNode id, Throwable error) {
+        Throwable e = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (e instanceof JsonRpc.Failure f) {
+            return JsonRpc.error(mapper, id, f.code, f.getMessage(), f.data);
+        }
+        Throwable unwrapped = KafkaFailures.unwrap(e);
+        if (unwrapped instanceof MeshException m) {
+            // the mesh's refusal (rate limit, Kafka down, policy) as an internal error carrying its code
+            int code = m.code().httpStatus() < 500 ? JsonRpc.INVALID_PARAMS : JsonRpc.INTERNAL_ERROR;
+            return JsonRpc.error(mapper, id, code, m.getMessage(), mapper.createObjectNode().put("code", m.code().name())
+                    .put("status", m.code().httpStatus()));
+        }
+        return JsonRpc.error(mapper, id, JsonRpc.INTERNAL_ERROR, "internal error", null);
+    }
+
+    private static Response ok(Object body) {
+        return Response.ok(body, MediaType.APPLICATION_JSON_TYPE).build();
+    }
+}

@@ -1,0 +1,194 @@
+package io.agentmesh.service.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.a2a.A2A;
+import io.a2a.client.Client;
+import io.a2a.client.ClientEvent;
+import io.a2a.client.TaskEvent;
+import io.a2a.client.config.ClientConfig;
+import io.a2a.client.transport.jsonrpc.JSONRPCTransport;
+import io.a2a.client.transport.jsonrpc.JSONRPCTransportConfig;
+import io.a2a.spec.A2AClientException;
+import io.a2a.spec.AgentCard;
+import io.a2a.spec.Message;
+import io.a2a.spec.Task;
+import io.a2a.spec.TaskIdParams;
+import io.a2a.spec.TaskQueryParams;
+import io.a2a.spec.TaskState;
+import io.a2a.spec.TextPart;
+import io.agentmesh.service.MeshConfiguration;
+import io.dropwizard.testing.junit5.DropwizardAppExtension;
+import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The A2A gateway, driven by the official A2A Java SDK client (JSON-RPC transport) unchanged: the
+ * client knows nothing of the mesh; the agent is a plain mesh agent long-polling its inbox and
+ * answering through the REST task calls, on the other node.
+ */
+@ExtendWith(DropwizardExtensionsSupport.class)
+class A2aGatewayIT {
+
+    static final MeshApp NODE1 = MeshApp.onSharedBroker();
+    static final MeshApp NODE2 = NODE1.secondNode();
+    static final DropwizardAppExtension<MeshConfiguration> APP1 = NODE1.extension();
+    static final DropwizardAppExtension<MeshConfiguration> APP2 = NODE2.extension();
+
+    private static String register(String prefix, String capability) {
+        String id = prefix + "-" + UUID.randomUUID().toString().substring(0, 6);
+        Http.Reply r = Http.post(NODE1.url("/api/v1/agents"), "{\"id\":\"" + id + "\",\"name\":\"" + prefix
+                + "\",\"capabilities\":[\"" + capability + "\"]}");
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+        return id;
+    }
+
+    /** The agent's card from a node, fetched by the SDK from the agent's path on the mesh. */
+    private static AgentCard card(MeshApp node, String agent) throws Exception {
+        return A2A.getAgentCard(node.url(""), "/a2a/" + agent + "/.well-known/agent-card.json", null);
+    }
+
+    private static Client client(AgentCard card, boolean blocking, List<ClientEvent> events) throws Exception {
+        return Client.builder(card)
+                .clientConfig(new ClientConfig.Builder().setStreaming(false).setPolling(!blocking).build())
+                .withTransport(JSONRPCTransport.class, new JSONRPCTransportConfig())
+                .addConsumer((event, c) -> events.add(event))
+                .build();
+    }
+
+    /** The agent's side: takes one message of its inbox (through node 2) and gives it to {@code answer}. */
+    private static JsonNode takeOne(String agent) {
+        await().atMost(30, SECONDS).until(() ->
+                !Http.get(NODE2.url("/api/v1/agents/" + agent + "/messages?wait=2&max=1")).json().path("messages").isEmpty());
+        Http.Reply got = Http.get(NODE2.url("/api/v1/agents/" + agent + "/messages?max=1"));
+        JsonNode m = got.json().path("messages").get(0);
+        assertThat(Http.post(NODE2.url("/api/v1/agents/" + agent + "/messages/ack"), "{\"offsets\":" + got.json().path("ack")
+                + "}").status()).isEqualTo(200);
+        return m;
+    }
+
+    private static Http.Reply update(String taskId, String what, String body) {
+        return Http.post(NODE2.url("/api/v1/a2a/tasks/" + taskId + "/" + what), body);
+    }
+
+    @Test
+    void anA2aClientFetchesTheCardSendsAndGetsTheAgentsAnswerFromEitherNode() throws Exception {
+        String agent = register("planner", "trip-planning");
+        AgentCard card = card(NODE1, agent);
+        assertThat(card.url()).isEqualTo(NODE1.url("/a2a/" + agent));
+        assertThat(card.preferredTransport()).isEqualTo("JSONRPC");
+        assertThat(card.skills()).extracting(s -> s.id()).contains("trip-planning");
+
+        // the agent: a plain mesh agent reading its inbox and answering through the REST task calls
+        CompletableFuture<JsonNode> agentSide = CompletableFuture.supplyAsync(() -> {
+            JsonNode m = takeOne(agent);
+            String taskId = m.path("correlation_id").asText();
+            assertThat(update(taskId, "status", "{\"state\":\"working\"}").status()).isEqualTo(202);
+            assertThat(update(taskId, "artifacts", "{\"artifact\":{\"name\":\"plan\",\"parts\":[{\"kind\":\"text\","
+                    + "\"text\":\"Day 1: Lisbon\"}]}}").status()).isEqualTo(202);
+            Http.Reply done = update(taskId, "status", "{\"state\":\"completed\",\"message\":{\"parts\":[{\"kind\":\"text\","
+                    + "\"text\":\"Here is your plan\"}]}}");
+            assertThat(done.status()).as(done.body()).isEqualTo(202);
+            return m;
+        });
+
+        List<ClientEvent> events = new CopyOnWriteArrayList<>();
+        Message question = A2A.toUserMessage("Plan a trip to Lisbon");
+        Client client = client(card, true, events);
+        client.sendMessage(question);
+        client.close();
+        JsonNode delivered = agentSide.get(30, SECONDS);
+        assertThat(delivered.path("type").asText()).isEqualTo("a2a.message.send");
+        assertThat(delivered.path("payload").path("message").path("parts").get(0).path("text").asText())
+                .isEqualTo("Plan a trip to Lisbon");
+
+        assertThat(events).hasSize(1);
+        Task task = ((TaskEvent) events.get(0)).getTask();
+        assertThat(task.getStatus().state()).isEqualTo(TaskState.COMPLETED);
+        assertThat(((TextPart) task.getArtifacts().get(0).parts().get(0)).getText()).isEqualTo("Day 1: Lisbon");
+        assertThat(((TextPart) task.getStatus().message().getParts().get(0)).getText()).isEqualTo("Here is your plan");
+
+        // node 2 serves the same task to a client that found the agent's card there
+        AgentCard card2 = card(NODE2, agent);
+        Task again = client(card2, true, new CopyOnWriteArrayList<>()).getTask(new TaskQueryParams(task.getId(), 10), null);
+        assertThat(again.getStatus().state()).isEqualTo(TaskState.COMPLETED);
+        assertThat(again.getArtifacts()).hasSize(1);
+        assertThat(again.getHistory()).extracting(Message::getMessageId).contains(question.getMessageId());
+
+        // the same message again (a client retry) is the same task, and no second delivery
+        Http.Reply resent = Http.post(NODE1.url("/a2a/" + agent), "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"message/send\","
+                + "\"params\":{\"message\":{\"role\":\"user\",\"kind\":\"message\",\"messageId\":\"" + question.getMessageId()
+                + "\",\"parts\":[{\"kind\":\"text\",\"text\":\"Plan a trip to Lisbon\"}]}}}");
+        assertThat(resent.json().path("result").path("id").asText()).isEqualTo(task.getId());
+        assertThat(resent.json().path("result").path("status").path("state").asText()).isEqualTo("completed");
+        Thread.sleep(2000);
+        assertThat(Http.get(NODE2.url("/api/v1/agents/" + agent + "/messages?wait=1")).json().path("messages")).isEmpty();
+    }
+
+    @Test
+    void aTaskIsCanceledTheAgentIsToldAndAFinishedTaskTakesNothingMore() throws Exception {
+        String agent = register("slow", "slow-work");
+        AgentCard card = card(NODE1, agent);
+        List<ClientEvent> events = new CopyOnWriteArrayList<>();
+        Client client = client(card, false, events);
+        client.sendMessage(A2A.toUserMessage("take your time"));
+        Task submitted = ((TaskEvent) events.get(0)).getTask();
+        assertThat(submitted.getStatus().state()).isEqualTo(TaskState.SUBMITTED);
+
+        Task canceled = client.cancelTask(new TaskIdParams(submitted.getId()), null);
+        assertThat(canceled.getStatus().state()).isEqualTo(TaskState.CANCELED);
+        JsonNode first = takeOne(agent);
+        JsonNode second = takeOne(agent);
+        assertThat(List.of(first.path("type").asText(), second.path("type").asText()))
+                .containsExactly("a2a.message.send", "a2a.tasks.cancel");
+        assertThat(second.path("correlation_id").asText()).isEqualTo(submitted.getId());
+
+        Http.Reply late = update(submitted.getId(), "status", "{\"state\":\"completed\"}");
+        assertThat(late.status()).as(late.body()).isEqualTo(409);
+        assertThatThrownBy(() -> client.cancelTask(new TaskIdParams(submitted.getId()), null))
+                .isInstanceOf(A2AClientException.class).hasMessageContaining("canceled");
+    }
+
+    @Test
+    void badCallsGetTheSpecificationsJsonRpcErrors() {
+        String agent = register("strict", "checks");
+        String url = NODE1.url("/a2a/" + agent);
+        String[][] cases = {
+                {"not json", "-32700"},
+                {"{\"id\":1,\"method\":\"message/send\"}", "-32600"},
+                {"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tasks/fly\"}", "-32601"},
+                {"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"message/send\",\"params\":{\"message\":{\"role\":\"user\","
+                        + "\"parts\":[{\"kind\":\"text\",\"text\":\"x\"}]}}}", "-32602"},
+                {"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tasks/get\",\"params\":{\"id\":\"no-such-task\"}}", "-32001"},
+                {"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"message/stream\",\"params\":{}}", "-32004"},
+                {"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tasks/pushNotificationConfig/set\",\"params\":{}}", "-32003"},
+        };
+        for (String[] c : cases) {
+            Http.Reply r = Http.post(url, c[0]);
+            assertThat(r.status()).as(c[0]).isEqualTo(200);
+            assertThat(r.json().path("error").path("code").asText()).as(c[0] + " -> " + r.body()).isEqualTo(c[1]);
+            assertThat(r.json().path("jsonrpc").asText()).isEqualTo("2.0");
+        }
+        Http.Reply unknownAgent = Http.post(NODE1.url("/a2a/nobody-" + UUID.randomUUID().toString().substring(0, 4)),
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"message/send\",\"params\":{\"message\":{\"role\":\"user\","
+                        + "\"messageId\":\"m1\",\"parts\":[{\"kind\":\"text\",\"text\":\"x\"}]}}}");
+        assertThat(unknownAgent.json().path("error").path("data").path("code").asText()).isEqualTo("UNKNOWN_TARGET");
+        assertThat(Http.get(NODE1.url("/a2a/nobody/.well-known/agent-card.json")).status()).isEqualTo(404);
+
+        // the mesh's own card: its skills are its agents' capabilities
+        JsonNode mesh = Http.get(NODE1.url("/.well-known/agent-card.json")).json();
+        assertThat(mesh.path("skills").findValuesAsText("id")).contains("checks");
+        assertThat(mesh.path("capabilities").path("extensions").get(0).path("params").path("agentCard").asText())
+                .endsWith("/a2a/{agentId}/.well-known/agent-card.json");
+    }
+}
