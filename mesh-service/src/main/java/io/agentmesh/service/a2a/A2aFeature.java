@@ -10,6 +10,9 @@ import io.agentmesh.service.registry.AgentRegistry;
  */
 public final class A2aFeature {
 
+    /** A2A streams open at once on a node (each holds a thread while it waits for the task's events). */
+    static final int MAX_STREAMS = 512;
+
     private final TaskView view;
 
     public A2aFeature(Platform p, AgentRegistry registry, MessageService messages, boolean secured) {
@@ -21,7 +24,9 @@ public final class A2aFeature {
         A2aGateway gateway = new A2aGateway(log, view, messages, registry, p.mapper(), p.clock());
         p.api(new A2aCardResource(registry, p.mapper(), secured));
         p.api(new MeshCardResource(registry, p.mapper(), secured));
-        p.api(new A2aRpcResource(gateway, p.mapper()));
+        p.api(new A2aRpcResource(gateway, view, p.mapper(),
+                io.agentmesh.service.common.BoundedThreads.create("a2a-stream", MAX_STREAMS),
+                io.agentmesh.service.common.BoundedThreads.queued("a2a-reply", 8, 100_000)));
         p.api(new A2aTaskResource(log, view, gateway, p.mapper()));
     }
 

@@ -54,6 +54,35 @@ public final class A2aGateway {
 
     /** message/send: the task (after it settled, for a blocking call), or a JSON-RPC failure. */
     public CompletableFuture<JsonNode> send(MeshPrincipal caller, String agentId, JsonNode params) {
+        boolean blocking = params.path("configuration").path("blocking").asBoolean(false);
+        Integer historyLength = params.path("configuration").path("historyLength").canConvertToInt()
+                ? params.path("configuration").path("historyLength").asInt() : null;
+        return start(caller, agentId, params)
+                .thenCompose(task -> view.when(task, blocking ? TaskFold::settled : t -> true,
+                        blocking ? BLOCKING_WAIT : READ_OWN_WRITE))
+                .thenApply(t -> t == null ? null : (JsonNode) trimmed(t, historyLength));
+    }
+
+    /** message/stream: the task's id once this node holds it, to stream its events from. */
+    public CompletableFuture<String> stream(MeshPrincipal caller, String agentId, JsonNode params) {
+        return start(caller, agentId, params)
+                .thenCompose(task -> view.when(task, t -> true, READ_OWN_WRITE).thenApply(t -> {
+                    if (t == null) {
+                        throw new JsonRpc.Failure(JsonRpc.INTERNAL_ERROR, "task " + task + " not yet readable here");
+                    }
+                    return task;
+                }));
+    }
+
+    /** tasks/resubscribe: the task's id, when the caller may follow it and it is not over. */
+    public String resubscribe(MeshPrincipal caller, String agentId, JsonNode params) {
+        String id = requireId(params);
+        ownTask(caller, agentId, id);
+        return id;
+    }
+
+    /** Records the client's message on the task log and puts it in the agent's inbox; completes with the task id. */
+    private CompletableFuture<String> start(MeshPrincipal caller, String agentId, JsonNode params) {
         JsonNode message = params.path("message");
         requireMessage(message);
         if (!registry.isRoutable(agentId)) {
@@ -62,9 +91,6 @@ public final class A2aGateway {
         }
         String messageId = message.path("messageId").asText();
         String given = message.path("taskId").asText(null);
-        boolean blocking = params.path("configuration").path("blocking").asBoolean(false);
-        Integer historyLength = params.path("configuration").path("historyLength").canConvertToInt()
-                ? params.path("configuration").path("historyLength").asInt() : null;
         ObjectNode msg = ((ObjectNode) message).deepCopy();
         String taskId;
         CompletableFuture<?> recorded;
@@ -109,11 +135,8 @@ public final class A2aGateway {
                                 "not delivered to " + agentId + ": " + error.getMessage()));
                         throw error instanceof RuntimeException re ? re : new java.util.concurrent.CompletionException(error);
                     }
-                    return sent;
-                })
-                .thenCompose(sent -> view.when(task, blocking ? TaskFold::settled : t -> true,
-                        blocking ? BLOCKING_WAIT : READ_OWN_WRITE))
-                .thenApply(t -> t == null ? null : (JsonNode) trimmed(t, historyLength));
+                    return task;
+                });
     }
 
     /** tasks/get. */

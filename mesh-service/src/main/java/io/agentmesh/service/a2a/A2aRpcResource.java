@@ -26,9 +26,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * The A2A JSON-RPC binding at {@code /a2a/{agentId}}: {@code message/send}, {@code tasks/get} and
- * {@code tasks/cancel} (and their A2A 1.0 names), answered with HTTP 200 and a JSON-RPC result or
- * error as the binding wants; the methods this version does not serve yet answer the
+ * The A2A JSON-RPC binding at {@code /a2a/{agentId}}: {@code message/send}, {@code message/stream},
+ * {@code tasks/get}, {@code tasks/cancel} and {@code tasks/resubscribe} (and their A2A 1.0 names),
+ * answered with HTTP 200 and a JSON-RPC result or error as the binding wants, the streaming ones as
+ * server-sent events ({@link TaskStream}); the methods this version does not serve yet answer the
  * specification's "unsupported operation" error.
  */
 @Path("/a2a/{agentId}")
@@ -39,26 +40,37 @@ public final class A2aRpcResource {
     private static final Set<String> SEND = Set.of("message/send", "SendMessage");
     private static final Set<String> GET = Set.of("tasks/get", "GetTask");
     private static final Set<String> CANCEL = Set.of("tasks/cancel", "CancelTask");
-    private static final Set<String> NOT_YET = Set.of("message/stream", "SendStreamingMessage", "tasks/resubscribe",
-            "SubscribeToTask", "TaskSubscription", "tasks/list", "ListTasks", "agent/getAuthenticatedExtendedCard",
+    private static final Set<String> STREAM = Set.of("message/stream", "SendStreamingMessage");
+    private static final Set<String> RESUBSCRIBE = Set.of("tasks/resubscribe", "SubscribeToTask");
+    private static final Set<String> NOT_YET = Set.of("tasks/list", "ListTasks", "agent/getAuthenticatedExtendedCard",
             "GetExtendedAgentCard");
+    /** The longest a stream stays open; a client resubscribes (from its last event id) to follow on. */
+    static final java.time.Duration STREAM_MAX = java.time.Duration.ofMinutes(30);
     private static final String PUSH_PREFIX = "tasks/pushNotificationConfig/";
     private static final Set<String> PUSH = Set.of("SetTaskPushNotificationConfig", "GetTaskPushNotificationConfig",
             "ListTaskPushNotificationConfig", "DeleteTaskPushNotificationConfig", "CreateTaskPushNotificationConfig");
 
     private final A2aGateway gateway;
+    private final TaskView view;
     private final ObjectMapper mapper;
+    private final java.util.concurrent.ExecutorService streams;
+    private final java.util.concurrent.Executor replies;
 
-    public A2aRpcResource(A2aGateway gateway, ObjectMapper mapper) {
+    public A2aRpcResource(A2aGateway gateway, TaskView view, ObjectMapper mapper, java.util.concurrent.ExecutorService streams,
+                          java.util.concurrent.Executor replies) {
+        this.streams = streams;
+        this.replies = replies;
         this.gateway = gateway;
+        this.view = view;
         this.mapper = mapper;
     }
 
     @POST
     @Consumes(MediaType.WILDCARD)
-    @Produces(MediaType.APPLICATION_JSON)
+    @Produces({MediaType.APPLICATION_JSON, MediaType.SERVER_SENT_EVENTS})
     @Allow(Access.SEND)
-    public void call(@PathParam("agentId") String agentId, @HeaderParam("A2A-Version") String version, byte[] body,
+    public void call(@PathParam("agentId") String agentId, @HeaderParam("A2A-Version") String version,
+                     @HeaderParam("Last-Event-ID") String lastEventId, byte[] body,
                      @Context SecurityContext context, @Suspended AsyncResponse response) {
         JsonNode request;
         try {
@@ -87,6 +99,14 @@ public final class A2aRpcResource {
                 result = CompletableFuture.completedFuture(gateway.get(caller, agentId, params));
             } else if (CANCEL.contains(method)) {
                 result = gateway.cancel(caller, agentId, params);
+            } else if (STREAM.contains(method)) {
+                gateway.stream(caller, agentId, params).whenCompleteAsync((task, error) -> response.resume(error == null
+                        ? events(new TaskStream(view, task, id, null, mapper, STREAM_MAX)) : ok(failure(id, error))), replies);
+                return;
+            } else if (RESUBSCRIBE.contains(method)) {
+                String task = gateway.resubscribe(caller, agentId, params);
+                response.resume(events(new TaskStream(view, task, id, lastEvent(lastEventId), mapper, STREAM_MAX)));
+                return;
             } else if (method.startsWith(PUSH_PREFIX) || PUSH.contains(method)) {
                 throw new JsonRpc.Failure(JsonRpc.PUSH_NOT_SUPPORTED, "push notifications are not served by this version");
             } else if (NOT_YET.contains(method)) {
@@ -94,8 +114,9 @@ public final class A2aRpcResource {
             } else {
                 throw new JsonRpc.Failure(JsonRpc.METHOD_NOT_FOUND, "no method " + method);
             }
-            result.whenComplete((value, error) -> response.resume(ok(error == null
-                    ? JsonRpc.result(mapper, id, value) : failure(id, error))));
+            // answered off the thread that completed the call (a Kafka client's)
+            result.whenCompleteAsync((value, error) -> response.resume(ok(error == null
+                    ? JsonRpc.result(mapper, id, value) : failure(id, error))), replies);
         } catch (RuntimeException e) {
             response.resume(ok(failure(id, e)));
         }
@@ -114,6 +135,28 @@ public final class A2aRpcResource {
                     .put("status", m.code().httpStatus()));
         }
         return JsonRpc.error(mapper, id, JsonRpc.INTERNAL_ERROR, "internal error", null);
+    }
+
+    private Response events(TaskStream stream) {
+        return Response.ok(stream.open(streams), MediaType.SERVER_SENT_EVENTS_TYPE).header("Cache-Control", "no-cache")
+                .header("X-Accel-Buffering", "no").build();
+    }
+
+    /** The SSE Last-Event-ID a client reconnects with: the sequence number of the last event it has. */
+    private static Long lastEvent(String raw) {
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        try {
+            long seq = Long.parseLong(raw.trim());
+            if (seq < 0) {
+                throw new NumberFormatException();
+            }
+            return seq;
+        } catch (NumberFormatException e) {
+            throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "Last-Event-ID '" + raw + "' is not an event id of this stream "
+                    + "(a sequence number)");
+        }
     }
 
     private static Response ok(Object body) {

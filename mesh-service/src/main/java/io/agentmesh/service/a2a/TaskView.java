@@ -41,6 +41,9 @@ public final class TaskView implements Managed {
     private final Map<String, String> agents = new ConcurrentHashMap<>();
     private final Map<String, List<Waiter>> waiters = new ConcurrentHashMap<>();
     private final Map<Integer, Long> applied = new ConcurrentHashMap<>();
+    /** Every event applied to each task, in the order applied: an event's index is its sequence number. */
+    private final Map<String, List<ObjectNode>> logOf = new ConcurrentHashMap<>();
+    private final Map<String, List<Subscriber>> subscribers = new ConcurrentHashMap<>();
     private final List<Applied> appliedWaiters = new CopyOnWriteArrayList<>();
     private volatile Consumer<byte[], byte[]> consumer;
     private volatile boolean running;
@@ -117,13 +120,22 @@ public final class TaskView implements Managed {
         if (agent != null) {
             agents.putIfAbsent(taskId, new String(agent.value(), StandardCharsets.UTF_8));
         }
-        // folded into a copy: readers copy the task they get, never see it change under them
-        ObjectNode before = tasks.get(taskId);
-        ObjectNode after = TaskFold.apply(before == null ? null : before.deepCopy(), event);
-        if (after == null) {
-            return;
+        ObjectNode after;
+        synchronized (this) {
+            // folded into a copy: readers copy the task they get, never see it change under them
+            ObjectNode before = tasks.get(taskId);
+            after = TaskFold.apply(before == null ? null : before.deepCopy(), event);
+            if (after == null || after.equals(before)) {
+                return; // a resend, or an update of a finished task: not an event of the task
+            }
+            tasks.put(taskId, after);
+            List<ObjectNode> events = logOf.computeIfAbsent(taskId, k -> new java.util.ArrayList<>());
+            events.add((ObjectNode) event);
+            long seq = events.size() - 1;
+            for (Subscriber sub : subscribers.getOrDefault(taskId, List.of())) {
+                sub.event(seq, (ObjectNode) event);
+            }
         }
-        tasks.put(taskId, after);
         List<Waiter> waiting = waiters.get(taskId);
         if (waiting != null) {
             waiting.removeIf(w -> {
@@ -134,6 +146,35 @@ public final class TaskView implements Managed {
                 return false;
             });
         }
+    }
+
+    /** Receives a task's events as this node applies them: quickly, without blocking (it runs in the view's thread). */
+    public interface Subscriber {
+        void event(long seq, ObjectNode event);
+    }
+
+    /**
+     * A subscription to a task's events: the task as it is now (having applied events up to
+     * {@code seq}), the events after {@code after} that were already applied ({@code backlog}, the
+     * first at {@code after + 1}), and every later one given to the subscriber until canceled.
+     */
+    public record Subscription(ObjectNode task, long seq, List<ObjectNode> backlog, Runnable cancel) {
+    }
+
+    /** Subscribes to a task's events; empty when this node does not hold the task. */
+    public synchronized Optional<Subscription> subscribe(String taskId, long after, Subscriber subscriber) {
+        ObjectNode task = tasks.get(taskId);
+        if (task == null) {
+            return Optional.empty();
+        }
+        List<ObjectNode> events = logOf.getOrDefault(taskId, List.of());
+        List<ObjectNode> backlog = new java.util.ArrayList<>();
+        for (long i = Math.max(0, after + 1); i < events.size(); i++) {
+            backlog.add(events.get((int) i).deepCopy());
+        }
+        subscribers.computeIfAbsent(taskId, k -> new CopyOnWriteArrayList<>()).add(subscriber);
+        return Optional.of(new Subscription(task.deepCopy(), events.size() - 1, backlog,
+                () -> subscribers.getOrDefault(taskId, List.of()).remove(subscriber)));
     }
 
     /** The task as this node has it, a copy. */

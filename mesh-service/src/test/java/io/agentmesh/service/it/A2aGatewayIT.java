@@ -5,6 +5,7 @@ import io.a2a.A2A;
 import io.a2a.client.Client;
 import io.a2a.client.ClientEvent;
 import io.a2a.client.TaskEvent;
+import io.a2a.client.TaskUpdateEvent;
 import io.a2a.client.config.ClientConfig;
 import io.a2a.client.transport.jsonrpc.JSONRPCTransport;
 import io.a2a.client.transport.jsonrpc.JSONRPCTransportConfig;
@@ -15,6 +16,8 @@ import io.a2a.spec.Task;
 import io.a2a.spec.TaskIdParams;
 import io.a2a.spec.TaskQueryParams;
 import io.a2a.spec.TaskState;
+import io.a2a.spec.TaskStatusUpdateEvent;
+import io.a2a.spec.TaskArtifactUpdateEvent;
 import io.a2a.spec.TextPart;
 import io.agentmesh.service.MeshConfiguration;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
@@ -22,6 +25,7 @@ import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -87,6 +91,7 @@ class A2aGatewayIT {
         AgentCard card = card(NODE1, agent);
         assertThat(card.url()).isEqualTo(NODE1.url("/a2a/" + agent));
         assertThat(card.preferredTransport()).isEqualTo("JSONRPC");
+        assertThat(card.capabilities().streaming()).isTrue();
         assertThat(card.skills()).extracting(s -> s.id()).contains("trip-planning");
 
         // the agent: a plain mesh agent reading its inbox and answering through the REST task calls
@@ -136,6 +141,126 @@ class A2aGatewayIT {
     }
 
     @Test
+    void aStreamedTaskSendsEveryUpdateInOrderToTheSdkClient() throws Exception {
+        String agent = register("streamer", "streaming");
+        AgentCard card = card(NODE1, agent);
+        CompletableFuture<Void> agentSide = CompletableFuture.runAsync(() -> {
+            String taskId = takeOne(agent).path("correlation_id").asText();
+            assertThat(update(taskId, "status", "{\"state\":\"working\"}").status()).isEqualTo(202);
+            for (String part : List.of("one", "two")) {
+                assertThat(update(taskId, "artifacts", "{\"artifact\":{\"artifactId\":\"" + part + "\",\"parts\":[{\"kind\":"
+                        + "\"text\",\"text\":\"" + part + "\"}]}}").status()).isEqualTo(202);
+            }
+            assertThat(update(taskId, "status", "{\"state\":\"completed\"}").status()).isEqualTo(202);
+        });
+        List<ClientEvent> events = new CopyOnWriteArrayList<>();
+        Client client = Client.builder(card)
+                .clientConfig(new ClientConfig.Builder().setStreaming(true).build())
+                .withTransport(JSONRPCTransport.class, new JSONRPCTransportConfig())
+                .addConsumer((event, c) -> events.add(event))
+                .build();
+        client.sendMessage(A2A.toUserMessage("stream it"));
+        agentSide.get(30, SECONDS);
+        await().atMost(20, SECONDS).until(() -> !events.isEmpty() && events.get(events.size() - 1) instanceof TaskUpdateEvent u
+                && u.getTask().getStatus().state() == TaskState.COMPLETED);
+        assertThat(events.get(0)).isInstanceOf(TaskEvent.class);
+        List<String> seen = events.stream().skip(1).map(e -> {
+            var u = ((TaskUpdateEvent) e).getUpdateEvent();
+            return u instanceof TaskStatusUpdateEvent s ? s.getStatus().state().asString()
+                    : ((TaskArtifactUpdateEvent) u).getArtifact().artifactId();
+        }).toList();
+        assertThat(seen).containsExactly("working", "one", "two", "completed");
+        Task last = ((TaskUpdateEvent) events.get(events.size() - 1)).getTask();
+        assertThat(last.getArtifacts()).extracting(a -> a.artifactId()).containsExactly("one", "two");
+        client.close();
+    }
+
+    /** A stream's events, read as a client: each event's id and its JSON-RPC result. */
+    private record Sse(java.io.BufferedReader in, java.io.InputStream raw) implements AutoCloseable {
+        static Sse open(String url, String body, String lastEventId) throws Exception {
+            var b = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).header("Content-Type", "application/json")
+                    .header("Accept", "text/event-stream").POST(java.net.http.HttpRequest.BodyPublishers.ofString(body));
+            if (lastEventId != null) {
+                b.header("Last-Event-ID", lastEventId);
+            }
+            var r = java.net.http.HttpClient.newHttpClient().send(b.build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+            assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+            return new Sse(new java.io.BufferedReader(new java.io.InputStreamReader(r.body(),
+                    java.nio.charset.StandardCharsets.UTF_8)), r.body());
+        }
+
+        /** The next event as {id, result}, or null at the stream's end. */
+        String[] next() throws Exception {
+            String id = null;
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                if (line.startsWith("id: ")) {
+                    id = line.substring(4);
+                } else if (line.startsWith("data: ")) {
+                    return new String[] {id, line.substring(6)};
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public void close() throws Exception {
+            raw.close();
+        }
+    }
+
+    private static String describe(String json) throws Exception {
+        JsonNode r = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).path("result");
+        return switch (r.path("kind").asText()) {
+            case "task" -> "task:" + r.path("status").path("state").asText();
+            case "status-update" -> r.path("status").path("state").asText();
+            default -> r.path("artifact").path("artifactId").asText();
+        };
+    }
+
+    @Test
+    void aClientCutOffMidStreamResumesOnTheOtherNodeWithNothingLostOrRepeated() throws Exception {
+        String agent = register("resumer", "resuming");
+        String messageId = UUID.randomUUID().toString();
+        String stream = "{\"jsonrpc\":\"2.0\",\"id\":\"s1\",\"method\":\"message/stream\",\"params\":{\"message\":"
+                + "{\"role\":\"user\",\"kind\":\"message\",\"messageId\":\"" + messageId + "\",\"parts\":[{\"kind\":\"text\","
+                + "\"text\":\"long job\"}]}}}";
+        List<String[]> got = new ArrayList<>();
+        String taskId;
+        try (Sse first = Sse.open(NODE1.url("/a2a/" + agent), stream, null)) {
+            got.add(first.next());
+            taskId = takeOne(agent).path("correlation_id").asText();
+            assertThat(update(taskId, "status", "{\"state\":\"working\"}").status()).isEqualTo(202);
+            assertThat(update(taskId, "artifacts", "{\"artifact\":{\"artifactId\":\"a1\",\"parts\":[{\"kind\":\"text\","
+                    + "\"text\":\"1\"}]}}").status()).isEqualTo(202);
+            got.add(first.next());
+            got.add(first.next());
+        } // the client's connection is cut here
+        for (String a : List.of("a2", "a3")) {
+            assertThat(update(taskId, "artifacts", "{\"artifact\":{\"artifactId\":\"" + a + "\",\"parts\":[{\"kind\":"
+                    + "\"text\",\"text\":\"" + a + "\"}]}}").status()).isEqualTo(202);
+        }
+        assertThat(update(taskId, "status", "{\"state\":\"completed\"}").status()).isEqualTo(202);
+
+        String resubscribe = "{\"jsonrpc\":\"2.0\",\"id\":\"s2\",\"method\":\"tasks/resubscribe\",\"params\":{\"id\":\""
+                + taskId + "\"}}";
+        try (Sse again = Sse.open(NODE2.url("/a2a/" + agent), resubscribe, got.get(got.size() - 1)[0])) {
+            for (String[] e = again.next(); e != null; e = again.next()) {
+                got.add(e);
+            }
+        }
+        List<String> what = new ArrayList<>();
+        for (String[] e : got) {
+            what.add(describe(e[1]));
+        }
+        assertThat(what).containsExactly("task:submitted", "working", "a1", "a2", "a3", "completed");
+        List<Long> ids = got.stream().map(e -> Long.parseLong(e[0])).toList();
+        for (int i = 1; i < ids.size(); i++) {
+            assertThat(ids.get(i)).as("event ids follow on without a gap or a repeat: %s", ids).isEqualTo(ids.get(i - 1) + 1);
+        }
+    }
+
+    @Test
     void aTaskIsCanceledTheAgentIsToldAndAFinishedTaskTakesNothingMore() throws Exception {
         String agent = register("slow", "slow-work");
         AgentCard card = card(NODE1, agent);
@@ -170,7 +295,8 @@ class A2aGatewayIT {
                 {"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"message/send\",\"params\":{\"message\":{\"role\":\"user\","
                         + "\"parts\":[{\"kind\":\"text\",\"text\":\"x\"}]}}}", "-32602"},
                 {"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tasks/get\",\"params\":{\"id\":\"no-such-task\"}}", "-32001"},
-                {"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"message/stream\",\"params\":{}}", "-32004"},
+                {"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tasks/list\",\"params\":{}}", "-32004"},
+                {"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"message/stream\",\"params\":{}}", "-32602"},
                 {"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tasks/pushNotificationConfig/set\",\"params\":{}}", "-32003"},
         };
         for (String[] c : cases) {
