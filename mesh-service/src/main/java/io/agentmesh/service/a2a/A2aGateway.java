@@ -34,6 +34,8 @@ public final class A2aGateway {
     /** How long a blocking message/send waits for the task to finish or need its client. */
     static final Duration BLOCKING_WAIT = Duration.ofSeconds(60);
     static final Duration READ_OWN_WRITE = Duration.ofSeconds(10);
+    /** How long a task this node does not hold is waited for (another node may have just written it). */
+    static final Duration LAG_GRACE = Duration.ofSeconds(1);
 
     private final TaskLog log;
     private final TaskView view;
@@ -74,11 +76,10 @@ public final class A2aGateway {
                 }));
     }
 
-    /** tasks/resubscribe: the task's id, when the caller may follow it and it is not over. */
-    public String resubscribe(MeshPrincipal caller, String agentId, JsonNode params) {
+    /** tasks/resubscribe: the task's id, when the caller may follow it. */
+    public CompletableFuture<String> resubscribe(MeshPrincipal caller, String agentId, JsonNode params) {
         String id = requireId(params);
-        ownTask(caller, agentId, id);
-        return id;
+        return ownTask(caller, agentId, id).thenApply(t -> id);
     }
 
     /** Records the client's message on the task log and puts it in the agent's inbox; completes with the task id. */
@@ -95,14 +96,15 @@ public final class A2aGateway {
         String taskId;
         CompletableFuture<?> recorded;
         if (given != null) {
-            ObjectNode task = ownTask(caller, agentId, given);
-            if (TaskFold.isFinal(task)) {
-                throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "task " + given + " is " + TaskFold.state(task)
-                        + ": a finished task takes no more messages");
-            }
             taskId = given;
-            msg.put("contextId", task.path("contextId").asText());
-            recorded = log.append(taskId, null, msg.deepCopy().put("kind", "message").put("taskId", taskId));
+            recorded = ownTask(caller, agentId, given).thenCompose(task -> {
+                if (TaskFold.isFinal(task)) {
+                    throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "task " + given + " is " + TaskFold.state(task)
+                            + ": a finished task takes no more messages");
+                }
+                msg.put("contextId", task.path("contextId").asText());
+                return log.append(given, null, msg.deepCopy().put("kind", "message").put("taskId", given));
+            });
         } else {
             taskId = derived("task", agentId, messageId);
             String contextId = message.path("contextId").asText(derived("context", agentId, messageId));
@@ -140,26 +142,27 @@ public final class A2aGateway {
     }
 
     /** tasks/get. */
-    public JsonNode get(MeshPrincipal caller, String agentId, JsonNode params) {
+    public CompletableFuture<JsonNode> get(MeshPrincipal caller, String agentId, JsonNode params) {
         String id = requireId(params);
         Integer historyLength = params.path("historyLength").canConvertToInt() ? params.path("historyLength").asInt() : null;
-        return trimmed(ownTask(caller, agentId, id), historyLength);
+        return ownTask(caller, agentId, id).thenApply(t -> trimmed(t, historyLength));
     }
 
     /** tasks/cancel: the task canceled, and the agent told so through its inbox. */
     public CompletableFuture<JsonNode> cancel(MeshPrincipal caller, String agentId, JsonNode params) {
         String id = requireId(params);
-        ObjectNode task = ownTask(caller, agentId, id);
-        if (TaskFold.isFinal(task)) {
-            throw new JsonRpc.Failure(JsonRpc.TASK_NOT_CANCELABLE, "task " + id + " is " + TaskFold.state(task));
-        }
         ObjectNode payload = mapper.createObjectNode().put("id", id);
         SendCommand tell = new SendCommand("agent:" + agentId, null, CANCEL_TYPE, null, id, id, bytes(payload),
                 "application/json", null, Map.of());
-        return log.append(id, null, update(id, task.path("contextId").asText(), "canceled", null))
-                .thenCompose(md -> view.read(md.partition(), md.offset(), READ_OWN_WRITE))
-                .thenCompose(read -> messages.send(caller, tell))
-                .thenApply(sent -> (JsonNode) view.task(id).orElse(task));
+        return ownTask(caller, agentId, id).thenCompose(task -> {
+            if (TaskFold.isFinal(task)) {
+                throw new JsonRpc.Failure(JsonRpc.TASK_NOT_CANCELABLE, "task " + id + " is " + TaskFold.state(task));
+            }
+            return log.append(id, null, update(id, task.path("contextId").asText(), "canceled", null))
+                    .thenCompose(md -> view.read(md.partition(), md.offset(), READ_OWN_WRITE))
+                    .thenCompose(read -> messages.send(caller, tell))
+                    .thenApply(sent -> (JsonNode) view.task(id).orElse(task));
+        });
     }
 
     /** A status-update event of the log. */
@@ -185,13 +188,18 @@ public final class A2aGateway {
         return s;
     }
 
-    /** The task, if it is this agent's and the caller may see it (its client, the agent, an operator). */
-    ObjectNode ownTask(MeshPrincipal caller, String agentId, String taskId) {
-        ObjectNode task = view.task(taskId).orElse(null);
-        if (task == null || !agentId.equals(view.agentOf(taskId).orElse(null)) || !maySee(caller, agentId, task)) {
-            throw new JsonRpc.Failure(JsonRpc.TASK_NOT_FOUND, "no task " + taskId + " of agent " + agentId);
-        }
-        return task;
+    /**
+     * The task, if it is this agent's and the caller may see it (its client, the agent, an operator).
+     * One this node does not hold yet is waited for a moment: another node may have just written it,
+     * or this node may still be reading the log since it started.
+     */
+    CompletableFuture<ObjectNode> ownTask(MeshPrincipal caller, String agentId, String taskId) {
+        return view.when(taskId, t -> true, view.caughtUp() ? LAG_GRACE : READ_OWN_WRITE).thenApply(task -> {
+            if (task == null || !agentId.equals(view.agentOf(taskId).orElse(null)) || !maySee(caller, agentId, task)) {
+                throw new JsonRpc.Failure(JsonRpc.TASK_NOT_FOUND, "no task " + taskId + " of agent " + agentId);
+            }
+            return task;
+        });
     }
 
     static boolean maySee(MeshPrincipal caller, String agentId, JsonNode task) {

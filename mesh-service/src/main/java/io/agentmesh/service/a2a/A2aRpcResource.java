@@ -96,7 +96,7 @@ public final class A2aRpcResource {
             if (SEND.contains(method)) {
                 result = gateway.send(caller, agentId, params);
             } else if (GET.contains(method)) {
-                result = CompletableFuture.completedFuture(gateway.get(caller, agentId, params));
+                result = gateway.get(caller, agentId, params);
             } else if (CANCEL.contains(method)) {
                 result = gateway.cancel(caller, agentId, params);
             } else if (STREAM.contains(method)) {
@@ -104,8 +104,9 @@ public final class A2aRpcResource {
                         ? events(new TaskStream(view, task, id, null, mapper, STREAM_MAX)) : ok(failure(id, error))), replies);
                 return;
             } else if (RESUBSCRIBE.contains(method)) {
-                String task = gateway.resubscribe(caller, agentId, params);
-                response.resume(events(new TaskStream(view, task, id, lastEvent(lastEventId), mapper, STREAM_MAX)));
+                Long from = lastEvent(lastEventId);
+                gateway.resubscribe(caller, agentId, params).whenCompleteAsync((task, error) -> response.resume(error == null
+                        ? events(new TaskStream(view, task, id, from, mapper, STREAM_MAX)) : ok(failure(id, error))), replies);
                 return;
             } else if (method.startsWith(PUSH_PREFIX) || PUSH.contains(method)) {
                 throw new JsonRpc.Failure(JsonRpc.PUSH_NOT_SUPPORTED, "push notifications are not served by this version");

@@ -164,8 +164,14 @@ public final class A2aTaskResource {
         }
     }
 
+    /** The task; one this node does not hold yet is waited for a moment (another node may have just written it). */
     private ObjectNode find(String taskId) {
-        return view.task(taskId).orElseThrow(() -> notFound(taskId));
+        ObjectNode task = view.when(taskId, t -> true, view.caughtUp() ? A2aGateway.LAG_GRACE : A2aGateway.READ_OWN_WRITE)
+                .join();
+        if (task == null) {
+            throw notFound(taskId);
+        }
+        return task;
     }
 
     private static MeshException notFound(String taskId) {

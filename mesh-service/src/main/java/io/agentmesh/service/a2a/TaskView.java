@@ -44,6 +44,10 @@ public final class TaskView implements Managed {
     /** Every event applied to each task, in the order applied: an event's index is its sequence number. */
     private final Map<String, List<ObjectNode>> logOf = new ConcurrentHashMap<>();
     private final Map<String, List<Subscriber>> subscribers = new ConcurrentHashMap<>();
+    private final Map<Integer, Long> startEnds = new ConcurrentHashMap<>();
+    private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
+    private final java.util.concurrent.ExecutorService callbacks =
+            io.agentmesh.service.common.BoundedThreads.queued("a2a-view-callbacks", 4, 100_000);
     private final List<Applied> appliedWaiters = new CopyOnWriteArrayList<>();
     private volatile Consumer<byte[], byte[]> consumer;
     private volatile boolean running;
@@ -68,6 +72,7 @@ public final class TaskView implements Managed {
                 .map(i -> new TopicPartition(topic, i.partition())).toList();
         consumer.assign(parts);
         consumer.seekToBeginning(parts);
+        consumer.endOffsets(parts, Duration.ofSeconds(30)).forEach((tp, end) -> startEnds.put(tp.partition(), end));
         running = true;
         thread = new Thread(this::run, "a2a-task-view");
         thread.setDaemon(true);
@@ -83,6 +88,11 @@ public final class TaskView implements Managed {
                 }
                 for (TopicPartition tp : consumer.assignment()) {
                     applied.put(tp.partition(), consumer.position(tp));
+                }
+                if (!caughtUp.isDone() && startEnds.entrySet().stream()
+                        .allMatch(e -> applied.getOrDefault(e.getKey(), 0L) >= e.getValue())) {
+                    caughtUp.complete(null);
+                    LOG.info("A2A task view caught up: {} tasks", tasks.size());
                 }
                 appliedWaiters.removeIf(w -> {
                     if (applied.getOrDefault(w.partition(), 0L) > w.offset()) {
@@ -174,7 +184,10 @@ public final class TaskView implements Managed {
         }
         subscribers.computeIfAbsent(taskId, k -> new CopyOnWriteArrayList<>()).add(subscriber);
         return Optional.of(new Subscription(task.deepCopy(), events.size() - 1, backlog,
-                () -> subscribers.getOrDefault(taskId, List.of()).remove(subscriber)));
+                () -> subscribers.computeIfPresent(taskId, (k, list) -> {
+                    list.remove(subscriber);
+                    return list.isEmpty() ? null : list;
+                })));
     }
 
     /** The task as this node has it, a copy. */
@@ -197,11 +210,15 @@ public final class TaskView implements Managed {
         if (now != null && until.test(now)) {
             done.complete(now.deepCopy());
         }
+        // what the caller does next runs in another thread, never in the view's (it reads the log)
         return done.completeOnTimeout(null, max.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
-                .thenApply(t -> {
-                    waiters.getOrDefault(taskId, List.of()).remove(w);
+                .thenApplyAsync(t -> {
+                    waiters.computeIfPresent(taskId, (k, list) -> {
+                        list.remove(w);
+                        return list.isEmpty() ? null : list;
+                    });
                     return t != null ? t : task(taskId).orElse(null);
-                });
+                }, callbacks);
     }
 
     /** Completes once this view has read the record at {@code offset} of {@code partition}. */
@@ -212,7 +229,12 @@ public final class TaskView implements Managed {
             return done;
         }
         appliedWaiters.add(new Applied(partition, offset, done));
-        return done.orTimeout(max.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        return done.orTimeout(max.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS).thenApplyAsync(v -> v, callbacks);
+    }
+
+    /** Whether this view has read what the log held when the node started. */
+    public boolean caughtUp() {
+        return caughtUp.isDone();
     }
 
     /** Tasks this node holds. */
