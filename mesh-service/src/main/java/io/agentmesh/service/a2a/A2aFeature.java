@@ -27,7 +27,7 @@ public final class A2aFeature {
         p.api(new A2aRpcResource(gateway, view, p.mapper(),
                 io.agentmesh.service.common.BoundedThreads.create("a2a-stream", MAX_STREAMS),
                 io.agentmesh.service.common.BoundedThreads.queued("a2a-reply", 8, 100_000)));
-        p.api(new A2aTaskResource(log, view, gateway, p.mapper()));
+        p.api(new A2aTaskResource(view, gateway, p.mapper()));
     }
 
     /** A2A tasks this node holds in its view. */

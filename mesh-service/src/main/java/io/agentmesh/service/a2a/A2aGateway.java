@@ -62,7 +62,13 @@ public final class A2aGateway {
         return start(caller, agentId, params)
                 .thenCompose(task -> view.when(task, blocking ? TaskFold::settled : t -> true,
                         blocking ? BLOCKING_WAIT : READ_OWN_WRITE))
-                .thenApply(t -> t == null ? null : (JsonNode) trimmed(t, historyLength));
+                .thenApply(t -> {
+                    if (t == null) {
+                        throw new JsonRpc.Failure(JsonRpc.INTERNAL_ERROR, "the task was recorded but this node cannot "
+                                + "read it yet; ask for it with tasks/get");
+                    }
+                    return (JsonNode) trimmed(t, historyLength);
+                });
     }
 
     /** message/stream: the task's id once this node holds it, to stream its events from. */
@@ -82,7 +88,11 @@ public final class A2aGateway {
         return ownTask(caller, agentId, id).thenApply(t -> id);
     }
 
-    /** Records the client's message on the task log and puts it in the agent's inbox; completes with the task id. */
+    /**
+     * Puts the client's message in the agent's inbox, then records it on the task log (a new task, or
+     * a further message of the task the message names); completes with the task id. The inbox first:
+     * a caller the mesh refuses (policy, rate limit, Kafka down) leaves nothing on the task log.
+     */
     private CompletableFuture<String> start(MeshPrincipal caller, String agentId, JsonNode params) {
         JsonNode message = params.path("message");
         requireMessage(message);
@@ -90,55 +100,46 @@ public final class A2aGateway {
             throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "no active agent '" + agentId + "' is registered",
                     mapper.createObjectNode().put("code", "UNKNOWN_TARGET"));
         }
-        String messageId = message.path("messageId").asText();
         String given = message.path("taskId").asText(null);
-        ObjectNode msg = ((ObjectNode) message).deepCopy();
-        String taskId;
-        CompletableFuture<?> recorded;
-        if (given != null) {
-            taskId = given;
-            recorded = ownTask(caller, agentId, given).thenCompose(task -> {
-                if (TaskFold.isFinal(task)) {
-                    throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "task " + given + " is " + TaskFold.state(task)
-                            + ": a finished task takes no more messages");
-                }
-                msg.put("contextId", task.path("contextId").asText());
-                return log.append(given, null, msg.deepCopy().put("kind", "message").put("taskId", given));
-            });
-        } else {
-            taskId = derived("task", agentId, messageId);
-            String contextId = message.path("contextId").asText(derived("context", agentId, messageId));
-            msg.put("taskId", taskId).put("contextId", contextId);
-            ObjectNode task = mapper.createObjectNode().put("id", taskId).put("contextId", contextId);
-            task.set("status", status("submitted", null));
-            task.putArray("history").add(msg);
-            task.putArray("artifacts");
-            task.putObject("metadata").put("agent", agentId).put("client", caller.label());
-            task.put("kind", "task");
-            recorded = log.append(taskId, agentId, task);
-        }
-        ObjectNode payload = mapper.createObjectNode();
-        payload.set("message", msg);
-        if (params.has("configuration")) {
-            payload.set("configuration", params.path("configuration"));
-        }
-        if (params.has("metadata")) {
-            payload.set("metadata", params.path("metadata"));
-        }
-        SendCommand command = new SendCommand("agent:" + agentId, null, SEND_TYPE, derived("message", agentId, messageId),
-                taskId, taskId, bytes(payload), "application/json", null, Map.of());
-        String task = taskId;
-        return recorded
-                .thenCompose(md -> messages.send(caller, command))
-                .handle((sent, error) -> {
-                    if (error != null) {
-                        // the task is on the log but its message is not in the inbox: it failed, and says why
-                        log.append(task, null, update(task, msg.path("contextId").asText(), "failed",
-                                "not delivered to " + agentId + ": " + error.getMessage()));
-                        throw error instanceof RuntimeException re ? re : new java.util.concurrent.CompletionException(error);
-                    }
-                    return task;
-                });
+        // ids derived from who sends and its messageId: a client's resend is the same task and the same
+        // delivery; another client's message with the same messageId is neither
+        String origin = caller.label() + "\u0000" + message.path("messageId").asText();
+        CompletableFuture<ObjectNode> existing = given == null ? CompletableFuture.completedFuture(null)
+                : ownTask(caller, agentId, given);
+        return existing.thenCompose(task -> {
+            if (task != null && TaskFold.isFinal(task)) {
+                throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "task " + given + " is " + TaskFold.state(task)
+                        + ": a finished task takes no more messages");
+            }
+            String taskId = task != null ? given : derived("task", agentId, origin);
+            String contextId = task != null ? task.path("contextId").asText()
+                    : message.path("contextId").asText(derived("context", agentId, origin));
+            ObjectNode msg = ((ObjectNode) message).deepCopy().put("taskId", taskId).put("contextId", contextId);
+            ObjectNode record;
+            if (task != null) {
+                record = msg.deepCopy().put("kind", "message");
+            } else {
+                record = mapper.createObjectNode().put("id", taskId).put("contextId", contextId);
+                record.set("status", status("submitted", null));
+                record.putArray("history").add(msg);
+                record.putArray("artifacts");
+                record.putObject("metadata").put("agent", agentId).put("client", caller.label());
+                record.put("kind", "task");
+            }
+            ObjectNode payload = mapper.createObjectNode();
+            payload.set("message", msg);
+            if (params.has("configuration")) {
+                payload.set("configuration", params.path("configuration"));
+            }
+            if (params.has("metadata")) {
+                payload.set("metadata", params.path("metadata"));
+            }
+            SendCommand command = new SendCommand("agent:" + agentId, null, SEND_TYPE, derived("message", agentId, origin),
+                    taskId, taskId, bytes(payload), "application/json", null, Map.of());
+            return messages.send(caller, command)
+                    .thenCompose(sent -> log.append(taskId, task == null ? agentId : null, record))
+                    .thenApply(md -> taskId);
+        });
     }
 
     /** tasks/get. */
@@ -160,9 +161,24 @@ public final class A2aGateway {
             }
             return log.append(id, null, update(id, task.path("contextId").asText(), "canceled", null))
                     .thenCompose(md -> view.read(md.partition(), md.offset(), READ_OWN_WRITE))
-                    .thenCompose(read -> messages.send(caller, tell))
-                    .thenApply(sent -> (JsonNode) view.task(id).orElse(task));
+                    .thenApply(read -> {
+                        ObjectNode now = view.task(id).orElse(task);
+                        if (!"canceled".equals(TaskFold.state(now))) {
+                            // the agent finished it first
+                            throw new JsonRpc.Failure(JsonRpc.TASK_NOT_CANCELABLE, "task " + id + " is " + TaskFold.state(now));
+                        }
+                        // the agent is told; the task is canceled whether or not that message goes
+                        messages.send(caller, tell).exceptionally(e -> null);
+                        return (JsonNode) now;
+                    });
         });
+    }
+
+    /** Records an update of the task from its agent (or an operator); completes with the task after it. */
+    public CompletableFuture<ObjectNode> record(String taskId, ObjectNode update) {
+        return log.append(taskId, null, update)
+                .thenCompose(md -> view.read(md.partition(), md.offset(), READ_OWN_WRITE))
+                .thenApply(read -> view.task(taskId).orElse(null));
     }
 
     /** A status-update event of the log. */

@@ -101,12 +101,12 @@ public final class A2aRpcResource {
                 result = gateway.cancel(caller, agentId, params);
             } else if (STREAM.contains(method)) {
                 gateway.stream(caller, agentId, params).whenCompleteAsync((task, error) -> response.resume(error == null
-                        ? events(new TaskStream(view, task, id, null, mapper, STREAM_MAX)) : ok(failure(id, error))), replies);
+                        ? events(new TaskStream(view, task, id, null, mapper, STREAM_MAX), id) : ok(failure(id, error))), replies);
                 return;
             } else if (RESUBSCRIBE.contains(method)) {
                 Long from = lastEvent(lastEventId);
                 gateway.resubscribe(caller, agentId, params).whenCompleteAsync((task, error) -> response.resume(error == null
-                        ? events(new TaskStream(view, task, id, from, mapper, STREAM_MAX)) : ok(failure(id, error))), replies);
+                        ? events(new TaskStream(view, task, id, from, mapper, STREAM_MAX), id) : ok(failure(id, error))), replies);
                 return;
             } else if (method.startsWith(PUSH_PREFIX) || PUSH.contains(method)) {
                 throw new JsonRpc.Failure(JsonRpc.PUSH_NOT_SUPPORTED, "push notifications are not served by this version");
@@ -138,9 +138,14 @@ public final class A2aRpcResource {
         return JsonRpc.error(mapper, id, JsonRpc.INTERNAL_ERROR, "internal error", null);
     }
 
-    private Response events(TaskStream stream) {
-        return Response.ok(stream.open(streams), MediaType.SERVER_SENT_EVENTS_TYPE).header("Cache-Control", "no-cache")
-                .header("X-Accel-Buffering", "no").build();
+    /** The stream's response, or the JSON-RPC error when it cannot start (too many streams on this node). */
+    private Response events(TaskStream stream, JsonNode id) {
+        try {
+            return Response.ok(stream.open(streams), MediaType.SERVER_SENT_EVENTS_TYPE).header("Cache-Control", "no-cache")
+                    .header("X-Accel-Buffering", "no").build();
+        } catch (RuntimeException e) {
+            return ok(failure(id, e));
+        }
     }
 
     /** The SSE Last-Event-ID a client reconnects with: the sequence number of the last event it has. */

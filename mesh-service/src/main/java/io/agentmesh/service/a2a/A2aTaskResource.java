@@ -40,13 +40,11 @@ public final class A2aTaskResource {
     static final Set<String> STATES = Set.of("submitted", "working", "input-required", "auth-required", "completed",
             "canceled", "failed", "rejected", "unknown");
 
-    private final TaskLog log;
     private final TaskView view;
     private final A2aGateway gateway;
     private final ObjectMapper mapper;
 
-    public A2aTaskResource(TaskLog log, TaskView view, A2aGateway gateway, ObjectMapper mapper) {
-        this.log = log;
+    public A2aTaskResource(TaskView view, A2aGateway gateway, ObjectMapper mapper) {
         this.view = view;
         this.gateway = gateway;
         this.mapper = mapper;
@@ -118,11 +116,8 @@ public final class A2aTaskResource {
     }
 
     private void append(String taskId, ObjectNode update, AsyncResponse response) {
-        log.append(taskId, null, update)
-                .thenCompose(md -> view.read(md.partition(), md.offset(), A2aGateway.READ_OWN_WRITE))
-                .whenComplete((done, error) -> response.resume(error == null
-                        ? Response.accepted(view.task(taskId).orElse(null)).build()
-                        : KafkaFailures.unwrap(error)));
+        gateway.record(taskId, update).whenComplete((task, error) -> response.resume(error == null
+                ? Response.accepted(task).build() : KafkaFailures.unwrap(error)));
     }
 
     private ObjectNode writable(MeshPrincipal caller, String taskId) {

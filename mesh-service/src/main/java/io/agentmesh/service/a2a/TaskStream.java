@@ -37,6 +37,8 @@ final class TaskStream {
     private final Long lastEventId;
     private final ObjectMapper mapper;
     private final Duration max;
+    /** The last event id the client has: nothing at or before it is sent. */
+    private long sent;
 
     TaskStream(TaskView view, String taskId, JsonNode rpcId, Long lastEventId, ObjectMapper mapper, Duration max) {
         this.view = view;
@@ -45,6 +47,7 @@ final class TaskStream {
         this.lastEventId = lastEventId;
         this.mapper = mapper;
         this.max = max;
+        this.sent = lastEventId == null ? -1 : lastEventId;
     }
 
     /** Starts the stream in one of {@code threads} (never in the caller's: it may be a Kafka client's). */
@@ -120,6 +123,9 @@ final class TaskStream {
 
     /** Writes one event of the task (not the client's own messages); true when it ended the task. */
     private boolean send(ChunkedOutput<String> out, long seq, ObjectNode event) throws IOException {
+        if (seq <= sent) {
+            return false; // the client has it (this node was behind the client's Last-Event-ID)
+        }
         String kind = event.path("kind").asText();
         if (kind.equals("status-update") || kind.equals("artifact-update")) {
             emit(out, seq, JsonRpc.result(mapper, rpcId, event));
@@ -128,6 +134,7 @@ final class TaskStream {
     }
 
     private void emit(ChunkedOutput<String> out, long seq, JsonNode body) throws IOException {
+        sent = Math.max(sent, seq);
         StringBuilder b = new StringBuilder();
         if (seq >= 0) {
             b.append("id: ").append(seq).append('\n');

@@ -84,7 +84,12 @@ public final class TaskView implements Managed {
             try {
                 var records = consumer.poll(Duration.ofMillis(200));
                 for (ConsumerRecord<byte[], byte[]> r : records) {
-                    apply(r);
+                    try {
+                        apply(r);
+                    } catch (RuntimeException e) {
+                        // one bad record is skipped on every node alike, never the rest of the batch
+                        LOG.warn("skipped record {}-{} of {}: {}", r.partition(), r.offset(), topic, e.toString());
+                    }
                 }
                 for (TopicPartition tp : consumer.assignment()) {
                     applied.put(tp.partition(), consumer.position(tp));
@@ -182,7 +187,11 @@ public final class TaskView implements Managed {
         for (long i = Math.max(0, after + 1); i < events.size(); i++) {
             backlog.add(events.get((int) i).deepCopy());
         }
-        subscribers.computeIfAbsent(taskId, k -> new CopyOnWriteArrayList<>()).add(subscriber);
+        subscribers.compute(taskId, (k, list) -> {
+            List<Subscriber> l = list != null ? list : new CopyOnWriteArrayList<>();
+            l.add(subscriber);
+            return l;
+        });
         return Optional.of(new Subscription(task.deepCopy(), events.size() - 1, backlog,
                 () -> subscribers.computeIfPresent(taskId, (k, list) -> {
                     list.remove(subscriber);
@@ -205,7 +214,11 @@ public final class TaskView implements Managed {
     public CompletableFuture<ObjectNode> when(String taskId, Predicate<ObjectNode> until, Duration max) {
         CompletableFuture<ObjectNode> done = new CompletableFuture<>();
         Waiter w = new Waiter(until, done);
-        waiters.computeIfAbsent(taskId, k -> new CopyOnWriteArrayList<>()).add(w);
+        waiters.compute(taskId, (k, list) -> {
+            List<Waiter> l = list != null ? list : new CopyOnWriteArrayList<>();
+            l.add(w);
+            return l;
+        });
         ObjectNode now = tasks.get(taskId);
         if (now != null && until.test(now)) {
             done.complete(now.deepCopy());
