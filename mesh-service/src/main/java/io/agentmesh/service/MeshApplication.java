@@ -90,7 +90,8 @@ public class MeshApplication extends Application<MeshConfiguration> {
         delivery.countConnections("pending_requests", messaging::pendingRequests);
         auth.onAgentRevoked(delivery::endStreamsOf);
         new GrpcFeature(platform, config.getGrpc(), config.getMessages(), registry, messaging, delivery, auth, tls);
-        new A2aFeature(platform, registry.registry(), messaging.messages(), config.getAuth().isEnabled());
+        new A2aFeature(platform, registry.registry(), messaging.messages(), config.getAuth().isEnabled(),
+                config.getStreams().getApplicationId());
 
         LoggerFactory.getLogger(MeshApplication.class).info("node {} runs roles {}", platform.nodeId(), platform.roles());
     }

@@ -12,7 +12,7 @@ final class A2aCards {
     /** What the mesh provides and asks for, whatever the agent registered. */
     static void meshSide(ObjectNode card, boolean secured) {
         ObjectNode caps = card.putObject("capabilities");
-        caps.put("streaming", true).put("pushNotifications", false).put("stateTransitionHistory", false);
+        caps.put("streaming", true).put("pushNotifications", true).put("stateTransitionHistory", false);
         if (secured) {
             card.putObject("securitySchemes").putObject("mesh").put("type", "http").put("scheme", "bearer")
                     .put("description", "an agent api_key or an operator token of the mesh");

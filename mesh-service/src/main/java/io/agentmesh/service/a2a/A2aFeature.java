@@ -15,13 +15,15 @@ public final class A2aFeature {
 
     private final TaskView view;
 
-    public A2aFeature(Platform p, AgentRegistry registry, MessageService messages, boolean secured) {
+    public A2aFeature(Platform p, AgentRegistry registry, MessageService messages, boolean secured, String groupPrefix) {
         TaskLog log = new TaskLog(p.topics().a2aTaskEvents(), p.publisher(), p.mapper(), p.clock());
         this.view = new TaskView(p.topics().a2aTaskEvents(), p.kafkaProps(), p.mapper());
         if (p.roles().api()) {
             p.env().lifecycle().manage(view);
+            p.env().lifecycle().manage(new A2aPushNotifier(p.topics(), p.kafkaProps(), groupPrefix + "-a2a-push", view,
+                    p.publisher(), p.outbound(), p.metrics(), p.mapper(), p.clock()));
         }
-        A2aGateway gateway = new A2aGateway(log, view, messages, registry, p.mapper(), p.clock());
+        A2aGateway gateway = new A2aGateway(log, view, messages, registry, p.mapper(), p.clock(), p.outbound());
         p.api(new A2aCardResource(registry, p.mapper(), secured));
         p.api(new MeshCardResource(registry, p.mapper(), secured));
         p.api(new A2aRpcResource(gateway, view, p.mapper(),

@@ -5,15 +5,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentmesh.service.auth.MeshPrincipal;
+import io.agentmesh.service.common.OutboundGuard;
 import io.agentmesh.service.errors.MeshException;
 import io.agentmesh.service.messaging.MessageService;
 import io.agentmesh.service.messaging.SendCommand;
 import io.agentmesh.service.registry.AgentRegistry;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -43,9 +46,11 @@ public final class A2aGateway {
     private final AgentRegistry registry;
     private final ObjectMapper mapper;
     private final Clock clock;
+    private final OutboundGuard guard;
 
     public A2aGateway(TaskLog log, TaskView view, MessageService messages, AgentRegistry registry, ObjectMapper mapper,
-                      Clock clock) {
+                      Clock clock, OutboundGuard guard) {
+        this.guard = guard;
         this.log = log;
         this.view = view;
         this.messages = messages;
@@ -136,9 +141,12 @@ public final class A2aGateway {
             }
             SendCommand command = new SendCommand("agent:" + agentId, null, SEND_TYPE, derived("message", agentId, origin),
                     taskId, taskId, bytes(payload), "application/json", null, Map.of());
+            JsonNode push = params.path("configuration").path("pushNotificationConfig");
+            ObjectNode pushConfig = push.isObject() ? pushConfig(push, taskId) : null;
             return messages.send(caller, command)
                     .thenCompose(sent -> log.append(taskId, task == null ? agentId : null, record))
-                    .thenApply(md -> taskId);
+                    .thenCompose(md -> pushConfig == null ? CompletableFuture.completedFuture(null) : appendPush(taskId, pushConfig))
+                    .thenApply(done -> taskId);
         });
     }
 
@@ -179,6 +187,119 @@ public final class A2aGateway {
         return log.append(taskId, null, update)
                 .thenCompose(md -> view.read(md.partition(), md.offset(), READ_OWN_WRITE))
                 .thenApply(read -> view.task(taskId).orElse(null));
+    }
+
+    /** Push notification configs a task may have. */
+    static final int MAX_PUSH_CONFIGS = 10;
+
+    /** tasks/pushNotificationConfig/set: params = TaskPushNotificationConfig {taskId, pushNotificationConfig}. */
+    public CompletableFuture<JsonNode> setPush(MeshPrincipal caller, String agentId, JsonNode params) {
+        String taskId = params.path("taskId").asText(null);
+        if (taskId == null || taskId.isBlank()) {
+            throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "params.taskId is required");
+        }
+        ObjectNode config = pushConfig(params.path("pushNotificationConfig"), taskId);
+        return ownTask(caller, agentId, taskId).thenCompose(task -> {
+            List<ObjectNode> now = view.pushConfigs(taskId);
+            boolean replaces = now.stream().anyMatch(c -> c.path("id").asText().equals(config.path("id").asText()));
+            if (!replaces && now.size() >= MAX_PUSH_CONFIGS) {
+                throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "a task has at most " + MAX_PUSH_CONFIGS
+                        + " push notification configs");
+            }
+            return appendPush(taskId, config);
+        }).thenApply(md -> taskPushConfig(taskId, config));
+    }
+
+    /** tasks/pushNotificationConfig/get: params {id, pushNotificationConfigId?} (the first config without one). */
+    public CompletableFuture<JsonNode> getPush(MeshPrincipal caller, String agentId, JsonNode params) {
+        String taskId = requireId(params);
+        String configId = params.path("pushNotificationConfigId").asText(null);
+        return ownTask(caller, agentId, taskId).thenApply(task -> view.pushConfigs(taskId).stream()
+                .filter(c -> configId == null || configId.equals(c.path("id").asText()))
+                .findFirst().map(c -> taskPushConfig(taskId, c))
+                .orElseThrow(() -> new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "task " + taskId + " has no push "
+                        + "notification config" + (configId == null ? "" : " " + configId))));
+    }
+
+    /** tasks/pushNotificationConfig/list: params {id}. */
+    public CompletableFuture<JsonNode> listPush(MeshPrincipal caller, String agentId, JsonNode params) {
+        String taskId = requireId(params);
+        return ownTask(caller, agentId, taskId).thenApply(task -> {
+            var out = mapper.createArrayNode();
+            view.pushConfigs(taskId).forEach(c -> out.add(taskPushConfig(taskId, c)));
+            return out;
+        });
+    }
+
+    /** tasks/pushNotificationConfig/delete: params {id, pushNotificationConfigId}. */
+    public CompletableFuture<JsonNode> deletePush(MeshPrincipal caller, String agentId, JsonNode params) {
+        String taskId = requireId(params);
+        String configId = params.path("pushNotificationConfigId").asText(null);
+        if (configId == null) {
+            throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "params.pushNotificationConfigId is required");
+        }
+        ObjectNode deleted = mapper.createObjectNode().put("kind", TaskView.PUSH_CONFIG_DELETED).put("taskId", taskId)
+                .put("pushNotificationConfigId", configId);
+        return ownTask(caller, agentId, taskId)
+                .thenCompose(task -> log.append(taskId, null, deleted))
+                .thenCompose(md -> view.read(md.partition(), md.offset(), READ_OWN_WRITE))
+                .thenApply(read -> (JsonNode) mapper.nullNode());
+    }
+
+    private CompletableFuture<Void> appendPush(String taskId, ObjectNode config) {
+        ObjectNode record = mapper.createObjectNode().put("kind", TaskView.PUSH_CONFIG).put("taskId", taskId);
+        record.set("pushNotificationConfig", config);
+        return log.append(taskId, null, record).thenCompose(md -> view.read(md.partition(), md.offset(), READ_OWN_WRITE));
+    }
+
+    private ObjectNode taskPushConfig(String taskId, JsonNode config) {
+        ObjectNode out = mapper.createObjectNode().put("taskId", taskId);
+        out.set("pushNotificationConfig", config);
+        return out;
+    }
+
+    /** A client's PushNotificationConfig, checked: an http(s) URL the mesh may reach, bounded fields; id defaults to the task's. */
+    ObjectNode pushConfig(JsonNode given, String taskId) {
+        if (!given.isObject()) {
+            throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "pushNotificationConfig is required");
+        }
+        String url = given.path("url").asText("");
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (java.net.URISyntaxException e) {
+            throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "pushNotificationConfig.url is not a URL");
+        }
+        if (url.length() > 2048 || uri.getHost() == null
+                || !("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))) {
+            throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "pushNotificationConfig.url must be an http(s) URL");
+        }
+        guard.refusal(uri).ifPresent(reason -> {
+            throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "pushNotificationConfig.url is refused: " + reason);
+        });
+        ObjectNode c = mapper.createObjectNode().put("url", url);
+        String id = given.path("id").isTextual() ? given.path("id").asText() : taskId;
+        if (id.isBlank() || id.length() > 128) {
+            throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "pushNotificationConfig.id: 1-128 characters");
+        }
+        c.put("id", id);
+        if (given.path("token").isTextual()) {
+            if (given.path("token").asText().length() > 1024) {
+                throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "pushNotificationConfig.token: at most 1024 characters");
+            }
+            c.put("token", given.path("token").asText());
+        }
+        JsonNode auth = given.path("authentication");
+        if (auth.isObject()) {
+            if (!auth.path("schemes").isArray() || auth.path("schemes").size() > 8
+                    || !auth.path("credentials").isMissingNode() && !auth.path("credentials").isTextual()
+                    || auth.path("credentials").asText("").length() > 4096) {
+                throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "pushNotificationConfig.authentication: "
+                        + "{\"schemes\": [...], \"credentials\"?: string}");
+            }
+            c.set("authentication", auth.deepCopy());
+        }
+        return c;
     }
 
     /** A status-update event of the log. */

@@ -46,9 +46,12 @@ public final class A2aRpcResource {
             "GetExtendedAgentCard");
     /** The longest a stream stays open; a client resubscribes (from its last event id) to follow on. */
     static final java.time.Duration STREAM_MAX = java.time.Duration.ofMinutes(30);
-    private static final String PUSH_PREFIX = "tasks/pushNotificationConfig/";
-    private static final Set<String> PUSH = Set.of("SetTaskPushNotificationConfig", "GetTaskPushNotificationConfig",
-            "ListTaskPushNotificationConfig", "DeleteTaskPushNotificationConfig", "CreateTaskPushNotificationConfig");
+    private static final Set<String> PUSH_SET = Set.of("tasks/pushNotificationConfig/set", "SetTaskPushNotificationConfig",
+            "CreateTaskPushNotificationConfig");
+    private static final Set<String> PUSH_GET = Set.of("tasks/pushNotificationConfig/get", "GetTaskPushNotificationConfig");
+    private static final Set<String> PUSH_LIST = Set.of("tasks/pushNotificationConfig/list", "ListTaskPushNotificationConfig");
+    private static final Set<String> PUSH_DELETE = Set.of("tasks/pushNotificationConfig/delete",
+            "DeleteTaskPushNotificationConfig");
 
     private final A2aGateway gateway;
     private final TaskView view;
@@ -108,8 +111,14 @@ public final class A2aRpcResource {
                 gateway.resubscribe(caller, agentId, params).whenCompleteAsync((task, error) -> response.resume(error == null
                         ? events(new TaskStream(view, task, id, from, mapper, STREAM_MAX), id) : ok(failure(id, error))), replies);
                 return;
-            } else if (method.startsWith(PUSH_PREFIX) || PUSH.contains(method)) {
-                throw new JsonRpc.Failure(JsonRpc.PUSH_NOT_SUPPORTED, "push notifications are not served by this version");
+            } else if (PUSH_SET.contains(method)) {
+                result = gateway.setPush(caller, agentId, params);
+            } else if (PUSH_GET.contains(method)) {
+                result = gateway.getPush(caller, agentId, params);
+            } else if (PUSH_LIST.contains(method)) {
+                result = gateway.listPush(caller, agentId, params);
+            } else if (PUSH_DELETE.contains(method)) {
+                result = gateway.deletePush(caller, agentId, params);
             } else if (NOT_YET.contains(method)) {
                 throw new JsonRpc.Failure(JsonRpc.UNSUPPORTED_OPERATION, method + " is not served by this version");
             } else {

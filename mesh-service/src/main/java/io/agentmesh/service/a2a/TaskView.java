@@ -45,6 +45,7 @@ public final class TaskView implements Managed {
     private final Map<String, List<ObjectNode>> logOf = new ConcurrentHashMap<>();
     private final Map<String, List<Subscriber>> subscribers = new ConcurrentHashMap<>();
     private final Map<Integer, Long> startEnds = new ConcurrentHashMap<>();
+    private final Map<String, Map<String, ObjectNode>> pushConfigs = new ConcurrentHashMap<>();
     private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
     private final java.util.concurrent.ExecutorService callbacks =
             io.agentmesh.service.common.BoundedThreads.queued("a2a-view-callbacks", 4, 100_000);
@@ -131,6 +132,11 @@ public final class TaskView implements Managed {
         if (taskId == null) {
             return;
         }
+        String kind = event.path("kind").asText();
+        if (kind.equals(PUSH_CONFIG) || kind.equals(PUSH_CONFIG_DELETED)) {
+            applyPushConfig(taskId, kind, event);
+            return;
+        }
         var agent = r.headers().lastHeader(AGENT_HEADER);
         if (agent != null) {
             agents.putIfAbsent(taskId, new String(agent.value(), StandardCharsets.UTF_8));
@@ -161,6 +167,37 @@ public final class TaskView implements Managed {
                 return false;
             });
         }
+    }
+
+    /** Log record kinds that set and delete a task's push notification configs (not events of the task). */
+    static final String PUSH_CONFIG = "push-config";
+    static final String PUSH_CONFIG_DELETED = "push-config-deleted";
+
+    private void applyPushConfig(String taskId, String kind, JsonNode event) {
+        String id = kind.equals(PUSH_CONFIG) ? event.path("pushNotificationConfig").path("id").asText(null)
+                : event.path("pushNotificationConfigId").asText(null);
+        if (id == null) {
+            return;
+        }
+        pushConfigs.compute(taskId, (k, configs) -> {
+            // a new map each time: readers iterate the one they got without a lock
+            Map<String, ObjectNode> c = configs != null ? new java.util.LinkedHashMap<>(configs) : new java.util.LinkedHashMap<>();
+            if (kind.equals(PUSH_CONFIG)) {
+                c.put(id, ((ObjectNode) event.path("pushNotificationConfig")).deepCopy());
+            } else {
+                c.remove(id);
+            }
+            return c.isEmpty() ? null : c;
+        });
+    }
+
+    /** The task's push notification configs (A2A PushNotificationConfig JSON), in the order set. */
+    public List<ObjectNode> pushConfigs(String taskId) {
+        Map<String, ObjectNode> c = pushConfigs.get(taskId);
+        if (c == null) {
+            return List.of();
+        }
+        return c.values().stream().map(ObjectNode::deepCopy).toList();
     }
 
     /** Receives a task's events as this node applies them: quickly, without blocking (it runs in the view's thread). */

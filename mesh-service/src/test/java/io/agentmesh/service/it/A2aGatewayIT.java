@@ -284,6 +284,85 @@ class A2aGatewayIT {
                 .isInstanceOf(A2AClientException.class).hasMessageContaining("canceled");
     }
 
+    /** A webhook that fails its first {@code failures} calls with 500, then answers 200; it keeps what it got. */
+    private static final class Webhook implements AutoCloseable {
+        final com.sun.net.httpserver.HttpServer server;
+        final List<int[]> statuses = new CopyOnWriteArrayList<>();
+        final List<String> bodies = new CopyOnWriteArrayList<>();
+        final List<String> tokens = new CopyOnWriteArrayList<>();
+
+        Webhook(int failures) throws Exception {
+            server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+            server.createContext("/hook", exchange -> {
+                byte[] body = exchange.getRequestBody().readAllBytes();
+                int status = statuses.size() < failures ? 500 : 200;
+                statuses.add(new int[] {status});
+                bodies.add(new String(body, java.nio.charset.StandardCharsets.UTF_8));
+                tokens.add(String.valueOf(exchange.getRequestHeaders().getFirst("X-A2A-Notification-Token")));
+                exchange.sendResponseHeaders(status, -1);
+                exchange.close();
+            });
+            server.start();
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void aPushNotificationReachesTheClientsWebhookAfterTwoFailuresAndOneThatNeverWorksIsDeadLettered() throws Exception {
+        String agent = register("pusher", "pushing");
+        AgentCard card = card(NODE1, agent);
+        assertThat(card.capabilities().pushNotifications()).isTrue();
+        List<ClientEvent> events = new CopyOnWriteArrayList<>();
+        Client client = client(card, false, events);
+        try (Webhook hook = new Webhook(2); Webhook broken = new Webhook(Integer.MAX_VALUE)) {
+            client.sendMessage(A2A.toUserMessage("tell me when done"));
+            String taskId = ((TaskEvent) events.get(0)).getTask().getId();
+            var set = client.setTaskPushNotificationConfiguration(new io.a2a.spec.TaskPushNotificationConfig(taskId,
+                    new io.a2a.spec.PushNotificationConfig(hook.url(), "tok-" + taskId, null, "hook-1")), null);
+            assertThat(set.pushNotificationConfig().url()).isEqualTo(hook.url());
+            assertThat(client.getTaskPushNotificationConfiguration(
+                    new io.a2a.spec.GetTaskPushNotificationConfigParams(taskId, "hook-1"), null).pushNotificationConfig().token())
+                    .isEqualTo("tok-" + taskId);
+
+            JsonNode m = takeOne(agent);
+            assertThat(update(m.path("correlation_id").asText(), "status", "{\"state\":\"completed\"}").status()).isEqualTo(202);
+            // two 500s, then delivered; the delivered task ends completed; every call carries the token
+            await().atMost(30, SECONDS).until(() -> hook.bodies.stream().anyMatch(b -> b.contains("\"completed\""))
+                    && hook.statuses.get(hook.statuses.size() - 1)[0] == 200);
+            assertThat(hook.statuses.subList(0, 3)).extracting(a -> a[0]).containsExactly(500, 500, 200);
+            assertThat(hook.tokens).containsOnly("tok-" + taskId);
+            assertThat(hook.bodies.get(0)).contains(taskId);
+
+            assertThat(client.listTaskPushNotificationConfigurations(
+                    new io.a2a.spec.ListTaskPushNotificationConfigParams(taskId), null)).hasSize(1);
+            client.deleteTaskPushNotificationConfigurations(
+                    new io.a2a.spec.DeleteTaskPushNotificationConfigParams(taskId, "hook-1"), null);
+            assertThat(client.listTaskPushNotificationConfigurations(
+                    new io.a2a.spec.ListTaskPushNotificationConfigParams(taskId), null)).isEmpty();
+
+            // a webhook that never answers 2xx: the notification ends in the DLQ after the last attempt
+            events.clear();
+            client.sendMessage(A2A.toUserMessage("this one will not be heard"));
+            String lost = ((TaskEvent) events.get(0)).getTask().getId();
+            client.setTaskPushNotificationConfiguration(new io.a2a.spec.TaskPushNotificationConfig(lost,
+                    new io.a2a.spec.PushNotificationConfig(broken.url(), null, null, null)), null);
+            String lostTask = takeOne(agent).path("correlation_id").asText();
+            assertThat(update(lostTask, "status", "{\"state\":\"failed\"}").status()).isEqualTo(202);
+            await().atMost(60, SECONDS).until(() -> Http.get(NODE1.url("/api/v1/queues/dlq?reason=MAX_ATTEMPTS&limit=100"))
+                    .body().contains("a2a-push:" + broken.url()));
+            assertThat(broken.statuses).hasSizeGreaterThanOrEqualTo(5);
+        }
+        client.close();
+    }
+
     @Test
     void badCallsGetTheSpecificationsJsonRpcErrors() {
         String agent = register("strict", "checks");
@@ -297,7 +376,8 @@ class A2aGatewayIT {
                 {"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tasks/get\",\"params\":{\"id\":\"no-such-task\"}}", "-32001"},
                 {"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tasks/list\",\"params\":{}}", "-32004"},
                 {"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"message/stream\",\"params\":{}}", "-32602"},
-                {"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tasks/pushNotificationConfig/set\",\"params\":{}}", "-32003"},
+                {"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tasks/pushNotificationConfig/set\",\"params\":{\"taskId\":\"t\","
+                        + "\"pushNotificationConfig\":{\"url\":\"ftp://x\"}}}", "-32602"},
         };
         for (String[] c : cases) {
             Http.Reply r = Http.post(url, c[0]);
