@@ -43,33 +43,7 @@ public final class A2aCardResource {
     @GET
     @Allow(Access.PUBLIC)
     public JsonNode agentCard(@PathParam("agentId") String agentId, @Context UriInfo uri) {
-        Map<String, Object> registered = registry.card(Params.agentId(agentId));
-        ObjectNode card = mapper.valueToTree(registered);
-        String url = A2aCards.base(uri) + "/a2a/" + agentId;
-        card.put("url", url).put("preferredTransport", "JSONRPC").put("protocolVersion", PROTOCOL_VERSION);
-        card.putArray("additionalInterfaces").addObject().put("url", url).put("transport", "JSONRPC");
-        if (!card.path("description").isTextual()) {
-            card.put("description", card.path("name").asText(agentId) + " (an agent of the mesh)");
-        }
-        if (!card.path("version").isTextual()) {
-            card.put("version", "1.0.0");
-        }
-        A2aCards.defaultModes(card);
-        ArrayNode skills = card.withArray("skills");
-        for (JsonNode s : skills) {
-            ObjectNode skill = (ObjectNode) s;
-            if (!skill.path("name").isTextual()) {
-                skill.put("name", skill.path("id").asText());
-            }
-            if (!skill.path("description").isTextual()) {
-                skill.put("description", skill.path("name").asText());
-            }
-            if (!skill.path("tags").isArray()) {
-                skill.putArray("tags").add(skill.path("id").asText());
-            }
-        }
-        A2aCards.meshSide(card, secured);
-        return card;
+        return A2aCards.agentCard(mapper, registry.card(Params.agentId(agentId)), agentId, A2aCards.base(uri), secured);
     }
 
 }

@@ -1,5 +1,7 @@
 package io.agentmesh.service.a2a;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import jakarta.ws.rs.core.UriInfo;
 
@@ -7,6 +9,37 @@ import jakarta.ws.rs.core.UriInfo;
 final class A2aCards {
 
     private A2aCards() {
+    }
+
+    /** An agent's card as the mesh serves it: as registered, pointing at the mesh's binding for it. */
+    static ObjectNode agentCard(com.fasterxml.jackson.databind.ObjectMapper mapper, java.util.Map<String, Object> registered,
+                                String agentId, String base, boolean secured) {
+        ObjectNode card = mapper.valueToTree(registered);
+        String url = base + "/a2a/" + agentId;
+        card.put("url", url).put("preferredTransport", "JSONRPC").put("protocolVersion", A2aCardResource.PROTOCOL_VERSION);
+        card.putArray("additionalInterfaces").addObject().put("url", url).put("transport", "JSONRPC");
+        if (!card.path("description").isTextual()) {
+            card.put("description", card.path("name").asText(agentId) + " (an agent of the mesh)");
+        }
+        if (!card.path("version").isTextual()) {
+            card.put("version", "1.0.0");
+        }
+        defaultModes(card);
+        ArrayNode skills = card.withArray("skills");
+        for (JsonNode s : skills) {
+            ObjectNode skill = (ObjectNode) s;
+            if (!skill.path("name").isTextual()) {
+                skill.put("name", skill.path("id").asText());
+            }
+            if (!skill.path("description").isTextual()) {
+                skill.put("description", skill.path("name").asText());
+            }
+            if (!skill.path("tags").isArray()) {
+                skill.putArray("tags").add(skill.path("id").asText());
+            }
+        }
+        meshSide(card, secured);
+        return card;
     }
 
     /** What the mesh provides and asks for, whatever the agent registered. */

@@ -26,6 +26,7 @@ public final class A2aFeature {
         A2aGateway gateway = new A2aGateway(log, view, messages, registry, p.mapper(), p.clock(), p.outbound());
         p.api(new A2aCardResource(registry, p.mapper(), secured));
         p.api(new MeshCardResource(registry, p.mapper(), secured));
+        p.api(new A2aDiscoveryResource(registry, p.mapper(), secured));
         p.api(new A2aRpcResource(gateway, view, p.mapper(),
                 io.agentmesh.service.common.BoundedThreads.create("a2a-stream", MAX_STREAMS),
                 io.agentmesh.service.common.BoundedThreads.queued("a2a-reply", 8, 100_000)));

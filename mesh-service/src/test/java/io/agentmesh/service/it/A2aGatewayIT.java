@@ -391,6 +391,12 @@ class A2aGatewayIT {
         assertThat(unknownAgent.json().path("error").path("data").path("code").asText()).isEqualTo("UNKNOWN_TARGET");
         assertThat(Http.get(NODE1.url("/a2a/nobody/.well-known/agent-card.json")).status()).isEqualTo(404);
 
+        // discovery by capability answers cards an A2A client can use
+        JsonNode found = Http.get(NODE1.url("/api/v1/a2a/cards?capability=checks")).json();
+        assertThat(found.path("count").asInt()).isEqualTo(1);
+        assertThat(found.path("cards").get(0).path("url").asText()).isEqualTo(url);
+        assertThat(Http.get(NODE1.url("/api/v1/a2a/cards?limit=0")).status()).isEqualTo(400);
+
         // the mesh's own card: its skills are its agents' capabilities
         JsonNode mesh = Http.get(NODE1.url("/.well-known/agent-card.json")).json();
         assertThat(mesh.path("skills").findValuesAsText("id")).contains("checks");
