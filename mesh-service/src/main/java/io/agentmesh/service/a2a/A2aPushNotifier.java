@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentmesh.service.common.OutboundGuard;
 import io.agentmesh.service.errors.KafkaFailures;
+import io.agentmesh.service.kafka.ConsumerThreads;
 import io.agentmesh.service.kafka.KafkaClientProps;
 import io.agentmesh.service.kafka.MessagePublisher;
 import io.agentmesh.service.platform.MeshMetrics;
@@ -108,7 +109,7 @@ public final class A2aPushNotifier implements Managed {
                 // stop()
             } catch (RuntimeException e) {
                 LOG.warn("A2A push notifications: {}", e.toString());
-                pause(Duration.ofSeconds(1));
+                ConsumerThreads.pause(Duration.ofSeconds(1));
             }
         }
     }
@@ -186,7 +187,7 @@ public final class A2aPushNotifier implements Managed {
                 return;
             }
             if (attempt < MAX_ATTEMPTS) {
-                pause(FIRST_BACKOFF.multipliedBy(1L << (attempt - 1)));
+                ConsumerThreads.pause(FIRST_BACKOFF.multipliedBy(1L << (attempt - 1)));
             }
         }
         deadLetter(taskId, url, body, DeadLetterReason.MAX_ATTEMPTS, error, MAX_ATTEMPTS, first);
@@ -210,25 +211,9 @@ public final class A2aPushNotifier implements Managed {
         LOG.info("A2A push notification of task {} to {} dead-lettered: {} ({})", taskId, url, reason, error);
     }
 
-    private static void pause(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     @Override
     public void stop() throws InterruptedException {
         running = false;
-        if (consumer != null) {
-            consumer.wakeup();
-        }
-        if (thread != null) {
-            thread.join(10_000);
-        }
-        if (consumer != null) {
-            consumer.close(Duration.ofSeconds(2));
-        }
+        ConsumerThreads.stop(consumer, thread, Duration.ofSeconds(10));
     }
 }

@@ -3,6 +3,7 @@ package io.agentmesh.service.a2a;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentmesh.service.kafka.ConsumerThreads;
 import io.agentmesh.service.kafka.KafkaClientProps;
 import io.dropwizard.lifecycle.Managed;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -111,7 +112,7 @@ public final class TaskView implements Managed {
                 // stop() woke the poll
             } catch (RuntimeException e) {
                 LOG.warn("reading the A2A task log: {}", e.toString());
-                sleepQuietly();
+                ConsumerThreads.pause(Duration.ofSeconds(1));
             }
         }
     }
@@ -295,22 +296,7 @@ public final class TaskView implements Managed {
     @Override
     public void stop() throws InterruptedException {
         running = false;
-        if (consumer != null) {
-            consumer.wakeup();
-        }
-        if (thread != null) {
-            thread.join(5000);
-        }
-        if (consumer != null) {
-            consumer.close(Duration.ofSeconds(2));
-        }
-    }
-
-    private static void sleepQuietly() {
-        try {
-            Thread.sleep(1000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        ConsumerThreads.stop(consumer, thread, Duration.ofSeconds(5));
+        callbacks.shutdown();
     }
 }
