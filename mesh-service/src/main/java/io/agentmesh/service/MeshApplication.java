@@ -1,5 +1,6 @@
 package io.agentmesh.service;
 
+import io.agentmesh.service.a2a.A2aCardFetcher;
 import io.agentmesh.service.a2a.A2aFeature;
 import io.agentmesh.service.auth.AuthFeature;
 import io.agentmesh.service.cluster.ClusterFeature;
@@ -33,6 +34,9 @@ import org.slf4j.LoggerFactory;
  * gauges; roles decide which of them a node runs.
  */
 public class MeshApplication extends Application<MeshConfiguration> {
+
+    /** How often the leader fetches the cards of agents behind A2A servers again (which keeps them alive). */
+    static final java.time.Duration A2A_CARD_REFRESH = java.time.Duration.ofSeconds(10);
 
     public static void main(String[] args) throws Exception {
         new MeshApplication().run(args);
@@ -68,8 +72,9 @@ public class MeshApplication extends Application<MeshConfiguration> {
         RoutingFeature routing = new RoutingFeature(platform, config.getStreams(), config.getRouting(),
                 config.getMessages(), config.getMonitor());
         KafkaAccessFeature kafkaAccess = new KafkaAccessFeature(platform, config.getKafka(), config.getStreams().getApplicationId());
+        A2aCardFetcher a2aCards = new A2aCardFetcher(platform.outbound(), platform.mapper());
         RegistryFeature registry = new RegistryFeature(platform, config.getRedis(), config.getMonitor(), routing.router(),
-                auth, limits, kafkaAccess.grants(), config.getStreams().getApplicationId());
+                auth, limits, kafkaAccess.grants(), config.getStreams().getApplicationId(), a2aCards);
         routing.register(registry.registry());
         ClusterFeature cluster = new ClusterFeature(platform, config.getZookeeper());
         HealthFeature health = new HealthFeature(platform, config.getMonitor(), registry.registry(),
@@ -85,13 +90,15 @@ public class MeshApplication extends Application<MeshConfiguration> {
                 dlq.deadLetters(), limits, policies.policies());
         new QueuesFeature(platform, config.getStreams().getApplicationId(), routing.router()::pendingRetries,
                 config.getMessages().minPurgeAge());
+        A2aFeature a2a = new A2aFeature(platform, registry.registry(), messaging.messages(), config.getAuth().isEnabled(),
+                config.getStreams().getApplicationId(), a2aCards, registry.activity());
+        cluster.chore("a2a-cards", () -> A2A_CARD_REFRESH, a2a.cardRefresher());
         DeliveryFeature delivery = new DeliveryFeature(platform, config.getMessages(), config.getRouting(), config.getRedis(),
-                registry.registry(), registry.activity(), cluster.membership()::isLeader);
+                registry.registry(), registry.activity(), cluster.membership()::isLeader,
+                java.util.Map.of(io.agentmesh.service.registry.AgentRecord.A2A, a2a.outbound()));
         delivery.countConnections("pending_requests", messaging::pendingRequests);
         auth.onAgentRevoked(delivery::endStreamsOf);
         new GrpcFeature(platform, config.getGrpc(), config.getMessages(), registry, messaging, delivery, auth, tls);
-        new A2aFeature(platform, registry.registry(), messaging.messages(), config.getAuth().isEnabled(),
-                config.getStreams().getApplicationId());
 
         LoggerFactory.getLogger(MeshApplication.class).info("node {} runs roles {}", platform.nodeId(), platform.roles());
     }

@@ -1,12 +1,16 @@
 package io.agentmesh.service.a2a;
 
+import io.agentmesh.service.delivery.push.PushTransport;
 import io.agentmesh.service.messaging.MessageService;
 import io.agentmesh.service.platform.Platform;
+import io.agentmesh.service.registry.AgentActivity;
 import io.agentmesh.service.registry.AgentRegistry;
+import io.agentmesh.service.registry.RemoteCards;
 
 /**
  * The A2A gateway: agent cards and the mesh's card, the JSON-RPC binding per agent, and the agent's
- * REST side of a task; tasks kept on the task event log and folded by every node.
+ * REST side of a task; tasks kept on the task event log and folded by every node. Outbound: agents
+ * outside the mesh, registered by their A2A server's URL, receive their messages as A2A calls.
  */
 public final class A2aFeature {
 
@@ -14,8 +18,15 @@ public final class A2aFeature {
     static final int MAX_STREAMS = 512;
 
     private final TaskView view;
+    private final A2aOutbound outbound;
+    private final A2aCardRefresher refresher;
 
-    public A2aFeature(Platform p, AgentRegistry registry, MessageService messages, boolean secured, String groupPrefix) {
+    /** {@code cards}: fetches the cards of agents outside the mesh, registered by their A2A server's URL. */
+    public A2aFeature(Platform p, AgentRegistry registry, MessageService messages, boolean secured, String groupPrefix,
+                      RemoteCards cards, AgentActivity activity) {
+        this.outbound = new A2aOutbound(p.outbound(), messages, p.mapper());
+        this.refresher = new A2aCardRefresher(registry, cards, activity,
+                io.agentmesh.service.common.BoundedThreads.create("a2a-cards", A2aCardRefresher.PARALLEL), p.env().metrics());
         TaskLog log = new TaskLog(p.topics().a2aTaskEvents(), p.publisher(), p.mapper(), p.clock());
         this.view = new TaskView(p.topics().a2aTaskEvents(), p.kafkaProps(), p.mapper());
         if (p.roles().api()) {
@@ -31,6 +42,16 @@ public final class A2aFeature {
                 io.agentmesh.service.common.BoundedThreads.create("a2a-stream", MAX_STREAMS),
                 io.agentmesh.service.common.BoundedThreads.queued("a2a-reply", 8, 100_000)));
         p.api(new A2aTaskResource(view, gateway, p.mapper()));
+    }
+
+    /** Delivers the messages of agents registered with {@code "delivery": "a2a"} as A2A calls. */
+    public PushTransport outbound() {
+        return outbound;
+    }
+
+    /** The leader's round over agents behind A2A servers: their cards fetched again, which keeps them alive. */
+    public Runnable cardRefresher() {
+        return refresher;
     }
 
     /** A2A tasks this node holds in its view. */

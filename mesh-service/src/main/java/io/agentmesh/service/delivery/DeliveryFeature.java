@@ -6,6 +6,7 @@ import io.agentmesh.service.config.MessagesSettings;
 import io.agentmesh.service.config.RedisSettings;
 import io.agentmesh.service.config.RoutingSettings;
 import io.agentmesh.service.delivery.push.PushClient;
+import io.agentmesh.service.delivery.push.PushTransport;
 import io.agentmesh.service.delivery.push.PushDispatcher;
 import io.agentmesh.service.delivery.push.PushOutcomes;
 import io.agentmesh.service.platform.Platform;
@@ -42,7 +43,8 @@ public final class DeliveryFeature {
     private final ExecutorService streamThreads;
 
     public DeliveryFeature(Platform p, MessagesSettings settings, RoutingSettings routing, RedisSettings redis,
-                           AgentRegistry registry, AgentActivity activity, BooleanSupplier isLeader) {
+                           AgentRegistry registry, AgentActivity activity, BooleanSupplier isLeader,
+                           java.util.Map<String, PushTransport> otherTransports) {
         this.platform = p;
         InboxReader reader = new InboxReader(p.topics(), p.kafkaProps());
         this.events = new DeliveryEvents(p.publisher(), p.topics(), p.mapper(), p.clock());
@@ -84,7 +86,9 @@ public final class DeliveryFeature {
         p.env().metrics().gauge("mesh.grpc.streams", () -> () -> sessions.streams().size() + subscriptions.count());
         p.env().metrics().gauge("mesh.agents.connected", () -> () -> sessions.agents().size());
         if (p.roles().monitor()) {
-            p.env().lifecycle().manage(new PushDispatcher(registry, reader, new PushClient(p.outbound()),
+            java.util.Map<String, PushTransport> transports = new java.util.HashMap<>(otherTransports);
+            transports.put(io.agentmesh.service.registry.AgentRecord.PUSH, new PushClient(p.outbound()));
+            p.env().lifecycle().manage(new PushDispatcher(registry, reader, transports,
                     new PushOutcomes(p.publisher(), p.topics(), events, p.clock(), activity, p.metrics()), routing.retryPolicy(),
                     Duration.ofMillis(settings.getPushTimeout().toMilliseconds()), settings.getPushConcurrency(),
                     isLeader, BoundedThreads.create("push", 1024), BoundedThreads.create("push-lane", 1024)));

@@ -146,10 +146,19 @@ public final class AgentDao {
         return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM agents ORDER BY id").map(rowMapper).list());
     }
 
-    /** Active agents that asked for webhook push and have an endpoint (what the push dispatcher serves). */
+    /**
+     * Active agents the mesh delivers to (webhook push or A2A calls) that have an endpoint: what the
+     * push dispatcher serves.
+     */
     public List<AgentRecord> activePush() {
         return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM agents WHERE status = 'active'"
-                + " AND delivery = 'push' AND endpoint IS NOT NULL ORDER BY id").map(rowMapper).list());
+                + " AND delivery IN ('push', 'a2a') AND endpoint IS NOT NULL ORDER BY id").map(rowMapper).list());
+    }
+
+    /** Agents behind A2A servers that are still registered (active or expired): whose cards the leader refreshes. */
+    public List<AgentRecord> remoteA2a() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM agents WHERE delivery = 'a2a'"
+                + " AND status IN ('active', 'expired') ORDER BY id").map(rowMapper).list());
     }
 
     public Map<String, Long> countByStatus() {

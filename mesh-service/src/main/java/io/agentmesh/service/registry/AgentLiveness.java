@@ -29,6 +29,8 @@ public final class AgentLiveness {
     public static final String GRPC = "grpc";
     public static final String KAFKA = "kafka";
     public static final String PUSH = "push";
+    /** The mesh fetched the card of an agent behind an A2A server. */
+    public static final String A2A = "a2a";
 
     private static final Logger LOG = LoggerFactory.getLogger("io.agentmesh.discovery");
 

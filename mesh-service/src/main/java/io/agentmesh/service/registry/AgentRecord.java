@@ -22,6 +22,13 @@ public record AgentRecord(String id, String name, String namespace, List<String>
     public static final String DEREGISTERED = "deregistered";
     public static final String PULL = "pull";
     public static final String PUSH = "push";
+    /** An agent outside the mesh, behind an A2A server: the mesh delivers its messages as A2A calls. */
+    public static final String A2A = "a2a";
+
+    /** Whether the mesh delivers this kind of agent's messages itself (nobody reads its inbox). */
+    public static boolean pushed(String delivery) {
+        return PUSH.equals(delivery) || A2A.equals(delivery);
+    }
 
     public AgentRecord {
         capabilities = List.copyOf(capabilities);

@@ -12,6 +12,7 @@ import io.agentmesh.streams.topics.MeshTopics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,8 @@ public final class AgentRegistry {
     private static final Logger LOG = LoggerFactory.getLogger("io.agentmesh.discovery");
     private static final Pattern TOKEN = Pattern.compile("[a-z0-9._-]{1,64}");
     private static final Duration ROUTER_WAIT = Duration.ofSeconds(5);
+    /** Metadata key of an A2A agent's card URL (where the mesh fetches and refreshes its card). */
+    public static final String CARD_URL = "a2a_card_url";
 
     private final AgentValidator validator;
     private final AgentDao dao;
@@ -38,11 +41,13 @@ public final class AgentRegistry {
     private final RouterView router;
     private final MeshTopics topics;
     private final OutboundGuard outbound;
+    private final RemoteCards remoteCards;
 
     public AgentRegistry(AgentValidator validator, AgentDao dao, TopicAdmin topicAdmin,
                          RegistryPublisher registryPublisher, AgentCache cache, RouterView router, MeshTopics topics,
-                         OutboundGuard outbound) {
+                         OutboundGuard outbound, RemoteCards remoteCards) {
         this.outbound = outbound;
+        this.remoteCards = remoteCards;
         this.validator = validator;
         this.dao = dao;
         this.topicAdmin = topicAdmin;
@@ -61,9 +66,9 @@ public final class AgentRegistry {
     }
 
     Registration register(RegisterCommand raw, Ownership ownership) {
-        RegisterCommand c = validator.validate(raw);
+        RegisterCommand c = validator.validate(withRemoteCard(raw));
         // what the mesh itself will connect to must not point into its own network
-        if (AgentRecord.PUSH.equals(c.delivery()) && c.endpoint() != null) {
+        if (AgentRecord.pushed(c.delivery()) && c.endpoint() != null) {
             outbound.requireAllowed("endpoint", java.net.URI.create(c.endpoint()));
         }
         if (c.healthUrl() != null && !c.healthUrl().isEmpty()) {
@@ -99,6 +104,34 @@ public final class AgentRegistry {
         return new Registration(view, upsert.inserted());
     }
 
+    /**
+     * An agent behind an A2A server, registered by its server's URL: its card is fetched (the mesh
+     * connects there, so the URL passes the outbound rules first), the card's JSON-RPC interface
+     * becomes its endpoint and the URL it was found at is kept in its metadata as
+     * {@value #CARD_URL}. A registration that brings its card is taken as it is.
+     */
+    private RegisterCommand withRemoteCard(RegisterCommand raw) {
+        if (!AgentRecord.A2A.equals(raw.delivery()) || raw.card() != null || raw.endpoint() == null
+                || raw.endpoint().isBlank()) {
+            return raw;
+        }
+        URI url;
+        try {
+            url = new URI(raw.endpoint());
+        } catch (java.net.URISyntaxException e) {
+            throw MeshException.invalidField("endpoint", "'" + raw.endpoint() + "' is not a URL: " + e.getMessage());
+        }
+        if (!"http".equals(url.getScheme()) && !"https".equals(url.getScheme()) || url.getHost() == null) {
+            throw MeshException.invalidField("endpoint", "'" + raw.endpoint() + "' is not an http(s) URL");
+        }
+        outbound.requireAllowed("endpoint", url);
+        RemoteCards.Remote remote = remoteCards.fetch(url);
+        Map<String, Object> metadata = new java.util.LinkedHashMap<>(raw.metadata() == null ? Map.of() : raw.metadata());
+        metadata.put(CARD_URL, remote.cardUrl());
+        return new RegisterCommand(raw.id(), raw.name(), raw.namespace(), raw.capabilities(), remote.rpcUrl(), metadata,
+                raw.owner(), raw.heartbeatTtlMs(), remote.card(), raw.delivery(), raw.healthUrl());
+    }
+
     public AgentView get(String id) {
         requireValidId(id);
         return postgres(() -> dao.find(id)).map(this::view)
@@ -124,6 +157,11 @@ public final class AgentRegistry {
     /** Active agents with webhook push and an endpoint, from Postgres (an indexed few, not every agent). */
     public List<AgentView> listPushTargets() {
         return postgres(dao::activePush).stream().map(this::view).toList();
+    }
+
+    /** Registered agents behind A2A servers (active or expired), as stored, cards included. */
+    public List<AgentRecord> listRemoteA2a() {
+        return postgres(dao::remoteA2a);
     }
 
     /** Every agent (any status) matching the filters, from Postgres. */
@@ -281,12 +319,12 @@ public final class AgentRegistry {
      * a second reader would deliver them twice.
      */
     public void requireNotPushed(String id) {
-        boolean pushed = router.available() ? router.find(id).map(RegistryEntry::pushed).orElse(false)
-                : postgres(() -> dao.find(id)).map(r -> AgentRecord.PUSH.equals(r.delivery())).orElse(false);
-        if (pushed) {
-            throw new MeshException(ErrorCode.CONFLICT, "agent '" + id + "' takes its messages by webhook push: reading "
-                    + "or acknowledging its inbox as well would deliver them twice (register it with delivery pull to read "
-                    + "it yourself)", Map.of("agent", id, "delivery", "push"));
+        String delivery = router.available() ? router.find(id).filter(RegistryEntry::pushed).map(RegistryEntry::delivery)
+                .orElse(null) : postgres(() -> dao.find(id)).map(AgentRecord::delivery).filter(AgentRecord::pushed).orElse(null);
+        if (delivery != null) {
+            throw new MeshException(ErrorCode.CONFLICT, "agent '" + id + "' takes its messages by webhook push or A2A "
+                    + "calls: reading or acknowledging its inbox as well would deliver them twice (register it with "
+                    + "delivery pull to read it yourself)", Map.of("agent", id, "delivery", delivery));
         }
     }
 

@@ -75,11 +75,15 @@ public final class AgentValidator {
                     + ".." + MAX_TTL_MS);
         }
         String delivery = c.delivery() == null || c.delivery().isEmpty() ? AgentRecord.PULL : c.delivery();
-        if (!AgentRecord.PULL.equals(delivery) && !AgentRecord.PUSH.equals(delivery)) {
-            throw MeshException.invalidField("delivery", "'" + delivery + "' is not pull or push");
+        if (!AgentRecord.PULL.equals(delivery) && !AgentRecord.pushed(delivery)) {
+            throw MeshException.invalidField("delivery", "'" + delivery + "' is not pull, push or a2a");
         }
         if (AgentRecord.PUSH.equals(delivery) && endpoint == null) {
             throw MeshException.invalidField("endpoint", "push delivery needs an http(s) endpoint to POST messages to");
+        }
+        if (AgentRecord.A2A.equals(delivery) && endpoint == null) {
+            throw MeshException.invalidField("endpoint", "a2a delivery needs the URL of the agent's A2A server "
+                    + "(its agent card, or the base URL that serves /.well-known/agent-card.json)");
         }
         return new RegisterCommand(id, c.name().strip(), namespace, capabilities, endpoint, metadata, c.owner(),
                 c.heartbeatTtlMs(), c.card(), delivery, healthUrl);

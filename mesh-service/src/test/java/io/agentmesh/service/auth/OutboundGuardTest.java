@@ -67,8 +67,8 @@ class OutboundGuardTest {
         PushClient client = new PushClient(guard(true));
         InboxRecord record = new InboxRecord("m-1", "a", "agent:b", "t", null, null, "application/json", "{}".getBytes(),
                 0, 0L, java.util.Map.of(), null, new org.apache.kafka.common.header.internals.RecordHeaders());
-        PushClient.Result r = client.post(URI.create("http://169.254.169.254/hook"), record, Duration.ofSeconds(1));
-        assertThat(r.outcome()).isEqualTo(PushClient.Outcome.REJECTED);
+        io.agentmesh.service.delivery.push.PushTransport.Result r = client.post(URI.create("http://169.254.169.254/hook"), record, Duration.ofSeconds(1));
+        assertThat(r.outcome()).isEqualTo(io.agentmesh.service.delivery.push.PushTransport.Outcome.REJECTED);
         assertThat(r.detail()).startsWith("endpoint refused").contains("metadata");
     }
 }

@@ -25,6 +25,8 @@ public record RegistryEntry(
     public static final String STATUS_DEREGISTERED = "deregistered";
     /** The mesh POSTs this agent's messages to its endpoint; it does not read its inbox itself. */
     public static final String DELIVERY_PUSH = "push";
+    /** The mesh delivers this agent's messages as A2A calls to the A2A server it stands for. */
+    public static final String DELIVERY_A2A = "a2a";
 
     /** A record without a delivery mode (older records too): the agent reads its inbox. */
     public RegistryEntry(String id, String name, String namespace, List<String> capabilities, String endpoint,
@@ -43,7 +45,7 @@ public record RegistryEntry(
 
     /** Whether the mesh pushes this agent's messages (so nobody else may read them off its inbox). */
     public boolean pushed() {
-        return DELIVERY_PUSH.equals(delivery);
+        return DELIVERY_PUSH.equals(delivery) || DELIVERY_A2A.equals(delivery);
     }
 
     /** Whether the agent left the mesh: messages addressed to it are dead-lettered, not kept. */

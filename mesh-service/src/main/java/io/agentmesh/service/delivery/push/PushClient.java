@@ -19,12 +19,7 @@ import java.time.Duration;
  * one ({@code ce-*} headers, the data content type as Content-Type, the data as the body). 2xx = delivered; 4xx = the agent rejects it; anything
  * else (5xx, timeout, refused connection) = failed, worth retrying.
  */
-public final class PushClient {
-
-    public enum Outcome { DELIVERED, REJECTED, FAILED }
-
-    public record Result(Outcome outcome, String detail) {
-    }
+public final class PushClient implements PushTransport {
 
     // plain HTTP/1.1: receivers need not speak HTTP/2 (no h2c upgrade headers)
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -37,6 +32,7 @@ public final class PushClient {
         this.guard = guard;
     }
 
+    @Override
     public Result post(URI endpoint, InboxRecord record, Duration timeout) {
         // checked on every connection: the host's DNS may point somewhere else since registration
         java.util.Optional<String> refused = guard.refusal(endpoint);

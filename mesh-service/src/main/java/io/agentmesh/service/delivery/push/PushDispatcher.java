@@ -24,8 +24,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
- * Runs a {@link PushWorker} for every active agent registered with {@code "delivery": "push"} —
- * on the cluster leader only, so each inbox is pushed by one node. Every second it starts workers
+ * Runs a {@link PushWorker} for every active agent registered with {@code "delivery": "push"} (webhook
+ * POSTs) or {@code "a2a"} (A2A calls to the agent's A2A server), each through its delivery mode's
+ * {@link PushTransport} — on the cluster leader only, so each inbox is pushed by one node. Every second it starts workers
  * for new push agents, restarts those whose endpoint changed, and stops the others; a node that
  * loses leadership stops all of its workers (their last batch, uncommitted, is pushed again by the
  * new leader).
@@ -36,7 +37,7 @@ public final class PushDispatcher implements Managed {
 
     private final AgentRegistry registry;
     private final InboxReader reader;
-    private final PushClient client;
+    private final Map<String, PushTransport> transports;
     private final PushOutcomes outcomes;
     private final RetryPolicy retry;
     private final Duration timeout;
@@ -47,12 +48,13 @@ public final class PushDispatcher implements Managed {
     private final Map<String, PushWorker> workers = new ConcurrentHashMap<>();
     private ScheduledExecutorService timer;
 
-    public PushDispatcher(AgentRegistry registry, InboxReader reader, PushClient client, PushOutcomes outcomes,
+    public PushDispatcher(AgentRegistry registry, InboxReader reader, Map<String, PushTransport> transports,
+                          PushOutcomes outcomes,
                           RetryPolicy retry, Duration timeout, int lanes, BooleanSupplier isLeader,
                           ExecutorService workerThreads, ExecutorService laneThreads) {
         this.registry = registry;
         this.reader = reader;
-        this.client = client;
+        this.transports = Map.copyOf(transports);
         this.outcomes = outcomes;
         this.retry = retry;
         this.timeout = timeout;
@@ -78,26 +80,31 @@ public final class PushDispatcher implements Managed {
                 stopAll();
                 return;
             }
-            Map<String, URI> wanted = new HashMap<>();
+            Map<String, Target> wanted = new HashMap<>();
             for (AgentView a : registry.listPushTargets()) {
-                wanted.put(a.id(), URI.create(a.endpoint()));
+                PushTransport transport = transports.get(a.delivery());
+                if (transport != null) {
+                    wanted.put(a.id(), new Target(URI.create(a.endpoint()), a.delivery(), transport));
+                }
             }
             workers.forEach((id, w) -> {
-                if (!w.endpoint().equals(wanted.get(id))) {
+                Target t = wanted.get(id);
+                if (t == null || !w.endpoint().equals(t.endpoint()) || !t.delivery().equals(w.delivery())) {
                     w.stop();
                     workers.remove(id);
                 }
             });
-            wanted.forEach((id, endpoint) -> workers.computeIfAbsent(id, k -> start(k, endpoint)));
+            wanted.forEach((id, target) -> workers.computeIfAbsent(id, k -> start(k, target)));
         } catch (RuntimeException e) {
             LOG.warn("push dispatcher: {}", e.toString());
         }
     }
 
     /** The agent's worker, started; null when no thread is free (the next round tries again). */
-    private PushWorker start(String agentId, URI endpoint) {
+    private PushWorker start(String agentId, Target target) {
         InboxCursor cursor = reader.open(agentId, 100);
-        PushWorker w = new PushWorker(endpoint, cursor, client, outcomes, retry, timeout, lanes, laneThreads);
+        PushWorker w = new PushWorker(target.endpoint(), target.delivery(), cursor, target.transport(), outcomes, retry,
+                timeout, lanes, laneThreads);
         try {
             OwnedTask.start(workerThreads, cursor, () -> {
                 try {
@@ -110,8 +117,12 @@ public final class PushDispatcher implements Managed {
             LOG.warn("push threads are all busy: the inbox of {} waits for the next round", agentId);
             return null;
         }
-        LOG.info("pushing the inbox of {} to {}", agentId, endpoint);
+        LOG.info("pushing the inbox of {} to {} ({})", agentId, target.endpoint(), target.delivery());
         return w;
+    }
+
+    /** Where and how an agent's inbox goes. */
+    private record Target(URI endpoint, String delivery, PushTransport transport) {
     }
 
     private void stopAll() {

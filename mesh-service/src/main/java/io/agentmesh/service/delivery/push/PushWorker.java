@@ -33,8 +33,9 @@ final class PushWorker implements InboxPump.Handoff, Runnable {
 
     private final String agentId;
     private final URI endpoint;
+    private final String delivery;
     private final InboxPump pump;
-    private final PushClient client;
+    private final PushTransport client;
     private final PushOutcomes outcomes;
     private final RetryPolicy retry;
     private final Duration timeout;
@@ -43,10 +44,11 @@ final class PushWorker implements InboxPump.Handoff, Runnable {
     private final Map<Integer, Long> done = new HashMap<>();
     private volatile boolean stopped;
 
-    PushWorker(URI endpoint, InboxCursor cursor, PushClient client, PushOutcomes outcomes,
+    PushWorker(URI endpoint, String delivery, InboxCursor cursor, PushTransport client, PushOutcomes outcomes,
                RetryPolicy retry, Duration timeout, int lanes, ExecutorService laneThreads) {
         this.agentId = cursor.agentId();
         this.endpoint = endpoint;
+        this.delivery = delivery;
         this.pump = new InboxPump(cursor, this);
         this.client = client;
         this.outcomes = outcomes;
@@ -58,6 +60,10 @@ final class PushWorker implements InboxPump.Handoff, Runnable {
 
     URI endpoint() {
         return endpoint;
+    }
+
+    String delivery() {
+        return delivery;
     }
 
     void stop() {
@@ -135,7 +141,7 @@ final class PushWorker implements InboxPump.Handoff, Runnable {
             if (stopped) {
                 return false;
             }
-            PushClient.Result result = client.post(endpoint, r, timeout);
+            PushTransport.Result result = client.post(endpoint, r, timeout);
             switch (result.outcome()) {
                 case DELIVERED -> {
                     outcomes.delivered(agentId, r);

@@ -1,0 +1,239 @@
+package io.agentmesh.service.a2a;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agentmesh.service.auth.MeshPrincipal;
+import io.agentmesh.service.common.OutboundGuard;
+import io.agentmesh.service.delivery.InboxRecord;
+import io.agentmesh.service.delivery.push.PushTransport;
+import io.agentmesh.service.errors.ErrorCode;
+import io.agentmesh.service.errors.MeshException;
+import io.agentmesh.service.errors.OutboundFailures;
+import io.agentmesh.service.messaging.MessageService;
+import io.agentmesh.service.messaging.SendCommand;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Delivers a message to an agent outside the mesh as an A2A call to its A2A server (agents
+ * registered with {@code "delivery": "a2a"}), and sends the server's answer back to the message's
+ * sender as a mesh message from that agent.
+ *
+ * <p>The message's type picks the method: {@value #GET_TYPE} and {@value #CANCEL_TYPE} (data: the
+ * task's {@code {"id": ...}}) call {@code tasks/get} and {@code tasks/cancel}; anything else is a
+ * blocking {@code message/send}. Its data becomes the A2A message: a JSON object with {@code parts}
+ * is taken as an A2A message, any other JSON is one data part, text one text part, other bytes one
+ * file part; the mesh's message id is the A2A {@code messageId} (a redelivery is the same message to
+ * the server) unless the data names one.
+ *
+ * <p>The answer goes to the sender as {@value #RESULT_TYPE} (data: the JSON-RPC result, a task or a
+ * message) or {@value #ERROR_TYPE} (data: the JSON-RPC error), correlated to the message, with an id
+ * derived from the message's (a redelivered message's answer is the same message, dropped by the
+ * router's dedupe), sent by the mesh on the agent's behalf to that sender only. An HTTP 4xx, or a JSON-RPC error saying the call itself was malformed, rejects
+ * the message (dead-lettered at once); a 5xx, a timeout, an internal error, or a failure to send the
+ * answer is retried like any push.
+ */
+public final class A2aOutbound implements PushTransport {
+
+    public static final String GET_TYPE = "a2a.tasks.get";
+    public static final String CANCEL_TYPE = A2aGateway.CANCEL_TYPE;
+    /** Type of the answer the sender receives when the A2A server answered with a result. */
+    public static final String RESULT_TYPE = "a2a.result";
+    /** Type of the answer the sender receives when the A2A server answered with a JSON-RPC error. */
+    public static final String ERROR_TYPE = "a2a.error";
+    private static final int MAX_ANSWER_BYTES = 4 * 1024 * 1024;
+    /**
+     * Who sends the answers: the mesh itself, not the agent's namespace policy (the message being
+     * answered was its sender's send, already allowed; an answer goes back only to that sender).
+     */
+    private static final MeshPrincipal ANSWERER = MeshPrincipal.operator("mesh-a2a-outbound",
+            io.agentmesh.service.auth.Role.OPERATOR);
+    private static final Logger LOG = LoggerFactory.getLogger("io.agentmesh.delivery");
+
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .followRedirects(HttpClient.Redirect.NEVER).connectTimeout(Duration.ofSeconds(10)).build();
+    private final OutboundGuard guard;
+    private final MessageService messages;
+    private final ObjectMapper mapper;
+
+    public A2aOutbound(OutboundGuard guard, MessageService messages, ObjectMapper mapper) {
+        this.guard = guard;
+        this.messages = messages;
+        this.mapper = mapper;
+    }
+
+    @Override
+    public Result post(URI endpoint, InboxRecord record, Duration timeout) {
+        java.util.Optional<String> refused = guard.refusal(endpoint);
+        if (refused.isPresent()) {
+            return new Result(Outcome.REJECTED, "endpoint refused: " + refused.get());
+        }
+        ObjectNode call;
+        try {
+            call = call(record);
+        } catch (IllegalArgumentException e) {
+            return new Result(Outcome.REJECTED, e.getMessage());
+        }
+        HttpResponse<byte[]> response;
+        try {
+            HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(timeout)
+                    .header("Content-Type", "application/json").header("Accept", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(mapper.writeValueAsBytes(call))).build();
+            response = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+                    .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).join();
+        } catch (CompletionException e) {
+            return new Result(Outcome.FAILED, OutboundFailures.describe(e, timeout, endpoint));
+        } catch (IOException | IllegalArgumentException e) {
+            return new Result(Outcome.FAILED, "cannot build the request: " + e.getMessage());
+        }
+        int code = response.statusCode();
+        if (code < 200 || code >= 300) {
+            return new Result(code >= 400 && code < 500 ? Outcome.REJECTED : Outcome.FAILED, "HTTP " + code);
+        }
+        JsonNode answer;
+        try {
+            if (response.body().length > MAX_ANSWER_BYTES) {
+                return new Result(Outcome.REJECTED, "the A2A server answered " + response.body().length + " bytes, more "
+                        + "than the " + MAX_ANSWER_BYTES + " the mesh passes on");
+            }
+            answer = mapper.readTree(response.body());
+        } catch (IOException e) {
+            return new Result(Outcome.FAILED, "HTTP " + code + " but not JSON-RPC: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        if (answer == null || !answer.isObject() || !answer.has("result") && !answer.path("error").isObject()) {
+            return new Result(Outcome.FAILED, "HTTP " + code + " but neither a JSON-RPC result nor an error");
+        }
+        JsonNode error = answer.path("error");
+        if (error.isObject()) {
+            int rpcCode = error.path("code").asInt();
+            if (rpcCode == JsonRpc.INTERNAL_ERROR) {
+                return new Result(Outcome.FAILED, "JSON-RPC error " + rpcCode + ": " + error.path("message").asText());
+            }
+            // -32700..-32600: parse error, invalid request, method not found, invalid params
+            if (rpcCode >= JsonRpc.PARSE_ERROR && rpcCode <= JsonRpc.INVALID_REQUEST) {
+                return new Result(Outcome.REJECTED, "JSON-RPC error " + rpcCode + ": " + error.path("message").asText());
+            }
+        }
+        return answerSender(record, error.isObject() ? ERROR_TYPE : RESULT_TYPE, error.isObject() ? error : answer.path("result"),
+                timeout);
+    }
+
+    /** The JSON-RPC call a record makes; IllegalArgumentException when its data cannot make one. */
+    ObjectNode call(InboxRecord record) {
+        ObjectNode call = mapper.createObjectNode().put("jsonrpc", "2.0").put("id", record.id());
+        String type = record.type() == null ? "" : record.type();
+        if (GET_TYPE.equals(type) || CANCEL_TYPE.equals(type)) {
+            JsonNode data = json(record);
+            if (data == null || !data.path("id").isTextual()) {
+                throw new IllegalArgumentException("a " + type + " message needs JSON data with the task's \"id\"");
+            }
+            call.put("method", GET_TYPE.equals(type) ? "tasks/get" : "tasks/cancel");
+            call.set("params", data);
+            return call;
+        }
+        ObjectNode params = mapper.createObjectNode();
+        params.set("message", message(record));
+        params.putObject("configuration").put("blocking", true);
+        call.put("method", "message/send");
+        call.set("params", params);
+        return call;
+    }
+
+    private ObjectNode message(InboxRecord record) {
+        JsonNode data = json(record);
+        ObjectNode message;
+        if (data != null && data.isObject() && data.path("parts").isArray()) {
+            message = ((ObjectNode) data).deepCopy();
+        } else if (data != null && data.isObject() && data.path("message").path("parts").isArray()) {
+            message = ((ObjectNode) data.path("message")).deepCopy();
+        } else {
+            message = mapper.createObjectNode();
+            ObjectNode part = message.putArray("parts").addObject();
+            String contentType = record.contentType() == null ? "" : record.contentType();
+            if (data != null) {
+                part.put("kind", "data");
+                if (data.isObject()) {
+                    part.set("data", data);
+                } else {
+                    part.putObject("data").set("value", data);
+                }
+            } else if (contentType.startsWith("text/") || contentType.isEmpty()) {
+                part.put("kind", "text").put("text", new String(record.payload(), StandardCharsets.UTF_8));
+            } else {
+                part.put("kind", "file").putObject("file").put("mimeType", contentType).put("bytes",
+                        java.util.Base64.getEncoder().encodeToString(record.payload()));
+            }
+        }
+        message.put("kind", "message");
+        if (!message.path("role").isTextual()) {
+            message.put("role", "user");
+        }
+        if (!message.path("messageId").isTextual()) {
+            message.put("messageId", record.id());
+        }
+        ObjectNode mesh = mapper.createObjectNode().put("id", record.id()).put("type", record.type());
+        if (record.from() != null) {
+            mesh.put("from", record.from());
+        }
+        if (record.correlationId() != null) {
+            mesh.put("correlation_id", record.correlationId());
+        }
+        ObjectNode metadata = message.path("metadata").isObject() ? (ObjectNode) message.path("metadata")
+                : message.putObject("metadata");
+        metadata.set("agentmesh", mesh);
+        return message;
+    }
+
+    /** The record's data as JSON, or null when it is not JSON. */
+    private JsonNode json(InboxRecord record) {
+        String contentType = record.contentType() == null ? "" : record.contentType();
+        if (!contentType.contains("json") || record.payload().length == 0) {
+            return null;
+        }
+        try {
+            return mapper.readTree(record.payload());
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Sends the A2A server's answer to whoever sent the message; delivered once it is accepted. */
+    private Result answerSender(InboxRecord record, String type, JsonNode data, Duration timeout) {
+        String agentId = record.to() != null && record.to().startsWith("agent:") ? record.to().substring(6) : null;
+        if (record.from() == null || record.from().isEmpty() || agentId == null) {
+            LOG.debug("A2A answer to {} not sent on: the message names no sender", record.id());
+            return new Result(Outcome.DELIVERED, "A2A " + type + ", no sender to answer");
+        }
+        String id = UUID.nameUUIDFromBytes(("a2a-answer\n" + agentId + "\n" + record.id()).getBytes(StandardCharsets.UTF_8))
+                .toString();
+        String correlation = record.correlationId() != null ? record.correlationId() : record.id();
+        try {
+            SendCommand answer = new SendCommand("agent:" + record.from(), agentId, type, id, correlation, correlation,
+                    mapper.writeValueAsBytes(data), "application/json", null, Map.of());
+            messages.send(ANSWERER, answer).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).join();
+            return new Result(Outcome.DELIVERED, "A2A " + type + " sent to " + record.from());
+        } catch (MeshException e) {
+            if (e.code() == ErrorCode.UNKNOWN_TARGET) {
+                LOG.info("A2A answer of {} to {} not sent: {}", agentId, record.from(), e.getMessage());
+                return new Result(Outcome.DELIVERED, "A2A " + type + ", the answer not sent: " + e.getMessage());
+            }
+            return new Result(Outcome.FAILED, "the A2A server answered but the answer could not be sent: " + e.getMessage());
+        } catch (CompletionException | IOException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            return new Result(Outcome.FAILED, "the A2A server answered but the answer could not be sent: " + cause);
+        }
+    }
+}
