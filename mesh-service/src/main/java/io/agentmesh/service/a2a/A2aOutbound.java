@@ -68,11 +68,19 @@ public final class A2aOutbound implements PushTransport {
     private final OutboundGuard guard;
     private final MessageService messages;
     private final ObjectMapper mapper;
+    private final TaskLog log;
+    private final TaskView view;
 
-    public A2aOutbound(OutboundGuard guard, MessageService messages, ObjectMapper mapper) {
+    /**
+     * {@code log} and {@code view}: the gateway's tasks, for messages an A2A client sent through the
+     * mesh to an agent behind an A2A server (the server's answer is recorded on the client's task).
+     */
+    public A2aOutbound(OutboundGuard guard, MessageService messages, ObjectMapper mapper, TaskLog log, TaskView view) {
         this.guard = guard;
         this.messages = messages;
         this.mapper = mapper;
+        this.log = log;
+        this.view = view;
     }
 
     @Override
@@ -86,6 +94,9 @@ public final class A2aOutbound implements PushTransport {
             call = call(record);
         } catch (IllegalArgumentException e) {
             return new Result(Outcome.REJECTED, e.getMessage());
+        }
+        if (call == null) {
+            return new Result(Outcome.DELIVERED, "a cancel of a task the A2A server never started: nothing to call");
         }
         HttpResponse<byte[]> response;
         try {
@@ -127,14 +138,110 @@ public final class A2aOutbound implements PushTransport {
                 return new Result(Outcome.REJECTED, "JSON-RPC error " + rpcCode + ": " + error.path("message").asText());
             }
         }
+        if (gatewayTask(record) != null) {
+            return recordOnTask(gatewayTask(record), error.isObject() ? null : answer.path("result"), error, timeout);
+        }
         return answerSender(record, error.isObject() ? ERROR_TYPE : RESULT_TYPE, error.isObject() ? error : answer.path("result"),
                 timeout);
     }
 
-    /** The JSON-RPC call a record makes; IllegalArgumentException when its data cannot make one. */
+    /**
+     * The gateway's task a record belongs to, when an A2A client sent it through the mesh: a
+     * {@value A2aGateway#SEND_TYPE} (correlated by task id) or the gateway's cancel of its task;
+     * null for a mesh agent's own message.
+     */
+    private String gatewayTask(InboxRecord record) {
+        if (A2aGateway.SEND_TYPE.equals(record.type())) {
+            return record.correlationId();
+        }
+        if (CANCEL_TYPE.equals(record.type()) && record.correlationId() != null
+                && view.agentOf(record.correlationId()).isPresent()) {
+            return record.correlationId();
+        }
+        return null;
+    }
+
+    /** The A2A server's own id for the gateway's task (from its answer to the task's first message), if known. */
+    private String remoteTaskId(String gatewayTaskId) {
+        return view.task(gatewayTaskId).map(t -> t.path("metadata").path("agentmesh").path("remote_task_id").asText(null))
+                .orElse(null);
+    }
+
+    /**
+     * The A2A server's answer, recorded on the client's task: its artifacts, then its status (with
+     * the server's task and context ids kept in the task's metadata, so the client's next message
+     * on the task continues the server's task); a message answer completes the task with it; an
+     * error fails it.
+     */
+    private Result recordOnTask(String taskId, JsonNode result, JsonNode error, Duration timeout) {
+        String contextId = view.task(taskId).map(t -> t.path("contextId").asText()).orElse(taskId);
+        java.util.List<ObjectNode> events = new java.util.ArrayList<>();
+        ObjectNode status = mapper.createObjectNode();
+        String state;
+        JsonNode message = null;
+        if (result == null) {
+            state = "failed";
+            message = mapper.createObjectNode().put("kind", "message").set("parts", mapper.createArrayNode().add(
+                    mapper.createObjectNode().put("kind", "text").put("text", "the A2A agent answered error "
+                            + error.path("code").asInt() + ": " + error.path("message").asText())));
+        } else if ("message".equals(result.path("kind").asText())) {
+            state = "completed";
+            message = result;
+        } else {
+            state = result.path("status").path("state").asText("working");
+            message = result.path("status").path("message").isObject() ? result.path("status").path("message") : null;
+            for (JsonNode artifact : result.path("artifacts")) {
+                ObjectNode e = mapper.createObjectNode().put("kind", "artifact-update").put("taskId", taskId)
+                        .put("contextId", contextId);
+                e.set("artifact", artifact);
+                events.add(e.put("append", false).put("lastChunk", true));
+            }
+        }
+        status.put("state", state).put("timestamp", java.time.Instant.now().toString());
+        if (message != null) {
+            ObjectNode m = ((ObjectNode) message).deepCopy().put("role", "agent").put("kind", "message")
+                    .put("taskId", taskId).put("contextId", contextId);
+            if (!m.path("messageId").isTextual()) {
+                m.put("messageId", UUID.randomUUID().toString());
+            }
+            status.set("message", m);
+        }
+        ObjectNode update = mapper.createObjectNode().put("kind", "status-update").put("taskId", taskId)
+                .put("contextId", contextId);
+        update.set("status", status);
+        update.put("final", TaskFold.FINAL.contains(state));
+        if (result != null && "task".equals(result.path("kind").asText())) {
+            update.putObject("metadata").putObject("agentmesh").put("remote_task_id", result.path("id").asText())
+                    .put("remote_context_id", result.path("contextId").asText());
+        }
+        events.add(update);
+        try {
+            for (ObjectNode e : events) {
+                log.append(taskId, null, e).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).join();
+            }
+            return new Result(Outcome.DELIVERED, "A2A answer recorded on task " + taskId + " (" + state + ")");
+        } catch (CompletionException e) {
+            return new Result(Outcome.FAILED, "the A2A server answered but task " + taskId + " could not be updated: "
+                    + (e.getCause() != null ? e.getCause() : e));
+        }
+    }
+
+    /**
+     * The JSON-RPC call a record makes; null when there is nothing to call (the client canceled a
+     * task the server never started); IllegalArgumentException when its data cannot make one.
+     */
     ObjectNode call(InboxRecord record) {
         ObjectNode call = mapper.createObjectNode().put("jsonrpc", "2.0").put("id", record.id());
         String type = record.type() == null ? "" : record.type();
+        if (CANCEL_TYPE.equals(type) && gatewayTask(record) != null) {
+            String remote = remoteTaskId(record.correlationId());
+            if (remote == null) {
+                return null;
+            }
+            call.put("method", "tasks/cancel");
+            call.putObject("params").put("id", remote);
+            return call;
+        }
         if (GET_TYPE.equals(type) || CANCEL_TYPE.equals(type)) {
             JsonNode data = json(record);
             if (data == null || !data.path("id").isTextual()) {
@@ -159,6 +266,17 @@ public final class A2aOutbound implements PushTransport {
             message = ((ObjectNode) data).deepCopy();
         } else if (data != null && data.isObject() && data.path("message").path("parts").isArray()) {
             message = ((ObjectNode) data.path("message")).deepCopy();
+            if (gatewayTask(record) != null) {
+                // the gateway's ids mean nothing to the server: its own ones continue its task
+                message.remove(java.util.List.of("taskId", "contextId"));
+                view.task(record.correlationId()).ifPresent(t -> {
+                    JsonNode remote = t.path("metadata").path("agentmesh");
+                    if (remote.path("remote_task_id").isTextual()) {
+                        message.put("taskId", remote.path("remote_task_id").asText())
+                                .put("contextId", remote.path("remote_context_id").asText());
+                    }
+                });
+            }
         } else {
             message = mapper.createObjectNode();
             ObjectNode part = message.putArray("parts").addObject();

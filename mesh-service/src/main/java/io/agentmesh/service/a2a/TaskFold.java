@@ -11,7 +11,8 @@ import java.util.Set;
  * fold is the same on every node, so every node that has read the log up to an offset serves the
  * same task. Events: {@code task} (the task as created; a second one for the same id is a resend
  * and changes nothing), {@code message} (a further user message: history), {@code status-update}
- * and {@code artifact-update} (from the agent, or a cancel). Nothing changes a task once it reached
+ * and {@code artifact-update} (from the agent, or a cancel; a status update's {@code metadata} is
+ * merged into the task's). Nothing changes a task once it reached
  * a final state.
  */
 final class TaskFold {
@@ -40,6 +41,9 @@ final class TaskFold {
             case "message" -> addToHistory(task, event);
             case "status-update" -> {
                 task.set("status", event.path("status").deepCopy());
+                if (event.path("metadata").isObject()) {
+                    task.withObject("metadata").setAll(((ObjectNode) event.path("metadata")).deepCopy());
+                }
                 if (event.path("status").path("message").isObject()) {
                     addToHistory(task, event.path("status").path("message"));
                 }

@@ -55,4 +55,14 @@ class TaskFoldTest {
         assertThat(TaskFold.settled(json("{'status':{'state':'input-required'}}"))).isTrue();
         assertThat(TaskFold.settled(json("{'status':{'state':'working'}}"))).isFalse();
     }
+
+    @Test
+    void aStatusUpdatesMetadataIsMergedIntoTheTasks() throws Exception {
+        ObjectNode t = TaskFold.apply(null, created());
+        t.putObject("metadata").put("agent", "a1");
+        t = TaskFold.apply(t, json("{'kind':'status-update','taskId':'t1','status':{'state':'input-required'},"
+                + "'metadata':{'agentmesh':{'remote_task_id':'r1'}}}"));
+        assertThat(t.path("metadata").path("agent").asText()).isEqualTo("a1");
+        assertThat(t.path("metadata").path("agentmesh").path("remote_task_id").asText()).isEqualTo("r1");
+    }
 }

@@ -1,7 +1,18 @@
 package io.agentmesh.service.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.a2a.A2A;
+import io.a2a.client.Client;
+import io.a2a.client.ClientEvent;
+import io.a2a.client.TaskEvent;
+import io.a2a.client.config.ClientConfig;
+import io.a2a.client.transport.jsonrpc.JSONRPCTransport;
+import io.a2a.client.transport.jsonrpc.JSONRPCTransportConfig;
+import io.a2a.spec.AgentCard;
 import io.a2a.spec.DataPart;
+import io.a2a.spec.Task;
+import io.a2a.spec.TaskQueryParams;
+import io.a2a.spec.TaskState;
 import io.a2a.spec.Message;
 import io.a2a.spec.SendMessageRequest;
 import io.a2a.spec.TextPart;
@@ -14,6 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -153,6 +165,37 @@ class A2aOutboundIT {
             send(asker, remote, "bad-" + t, "a2a.tasks.get", "{\"task\":1}");
             await().atMost(30, SECONDS).until(() -> Http.get(MESH.url("/api/v1/queues/dlq?target=" + remote)).body()
                     .contains("bad-" + t));
+        }
+    }
+
+    @Test
+    void anA2aClientReachesTheAgentOutsideTheMeshThroughTheMeshGateway() throws Exception {
+        try (A2aServerStub server = new A2aServerStub()) {
+            String remote = "echo-" + tag();
+            assertThat(registerRemote(remote, server.base()).status()).isEqualTo(201);
+            // an off-the-shelf client finds the agent on the mesh, and the mesh calls the server for it
+            AgentCard card = A2A.getAgentCard(MESH.url(""), "/a2a/" + remote + "/.well-known/agent-card.json", null);
+            List<ClientEvent> events = new CopyOnWriteArrayList<>();
+            Client client = Client.builder(card)
+                    .clientConfig(new ClientConfig.Builder().setStreaming(false).build())
+                    .withTransport(JSONRPCTransport.class, new JSONRPCTransportConfig())
+                    .addConsumer((event, c) -> events.add(event)).build();
+            Message question = A2A.toUserMessage("bonjour");
+            client.sendMessage(question);
+            assertThat(events).hasSize(1);
+            Task task = ((TaskEvent) events.get(0)).getTask();
+            assertThat(task.getStatus().state()).isEqualTo(TaskState.COMPLETED);
+            assertThat(((TextPart) task.getArtifacts().get(0).parts().get(0)).getText()).isEqualTo("echo: bonjour");
+            // the server got the client's message under its own id, without the mesh's task ids
+            Message received = sent(server, question.getMessageId()).getParams().message();
+            assertThat(received.getTaskId()).isNull();
+            assertThat(((TextPart) received.getParts().get(0)).getText()).isEqualTo("bonjour");
+            // the mesh's task remembers the server's, and serves it again
+            Task again = client.getTask(new TaskQueryParams(task.getId(), 10), null);
+            assertThat(again.getStatus().state()).isEqualTo(TaskState.COMPLETED);
+            assertThat(again.getMetadata()).extractingByKey("agentmesh").asString()
+                    .contains("task-" + question.getMessageId());
+            client.close();
         }
     }
 
