@@ -91,7 +91,8 @@ public class MeshApplication extends Application<MeshConfiguration> {
         new QueuesFeature(platform, config.getStreams().getApplicationId(), routing.router()::pendingRetries,
                 config.getMessages().minPurgeAge());
         A2aFeature a2a = new A2aFeature(platform, registry.registry(), messaging.messages(), config.getAuth().isEnabled(),
-                config.getStreams().getApplicationId(), a2aCards, registry.activity());
+                config.getStreams().getApplicationId(), a2aCards, registry.activity(),
+                java.time.Duration.ofMillis(config.getMessages().getA2aCallTimeout().toMilliseconds()));
         cluster.chore("a2a-cards", () -> A2A_CARD_REFRESH, a2a.cardRefresher());
         DeliveryFeature delivery = new DeliveryFeature(platform, config.getMessages(), config.getRouting(), config.getRedis(),
                 registry.registry(), registry.activity(), cluster.membership()::isLeader,

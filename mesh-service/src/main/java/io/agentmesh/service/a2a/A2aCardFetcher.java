@@ -2,13 +2,13 @@ package io.agentmesh.service.a2a;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agentmesh.service.common.BoundedBody;
 import io.agentmesh.service.common.OutboundGuard;
 import io.agentmesh.service.errors.MeshException;
 import io.agentmesh.service.errors.OutboundFailures;
 import io.agentmesh.service.registry.RemoteCards;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,18 +18,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Fetches an A2A server's agent card for a registration with {@code "delivery": "a2a"}. A URL whose
  * path ends in {@code .json} is the card; any other URL is the server's base, where the card is at
  * {@code /.well-known/agent-card.json} (A2A 0.3 and later) or {@code /.well-known/agent.json}
  * (earlier). Redirects are not followed (the outbound rules judge the URL that is fetched), the
- * card is read up to {@value #MAX_CARD_BYTES} bytes, and the card must name a JSON-RPC interface:
+ * card is read up to {@value #MAX_CARD_BYTES} bytes within {@code TIMEOUT} for the whole exchange, and the card must name a JSON-RPC interface:
  * the mesh makes its calls over the JSON-RPC binding.
  */
 public final class A2aCardFetcher implements RemoteCards {
 
-    static final int MAX_CARD_BYTES = 256 * 1024;
+    /** Twice what a registration's card may be (room for whitespace; the registry checks the card itself). */
+    static final int MAX_CARD_BYTES = 64 * 1024;
     static final Duration TIMEOUT = Duration.ofSeconds(10);
     static final String JSONRPC = "JSONRPC";
     private static final List<String> WELL_KNOWN = List.of("/.well-known/agent-card.json", "/.well-known/agent.json");
@@ -80,21 +83,18 @@ public final class A2aCardFetcher implements RemoteCards {
     private Fetched get(URI url) {
         HttpRequest request = HttpRequest.newBuilder(url).timeout(TIMEOUT).header("Accept", "application/json").GET().build();
         try {
-            HttpResponse<InputStream> r = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
-            try (InputStream in = r.body()) {
-                byte[] body = in.readNBytes(MAX_CARD_BYTES + 1);
-                if (body.length > MAX_CARD_BYTES) {
-                    throw MeshException.invalidField("endpoint", "the agent card at " + url + " is larger than "
-                            + MAX_CARD_BYTES + " bytes");
-                }
-                return new Fetched(r.statusCode(), body);
+            // the deadline covers the whole exchange: a server that trickles its body cannot hold a
+            // registration or the leader's refresh round
+            HttpResponse<byte[]> r = http.sendAsync(request, BoundedBody.upTo(MAX_CARD_BYTES))
+                    .orTimeout(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();
+            return new Fetched(r.statusCode(), r.body());
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof BoundedBody.TooLarge) {
+                throw MeshException.invalidField("endpoint", "the agent card at " + url + " is larger than "
+                        + MAX_CARD_BYTES + " bytes");
             }
-        } catch (IOException e) {
             throw MeshException.invalidField("endpoint", "cannot fetch the agent card at " + url + ": "
                     + OutboundFailures.describe(e, TIMEOUT, url));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw MeshException.invalidField("endpoint", "interrupted while fetching the agent card at " + url);
         }
     }
 

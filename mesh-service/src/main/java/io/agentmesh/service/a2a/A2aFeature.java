@@ -23,12 +23,12 @@ public final class A2aFeature {
 
     /** {@code cards}: fetches the cards of agents outside the mesh, registered by their A2A server's URL. */
     public A2aFeature(Platform p, AgentRegistry registry, MessageService messages, boolean secured, String groupPrefix,
-                      RemoteCards cards, AgentActivity activity) {
+                      RemoteCards cards, AgentActivity activity, java.time.Duration callTimeout) {
         this.refresher = new A2aCardRefresher(registry, cards, activity,
-                io.agentmesh.service.common.BoundedThreads.create("a2a-cards", A2aCardRefresher.PARALLEL), p.env().metrics());
+                io.agentmesh.service.common.BoundedThreads.queued("a2a-cards", A2aCardRefresher.PARALLEL, 100_000), p.env().metrics());
         TaskLog log = new TaskLog(p.topics().a2aTaskEvents(), p.publisher(), p.mapper(), p.clock());
         this.view = new TaskView(p.topics().a2aTaskEvents(), p.kafkaProps(), p.mapper());
-        this.outbound = new A2aOutbound(p.outbound(), messages, p.mapper(), log, view);
+        this.outbound = new A2aOutbound(p.outbound(), messages, p.mapper(), log, view, callTimeout);
         if (p.roles().api() || p.roles().monitor()) {
             // api nodes serve tasks; monitor nodes push to agents behind A2A servers and record their answers
             p.env().lifecycle().manage(view);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentmesh.service.auth.MeshPrincipal;
+import io.agentmesh.service.common.BoundedBody;
 import io.agentmesh.service.common.OutboundGuard;
 import io.agentmesh.service.delivery.InboxRecord;
 import io.agentmesh.service.delivery.push.PushTransport;
@@ -70,12 +71,16 @@ public final class A2aOutbound implements PushTransport {
     private final ObjectMapper mapper;
     private final TaskLog log;
     private final TaskView view;
+    /** How long a blocking A2A call may take (agents may think for minutes); the answer's send takes the push timeout. */
+    private final Duration callTimeout;
 
     /**
      * {@code log} and {@code view}: the gateway's tasks, for messages an A2A client sent through the
      * mesh to an agent behind an A2A server (the server's answer is recorded on the client's task).
      */
-    public A2aOutbound(OutboundGuard guard, MessageService messages, ObjectMapper mapper, TaskLog log, TaskView view) {
+    public A2aOutbound(OutboundGuard guard, MessageService messages, ObjectMapper mapper, TaskLog log, TaskView view,
+                       Duration callTimeout) {
+        this.callTimeout = callTimeout;
         this.guard = guard;
         this.messages = messages;
         this.mapper = mapper;
@@ -85,6 +90,10 @@ public final class A2aOutbound implements PushTransport {
 
     @Override
     public Result post(URI endpoint, InboxRecord record, Duration timeout) {
+        if (RESULT_TYPE.equals(record.type()) || ERROR_TYPE.equals(record.type())) {
+            // an answer to an answer would be called out again, and answered again, without end
+            return new Result(Outcome.DELIVERED, "an A2A answer is not passed to an A2A server");
+        }
         java.util.Optional<String> refused = guard.refusal(endpoint);
         if (refused.isPresent()) {
             return new Result(Outcome.REJECTED, "endpoint refused: " + refused.get());
@@ -100,26 +109,29 @@ public final class A2aOutbound implements PushTransport {
         }
         HttpResponse<byte[]> response;
         try {
-            HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(timeout)
+            HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(callTimeout)
                     .header("Content-Type", "application/json").header("Accept", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofByteArray(mapper.writeValueAsBytes(call))).build();
-            response = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
-                    .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).join();
+            response = http.sendAsync(request, BoundedBody.upTo(MAX_ANSWER_BYTES))
+                    .orTimeout(callTimeout.toMillis(), TimeUnit.MILLISECONDS).join();
         } catch (CompletionException e) {
-            return new Result(Outcome.FAILED, OutboundFailures.describe(e, timeout, endpoint));
+            if (e.getCause() instanceof BoundedBody.TooLarge) {
+                answerSender(record, ERROR_TYPE, error(JsonRpc.INTERNAL_ERROR, "the A2A server's answer is longer than the "
+                        + MAX_ANSWER_BYTES + " bytes the mesh passes on"), timeout);
+                return new Result(Outcome.REJECTED, "the A2A server answered more than " + MAX_ANSWER_BYTES + " bytes");
+            }
+            return new Result(Outcome.FAILED, OutboundFailures.describe(e, callTimeout, endpoint));
         } catch (IOException | IllegalArgumentException e) {
             return new Result(Outcome.FAILED, "cannot build the request: " + e.getMessage());
         }
         int code = response.statusCode();
         if (code < 200 || code >= 300) {
-            return new Result(code >= 400 && code < 500 ? Outcome.REJECTED : Outcome.FAILED, "HTTP " + code);
+            // 408 and 429 say "later", as 5xx do; any other 4xx refuses this call for good
+            boolean refusedForGood = code >= 400 && code < 500 && code != 408 && code != 429;
+            return new Result(refusedForGood ? Outcome.REJECTED : Outcome.FAILED, "HTTP " + code);
         }
         JsonNode answer;
         try {
-            if (response.body().length > MAX_ANSWER_BYTES) {
-                return new Result(Outcome.REJECTED, "the A2A server answered " + response.body().length + " bytes, more "
-                        + "than the " + MAX_ANSWER_BYTES + " the mesh passes on");
-            }
             answer = mapper.readTree(response.body());
         } catch (IOException e) {
             return new Result(Outcome.FAILED, "HTTP " + code + " but not JSON-RPC: " + e.getMessage().lines().findFirst().orElse(""));
@@ -133,8 +145,14 @@ public final class A2aOutbound implements PushTransport {
             if (rpcCode == JsonRpc.INTERNAL_ERROR) {
                 return new Result(Outcome.FAILED, "JSON-RPC error " + rpcCode + ": " + error.path("message").asText());
             }
-            // -32700..-32600: parse error, invalid request, method not found, invalid params
+            // -32700..-32600: parse error, invalid request, method not found, invalid params: this call
+            // will never work (dead-lettered), and whoever waits for its answer is told
             if (rpcCode >= JsonRpc.PARSE_ERROR && rpcCode <= JsonRpc.INVALID_REQUEST) {
+                if (gatewayTask(record) != null) {
+                    recordOnTask(gatewayTask(record), null, error, timeout);
+                } else {
+                    answerSender(record, ERROR_TYPE, error, timeout);
+                }
                 return new Result(Outcome.REJECTED, "JSON-RPC error " + rpcCode + ": " + error.path("message").asText());
             }
         }
@@ -226,6 +244,10 @@ public final class A2aOutbound implements PushTransport {
         }
     }
 
+    private ObjectNode error(int code, String message) {
+        return mapper.createObjectNode().put("code", code).put("message", message);
+    }
+
     /**
      * The JSON-RPC call a record makes; null when there is nothing to call (the client canceled a
      * task the server never started); IllegalArgumentException when its data cannot make one.
@@ -253,7 +275,9 @@ public final class A2aOutbound implements PushTransport {
         }
         ObjectNode params = mapper.createObjectNode();
         params.set("message", message(record));
-        params.putObject("configuration").put("blocking", true);
+        ObjectNode configuration = params.putObject("configuration").put("blocking", true);
+        // required by A2A 0.2 servers, harmless for later ones
+        configuration.putArray("acceptedOutputModes").add("text/plain").add("application/json");
         call.put("method", "message/send");
         call.set("params", params);
         return call;
@@ -295,10 +319,8 @@ public final class A2aOutbound implements PushTransport {
                         java.util.Base64.getEncoder().encodeToString(record.payload()));
             }
         }
-        message.put("kind", "message");
-        if (!message.path("role").isTextual()) {
-            message.put("role", "user");
-        }
+        // the mesh is the client of this call, whatever the data said
+        message.put("kind", "message").put("role", "user");
         if (!message.path("messageId").isTextual()) {
             message.put("messageId", record.id());
         }
@@ -335,8 +357,9 @@ public final class A2aOutbound implements PushTransport {
             LOG.debug("A2A answer to {} not sent on: the message names no sender", record.id());
             return new Result(Outcome.DELIVERED, "A2A " + type + ", no sender to answer");
         }
-        String id = UUID.nameUUIDFromBytes(("a2a-answer\n" + agentId + "\n" + record.id()).getBytes(StandardCharsets.UTF_8))
-                .toString();
+        // one answer per message: the id a sender chose is its own, so the sender is part of it
+        String id = UUID.nameUUIDFromBytes(("a2a-answer\n" + agentId + "\n" + record.from() + "\n" + record.id())
+                .getBytes(StandardCharsets.UTF_8)).toString();
         String correlation = record.correlationId() != null ? record.correlationId() : record.id();
         try {
             SendCommand answer = new SendCommand("agent:" + record.from(), agentId, type, id, correlation, correlation,
@@ -344,6 +367,11 @@ public final class A2aOutbound implements PushTransport {
             messages.send(ANSWERER, answer).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).join();
             return new Result(Outcome.DELIVERED, "A2A " + type + " sent to " + record.from());
         } catch (MeshException e) {
+            if (e.code() == ErrorCode.PAYLOAD_TOO_LARGE && RESULT_TYPE.equals(type)) {
+                // the sender learns why it gets no result, rather than the call being made again
+                return answerSender(record, ERROR_TYPE, error(JsonRpc.INTERNAL_ERROR, "the A2A server's answer is larger "
+                        + "than a mesh message may be: " + e.getMessage()), timeout);
+            }
             if (e.code() == ErrorCode.UNKNOWN_TARGET) {
                 LOG.info("A2A answer of {} to {} not sent: {}", agentId, record.from(), e.getMessage());
                 return new Result(Outcome.DELIVERED, "A2A " + type + ", the answer not sent: " + e.getMessage());

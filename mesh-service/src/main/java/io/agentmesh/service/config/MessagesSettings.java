@@ -73,6 +73,19 @@ public class MessagesSettings {
     @com.fasterxml.jackson.annotation.JsonProperty
     private io.dropwizard.util.Duration pushTimeout = io.dropwizard.util.Duration.seconds(10);
 
+    /**
+     * A2A delivery (agents behind A2A servers): how long one blocking A2A call may take; answering a
+     * task may take an agent minutes, and a call cut short is made again.
+     */
+    @jakarta.validation.constraints.NotNull
+    @io.dropwizard.validation.MinDuration(value = 1, unit = java.util.concurrent.TimeUnit.SECONDS)
+    @com.fasterxml.jackson.annotation.JsonProperty
+    private io.dropwizard.util.Duration a2aCallTimeout = io.dropwizard.util.Duration.minutes(2);
+
+    public io.dropwizard.util.Duration getA2aCallTimeout() {
+        return a2aCallTimeout;
+    }
+
     /** Push delivery: POSTs in flight at once per agent (records of one key are always sequential). */
     @jakarta.validation.constraints.Min(1) @jakarta.validation.constraints.Max(64)
     @com.fasterxml.jackson.annotation.JsonProperty

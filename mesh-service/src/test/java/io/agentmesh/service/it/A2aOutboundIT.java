@@ -88,7 +88,7 @@ class A2aOutboundIT {
     }
 
     @Test
-    void aMeshAgentCallsAnA2aAgentOutsideTheMeshAndGetsItsAnswers() {
+    void aMeshAgentCallsAnA2aAgentOutsideTheMeshAndGetsItsAnswers() throws Exception {
         try (A2aServerStub server = new A2aServerStub()) {
             String remote = "echo-" + tag();
             Http.Reply reg = registerRemote(remote, server.base());
@@ -161,6 +161,12 @@ class A2aOutboundIT {
 
             // nothing more: each message was answered once, retries included
             assertThat(Http.get(MESH.url("/api/v1/agents/" + asker + "/messages?wait=2")).json().path("messages")).isEmpty();
+            // an agent behind an A2A server messaging itself: its answer is not called out again (no loop)
+            int before = server.calls.size();
+            send(remote, remote, "self-" + t, "question", "{\"q\":1}");
+            await().atMost(30, SECONDS).until(() -> server.calls.size() > before);
+            Thread.sleep(3000);
+            assertThat(server.calls).hasSize(before + 1);
             // a call the server cannot take (no task id to get) is dead-lettered, not retried
             send(asker, remote, "bad-" + t, "a2a.tasks.get", "{\"task\":1}");
             await().atMost(30, SECONDS).until(() -> Http.get(MESH.url("/api/v1/queues/dlq?target=" + remote)).body()
@@ -222,6 +228,11 @@ class A2aOutboundIT {
             assertThat(none.status()).as(none.body()).isEqualTo(400);
             assertThat(none.json().path("details").path("field").asText()).isEqualTo("endpoint");
             assertThat(none.json().path("message").asText()).contains("HTTP 404");
+            // a card that sends the mesh's calls to a cloud metadata address is refused (outbound rules)
+            server.rpcUrl.set("http://169.254.169.254/latest");
+            Http.Reply ssrf = registerRemote("meta-" + tag(), server.base());
+            assertThat(ssrf.status()).as(ssrf.body()).isEqualTo(400);
+            assertThat(ssrf.json().path("details").path("field").asText()).isEqualTo("endpoint");
         }
         Http.Reply down = registerRemote("down-" + tag(), "http://127.0.0.1:" + Ports.free());
         assertThat(down.status()).as(down.body()).isEqualTo(400);

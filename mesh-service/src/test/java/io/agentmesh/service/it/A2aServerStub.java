@@ -44,6 +44,8 @@ final class A2aServerStub implements AutoCloseable {
     final List<SendMessageRequest> sends = new CopyOnWriteArrayList<>();
     final List<JsonNode> calls = new CopyOnWriteArrayList<>();
     final AtomicReference<String> skill = new AtomicReference<>("echo");
+    /** The JSON-RPC URL the card names (its own /rpc unless set). */
+    final AtomicReference<String> rpcUrl = new AtomicReference<>();
     /** Answer this many coming calls with HTTP 500 before answering again. */
     final AtomicInteger failNext = new AtomicInteger();
     private final Map<String, Task> tasks = new ConcurrentHashMap<>();
@@ -65,8 +67,9 @@ final class A2aServerStub implements AutoCloseable {
     }
 
     private String card() {
-        return "{\"name\":\"Echo\",\"description\":\"Echoes what it is sent\",\"version\":\"1.0.0\",\"url\":\"" + base()
-                + "/rpc\",\"preferredTransport\":\"JSONRPC\",\"protocolVersion\":\"0.3.0\",\"capabilities\":{},"
+        return "{\"name\":\"Echo\",\"description\":\"Echoes what it is sent\",\"version\":\"1.0.0\",\"url\":\""
+                + (rpcUrl.get() != null ? rpcUrl.get() : base() + "/rpc")
+                + "\",\"preferredTransport\":\"JSONRPC\",\"protocolVersion\":\"0.3.0\",\"capabilities\":{},"
                 + "\"defaultInputModes\":[\"text\"],\"defaultOutputModes\":[\"text\"],\"skills\":[{\"id\":\"" + skill.get()
                 + "\",\"name\":\"" + skill.get() + "\",\"description\":\"it " + skill.get() + "es\",\"tags\":[\"" + skill.get()
                 + "\"]}]}";
