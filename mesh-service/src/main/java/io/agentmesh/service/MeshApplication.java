@@ -99,7 +99,8 @@ public class MeshApplication extends Application<MeshConfiguration> {
                 java.util.Map.of(io.agentmesh.service.registry.AgentRecord.A2A, a2a.outbound()));
         delivery.countConnections("pending_requests", messaging::pendingRequests);
         auth.onAgentRevoked(delivery::endStreamsOf);
-        new GrpcFeature(platform, config.getGrpc(), config.getMessages(), registry, messaging, delivery, auth, tls);
+        new GrpcFeature(platform, config.getGrpc(), config.getMessages(), registry, messaging, delivery, auth, tls,
+                a2a.taskUpdates());
 
         LoggerFactory.getLogger(MeshApplication.class).info("node {} runs roles {}", platform.nodeId(), platform.roles());
     }

@@ -20,6 +20,7 @@ public final class A2aFeature {
     private final TaskView view;
     private final A2aOutbound outbound;
     private final A2aCardRefresher refresher;
+    private final TaskUpdates updates;
 
     /** {@code cards}: fetches the cards of agents outside the mesh, registered by their A2A server's URL. */
     public A2aFeature(Platform p, AgentRegistry registry, MessageService messages, boolean secured, String groupPrefix,
@@ -27,7 +28,7 @@ public final class A2aFeature {
         this.refresher = new A2aCardRefresher(registry, cards, activity,
                 io.agentmesh.service.common.BoundedThreads.queued("a2a-cards", A2aCardRefresher.PARALLEL, 100_000), p.env().metrics());
         TaskLog log = new TaskLog(p.topics().a2aTaskEvents(), p.publisher(), p.mapper(), p.clock());
-        this.view = new TaskView(p.topics().a2aTaskEvents(), p.kafkaProps(), p.mapper());
+        this.view = new TaskView(p.topics().a2aTaskEvents(), p.topics().a2aTasks(), p.kafkaProps(), p.mapper());
         this.outbound = new A2aOutbound(p.outbound(), messages, p.mapper(), log, view, callTimeout);
         if (p.roles().api() || p.roles().monitor()) {
             // api nodes serve tasks; monitor nodes push to agents behind A2A servers and record their answers
@@ -44,7 +45,8 @@ public final class A2aFeature {
         p.api(new A2aRpcResource(gateway, view, p.mapper(),
                 io.agentmesh.service.common.BoundedThreads.create("a2a-stream", MAX_STREAMS),
                 io.agentmesh.service.common.BoundedThreads.queued("a2a-reply", 8, 100_000)));
-        p.api(new A2aTaskResource(view, gateway, p.mapper()));
+        this.updates = new TaskUpdates(view, gateway, p.mapper());
+        p.api(new A2aTaskResource(updates));
     }
 
     /** Delivers the messages of agents registered with {@code "delivery": "a2a"} as A2A calls. */
@@ -55,6 +57,11 @@ public final class A2aFeature {
     /** The leader's round over agents behind A2A servers: their cards fetched again, which keeps them alive. */
     public Runnable cardRefresher() {
         return refresher;
+    }
+
+    /** The agent's side of A2A tasks (status and artifact updates), for the gRPC API. */
+    public TaskUpdates taskUpdates() {
+        return updates;
     }
 
     /** A2A tasks this node holds in its view. */

@@ -1,5 +1,6 @@
 package io.agentmesh.service.a2a;
 
+import io.agentmesh.streams.a2a.TaskFold;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;

@@ -1,5 +1,6 @@
 package io.agentmesh.service.a2a;
 
+import io.agentmesh.streams.a2a.TaskFold;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -84,6 +85,13 @@ final class TaskStream {
         var sub = subscription.get();
         try {
             if (lastEventId == null) {
+                emit(out, sub.seq(), JsonRpc.result(mapper, rpcId, sub.task()));
+                if (TaskFold.isFinal(sub.task())) {
+                    return;
+                }
+            } else if (!sub.complete()) {
+                // this node started from a snapshot past the client's last event: the task as it is
+                // now stands for the events it cannot replay one by one
                 emit(out, sub.seq(), JsonRpc.result(mapper, rpcId, sub.task()));
                 if (TaskFold.isFinal(sub.task())) {
                     return;

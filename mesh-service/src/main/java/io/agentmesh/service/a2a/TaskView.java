@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agentmesh.service.kafka.ConsumerThreads;
 import io.agentmesh.service.kafka.KafkaClientProps;
+import io.agentmesh.streams.a2a.TaskSnapshots;
+import io.agentmesh.streams.a2a.TaskState;
 import io.dropwizard.lifecycle.Managed;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -25,28 +27,28 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
 /**
- * This node's view of the A2A tasks: it reads the task event log from its beginning and folds every
- * event into its task ({@link TaskFold}), so any node serves any task. Callers wait on it for a task
+ * This node's view of the A2A tasks: it starts from the compacted task topic (the router's
+ * snapshots, {@link TaskSnapshots}), reads the task event log past what they include and folds
+ * every event into its task ({@link TaskState}), so any node serves any task. Callers wait on it for a task
  * to reach a state, or for the view to have read a record this node just wrote.
  */
 public final class TaskView implements Managed {
 
     private static final Logger LOG = LoggerFactory.getLogger(TaskView.class);
     /** The header naming the agent a task is for (on its {@code task} record). */
-    static final String AGENT_HEADER = "mesh-a2a-agent";
+    static final String AGENT_HEADER = TaskState.AGENT_HEADER;
 
     private final String topic;
+    private final String snapshotTopic;
     private final KafkaClientProps props;
     private final ObjectMapper mapper;
-    private final Map<String, ObjectNode> tasks = new ConcurrentHashMap<>();
-    private final Map<String, String> agents = new ConcurrentHashMap<>();
+    private final Map<String, TaskState> states = new ConcurrentHashMap<>();
     private final Map<String, List<Waiter>> waiters = new ConcurrentHashMap<>();
     private final Map<Integer, Long> applied = new ConcurrentHashMap<>();
-    /** Every event applied to each task, in the order applied: an event's index is its sequence number. */
-    private final Map<String, List<ObjectNode>> logOf = new ConcurrentHashMap<>();
+    /** The events of each task this node applied itself (not those a snapshot folded in), from sequence number {@code base}. */
+    private final Map<String, Held> logOf = new ConcurrentHashMap<>();
     private final Map<String, List<Subscriber>> subscribers = new ConcurrentHashMap<>();
     private final Map<Integer, Long> startEnds = new ConcurrentHashMap<>();
-    private final Map<String, Map<String, ObjectNode>> pushConfigs = new ConcurrentHashMap<>();
     private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
     private final java.util.concurrent.ExecutorService callbacks =
             io.agentmesh.service.common.BoundedThreads.queued("a2a-view-callbacks", 4, 100_000);
@@ -61,8 +63,14 @@ public final class TaskView implements Managed {
     private record Applied(int partition, long offset, CompletableFuture<Void> done) {
     }
 
-    public TaskView(String topic, KafkaClientProps props, ObjectMapper mapper) {
+    /** Events of a task in order, the first with sequence number {@code base}. */
+    private record Held(long base, List<ObjectNode> events) {
+    }
+
+    /** {@code topic}: the task event log; {@code snapshotTopic}: the compacted task topic folded from it. */
+    public TaskView(String topic, String snapshotTopic, KafkaClientProps props, ObjectMapper mapper) {
         this.topic = topic;
+        this.snapshotTopic = snapshotTopic;
         this.props = props;
         this.mapper = mapper;
     }
@@ -73,12 +81,55 @@ public final class TaskView implements Managed {
         List<TopicPartition> parts = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                 .map(i -> new TopicPartition(topic, i.partition())).toList();
         consumer.assign(parts);
-        consumer.seekToBeginning(parts);
+        Map<Integer, Long> resume = loadSnapshots();
+        for (TopicPartition tp : parts) {
+            Long from = resume.get(tp.partition());
+            if (from != null) {
+                consumer.seek(tp, from);
+            } else {
+                consumer.seekToBeginning(List.of(tp));
+            }
+        }
         consumer.endOffsets(parts, Duration.ofSeconds(30)).forEach((tp, end) -> startEnds.put(tp.partition(), end));
         running = true;
         thread = new Thread(this::run, "a2a-task-view");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /**
+     * Reads the task topic to its end: every task's latest snapshot. Answers, per event log
+     * partition, the offset after the last record the snapshots include: the log is read from
+     * there (every change before it is in some snapshot, the router writing one per change in
+     * order).
+     */
+    private Map<Integer, Long> loadSnapshots() {
+        Map<Integer, Long> resume = new java.util.HashMap<>();
+        try (Consumer<byte[], byte[]> snapshots = new KafkaConsumer<>(props.reader(500))) {
+            List<TopicPartition> parts = snapshots.partitionsFor(snapshotTopic, Duration.ofSeconds(30)).stream()
+                    .map(i -> new TopicPartition(snapshotTopic, i.partition())).toList();
+            snapshots.assign(parts);
+            snapshots.seekToBeginning(parts);
+            Map<TopicPartition, Long> ends = snapshots.endOffsets(parts, Duration.ofSeconds(30));
+            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            int loaded = 0;
+            while (ends.entrySet().stream().anyMatch(e -> snapshots.position(e.getKey()) < e.getValue())) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IllegalStateException("the A2A task topic " + snapshotTopic + " was not read within 5 minutes");
+                }
+                for (ConsumerRecord<byte[], byte[]> r : snapshots.poll(Duration.ofMillis(200))) {
+                    TaskSnapshots.Snapshot snap = TaskSnapshots.read(mapper, r.value());
+                    if (r.key() == null || snap == null) {
+                        continue;
+                    }
+                    states.put(new String(r.key(), StandardCharsets.UTF_8), snap.state());
+                    resume.merge(snap.partition(), snap.offset() + 1, Math::max);
+                    loaded++;
+                }
+            }
+            LOG.info("A2A task view: {} tasks from {}, the event log read from {}", loaded, snapshotTopic, resume);
+        }
+        return resume;
     }
 
     private void run() {
@@ -99,7 +150,7 @@ public final class TaskView implements Managed {
                 if (!caughtUp.isDone() && startEnds.entrySet().stream()
                         .allMatch(e -> applied.getOrDefault(e.getKey(), 0L) >= e.getValue())) {
                     caughtUp.complete(null);
-                    LOG.info("A2A task view caught up: {} tasks", tasks.size());
+                    LOG.info("A2A task view caught up: {} tasks", states.size());
                 }
                 appliedWaiters.removeIf(w -> {
                     if (applied.getOrDefault(w.partition(), 0L) > w.offset()) {
@@ -128,41 +179,34 @@ public final class TaskView implements Managed {
         if (event == null || !event.isObject()) {
             return;
         }
-        String taskId = event.path("kind").asText().equals("task") ? event.path("id").asText(null)
-                : event.path("taskId").asText(null);
+        String taskId = TaskState.taskIdOf(event);
         if (taskId == null) {
             return;
         }
-        String kind = event.path("kind").asText();
-        if (kind.equals(PUSH_CONFIG) || kind.equals(PUSH_CONFIG_DELETED)) {
-            applyPushConfig(taskId, kind, event);
-            return;
-        }
         var agent = r.headers().lastHeader(AGENT_HEADER);
-        if (agent != null) {
-            agents.putIfAbsent(taskId, new String(agent.value(), StandardCharsets.UTF_8));
-        }
-        ObjectNode after;
+        TaskState after;
         synchronized (this) {
-            // folded into a copy: readers copy the task they get, never see it change under them
-            ObjectNode before = tasks.get(taskId);
-            after = TaskFold.apply(before == null ? null : before.deepCopy(), event);
-            if (after == null || after.equals(before)) {
+            // a new state each time: readers copy the task they get, never see it change under them
+            TaskState.Step step = TaskState.apply(states.get(taskId),
+                    agent == null ? null : new String(agent.value(), StandardCharsets.UTF_8), event);
+            if (step == null) {
                 return; // a resend, or an update of a finished task: not an event of the task
             }
-            tasks.put(taskId, after);
-            List<ObjectNode> events = logOf.computeIfAbsent(taskId, k -> new java.util.ArrayList<>());
-            events.add((ObjectNode) event);
-            long seq = events.size() - 1;
+            after = step.after();
+            states.put(taskId, after);
+            if (!step.taskEvent()) {
+                return;
+            }
+            logOf.computeIfAbsent(taskId, k -> new Held(after.seq(), new java.util.ArrayList<>())).events().add((ObjectNode) event);
             for (Subscriber sub : subscribers.getOrDefault(taskId, List.of())) {
-                sub.event(seq, (ObjectNode) event);
+                sub.event(after.seq(), (ObjectNode) event);
             }
         }
         List<Waiter> waiting = waiters.get(taskId);
         if (waiting != null) {
             waiting.removeIf(w -> {
-                if (w.until().test(after)) {
-                    w.done().complete(after.deepCopy());
+                if (w.until().test(after.task())) {
+                    w.done().complete(after.task().deepCopy());
                     return true;
                 }
                 return false;
@@ -171,34 +215,16 @@ public final class TaskView implements Managed {
     }
 
     /** Log record kinds that set and delete a task's push notification configs (not events of the task). */
-    static final String PUSH_CONFIG = "push-config";
-    static final String PUSH_CONFIG_DELETED = "push-config-deleted";
-
-    private void applyPushConfig(String taskId, String kind, JsonNode event) {
-        String id = kind.equals(PUSH_CONFIG) ? event.path("pushNotificationConfig").path("id").asText(null)
-                : event.path("pushNotificationConfigId").asText(null);
-        if (id == null) {
-            return;
-        }
-        pushConfigs.compute(taskId, (k, configs) -> {
-            // a new map each time: readers iterate the one they got without a lock
-            Map<String, ObjectNode> c = configs != null ? new java.util.LinkedHashMap<>(configs) : new java.util.LinkedHashMap<>();
-            if (kind.equals(PUSH_CONFIG)) {
-                c.put(id, ((ObjectNode) event.path("pushNotificationConfig")).deepCopy());
-            } else {
-                c.remove(id);
-            }
-            return c.isEmpty() ? null : c;
-        });
-    }
+    static final String PUSH_CONFIG = TaskState.PUSH_CONFIG;
+    static final String PUSH_CONFIG_DELETED = TaskState.PUSH_CONFIG_DELETED;
 
     /** The task's push notification configs (A2A PushNotificationConfig JSON), in the order set. */
     public List<ObjectNode> pushConfigs(String taskId) {
-        Map<String, ObjectNode> c = pushConfigs.get(taskId);
-        if (c == null) {
+        TaskState state = states.get(taskId);
+        if (state == null) {
             return List.of();
         }
-        return c.values().stream().map(ObjectNode::deepCopy).toList();
+        return state.pushConfigs().values().stream().map(ObjectNode::deepCopy).toList();
     }
 
     /** Receives a task's events as this node applies them: quickly, without blocking (it runs in the view's thread). */
@@ -209,28 +235,32 @@ public final class TaskView implements Managed {
     /**
      * A subscription to a task's events: the task as it is now (having applied events up to
      * {@code seq}), the events after {@code after} that were already applied ({@code backlog}, the
-     * first at {@code after + 1}), and every later one given to the subscriber until canceled.
+     * first at {@code after + 1}) — {@code complete} says whether this node holds all of them (it
+     * does not hold those a snapshot folded in) — and every later one given to the subscriber until
+     * canceled.
      */
-    public record Subscription(ObjectNode task, long seq, List<ObjectNode> backlog, Runnable cancel) {
+    public record Subscription(ObjectNode task, long seq, List<ObjectNode> backlog, boolean complete, Runnable cancel) {
     }
 
     /** Subscribes to a task's events; empty when this node does not hold the task. */
     public synchronized Optional<Subscription> subscribe(String taskId, long after, Subscriber subscriber) {
-        ObjectNode task = tasks.get(taskId);
-        if (task == null) {
+        TaskState state = states.get(taskId);
+        if (state == null) {
             return Optional.empty();
         }
-        List<ObjectNode> events = logOf.getOrDefault(taskId, List.of());
+        Held held = logOf.get(taskId);
+        long base = held == null ? state.seq() + 1 : held.base();
         List<ObjectNode> backlog = new java.util.ArrayList<>();
-        for (long i = Math.max(0, after + 1); i < events.size(); i++) {
-            backlog.add(events.get((int) i).deepCopy());
+        for (long seq = Math.max(base, after + 1); seq <= state.seq(); seq++) {
+            backlog.add(held.events().get((int) (seq - base)).deepCopy());
         }
+        boolean complete = after + 1 >= base || after >= state.seq();
         subscribers.compute(taskId, (k, list) -> {
             List<Subscriber> l = list != null ? list : new CopyOnWriteArrayList<>();
             l.add(subscriber);
             return l;
         });
-        return Optional.of(new Subscription(task.deepCopy(), events.size() - 1, backlog,
+        return Optional.of(new Subscription(state.task().deepCopy(), state.seq(), backlog, complete,
                 () -> subscribers.computeIfPresent(taskId, (k, list) -> {
                     list.remove(subscriber);
                     return list.isEmpty() ? null : list;
@@ -239,13 +269,14 @@ public final class TaskView implements Managed {
 
     /** The task as this node has it, a copy. */
     public Optional<ObjectNode> task(String taskId) {
-        ObjectNode t = tasks.get(taskId);
-        return t == null ? Optional.empty() : Optional.of(t.deepCopy());
+        TaskState t = states.get(taskId);
+        return t == null ? Optional.empty() : Optional.of(t.task().deepCopy());
     }
 
     /** The agent the task was sent to. */
     public Optional<String> agentOf(String taskId) {
-        return Optional.ofNullable(agents.get(taskId));
+        TaskState t = states.get(taskId);
+        return t == null ? Optional.empty() : Optional.ofNullable(t.agent());
     }
 
     /** Completes with the task once it satisfies {@code until} (at once if it does), or with what it is after {@code max}. */
@@ -257,9 +288,9 @@ public final class TaskView implements Managed {
             l.add(w);
             return l;
         });
-        ObjectNode now = tasks.get(taskId);
-        if (now != null && until.test(now)) {
-            done.complete(now.deepCopy());
+        TaskState now = states.get(taskId);
+        if (now != null && until.test(now.task())) {
+            done.complete(now.task().deepCopy());
         }
         // what the caller does next runs in another thread, never in the view's (it reads the log)
         return done.completeOnTimeout(null, max.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
@@ -290,7 +321,7 @@ public final class TaskView implements Managed {
 
     /** Tasks this node holds. */
     public int size() {
-        return tasks.size();
+        return states.size();
     }
 
     @Override

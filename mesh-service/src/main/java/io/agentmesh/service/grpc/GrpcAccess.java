@@ -45,6 +45,7 @@ public final class GrpcAccess implements ServerInterceptor {
             Map.entry(MeshServiceGrpc.getSubscribeMethod().getFullMethodName(), Access.SELF_OR_OPERATOR),
             Map.entry(MeshServiceGrpc.getAckMethod().getFullMethodName(), Access.SELF_OR_OPERATOR),
             Map.entry(MeshServiceGrpc.getConnectMethod().getFullMethodName(), Access.SELF_OR_OPERATOR),
+            Map.entry(MeshServiceGrpc.getUpdateA2aTaskMethod().getFullMethodName(), Access.SEND),
             Map.entry("grpc.health.v1.Health/Check", Access.PUBLIC),
             Map.entry("grpc.health.v1.Health/Watch", Access.PUBLIC),
             Map.entry("grpc.reflection.v1.ServerReflection/ServerReflectionInfo", Access.AUTHENTICATED),

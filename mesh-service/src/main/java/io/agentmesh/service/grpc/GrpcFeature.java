@@ -18,11 +18,11 @@ public final class GrpcFeature {
 
     public GrpcFeature(Platform p, GrpcSettings settings, MessagesSettings messages, RegistryFeature registry,
                        MessagingFeature messaging, DeliveryFeature delivery, AuthFeature auth,
-                       io.agentmesh.service.tls.TlsMaterial tls) {
+                       io.agentmesh.service.tls.TlsMaterial tls, io.agentmesh.service.a2a.TaskUpdates a2aTasks) {
         GrpcAccess access = new GrpcAccess(auth.authenticator(), auth.audit(), auth.metrics());
         MeshGrpcService service = new MeshGrpcService(access, registry.enrollment(), registry.registry(), registry.liveness(), messaging.messages(), messaging.batches(),
                 messaging.requests(), delivery.subscriptions(), delivery.longPoll(), delivery.sessions(),
-                delivery.events(), p.metrics(), messages.getMaxCreditPerStream());
+                delivery.events(), p.metrics(), messages.getMaxCreditPerStream(), a2aTasks, p.mapper());
         // one gRPC message is a single send or a whole SendBatch
         int maxMessage = (int) Math.max(messages.maxMessageBytes(), messages.getMaxBatchBytes());
         GrpcServer server = new GrpcServer(settings, maxMessage, List.of(service), delivery.streamThreads(), access,

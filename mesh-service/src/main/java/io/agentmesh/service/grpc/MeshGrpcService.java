@@ -1,6 +1,9 @@
 package io.agentmesh.service.grpc;
 
+import io.agentmesh.proto.v1.A2aTask;
 import io.agentmesh.proto.v1.AckRequest;
+import io.agentmesh.proto.v1.UpdateA2aTaskRequest;
+import io.agentmesh.service.a2a.TaskUpdates;
 import io.agentmesh.proto.v1.AckResponse;
 import io.agentmesh.proto.v1.ConnectRequest;
 import io.agentmesh.proto.v1.Delivery;
@@ -55,11 +58,16 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
     private final int maxCredit;
     private final Enrollment enrollment;
     private final GrpcAccess access;
+    private final TaskUpdates a2aTasks;
+    private final com.fasterxml.jackson.databind.ObjectMapper mapper;
 
     public MeshGrpcService(GrpcAccess access, Enrollment enrollment, AgentRegistry registry, AgentLiveness liveness, MessageService messages, BatchSender batches, RequestReply requests,
                            Subscriptions subscriptions, LongPoll longPoll, InboxSessions sessions,
-                           DeliveryEvents deliveries, MeshMetrics metrics, int maxCredit) {
+                           DeliveryEvents deliveries, MeshMetrics metrics, int maxCredit, TaskUpdates a2aTasks,
+                           com.fasterxml.jackson.databind.ObjectMapper mapper) {
         this.access = access;
+        this.a2aTasks = a2aTasks;
+        this.mapper = mapper;
         this.enrollment = enrollment;
         this.registry = registry;
         this.liveness = liveness;
@@ -78,6 +86,43 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
     public StreamObserver<ConnectRequest> connect(StreamObserver<Delivery> out) {
         MeshPrincipal caller = GrpcAccess.caller();
         return new ConnectCall(out, sessions, id -> ownInbox(caller, id, MeshServiceGrpc.getConnectMethod()), maxCredit);
+    }
+
+    @Override
+    public void updateA2aTask(UpdateA2aTaskRequest request, StreamObserver<A2aTask> out) {
+        try {
+            MeshPrincipal caller = GrpcAccess.caller();
+            java.util.concurrent.CompletableFuture<com.fasterxml.jackson.databind.node.ObjectNode> recorded =
+                    switch (request.getUpdateCase()) {
+                        case STATUS_JSON -> a2aTasks.status(caller, request.getTaskId(), json("status_json",
+                                request.getStatusJson()));
+                        case ARTIFACT_JSON -> a2aTasks.artifact(caller, request.getTaskId(), json("artifact_json",
+                                request.getArtifactJson()));
+                        default -> throw MeshException.invalid("one of status_json or artifact_json is required");
+                    };
+            recorded.whenComplete((task, error) -> {
+                if (error != null) {
+                    out.onError(GrpcErrors.toStatus(error));
+                    return;
+                }
+                out.onNext(A2aTask.newBuilder().setTaskJson(task == null ? "" : task.toString()).build());
+                out.onCompleted();
+            });
+        } catch (RuntimeException e) {
+            out.onError(GrpcErrors.toStatus(e));
+        }
+    }
+
+    private com.fasterxml.jackson.databind.JsonNode json(String field, String text) {
+        try {
+            com.fasterxml.jackson.databind.JsonNode node = mapper.readTree(text);
+            if (node == null || !node.isObject()) {
+                throw MeshException.invalidField(field, "a JSON object is required");
+            }
+            return node;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw MeshException.invalidField(field, "not JSON: " + e.getOriginalMessage());
+        }
     }
 
     @Override

@@ -49,7 +49,10 @@ public final class TopicAdmin implements Managed {
                 new NewTopic(topics.events(), partitions, rf).configs(withMinInsync(Map.of())),
                 new NewTopic(topics.registry(), partitions, rf).configs(compacted),
                 new NewTopic(topics.health(), partitions, rf).configs(compacted),
-                new NewTopic(topics.a2aTaskEvents(), partitions, rf).configs(withMinInsync(Map.of()))), "create core topics");
+                new NewTopic(topics.a2aTaskEvents(), partitions, rf).configs(withMinInsync(Map.of())),
+                new NewTopic(topics.a2aTasks(), partitions, rf).configs(withMinInsync(Map.of(
+                        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+                        TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxMessageBytes)))), "create core topics");
         raiseMessageLimit();
         try {
             safe = new DurabilityCheck(admin, settings).verify(List.of(topics.ingress(), topics.dlq(), topics.events(),

@@ -77,7 +77,8 @@ class MeshGrpcServiceTest {
         // open mode: every caller may call; the access rules themselves are tested against a real node (AuthIT)
         GrpcAccess access = new GrpcAccess(new Authenticator(false, null, null), null, null);
         MeshGrpcService service = new MeshGrpcService(access, null, null, null, messages,
-                new BatchSender(messages, drain, 10, new RateLimits(new LimitsSettings(), id -> java.util.Optional.empty(), new MetricRegistry())), null, null, null, null, null, new MeshMetrics(new MetricRegistry()), 100);
+                new BatchSender(messages, drain, 10, new RateLimits(new LimitsSettings(), id -> java.util.Optional.empty(), new MetricRegistry())), null, null, null, null, null, new MeshMetrics(new MetricRegistry()), 100, null,
+                new com.fasterxml.jackson.databind.ObjectMapper());
         String name = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(name).directExecutor()
                 .addService(ServerInterceptors.intercept(service, access)).build().start();

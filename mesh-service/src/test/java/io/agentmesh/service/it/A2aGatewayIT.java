@@ -175,6 +175,79 @@ class A2aGatewayIT {
         client.close();
     }
 
+    @Test
+    void theAgentAnswersOverGrpcAsItDoesOverRest() throws Exception {
+        String agent = register("grpc-answerer", "answering");
+        AgentCard card = card(NODE1, agent);
+        CompletableFuture<Void> agentSide = CompletableFuture.runAsync(() -> {
+            String taskId = takeOne(agent).path("correlation_id").asText();
+            try (GrpcClient grpc = new GrpcClient(NODE2.grpcPort())) {
+                var stub = grpc.blocking();
+                stub.updateA2aTask(io.agentmesh.proto.v1.UpdateA2aTaskRequest.newBuilder().setTaskId(taskId)
+                        .setArtifactJson("{\"artifact\":{\"artifactId\":\"g\",\"parts\":[{\"kind\":\"text\","
+                                + "\"text\":\"over gRPC\"}]}}").build());
+                var done = stub.updateA2aTask(io.agentmesh.proto.v1.UpdateA2aTaskRequest.newBuilder().setTaskId(taskId)
+                        .setStatusJson("{\"state\":\"completed\"}").build());
+                assertThat(done.getTaskJson()).contains("\"completed\"");
+                // a finished task takes no more updates; a bad update is refused with its field
+                assertThatThrownBy(() -> stub.updateA2aTask(io.agentmesh.proto.v1.UpdateA2aTaskRequest.newBuilder()
+                        .setTaskId(taskId).setStatusJson("{\"state\":\"working\"}").build()))
+                        .hasMessageContaining("FAILED_PRECONDITION");
+                assertThatThrownBy(() -> stub.updateA2aTask(io.agentmesh.proto.v1.UpdateA2aTaskRequest.newBuilder()
+                        .setTaskId(taskId).setStatusJson("not json").build()))
+                        .hasMessageContaining("INVALID_ARGUMENT").hasMessageContaining("status_json");
+                assertThatThrownBy(() -> stub.updateA2aTask(io.agentmesh.proto.v1.UpdateA2aTaskRequest.newBuilder()
+                        .setTaskId("no-such-task").setStatusJson("{\"state\":\"working\"}").build()))
+                        .hasMessageContaining("NOT_FOUND");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        List<ClientEvent> events = new CopyOnWriteArrayList<>();
+        Client client = client(card, true, events);
+        client.sendMessage(A2A.toUserMessage("answer me over gRPC"));
+        agentSide.get(40, SECONDS);
+        Task task = ((TaskEvent) events.get(0)).getTask();
+        assertThat(task.getStatus().state()).isEqualTo(TaskState.COMPLETED);
+        assertThat(((TextPart) task.getArtifacts().get(0).parts().get(0)).getText()).isEqualTo("over gRPC");
+        client.close();
+    }
+
+    @Test
+    void aNodeStartsFromTheCompactedTaskTopicAndReadsTheEventLogOnlyPastIt() throws Exception {
+        String agent = register("snapshotted", "snapshots");
+        Http.Reply sent = Http.post(NODE1.url("/a2a/" + agent), "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"message/send\","
+                + "\"params\":{\"message\":{\"role\":\"user\",\"kind\":\"message\",\"messageId\":\"" + UUID.randomUUID()
+                + "\",\"parts\":[{\"kind\":\"text\",\"text\":\"keep me\"}]}}}");
+        String taskId = sent.json().path("result").path("id").asText();
+        assertThat(taskId).as(sent.body()).isNotEmpty();
+        assertThat(update(taskId, "artifacts", "{\"artifact\":{\"artifactId\":\"k\",\"parts\":[{\"kind\":\"text\","
+                + "\"text\":\"kept\"}]}}").status()).isEqualTo(202);
+        assertThat(update(taskId, "status", "{\"state\":\"completed\"}").status()).isEqualTo(202);
+        var kafka = APP1.getConfiguration().getKafka();
+        // a view started now finds the task in the router's snapshots, not by folding the log: it holds
+        // none of the task's events one by one
+        await().atMost(60, SECONDS).untilAsserted(() -> {
+            io.agentmesh.service.a2a.TaskView view = new io.agentmesh.service.a2a.TaskView(NODE1.topic("a2a.task-events"),
+                    NODE1.topic("a2a.tasks"), new io.agentmesh.service.kafka.KafkaClientProps(kafka, "it-view", 1 << 20),
+                    Http.JSON);
+            view.start();
+            try {
+                assertThat(view.task(taskId)).as("the snapshot is written").isPresent();
+                JsonNode task = view.task(taskId).get();
+                assertThat(task.path("status").path("state").asText()).isEqualTo("completed");
+                assertThat(task.path("artifacts").get(0).path("parts").get(0).path("text").asText()).isEqualTo("kept");
+                assertThat(view.agentOf(taskId)).contains(agent);
+                var sub = view.subscribe(taskId, -1, (seq, e) -> { }).orElseThrow();
+                assertThat(sub.seq()).isEqualTo(2);
+                assertThat(sub.complete()).isFalse();
+                sub.cancel().run();
+            } finally {
+                view.stop();
+            }
+        });
+    }
+
     /** A stream's events, read as a client: each event's id and its JSON-RPC result. */
     private record Sse(java.io.BufferedReader in, java.io.InputStream raw) implements AutoCloseable {
         static Sse open(String url, String body, String lastEventId) throws Exception {

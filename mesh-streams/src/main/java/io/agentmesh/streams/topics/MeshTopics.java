@@ -65,6 +65,15 @@ public final class MeshTopics {
         return prefix + "a2a.task-events";
     }
 
+    /**
+     * The A2A tasks, compacted: the latest snapshot of each task folded from {@link #a2aTaskEvents}
+     * by the router's application, keyed by task id. Nodes start from it; tasks outlive the event
+     * log's retention.
+     */
+    public String a2aTasks() {
+        return prefix + "a2a.tasks";
+    }
+
     private String inboxPrefix() {
         return prefix + "agent.";
     }

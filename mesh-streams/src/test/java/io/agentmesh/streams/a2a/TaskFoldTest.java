@@ -1,4 +1,4 @@
-package io.agentmesh.service.a2a;
+package io.agentmesh.streams.a2a;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

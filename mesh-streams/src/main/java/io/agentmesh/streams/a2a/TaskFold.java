@@ -1,4 +1,4 @@
-package io.agentmesh.service.a2a;
+package io.agentmesh.streams.a2a;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -15,12 +15,12 @@ import java.util.Set;
  * merged into the task's). Nothing changes a task once it reached
  * a final state.
  */
-final class TaskFold {
+public final class TaskFold {
 
     /** A2A task states after which nothing changes. */
-    static final Set<String> FINAL = Set.of("completed", "canceled", "failed", "rejected");
+    public static final Set<String> FINAL = Set.of("completed", "canceled", "failed", "rejected");
     /** States in which a blocking message/send answers: the task waits on its client. */
-    static final Set<String> INTERRUPTED = Set.of("input-required", "auth-required");
+    public static final Set<String> INTERRUPTED = Set.of("input-required", "auth-required");
 
     private TaskFold() {
     }
@@ -29,7 +29,7 @@ final class TaskFold {
      * Applies {@code event} to {@code task} (null when the log has not had it yet); returns the task
      * after it, or null when the event names a task the log has not created.
      */
-    static ObjectNode apply(ObjectNode task, JsonNode event) {
+    public static ObjectNode apply(ObjectNode task, JsonNode event) {
         String kind = event.path("kind").asText();
         if (kind.equals("task")) {
             return task != null ? task : ((ObjectNode) event).deepCopy();
@@ -56,16 +56,16 @@ final class TaskFold {
         return task;
     }
 
-    static String state(JsonNode task) {
+    public static String state(JsonNode task) {
         return task.path("status").path("state").asText();
     }
 
-    static boolean isFinal(JsonNode task) {
+    public static boolean isFinal(JsonNode task) {
         return FINAL.contains(state(task));
     }
 
     /** Whether a blocking send may answer with this task: it is done, or waits on its client. */
-    static boolean settled(JsonNode task) {
+    public static boolean settled(JsonNode task) {
         return isFinal(task) || INTERRUPTED.contains(state(task));
     }
 
