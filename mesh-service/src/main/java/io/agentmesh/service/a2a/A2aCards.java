@@ -17,7 +17,9 @@ final class A2aCards {
         ObjectNode card = mapper.valueToTree(registered);
         String url = base + "/a2a/" + agentId;
         card.put("url", url).put("preferredTransport", "JSONRPC").put("protocolVersion", A2aCardResource.PROTOCOL_VERSION);
-        card.putArray("additionalInterfaces").addObject().put("url", url).put("transport", "JSONRPC");
+        ArrayNode interfaces = card.putArray("additionalInterfaces");
+        interfaces.addObject().put("url", url).put("transport", "JSONRPC");
+        interfaces.addObject().put("url", url).put("transport", "HTTP+JSON");
         if (!card.path("description").isTextual()) {
             card.put("description", card.path("name").asText(agentId) + " (an agent of the mesh)");
         }

@@ -42,9 +42,10 @@ public final class A2aFeature {
         p.api(new A2aCardResource(registry, p.mapper(), secured));
         p.api(new MeshCardResource(registry, p.mapper(), secured));
         p.api(new A2aDiscoveryResource(registry, p.mapper(), secured));
-        p.api(new A2aRpcResource(gateway, view, p.mapper(),
-                io.agentmesh.service.common.BoundedThreads.create("a2a-stream", MAX_STREAMS),
-                io.agentmesh.service.common.BoundedThreads.queued("a2a-reply", 8, 100_000)));
+        var streams = io.agentmesh.service.common.BoundedThreads.create("a2a-stream", MAX_STREAMS);
+        var replies = io.agentmesh.service.common.BoundedThreads.queued("a2a-reply", 8, 100_000);
+        p.api(new A2aRpcResource(gateway, view, p.mapper(), streams, replies));
+        p.api(new A2aRestResource(gateway, view, p.mapper(), streams, replies));
         this.updates = new TaskUpdates(view, gateway, p.mapper());
         p.api(new A2aTaskResource(updates));
     }

@@ -104,12 +104,12 @@ public final class A2aRpcResource {
                 result = gateway.cancel(caller, agentId, params);
             } else if (STREAM.contains(method)) {
                 gateway.stream(caller, agentId, params).whenCompleteAsync((task, error) -> response.resume(error == null
-                        ? events(new TaskStream(view, task, id, null, mapper, STREAM_MAX), id) : ok(failure(id, error))), replies);
+                        ? events(new TaskStream(view, task, TaskStream.jsonRpc(mapper, id), null, mapper, STREAM_MAX), id) : ok(failure(id, error))), replies);
                 return;
             } else if (RESUBSCRIBE.contains(method)) {
                 Long from = lastEvent(lastEventId);
                 gateway.resubscribe(caller, agentId, params).whenCompleteAsync((task, error) -> response.resume(error == null
-                        ? events(new TaskStream(view, task, id, from, mapper, STREAM_MAX), id) : ok(failure(id, error))), replies);
+                        ? events(new TaskStream(view, task, TaskStream.jsonRpc(mapper, id), from, mapper, STREAM_MAX), id) : ok(failure(id, error))), replies);
                 return;
             } else if (PUSH_SET.contains(method)) {
                 result = gateway.setPush(caller, agentId, params);
@@ -158,7 +158,7 @@ public final class A2aRpcResource {
     }
 
     /** The SSE Last-Event-ID a client reconnects with: the sequence number of the last event it has. */
-    private static Long lastEvent(String raw) {
+    static Long lastEvent(String raw) {
         if (raw == null || raw.isBlank()) {
             return null;
         }

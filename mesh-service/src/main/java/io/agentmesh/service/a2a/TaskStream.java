@@ -18,8 +18,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One task's events as A2A JSON-RPC server-sent events: each {@code data:} a JSON-RPC response whose
- * result is the task, a status update or an artifact update, each {@code id:} the event's sequence
+ * One task's events as A2A server-sent events: each {@code data:} the task, a status update or an
+ * artifact update as the binding writes it (a JSON-RPC response, or an HTTP+JSON StreamResponse), each {@code id:} the event's sequence
  * number in the task, the same on every node. Without a last event id the stream opens with the task
  * as it is (which holds every earlier event) and goes on with what follows; with one it replays
  * every event after it, then goes on, so a client that reconnects to any node misses nothing and
@@ -32,19 +32,41 @@ final class TaskStream {
     private record Item(long seq, ObjectNode event) {
     }
 
+    /** How a binding writes a stream's items: the task or an update of it, and the "no such task" error. */
+    interface Encoding {
+        JsonNode result(ObjectNode taskOrUpdate);
+
+        JsonNode notFound(String message);
+    }
+
+    /** The JSON-RPC binding: each item a JSON-RPC response to the call {@code rpcId}. */
+    static Encoding jsonRpc(ObjectMapper mapper, JsonNode rpcId) {
+        return new Encoding() {
+            @Override
+            public JsonNode result(ObjectNode taskOrUpdate) {
+                return JsonRpc.result(mapper, rpcId, taskOrUpdate);
+            }
+
+            @Override
+            public JsonNode notFound(String message) {
+                return JsonRpc.error(mapper, rpcId, JsonRpc.TASK_NOT_FOUND, message, null);
+            }
+        };
+    }
+
     private final TaskView view;
     private final String taskId;
-    private final JsonNode rpcId;
+    private final Encoding encoding;
     private final Long lastEventId;
     private final ObjectMapper mapper;
     private final Duration max;
     /** The last event id the client has: nothing at or before it is sent. */
     private long sent;
 
-    TaskStream(TaskView view, String taskId, JsonNode rpcId, Long lastEventId, ObjectMapper mapper, Duration max) {
+    TaskStream(TaskView view, String taskId, Encoding encoding, Long lastEventId, ObjectMapper mapper, Duration max) {
         this.view = view;
         this.taskId = taskId;
-        this.rpcId = rpcId;
+        this.encoding = encoding;
         this.lastEventId = lastEventId;
         this.mapper = mapper;
         this.max = max;
@@ -79,20 +101,20 @@ final class TaskStream {
         var subscription = view.subscribe(taskId, lastEventId == null ? Long.MAX_VALUE - 1 : lastEventId,
                 (seq, event) -> queue.offer(new Item(seq, event)));
         if (subscription.isEmpty()) {
-            emit(out, -1, JsonRpc.error(mapper, rpcId, JsonRpc.TASK_NOT_FOUND, "no task " + taskId, null));
+            emit(out, -1, encoding.notFound("no task " + taskId));
             return;
         }
         var sub = subscription.get();
         try {
             if (lastEventId == null) {
-                emit(out, sub.seq(), JsonRpc.result(mapper, rpcId, sub.task()));
+                emit(out, sub.seq(), encoding.result(sub.task()));
                 if (TaskFold.isFinal(sub.task())) {
                     return;
                 }
             } else if (!sub.complete()) {
                 // this node started from a snapshot past the client's last event: the task as it is
                 // now stands for the events it cannot replay one by one
-                emit(out, sub.seq(), JsonRpc.result(mapper, rpcId, sub.task()));
+                emit(out, sub.seq(), encoding.result(sub.task()));
                 if (TaskFold.isFinal(sub.task())) {
                     return;
                 }
@@ -136,7 +158,7 @@ final class TaskStream {
         }
         String kind = event.path("kind").asText();
         if (kind.equals("status-update") || kind.equals("artifact-update")) {
-            emit(out, seq, JsonRpc.result(mapper, rpcId, event));
+            emit(out, seq, encoding.result(event));
         }
         return kind.equals("status-update") && TaskFold.FINAL.contains(event.path("status").path("state").asText());
     }

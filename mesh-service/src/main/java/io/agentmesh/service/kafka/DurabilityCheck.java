@@ -42,8 +42,26 @@ public final class DurabilityCheck {
         this.settings = settings;
     }
 
-    /** The replication of each topic (the fewest replicas of any of its partitions). */
+    /**
+     * The replication of each topic (the fewest replicas of any of its partitions). Topics created a
+     * moment ago may not be known to the broker that answers yet: asked again for up to 10 s.
+     */
     public List<Replication> read(Collection<String> topics) throws Exception {
+        long until = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+        while (true) {
+            try {
+                return readOnce(topics);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+                        || System.nanoTime() - until > 0) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    private List<Replication> readOnce(Collection<String> topics) throws Exception {
         long timeout = settings.getSendTimeout().toMilliseconds() * 2;
         Map<String, TopicDescription> described = admin.describeTopics(topics).allTopicNames().get(timeout, TimeUnit.MILLISECONDS);
         List<ConfigResource> resources = topics.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();

@@ -248,6 +248,85 @@ class A2aGatewayIT {
         });
     }
 
+    private static Client restClient(AgentCard card, boolean streaming, List<ClientEvent> events) throws Exception {
+        return Client.builder(card)
+                .clientConfig(new ClientConfig.Builder().setStreaming(streaming).build())
+                .withTransport(io.a2a.client.transport.rest.RestTransport.class,
+                        new io.a2a.client.transport.rest.RestTransportConfig())
+                .addConsumer((event, c) -> events.add(event))
+                .build();
+    }
+
+    @Test
+    void theSdkClientOverTheHttpJsonBindingSendsGetsStreamsAndCancels() throws Exception {
+        String agent = register("rest-planner", "rest-planning");
+        AgentCard card = card(NODE1, agent);
+        assertThat(card.additionalInterfaces()).extracting(i -> i.transport()).contains("HTTP+JSON", "JSONRPC");
+        CompletableFuture<Void> agentSide = CompletableFuture.runAsync(() -> {
+            String taskId = takeOne(agent).path("correlation_id").asText();
+            assertThat(update(taskId, "status", "{\"state\":\"working\"}").status()).isEqualTo(202);
+            assertThat(update(taskId, "artifacts", "{\"artifact\":{\"artifactId\":\"r\",\"parts\":[{\"kind\":\"text\","
+                    + "\"text\":\"over HTTP+JSON\"}]}}").status()).isEqualTo(202);
+            assertThat(update(taskId, "status", "{\"state\":\"completed\"}").status()).isEqualTo(202);
+        });
+        List<ClientEvent> events = new CopyOnWriteArrayList<>();
+        Client client = restClient(card, false, events);
+        client.sendMessage(A2A.toUserMessage("plan it over REST"));
+        agentSide.get(30, SECONDS);
+        Task task = ((TaskEvent) events.get(0)).getTask();
+        assertThat(task.getStatus().state()).isEqualTo(TaskState.COMPLETED);
+        assertThat(((TextPart) task.getArtifacts().get(0).parts().get(0)).getText()).isEqualTo("over HTTP+JSON");
+
+        // node 2 answers the same task over the same binding; an unknown one is TaskNotFound
+        Client other = restClient(card(NODE2, agent), false, new CopyOnWriteArrayList<>());
+        assertThat(other.getTask(new TaskQueryParams(task.getId(), 10), null).getStatus().state())
+                .isEqualTo(TaskState.COMPLETED);
+        assertThatThrownBy(() -> other.getTask(new TaskQueryParams("no-such-task"), null))
+                .hasStackTraceContaining("TaskNotFound");
+        // a finished task cannot be canceled
+        assertThatThrownBy(() -> other.cancelTask(new TaskIdParams(task.getId()), null))
+                .hasStackTraceContaining("TaskNotCancelable");
+
+        // streaming: every update in order
+        CompletableFuture<Void> streamedSide = CompletableFuture.runAsync(() -> {
+            String taskId = takeOne(agent).path("correlation_id").asText();
+            assertThat(update(taskId, "status", "{\"state\":\"working\"}").status()).isEqualTo(202);
+            assertThat(update(taskId, "artifacts", "{\"artifact\":{\"artifactId\":\"s\",\"parts\":[{\"kind\":\"text\","
+                    + "\"text\":\"streamed\"}]}}").status()).isEqualTo(202);
+            assertThat(update(taskId, "status", "{\"state\":\"completed\"}").status()).isEqualTo(202);
+        });
+        List<ClientEvent> streamed = new CopyOnWriteArrayList<>();
+        Client streaming = restClient(card, true, streamed);
+        streaming.sendMessage(A2A.toUserMessage("stream it over REST"));
+        streamedSide.get(30, SECONDS);
+        await().atMost(20, SECONDS).until(() -> !streamed.isEmpty() && streamed.get(streamed.size() - 1) instanceof TaskUpdateEvent u
+                && u.getTask().getStatus().state() == TaskState.COMPLETED);
+        List<String> seen = streamed.stream().skip(1).map(e -> {
+            var u = ((TaskUpdateEvent) e).getUpdateEvent();
+            return u instanceof TaskStatusUpdateEvent st ? st.getStatus().state().asString()
+                    : ((TaskArtifactUpdateEvent) u).getArtifact().artifactId();
+        }).toList();
+        assertThat(seen).containsExactly("working", "s", "completed");
+
+        // a task canceled over REST: the agent is told through its inbox
+        Http.Reply pending = Http.post(NODE1.url("/a2a/" + agent + "/v1/message:send"), "{\"request\":{\"messageId\":\""
+                + UUID.randomUUID() + "\",\"role\":\"ROLE_USER\",\"content\":[{\"text\":\"cancel me\"}]}}");
+        assertThat(pending.status()).as(pending.body()).isEqualTo(200);
+        String pendingId = pending.json().path("task").path("id").asText();
+        assertThat(pending.json().path("task").path("status").path("state").asText()).isEqualTo("TASK_STATE_SUBMITTED");
+        Task canceled = client.cancelTask(new TaskIdParams(pendingId), null);
+        assertThat(canceled.getStatus().state()).isEqualTo(TaskState.CANCELED);
+        assertThat(takeOne(agent).path("type").asText()).isEqualTo("a2a.message.send");
+        assertThat(takeOne(agent).path("type").asText()).isEqualTo("a2a.tasks.cancel");
+        // bodies that are not the binding's messages are refused as the SDK reads errors
+        Http.Reply bad = Http.post(NODE1.url("/a2a/" + agent + "/v1/message:send"), "{\"request\": 5}");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.json().path("error").asText()).isEqualTo("io.a2a.spec.JSONParseError");
+        client.close();
+        other.close();
+        streaming.close();
+    }
+
     /** A stream's events, read as a client: each event's id and its JSON-RPC result. */
     private record Sse(java.io.BufferedReader in, java.io.InputStream raw) implements AutoCloseable {
         static Sse open(String url, String body, String lastEventId) throws Exception {

@@ -228,7 +228,7 @@ class AuthIT {
                 .replace("/api/v1/messages/{id}", "/api/v1/messages/no-such-message")
                 .replace("{id}", A).replace("{dlqId}", "no-such-dead-letter").replace("{credentialId}", "999999")
                 .replace("{namespace}", "matrix-" + RUN).replace("{file}", "dashboard.js")
-                .replace("{agentId}", A).replace("{taskId}", "no-such-task");
+                .replace("{agentId}", A).replace("{taskId}", "no-such-task").replace("{configId}", "no-such-config");
         String query = rule.method().equals("GET") ? "?wait=0&limit=1" : "";
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(MESH.url(path + query))).timeout(Duration.ofSeconds(20));
         b = switch (rule.method()) {
@@ -302,6 +302,8 @@ class AuthIT {
                 case "Subscribe" -> MeshServiceGrpc.newBlockingStub(ch).withDeadlineAfter(2, SECONDS)
                         .subscribe(SubscribeRequest.newBuilder().setAgentId(A).build()).hasNext();
                 case "Ack" -> stub.ack(AckRequest.newBuilder().setAgentId(A).build());
+                case "UpdateA2aTask" -> stub.updateA2aTask(io.agentmesh.proto.v1.UpdateA2aTaskRequest.newBuilder()
+                        .setTaskId("no-such-task").setStatusJson("{\"state\":\"working\"}").build());
                 case "Connect" -> {
                     return connect(ch, A);
                 }
