@@ -190,6 +190,67 @@ public final class A2aGateway {
                 .thenApply(read -> view.task(taskId).orElse(null));
     }
 
+    /** The most tasks one tasks/list page holds, and how many it holds unless asked. */
+    static final int MAX_PAGE = 100;
+    static final int DEFAULT_PAGE = 50;
+
+    /**
+     * tasks/list (1.0 ListTasks): the agent's tasks the caller may see, most recently updated first,
+     * filtered by {@code contextId}, {@code status} (a state, as in 0.3 or 1.0's TASK_STATE_ names)
+     * and {@code lastUpdatedAfter} (epoch milliseconds); paged by {@code pageSize} (1-100, default
+     * 50) and the answer's {@code nextPageToken}; {@code historyLength} trims each task's history and
+     * {@code includeArtifacts: false} leaves artifacts out.
+     */
+    public CompletableFuture<JsonNode> list(MeshPrincipal caller, String agentId, JsonNode params) {
+        String contextId = params.path("contextId").asText(null);
+        String status = params.path("status").isTextual() ? stateName(params.path("status").asText()) : null;
+        long after = params.path("lastUpdatedAfter").asLong(0);
+        int pageSize = params.has("pageSize") ? params.path("pageSize").asInt(-1) : DEFAULT_PAGE;
+        if (pageSize < 1 || pageSize > MAX_PAGE) {
+            throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "pageSize must be 1.." + MAX_PAGE);
+        }
+        int from;
+        try {
+            from = params.path("pageToken").asText("").isEmpty() ? 0 : Integer.parseInt(params.path("pageToken").asText());
+        } catch (NumberFormatException e) {
+            throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "pageToken is not one this gateway gave");
+        }
+        Integer historyLength = params.path("historyLength").canConvertToInt() ? params.path("historyLength").asInt() : null;
+        boolean artifacts = params.path("includeArtifacts").asBoolean(true);
+        List<ObjectNode> tasks = new java.util.ArrayList<>(view.tasksOf(agentId, t -> maySee(caller, agentId, t)
+                && (contextId == null || contextId.equals(t.path("contextId").asText()))
+                && (status == null || status.equals(TaskFold.state(t)))
+                && updatedAt(t) > after));
+        tasks.sort(java.util.Comparator.comparingLong(A2aGateway::updatedAt).reversed()
+                .thenComparing(t -> t.path("id").asText()));
+        ObjectNode out = mapper.createObjectNode();
+        ArrayNode page = out.putArray("tasks");
+        for (int i = from; i < Math.min(tasks.size(), from + pageSize); i++) {
+            ObjectNode t = tasks.get(i);
+            if (!artifacts) {
+                t.remove("artifacts");
+            }
+            page.add(trimmed(t, historyLength));
+        }
+        out.put("totalSize", tasks.size()).put("pageSize", pageSize)
+                .put("nextPageToken", from + pageSize < tasks.size() ? Integer.toString(from + pageSize) : "");
+        return CompletableFuture.completedFuture(out);
+    }
+
+    /** A state as the task holds it: 0.3's "input-required" for 1.0's TASK_STATE_INPUT_REQUIRED too. */
+    private static String stateName(String raw) {
+        String s = raw.startsWith("TASK_STATE_") ? raw.substring("TASK_STATE_".length()) : raw;
+        return s.toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    }
+
+    private static long updatedAt(JsonNode task) {
+        try {
+            return Instant.parse(task.path("status").path("timestamp").asText()).toEpochMilli();
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
     /** Push notification configs a task may have. */
     static final int MAX_PUSH_CONFIGS = 10;
 

@@ -27,7 +27,8 @@ import java.util.concurrent.CompletionException;
 
 /**
  * The A2A JSON-RPC binding at {@code /a2a/{agentId}}: {@code message/send}, {@code message/stream},
- * {@code tasks/get}, {@code tasks/cancel} and {@code tasks/resubscribe} (and their A2A 1.0 names),
+ * {@code tasks/get}, {@code tasks/list}, {@code tasks/cancel} and {@code tasks/resubscribe} (and
+ * their A2A 1.0 names),
  * answered with HTTP 200 and a JSON-RPC result or error as the binding wants, the streaming ones as
  * server-sent events ({@link TaskStream}); the methods this version does not serve yet answer the
  * specification's "unsupported operation" error.
@@ -42,8 +43,8 @@ public final class A2aRpcResource {
     private static final Set<String> CANCEL = Set.of("tasks/cancel", "CancelTask");
     private static final Set<String> STREAM = Set.of("message/stream", "SendStreamingMessage");
     private static final Set<String> RESUBSCRIBE = Set.of("tasks/resubscribe", "SubscribeToTask");
-    private static final Set<String> NOT_YET = Set.of("tasks/list", "ListTasks", "agent/getAuthenticatedExtendedCard",
-            "GetExtendedAgentCard");
+    private static final Set<String> LIST = Set.of("tasks/list", "ListTasks");
+    private static final Set<String> NOT_YET = Set.of("agent/getAuthenticatedExtendedCard", "GetExtendedAgentCard");
     /** The longest a stream stays open; a client resubscribes (from its last event id) to follow on. */
     static final java.time.Duration STREAM_MAX = java.time.Duration.ofMinutes(30);
     private static final Set<String> PUSH_SET = Set.of("tasks/pushNotificationConfig/set", "SetTaskPushNotificationConfig",
@@ -113,6 +114,8 @@ public final class A2aRpcResource {
                 return;
             } else if (PUSH_SET.contains(method)) {
                 result = gateway.setPush(caller, agentId, params);
+            } else if (LIST.contains(method)) {
+                result = gateway.list(caller, agentId, params.isObject() ? params : mapper.createObjectNode());
             } else if (PUSH_GET.contains(method)) {
                 result = gateway.getPush(caller, agentId, params);
             } else if (PUSH_LIST.contains(method)) {

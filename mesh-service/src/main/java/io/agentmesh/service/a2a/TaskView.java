@@ -273,6 +273,17 @@ public final class TaskView implements Managed {
         return t == null ? Optional.empty() : Optional.of(t.task().deepCopy());
     }
 
+    /** Copies of the tasks sent to {@code agentId} that {@code include} accepts. */
+    public List<ObjectNode> tasksOf(String agentId, Predicate<ObjectNode> include) {
+        List<ObjectNode> out = new java.util.ArrayList<>();
+        states.values().forEach(t -> {
+            if (agentId.equals(t.agent()) && include.test(t.task())) {
+                out.add(t.task().deepCopy());
+            }
+        });
+        return out;
+    }
+
     /** The agent the task was sent to. */
     public Optional<String> agentOf(String taskId) {
         TaskState t = states.get(taskId);

@@ -318,6 +318,20 @@ class A2aGatewayIT {
         assertThat(canceled.getStatus().state()).isEqualTo(TaskState.CANCELED);
         assertThat(takeOne(agent).path("type").asText()).isEqualTo("a2a.message.send");
         assertThat(takeOne(agent).path("type").asText()).isEqualTo("a2a.tasks.cancel");
+        // tasks/list (1.0 ListTasks): the agent's tasks, newest first, filtered and paged
+        JsonNode all = Http.post(NODE2.url("/a2a/" + agent), "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ListTasks\","
+                + "\"params\":{\"pageSize\":2}}").json().path("result");
+        assertThat(all.path("totalSize").asInt()).isEqualTo(3);
+        assertThat(all.path("tasks")).hasSize(2);
+        assertThat(all.path("tasks").get(0).path("id").asText()).isEqualTo(pendingId);
+        JsonNode rest = Http.post(NODE2.url("/a2a/" + agent), "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tasks/list\","
+                + "\"params\":{\"pageSize\":2,\"pageToken\":\"" + all.path("nextPageToken").asText() + "\"}}").json()
+                .path("result");
+        assertThat(rest.path("tasks")).hasSize(1);
+        assertThat(rest.path("nextPageToken").asText()).isEmpty();
+        JsonNode canceledOnly = Http.post(NODE2.url("/a2a/" + agent), "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tasks/list\","
+                + "\"params\":{\"status\":\"TASK_STATE_CANCELED\",\"includeArtifacts\":false}}").json().path("result");
+        assertThat(canceledOnly.path("tasks")).extracting(t -> t.path("id").asText()).containsExactly(pendingId);
         // bodies that are not the binding's messages are refused as the SDK reads errors
         Http.Reply bad = Http.post(NODE1.url("/a2a/" + agent + "/v1/message:send"), "{\"request\": 5}");
         assertThat(bad.status()).isEqualTo(400);
@@ -526,7 +540,8 @@ class A2aGatewayIT {
                 {"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"message/send\",\"params\":{\"message\":{\"role\":\"user\","
                         + "\"parts\":[{\"kind\":\"text\",\"text\":\"x\"}]}}}", "-32602"},
                 {"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tasks/get\",\"params\":{\"id\":\"no-such-task\"}}", "-32001"},
-                {"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tasks/list\",\"params\":{}}", "-32004"},
+                {"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tasks/list\",\"params\":{\"pageSize\":0}}", "-32602"},
+                {"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"agent/getAuthenticatedExtendedCard\"}", "-32004"},
                 {"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"message/stream\",\"params\":{}}", "-32602"},
                 {"{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tasks/pushNotificationConfig/set\",\"params\":{\"taskId\":\"t\","
                         + "\"pushNotificationConfig\":{\"url\":\"ftp://x\"}}}", "-32602"},
