@@ -92,7 +92,9 @@ public class MeshApplication extends Application<MeshConfiguration> {
                 config.getMessages().minPurgeAge());
         A2aFeature a2a = new A2aFeature(platform, registry.registry(), messaging.messages(), config.getAuth().isEnabled(),
                 config.getStreams().getApplicationId(), a2aCards, registry.activity(),
-                java.time.Duration.ofMillis(config.getMessages().getA2aCallTimeout().toMilliseconds()));
+                java.time.Duration.ofMillis(config.getMessages().getA2aCallTimeout().toMilliseconds()),
+                routing.runsRouter() ? routing.siblingProperties(A2aFeature.SNAPSHOTS,
+                        io.agentmesh.streams.a2a.TaskSnapshots.MAX_STATE_BYTES + (1 << 20)) : null);
         cluster.chore("a2a-cards", () -> A2A_CARD_REFRESH, a2a.cardRefresher());
         DeliveryFeature delivery = new DeliveryFeature(platform, config.getMessages(), config.getRouting(), config.getRedis(),
                 registry.registry(), registry.activity(), cluster.membership()::isLeader,

@@ -1,6 +1,7 @@
 package io.agentmesh.service.a2a;
 
 import io.agentmesh.service.delivery.push.PushTransport;
+import io.agentmesh.streams.a2a.TaskSnapshots;
 import io.agentmesh.service.messaging.MessageService;
 import io.agentmesh.service.platform.Platform;
 import io.agentmesh.service.registry.AgentActivity;
@@ -16,19 +17,30 @@ public final class A2aFeature {
 
     /** A2A streams open at once on a node (each holds a thread while it waits for the task's events). */
     static final int MAX_STREAMS = 512;
+    /** The snapshot application's id after the router's: {@code <applicationId>-a2a-tasks}. */
+    public static final String SNAPSHOTS = "a2a-tasks";
 
     private final TaskView view;
     private final A2aOutbound outbound;
     private final A2aCardRefresher refresher;
     private final TaskUpdates updates;
 
-    /** {@code cards}: fetches the cards of agents outside the mesh, registered by their A2A server's URL. */
+    /**
+     * {@code cards}: fetches the cards of agents outside the mesh, registered by their A2A server's
+     * URL; {@code snapshotProps}: the task snapshot application's properties on a router node, else null.
+     */
     public A2aFeature(Platform p, AgentRegistry registry, MessageService messages, boolean secured, String groupPrefix,
-                      RemoteCards cards, AgentActivity activity, java.time.Duration callTimeout) {
+                      RemoteCards cards, AgentActivity activity, java.time.Duration callTimeout,
+                      java.util.Properties snapshotProps) {
         this.refresher = new A2aCardRefresher(registry, cards, activity,
                 io.agentmesh.service.common.BoundedThreads.queued("a2a-cards", A2aCardRefresher.PARALLEL, 100_000), p.env().metrics());
         TaskLog log = new TaskLog(p.topics().a2aTaskEvents(), p.publisher(), p.mapper(), p.clock());
-        this.view = new TaskView(p.topics().a2aTaskEvents(), p.topics().a2aTasks(), p.kafkaProps(), p.mapper());
+        this.view = new TaskView(p.topics().a2aTaskEvents(), p.topics().a2aTasks(), groupPrefix + "-" + SNAPSHOTS,
+                p.kafkaProps(), p.mapper());
+        if (snapshotProps != null) {
+            p.env().lifecycle().manage(new TaskSnapshotStreams(TaskSnapshots.topology(p.topics().a2aTaskEvents(),
+                    p.topics().a2aTasks(), p.kafkaProps().maxRecordBytes()), snapshotProps));
+        }
         this.outbound = new A2aOutbound(p.outbound(), messages, p.mapper(), log, view, callTimeout);
         if (p.roles().api() || p.roles().monitor()) {
             // api nodes serve tasks; monitor nodes push to agents behind A2A servers and record their answers

@@ -198,8 +198,9 @@ public final class A2aGateway {
      * tasks/list (1.0 ListTasks): the agent's tasks the caller may see, most recently updated first,
      * filtered by {@code contextId}, {@code status} (a state, as in 0.3 or 1.0's TASK_STATE_ names)
      * and {@code lastUpdatedAfter} (epoch milliseconds); paged by {@code pageSize} (1-100, default
-     * 50) and the answer's {@code nextPageToken}; {@code historyLength} trims each task's history and
-     * {@code includeArtifacts: false} leaves artifacts out.
+     * 50) and the answer's {@code nextPageToken} (an offset: a task updated between two pages may move
+     * across them); {@code historyLength} trims each task's history and {@code includeArtifacts:
+     * false} leaves artifacts out.
      */
     public CompletableFuture<JsonNode> list(MeshPrincipal caller, String agentId, JsonNode params) {
         String contextId = params.path("contextId").asText(null);
@@ -212,6 +213,9 @@ public final class A2aGateway {
         int from;
         try {
             from = params.path("pageToken").asText("").isEmpty() ? 0 : Integer.parseInt(params.path("pageToken").asText());
+            if (from < 0) {
+                throw new NumberFormatException();
+            }
         } catch (NumberFormatException e) {
             throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "pageToken is not one this gateway gave");
         }

@@ -43,7 +43,17 @@ final class A2aProtoJson {
         if (!b.hasRequest()) {
             throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "request (the message) is required");
         }
-        return tree(ProtoUtils.FromProto.messageSendParams(b));
+        return tree(convert(() -> ProtoUtils.FromProto.messageSendParams(b)));
+    }
+
+    /** A conversion of the client's body by the SDK; what it refuses is the client's bad input. */
+    private static <T> T convert(java.util.function.Supplier<T> conversion) {
+        try {
+            return conversion.get();
+        } catch (RuntimeException | io.a2a.spec.JSONRPCError e) {
+            throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "the request is not a valid A2A request: "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+        }
     }
 
     /** A CreateTaskPushNotificationConfigRequest body as tasks/pushNotificationConfig/set params for {@code taskId}. */
@@ -56,37 +66,44 @@ final class A2aProtoJson {
         if (!b.hasConfig() || !b.getConfig().hasPushNotificationConfig()) {
             throw new JsonRpc.Failure(JsonRpc.INVALID_PARAMS, "config.pushNotificationConfig is required");
         }
-        var params = (com.fasterxml.jackson.databind.node.ObjectNode) tree(ProtoUtils.FromProto.taskPushNotificationConfig(b));
+        if (b.getConfig().getName().isEmpty()) {
+            // the SDK reads the task and config ids from the config's resource name
+            String id = !b.getConfig().getPushNotificationConfig().getId().isEmpty() ? b.getConfig().getPushNotificationConfig().getId()
+                    : !b.getConfigId().isEmpty() ? b.getConfigId() : taskId;
+            b.getConfigBuilder().setName("tasks/" + taskId + "/pushNotificationConfigs/" + id);
+        }
+        var params = (com.fasterxml.jackson.databind.node.ObjectNode) tree(convert(
+                () -> ProtoUtils.FromProto.taskPushNotificationConfig(b)));
         params.put("taskId", taskId);
         return params;
     }
 
     /** message:send's answer: a SendMessageResponse holding the task (or the agent's message). */
     String sendResult(JsonNode taskOrMessage) {
-        return print(ProtoUtils.ToProto.taskOrMessage(spec(taskOrMessage, EventKind.class)));
+        return print(() -> ProtoUtils.ToProto.taskOrMessage(spec(taskOrMessage, EventKind.class)));
     }
 
     String task(JsonNode task) {
-        return print(ProtoUtils.ToProto.task(spec(task, Task.class)));
+        return print(() -> ProtoUtils.ToProto.task(spec(task, Task.class)));
     }
 
     /** One item of a stream: a StreamResponse holding the task, a status update or an artifact update. */
     JsonNode streamItem(JsonNode item) {
         try {
-            return mapper.readTree(print(ProtoUtils.ToProto.streamResponse(spec(item, StreamingEventKind.class))));
+            return mapper.readTree(print(() -> ProtoUtils.ToProto.streamResponse(spec(item, StreamingEventKind.class))));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
 
     String pushConfig(JsonNode config) {
-        return print(ProtoUtils.ToProto.taskPushNotificationConfig(spec(config, TaskPushNotificationConfig.class)));
+        return print(() -> ProtoUtils.ToProto.taskPushNotificationConfig(spec(config, TaskPushNotificationConfig.class)));
     }
 
     String pushConfigs(JsonNode configs) {
         List<TaskPushNotificationConfig> list = new ArrayList<>();
         configs.forEach(c -> list.add(spec(c, TaskPushNotificationConfig.class)));
-        return print(ProtoUtils.ToProto.listTaskPushNotificationConfigResponse(list));
+        return print(() -> ProtoUtils.ToProto.listTaskPushNotificationConfigResponse(list));
     }
 
     private static void parse(byte[] body, Message.Builder builder, String what) {
@@ -97,11 +114,13 @@ final class A2aProtoJson {
         }
     }
 
+    /** A task (or event) as the SDK's type; one the binding cannot carry is said so, not a bare 500. */
     private static <T> T spec(JsonNode json, Class<T> type) {
         try {
             return Utils.OBJECT_MAPPER.treeToValue(json, type);
-        } catch (IOException e) {
-            throw new IllegalStateException("an A2A " + type.getSimpleName() + " the SDK cannot read: " + e.getMessage(), e);
+        } catch (IOException | RuntimeException | io.a2a.spec.JSONRPCError e) {
+            throw new JsonRpc.Failure(JsonRpc.INTERNAL_ERROR, "this " + type.getSimpleName() + " holds content the "
+                    + "HTTP+JSON binding cannot carry (" + e.getMessage() + "); read it over the JSON-RPC binding");
         }
     }
 
@@ -113,11 +132,14 @@ final class A2aProtoJson {
         }
     }
 
-    private static String print(com.google.protobuf.MessageOrBuilder message) {
+    private static String print(java.util.function.Supplier<com.google.protobuf.MessageOrBuilder> message) {
         try {
-            return PRINTER.print(message);
-        } catch (InvalidProtocolBufferException e) {
-            throw new IllegalStateException(e);
+            return PRINTER.print(message.get());
+        } catch (JsonRpc.Failure e) {
+            throw e;
+        } catch (InvalidProtocolBufferException | RuntimeException | io.a2a.spec.JSONRPCError e) {
+            throw new JsonRpc.Failure(JsonRpc.INTERNAL_ERROR, "this answer holds content the HTTP+JSON binding cannot "
+                    + "carry (" + e.getMessage() + "); read it over the JSON-RPC binding");
         }
     }
 }

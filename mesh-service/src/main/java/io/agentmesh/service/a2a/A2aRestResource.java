@@ -225,6 +225,11 @@ public final class A2aRestResource {
             public JsonNode notFound(String message) {
                 return error(JsonRpc.TASK_NOT_FOUND, message);
             }
+
+            @Override
+            public JsonNode failed(String message) {
+                return error(JsonRpc.INTERNAL_ERROR, message);
+            }
         };
         try {
             return Response.ok(new TaskStream(view, taskId, rest, from, mapper, A2aRpcResource.STREAM_MAX).open(streams),

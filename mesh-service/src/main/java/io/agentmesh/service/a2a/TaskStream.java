@@ -37,6 +37,9 @@ final class TaskStream {
         JsonNode result(ObjectNode taskOrUpdate);
 
         JsonNode notFound(String message);
+
+        /** The stream cannot go on (an item it cannot write): the last item it sends. */
+        JsonNode failed(String message);
     }
 
     /** The JSON-RPC binding: each item a JSON-RPC response to the call {@code rpcId}. */
@@ -50,6 +53,11 @@ final class TaskStream {
             @Override
             public JsonNode notFound(String message) {
                 return JsonRpc.error(mapper, rpcId, JsonRpc.TASK_NOT_FOUND, message, null);
+            }
+
+            @Override
+            public JsonNode failed(String message) {
+                return JsonRpc.error(mapper, rpcId, JsonRpc.INTERNAL_ERROR, message, null);
             }
         };
     }
@@ -82,6 +90,13 @@ final class TaskStream {
                     write(out);
                 } catch (IOException e) {
                     // the client went away
+                } catch (RuntimeException e) {
+                    // an item the binding cannot write: the client is told, not left with a silent end
+                    try {
+                        emit(out, -1, encoding.failed(e.getMessage() == null ? e.toString() : e.getMessage()));
+                    } catch (IOException | RuntimeException gone) {
+                        // the client went away too
+                    }
                 } finally {
                     try {
                         out.close();

@@ -121,8 +121,16 @@ public final class TaskUpdates {
         }
         for (JsonNode p : parts) {
             String kind = p.path("kind").asText();
-            if (!Set.of("text", "data", "file").contains(kind)) {
-                throw MeshException.invalidField(field, "each part has kind text, data or file");
+            boolean whole = switch (kind) {
+                case "text" -> p.path("text").isTextual();
+                case "data" -> p.path("data").isObject();
+                case "file" -> p.path("file").isObject()
+                        && (p.path("file").path("uri").isTextual() || p.path("file").path("bytes").isTextual());
+                default -> false;
+            };
+            if (!whole) {
+                throw MeshException.invalidField(field, "each part is {kind: text, text}, {kind: data, data: {object}} or "
+                        + "{kind: file, file: {uri or bytes}}");
             }
         }
     }

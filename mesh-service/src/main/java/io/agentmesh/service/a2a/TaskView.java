@@ -40,6 +40,9 @@ public final class TaskView implements Managed {
 
     private final String topic;
     private final String snapshotTopic;
+    private final String snapshotGroup;
+    /** Where each task's snapshot stood at start (event log partition, offset): records up to it are in it. */
+    private final Map<String, long[]> snapshotAt = new ConcurrentHashMap<>();
     private final KafkaClientProps props;
     private final ObjectMapper mapper;
     private final Map<String, TaskState> states = new ConcurrentHashMap<>();
@@ -67,10 +70,14 @@ public final class TaskView implements Managed {
     private record Held(long base, List<ObjectNode> events) {
     }
 
-    /** {@code topic}: the task event log; {@code snapshotTopic}: the compacted task topic folded from it. */
-    public TaskView(String topic, String snapshotTopic, KafkaClientProps props, ObjectMapper mapper) {
+    /**
+     * {@code topic}: the task event log; {@code snapshotTopic}: the compacted task topic folded from
+     * it by the consumer group {@code snapshotGroup}.
+     */
+    public TaskView(String topic, String snapshotTopic, String snapshotGroup, KafkaClientProps props, ObjectMapper mapper) {
         this.topic = topic;
         this.snapshotTopic = snapshotTopic;
+        this.snapshotGroup = snapshotGroup;
         this.props = props;
         this.mapper = mapper;
     }
@@ -81,11 +88,14 @@ public final class TaskView implements Managed {
         List<TopicPartition> parts = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                 .map(i -> new TopicPartition(topic, i.partition())).toList();
         consumer.assign(parts);
-        Map<Integer, Long> resume = loadSnapshots();
+        // first where the snapshot application has committed: every snapshot of a record before it is
+        // visible once the offset is; then the snapshots; then the log from there on
+        Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed = committed(parts);
+        loadSnapshots();
         for (TopicPartition tp : parts) {
-            Long from = resume.get(tp.partition());
-            if (from != null) {
-                consumer.seek(tp, from);
+            var at = committed.get(tp);
+            if (at != null) {
+                consumer.seek(tp, at.offset());
             } else {
                 consumer.seekToBeginning(List.of(tp));
             }
@@ -97,14 +107,27 @@ public final class TaskView implements Managed {
         thread.start();
     }
 
+    /** The snapshot application's committed positions on the event log (read, never joined or moved). */
+    private Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed(List<TopicPartition> parts) {
+        Map<String, Object> p = new java.util.HashMap<>(props.reader(1));
+        p.put(org.apache.kafka.clients.consumer.ConsumerConfig.GROUP_ID_CONFIG, snapshotGroup);
+        p.put(org.apache.kafka.clients.consumer.ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        try (Consumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
+            Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> out = new java.util.HashMap<>();
+            c.committed(new java.util.HashSet<>(parts), Duration.ofSeconds(30)).forEach((tp, at) -> {
+                if (at != null) {
+                    out.put(tp, at);
+                }
+            });
+            return out;
+        }
+    }
+
     /**
-     * Reads the task topic to its end: every task's latest snapshot. Answers, per event log
-     * partition, the offset after the last record the snapshots include: the log is read from
-     * there (every change before it is in some snapshot, the router writing one per change in
-     * order).
+     * Reads the task topic to its end: every task's latest snapshot, and where in the event log it
+     * stands (a record of the log at or before it is already in the task).
      */
-    private Map<Integer, Long> loadSnapshots() {
-        Map<Integer, Long> resume = new java.util.HashMap<>();
+    private void loadSnapshots() {
         try (Consumer<byte[], byte[]> snapshots = new KafkaConsumer<>(props.reader(500))) {
             List<TopicPartition> parts = snapshots.partitionsFor(snapshotTopic, Duration.ofSeconds(30)).stream()
                     .map(i -> new TopicPartition(snapshotTopic, i.partition())).toList();
@@ -112,7 +135,6 @@ public final class TaskView implements Managed {
             snapshots.seekToBeginning(parts);
             Map<TopicPartition, Long> ends = snapshots.endOffsets(parts, Duration.ofSeconds(30));
             long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-            int loaded = 0;
             while (ends.entrySet().stream().anyMatch(e -> snapshots.position(e.getKey()) < e.getValue())) {
                 if (System.nanoTime() - deadline > 0) {
                     throw new IllegalStateException("the A2A task topic " + snapshotTopic + " was not read within 5 minutes");
@@ -122,14 +144,13 @@ public final class TaskView implements Managed {
                     if (r.key() == null || snap == null) {
                         continue;
                     }
-                    states.put(new String(r.key(), StandardCharsets.UTF_8), snap.state());
-                    resume.merge(snap.partition(), snap.offset() + 1, Math::max);
-                    loaded++;
+                    String taskId = new String(r.key(), StandardCharsets.UTF_8);
+                    states.put(taskId, snap.state());
+                    snapshotAt.put(taskId, new long[] {snap.partition(), snap.offset()});
                 }
             }
-            LOG.info("A2A task view: {} tasks from {}, the event log read from {}", loaded, snapshotTopic, resume);
+            LOG.info("A2A task view: {} tasks from {}", states.size(), snapshotTopic);
         }
-        return resume;
     }
 
     private void run() {
@@ -182,6 +203,10 @@ public final class TaskView implements Managed {
         String taskId = TaskState.taskIdOf(event);
         if (taskId == null) {
             return;
+        }
+        long[] snapped = snapshotAt.get(taskId);
+        if (snapped != null && snapped[0] == r.partition() && r.offset() <= snapped[1]) {
+            return; // the task's snapshot already holds it
         }
         var agent = r.headers().lastHeader(AGENT_HEADER);
         TaskState after;

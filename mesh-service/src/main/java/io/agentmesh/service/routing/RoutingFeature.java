@@ -25,6 +25,7 @@ public final class RoutingFeature {
     private final RouterPolicy policy;
     private final InboxLagMonitor lag;
     private final RouterStreams router;
+    private final java.util.Properties routerProperties;
 
     public RoutingFeature(Platform platform, StreamsSettings streams, RoutingSettings routing, MessagesSettings messages,
                           HealthSettings monitor) {
@@ -34,18 +35,40 @@ public final class RoutingFeature {
         this.lag = new InboxLagMonitor(platform.admin(), platform.topics(), routing.lagRefresh());
         InboxMetadataWarmer warmer = new InboxMetadataWarmer(platform.topics());
         RegistryIndex index = new RegistryIndex();
+        this.routerProperties = RouterStreamsConfig.properties(streams, platform.kafka(), platform.kafkaProps(),
+                platform.nodeId(), Duration.ofMillis(monitor.getDeregisteredInboxRetention().toMilliseconds()));
         this.router = !platform.roles().router() ? RouterStreams.disabled() : new RouterStreams(
                 RouterTopology.build(platform.topics(), policy, new RoutingListeners(List.of(
                         new MetricsRoutingListener(platform.metrics(), platform.clock()), new RoutingLog())), lag, warmer,
                         index),
-                RouterStreamsConfig.properties(streams, platform.kafka(), platform.kafkaProps(), platform.nodeId(),
-                        Duration.ofMillis(monitor.getDeregisteredInboxRetention().toMilliseconds())),
-                warmer, index);
+                routerProperties, warmer, index);
         platform.env().lifecycle().manage(lag);
         platform.env().lifecycle().manage(router);
         if (platform.roles().router()) {
             platform.env().healthChecks().register("streams", new StreamsHealthCheck(router));
         }
+    }
+
+    /**
+     * The properties of a Kafka Streams application that runs beside the router on router nodes
+     * ({@code <applicationId>-<suffix>}): the router's guarantee, state directory and client
+     * settings, its own application id and client id, records up to {@code maxRecordBytes}.
+     */
+    public java.util.Properties siblingProperties(String suffix, int maxRecordBytes) {
+        java.util.Properties p = new java.util.Properties();
+        p.putAll(routerProperties);
+        p.put(org.apache.kafka.streams.StreamsConfig.APPLICATION_ID_CONFIG,
+                routerProperties.get(org.apache.kafka.streams.StreamsConfig.APPLICATION_ID_CONFIG) + "-" + suffix);
+        p.put(org.apache.kafka.streams.StreamsConfig.CLIENT_ID_CONFIG,
+                routerProperties.get(org.apache.kafka.streams.StreamsConfig.CLIENT_ID_CONFIG) + "-" + suffix);
+        p.put(org.apache.kafka.streams.StreamsConfig.producerPrefix(
+                org.apache.kafka.clients.producer.ProducerConfig.MAX_REQUEST_SIZE_CONFIG), Integer.toString(maxRecordBytes));
+        return p;
+    }
+
+    /** Whether this node runs the router (and the applications beside it). */
+    public boolean runsRouter() {
+        return router.enabled();
     }
 
     public RouterStreams router() {

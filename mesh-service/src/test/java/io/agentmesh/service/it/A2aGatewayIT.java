@@ -229,7 +229,8 @@ class A2aGatewayIT {
         // none of the task's events one by one
         await().atMost(60, SECONDS).untilAsserted(() -> {
             io.agentmesh.service.a2a.TaskView view = new io.agentmesh.service.a2a.TaskView(NODE1.topic("a2a.task-events"),
-                    NODE1.topic("a2a.tasks"), new io.agentmesh.service.kafka.KafkaClientProps(kafka, "it-view", 1 << 20),
+                    NODE1.topic("a2a.tasks"), NODE1.prefix() + "-router-" + io.agentmesh.service.a2a.A2aFeature.SNAPSHOTS,
+                    new io.agentmesh.service.kafka.KafkaClientProps(kafka, "it-view", 1 << 20),
                     Http.JSON);
             view.start();
             try {
@@ -336,6 +337,17 @@ class A2aGatewayIT {
         Http.Reply bad = Http.post(NODE1.url("/a2a/" + agent + "/v1/message:send"), "{\"request\": 5}");
         assertThat(bad.status()).isEqualTo(400);
         assertThat(bad.json().path("error").asText()).isEqualTo("io.a2a.spec.JSONParseError");
+        Http.Reply noContent = Http.post(NODE1.url("/a2a/" + agent + "/v1/message:send"),
+                "{\"request\":{\"role\":\"ROLE_USER\",\"content\":[]}}");
+        assertThat(noContent.status()).as(noContent.body()).isEqualTo(400);
+        assertThat(noContent.json().path("error").asText()).isEqualTo("io.a2a.spec.InvalidParamsError");
+        // a push notification config set over REST without a resource name
+        Http.Reply push = Http.post(NODE1.url("/a2a/" + agent + "/v1/tasks/" + pendingId + "/pushNotificationConfigs"),
+                "{\"config\":{\"pushNotificationConfig\":{\"url\":\"https://93.184.216.34/a2a\"}}}");
+        assertThat(push.status()).as(push.body()).isEqualTo(200);
+        assertThat(push.json().path("name").asText()).isEqualTo("tasks/" + pendingId + "/pushNotificationConfigs/" + pendingId);
+        assertThat(Http.get(NODE1.url("/a2a/" + agent + "/v1/tasks/" + pendingId + "/pushNotificationConfigs")).json()
+                .path("configs")).hasSize(1);
         client.close();
         other.close();
         streaming.close();

@@ -47,8 +47,8 @@ class DashboardAuthIT {
             chromium.waitUpTo(10).until(ExpectedConditions.textToBePresentInElementLocated(By.id("who"), "dash-viewer-" + suffix));
             assertThat(browser.findElement(By.id("login")).isDisplayed()).isFalse();
             // and may not act
-            browser.findElement(By.cssSelector("tr[data-id='" + agent + "']")).click();
-            chromium.waitUpTo(10).until(ExpectedConditions.elementToBeClickable(By.id("mark-unhealthy"))).click();
+            chromium.click(By.cssSelector("tr[data-id='" + agent + "']"));
+            chromium.click(By.id("mark-unhealthy"));
             chromium.waitUpTo(5).until(ExpectedConditions.alertIsPresent()).accept();
             chromium.waitUpTo(10).until(ExpectedConditions.textToBePresentInElementLocated(By.id("status"), "Not allowed"));
             assertThat(Secured.get(MESH.url("/api/v1/agents/" + agent + "/health"), Secured.ADMIN_TOKEN).json()
@@ -58,8 +58,8 @@ class DashboardAuthIT {
             browser.findElement(By.id("sign-out")).click();
             chromium.waitUpTo(10).until(ExpectedConditions.visibilityOfElementLocated(By.id("login-token"))).sendKeys(operator);
             browser.findElement(By.cssSelector("#login-form button")).click();
-            chromium.waitUpTo(10).until(ExpectedConditions.elementToBeClickable(By.cssSelector("tr[data-id='" + agent + "']"))).click();
-            chromium.waitUpTo(10).until(ExpectedConditions.elementToBeClickable(By.id("mark-unhealthy"))).click();
+            chromium.click(By.cssSelector("tr[data-id='" + agent + "']"));
+            chromium.click(By.id("mark-unhealthy"));
             chromium.waitUpTo(5).until(ExpectedConditions.alertIsPresent()).accept();
             await().atMost(10, SECONDS).until(() -> "unhealthy".equals(Secured.get(MESH.url("/api/v1/agents/" + agent + "/health"),
                     Secured.ADMIN_TOKEN).json().path("status").asText()));

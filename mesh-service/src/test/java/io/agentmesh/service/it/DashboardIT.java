@@ -70,10 +70,7 @@ class DashboardIT {
 
     /** Clicks the element once it is there, again if the page redrew it between finding and clicking. */
     private static void clickWhenThere(By what) {
-        waitUpTo(15).until(d -> {
-            d.findElement(what).click();
-            return true;
-        });
+        chromium.click(what);
     }
 
     private static String register(String id, String namespace, String capability) {

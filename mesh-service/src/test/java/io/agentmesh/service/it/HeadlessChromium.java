@@ -49,6 +49,17 @@ final class HeadlessChromium implements AutoCloseable {
         return wait;
     }
 
+    /**
+     * Clicks the element once it is there and can be clicked, again if the page redrew it between
+     * finding and clicking.
+     */
+    void click(org.openqa.selenium.By what) {
+        waitUpTo(15).ignoring(org.openqa.selenium.ElementNotInteractableException.class).until(d -> {
+            d.findElement(what).click();
+            return true;
+        });
+    }
+
     /** Console errors since the last call (JavaScript errors, failed loads, CSP refusals). */
     List<String> consoleErrors() {
         List<String> errors = new ArrayList<>();

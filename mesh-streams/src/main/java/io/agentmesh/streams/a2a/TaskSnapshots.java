@@ -26,10 +26,13 @@ import java.nio.charset.StandardCharsets;
  * ({@link TaskState} as JSON plus {@code "log": {"partition", "offset"}}, the event log record it
  * includes up to), written to the task topic keyed by task id after every record that changed the
  * task. A node starts from the snapshots and reads the event log only past what they include, and
- * tasks outlive the event log's retention. Runs in the router's application (one writer per
- * partition, its processing guarantee). A snapshot larger than {@code maxBytes} is written without
- * the task's history and artifacts (marked {@code "trimmed": true}), and later events fold onto
- * that: the event log keeps them for its retention, and nodes that read the log hold them.
+ * tasks outlive the event log's retention. Runs as an application of its own beside the router
+ * (one writer per partition, the router's processing guarantee), its consumer group's committed
+ * offsets telling a starting node where the snapshots it can see end. A snapshot larger than
+ * {@code maxBytes} is written to the topic without the task's history and artifacts (marked
+ * {@code "trimmed": true}); the store keeps the whole task, so later snapshots are folded from all
+ * of it. A record already folded in (read again after a restart) is skipped, and so is one that
+ * cannot be folded.
  */
 public final class TaskSnapshots {
 
@@ -42,16 +45,23 @@ public final class TaskSnapshots {
     private TaskSnapshots() {
     }
 
-    /** Adds the snapshot sub-topology: {@code eventsTopic} folded into {@code tasksTopic}. */
-    public static void addTo(Topology topology, String eventsTopic, String tasksTopic, int maxBytes) {
+    /** The state of a task the store keeps at most (its changelog's record limit). */
+    public static final int MAX_STATE_BYTES = 16 * 1024 * 1024;
+
+    /**
+     * The snapshot application's topology: {@code eventsTopic} folded into {@code tasksTopic}, whose
+     * records are at most {@code maxBytes} (a larger task goes there trimmed; the store keeps it whole).
+     */
+    public static Topology topology(String eventsTopic, String tasksTopic, int maxBytes) {
+        Topology topology = new Topology();
         topology.addSource(org.apache.kafka.streams.AutoOffsetReset.earliest(), SOURCE, new StringDeserializer(),
                 new ByteArrayDeserializer(), eventsTopic);
         topology.addProcessor(PROCESSOR, () -> new Folder(new ObjectMapper(), maxBytes), SOURCE);
-        // the changelog takes what the task topic takes
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
                 Serdes.ByteArray()).withLoggingEnabled(java.util.Map.of("max.message.bytes",
-                Integer.toString(maxBytes + 64 * 1024))), PROCESSOR);
+                Integer.toString(MAX_STATE_BYTES + 64 * 1024))), PROCESSOR);
         topology.addSink(SINK, tasksTopic, new StringSerializer(), new ByteArraySerializer(), PROCESSOR);
+        return topology;
     }
 
     /** A snapshot read back: the task's state and the event log record it includes up to. */
@@ -111,6 +121,15 @@ public final class TaskSnapshots {
 
         @Override
         public void process(Record<String, byte[]> record) {
+            try {
+                fold(record);
+            } catch (RuntimeException e) {
+                // what cannot be folded is skipped, as every node's view skips it: never a failing thread
+                LOG.warn("A2A task event {} skipped: {}", record.key(), e.toString());
+            }
+        }
+
+        private void fold(Record<String, byte[]> record) {
             JsonNode event;
             try {
                 event = record.value() == null ? null : mapper.readTree(record.value());
@@ -124,22 +143,32 @@ public final class TaskSnapshots {
             if (taskId == null) {
                 return;
             }
+            var md = context.recordMetadata().orElseThrow();
             Snapshot before = read(mapper, store.get(taskId));
+            if (before != null && before.partition() == md.partition() && md.offset() <= before.offset()) {
+                return; // already folded in (records read again after a restart without exactly-once)
+            }
             Header agent = record.headers().lastHeader(TaskState.AGENT_HEADER);
             TaskState.Step step = TaskState.apply(before == null ? null : before.state(),
                     agent == null ? null : new String(agent.value(), StandardCharsets.UTF_8), event);
             if (step == null) {
                 return;
             }
-            var md = context.recordMetadata().orElseThrow();
             try {
-                byte[] snapshot = write(mapper, step.after(), md.partition(), md.offset(), maxBytes);
-                if (snapshot.length > maxBytes) {
-                    LOG.warn("A2A task {} is too large to snapshot even without its history and artifacts; its "
-                            + "snapshot stays at offset {}", taskId, before == null ? -1 : before.offset());
+                // the store keeps the whole task, what the next event folds onto; the topic may get it trimmed
+                byte[] whole = write(mapper, step.after(), md.partition(), md.offset(), Integer.MAX_VALUE);
+                if (whole.length > MAX_STATE_BYTES) {
+                    LOG.error("A2A task {} is larger than {} bytes: its events from offset {} of partition {} on are "
+                            + "not folded into its snapshot", taskId, MAX_STATE_BYTES, md.offset(), md.partition());
                     return;
                 }
-                store.put(taskId, snapshot);
+                store.put(taskId, whole);
+                byte[] snapshot = whole.length <= maxBytes ? whole
+                        : write(mapper, step.after(), md.partition(), md.offset(), maxBytes);
+                if (snapshot.length > maxBytes) {
+                    LOG.warn("A2A task {} is too large to snapshot even without its history and artifacts", taskId);
+                    return;
+                }
                 context.forward(new Record<>(taskId, snapshot, record.timestamp()));
             } catch (IOException e) {
                 LOG.warn("A2A task {} not snapshot: {}", taskId, e.toString());

@@ -84,8 +84,6 @@ public final class RouterTopology {
         topology.addSink(INBOX_SINK, new InboxTopicExtractor(topics), new ByteArraySerializer(),
                 new ByteArraySerializer(), ROUTER);
         topology.addSink(DLQ_SINK, topics.dlq(), new ByteArraySerializer(), new ByteArraySerializer(), ROUTER);
-        io.agentmesh.streams.a2a.TaskSnapshots.addTo(topology, topics.a2aTaskEvents(), topics.a2aTasks(),
-                policy.maxPayloadBytes());
         return topology;
     }
 }

@@ -31,8 +31,7 @@ class TaskSnapshotsTest {
 
     @BeforeEach
     void setUp() {
-        Topology topology = new Topology();
-        TaskSnapshots.addTo(topology, "events", "tasks", MAX);
+        Topology topology = TaskSnapshots.topology("events", "tasks", MAX);
         Properties p = new Properties();
         p.put("application.id", "snapshots-test");
         p.put("bootstrap.servers", "unused:9092");
@@ -95,5 +94,11 @@ class TaskSnapshotsTest {
         assertThat(out.get(1).state().task().path("artifacts")).isEmpty();
         assertThat(TaskFold.state(out.get(2).state().task())).isEqualTo("completed");
         assertThat(tasks.isEmpty()).isTrue();
+        // the store keeps the whole task: later snapshots are folded from all of it
+        TaskSnapshots.Snapshot kept = TaskSnapshots.read(JSON,
+                driver.<String, byte[]>getKeyValueStore(TaskSnapshots.STORE).get("t2"));
+        assertThat(kept.trimmed()).isFalse();
+        assertThat(kept.state().task().path("artifacts")).hasSize(1);
+        assertThat(kept.state().seq()).isEqualTo(2);
     }
 }
