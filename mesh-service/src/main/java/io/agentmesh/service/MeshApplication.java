@@ -74,7 +74,9 @@ public class MeshApplication extends Application<MeshConfiguration> {
         KafkaAccessFeature kafkaAccess = new KafkaAccessFeature(platform, config.getKafka(), config.getStreams().getApplicationId());
         A2aCardFetcher a2aCards = new A2aCardFetcher(platform.outbound(), platform.mapper());
         RegistryFeature registry = new RegistryFeature(platform, config.getRedis(), config.getMonitor(), routing.router(),
-                auth, limits, kafkaAccess.grants(), config.getStreams().getApplicationId(), a2aCards);
+                auth, limits, kafkaAccess.grants(), java.util.Set.of(config.getStreams().getApplicationId(),
+                        config.getStreams().getApplicationId() + "-" + A2aFeature.SNAPSHOTS,
+                        config.getStreams().getApplicationId() + "-" + A2aFeature.PUSH_GROUP), a2aCards);
         routing.register(registry.registry());
         ClusterFeature cluster = new ClusterFeature(platform, config.getZookeeper());
         HealthFeature health = new HealthFeature(platform, config.getMonitor(), registry.registry(),

@@ -19,6 +19,8 @@ public final class A2aFeature {
     static final int MAX_STREAMS = 512;
     /** The snapshot application's id after the router's: {@code <applicationId>-a2a-tasks}. */
     public static final String SNAPSHOTS = "a2a-tasks";
+    /** The push notifier's consumer group after the router's: {@code <applicationId>-a2a-push}. */
+    public static final String PUSH_GROUP = "a2a-push";
 
     private final TaskView view;
     private final A2aOutbound outbound;
@@ -47,7 +49,7 @@ public final class A2aFeature {
             p.env().lifecycle().manage(view);
         }
         if (p.roles().api()) {
-            p.env().lifecycle().manage(new A2aPushNotifier(p.topics(), p.kafkaProps(), groupPrefix + "-a2a-push", view,
+            p.env().lifecycle().manage(new A2aPushNotifier(p.topics(), p.kafkaProps(), groupPrefix + "-" + PUSH_GROUP, view,
                     p.publisher(), p.outbound(), p.metrics(), p.mapper(), p.clock()));
         }
         A2aGateway gateway = new A2aGateway(log, view, messages, registry, p.mapper(), p.clock(), p.outbound());

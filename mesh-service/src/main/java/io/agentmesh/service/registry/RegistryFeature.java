@@ -27,16 +27,17 @@ public final class RegistryFeature {
     private final Enrollment enrollment;
 
     /**
-     * {@code routerGroup}: the router's consumer group, an id no agent may take (its group would be the
-     * router's); {@code remoteCards}: fetches the cards of agents registered by their A2A server's URL.
+     * {@code meshGroups}: the mesh's own consumer groups (the router's, the A2A applications'), ids no
+     * agent may take (an agent's group is its id); {@code remoteCards}: fetches the cards of agents registered by their A2A server's URL.
      */
     public RegistryFeature(Platform p, RedisSettings redis, HealthSettings monitor, RouterView router, AuthFeature auth,
-                           RateLimits limits, AgentKafkaAccess kafkaAccess, String routerGroup, RemoteCards remoteCards) {
+                           RateLimits limits, AgentKafkaAccess kafkaAccess, java.util.Set<String> meshGroups,
+                           RemoteCards remoteCards) {
         this.cache = new AgentCache(redis.getUri(), Duration.ofMillis(redis.getHeartbeatTtl().toMilliseconds()),
                 Duration.ofMillis(redis.getCommandTimeout().toMilliseconds()), p.mapper());
         AgentDao dao = new AgentDao(p.jdbi(), p.mapper());
         RegistryPublisher publisher = new RegistryPublisher(p.publisher(), p.topics());
-        this.registry = new AgentRegistry(new AgentValidator(p.mapper(), java.util.Set.of(routerGroup)), dao, p.topicAdmin(), publisher, cache, router,
+        this.registry = new AgentRegistry(new AgentValidator(p.mapper(), meshGroups), dao, p.topicAdmin(), publisher, cache, router,
                 p.topics(), p.outbound(), remoteCards);
         this.liveness = new AgentLiveness(dao, publisher, cache, p.topics());
         this.activity = new AgentActivity(liveness, Duration.ofSeconds(1));

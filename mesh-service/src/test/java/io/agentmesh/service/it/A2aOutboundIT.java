@@ -237,6 +237,12 @@ class A2aOutboundIT {
         Http.Reply down = registerRemote("down-" + tag(), "http://127.0.0.1:" + Ports.free());
         assertThat(down.status()).as(down.body()).isEqualTo(400);
         assertThat(down.json().path("message").asText()).contains("cannot fetch the agent card");
+        // the A2A applications' consumer groups are the mesh's: no agent (whose group is its id) may take them
+        for (String group : List.of(MESH.prefix() + "-router-a2a-tasks", MESH.prefix() + "-router-a2a-push")) {
+            Http.Reply taken = Http.post(MESH.url("/api/v1/agents"), "{\"id\":\"" + group + "\",\"name\":\"x\"}");
+            assertThat(taken.status()).as(taken.body()).isEqualTo(400);
+            assertThat(taken.json().path("details").path("field").asText()).isEqualTo("id");
+        }
         Http.Reply missing = Http.post(MESH.url("/api/v1/agents"), "{\"id\":\"x-" + tag() + "\",\"name\":\"x\",\"delivery\":\"a2a\"}");
         assertThat(missing.status()).isEqualTo(400);
         assertThat(missing.json().path("details").path("field").asText()).isEqualTo("endpoint");
