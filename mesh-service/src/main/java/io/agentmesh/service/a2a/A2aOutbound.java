@@ -37,7 +37,8 @@ import java.util.concurrent.TimeUnit;
  * <p>The message's type picks the method: {@value #GET_TYPE} and {@value #CANCEL_TYPE} (data: the
  * task's {@code {"id": ...}}) call {@code tasks/get} and {@code tasks/cancel}; anything else is a
  * blocking {@code message/send}. Its data becomes the A2A message: a JSON object with {@code parts}
- * is taken as an A2A message, any other JSON is one data part, text one text part, other bytes one
+ * is taken as an A2A message, a JSON string or text one text part, any other JSON one data part
+ * (a non-object as {@code {"value": ...}}), other bytes one
  * file part; the mesh's message id is the A2A {@code messageId} (a redelivery is the same message to
  * the server) unless the data names one.
  *
@@ -306,7 +307,10 @@ public final class A2aOutbound implements PushTransport {
             message = mapper.createObjectNode();
             ObjectNode part = message.putArray("parts").addObject();
             String contentType = record.contentType() == null ? "" : record.contentType();
-            if (data != null) {
+            if (data != null && data.isTextual()) {
+                // a JSON string is text (what a REST send of "payload": "..." carries)
+                part.put("kind", "text").put("text", data.asText());
+            } else if (data != null) {
                 part.put("kind", "data");
                 if (data.isObject()) {
                     part.set("data", data);

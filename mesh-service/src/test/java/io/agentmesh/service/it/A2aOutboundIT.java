@@ -161,6 +161,13 @@ class A2aOutboundIT {
 
             // nothing more: each message was answered once, retries included
             assertThat(Http.get(MESH.url("/api/v1/agents/" + asker + "/messages?wait=2")).json().path("messages")).isEmpty();
+            // a JSON string is text to the server
+            send(asker, remote, "txt-" + t, "question", "\"plain words\"");
+            await().atMost(30, SECONDS).until(() -> server.sends.stream()
+                    .anyMatch(s -> s.getParams().message().getMessageId().equals("txt-" + t)));
+            assertThat(((TextPart) sent(server, "txt-" + t).getParams().message().getParts().get(0)).getText())
+                    .isEqualTo("plain words");
+            inbox(asker, 1);
             // an agent behind an A2A server messaging itself: its answer is not called out again (no loop)
             int before = server.calls.size();
             send(remote, remote, "self-" + t, "question", "{\"q\":1}");
