@@ -139,6 +139,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         p.put("share.coordinator.state.topic.min.isr", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("num.partitions", "1");
+        // the mesh creates every topic it uses, with its settings; a client's metadata request must
+        // not bring back an inbox the janitor deleted (it would come back with the broker's defaults)
+        p.put("auto.create.topics.enable", "false");
         p.put("log.flush.interval.messages", String.valueOf(Long.MAX_VALUE));
         return p;
     }

@@ -62,6 +62,7 @@ public final class TopicAdmin implements Managed {
         } catch (Exception e) {
             throw KafkaFailures.translate(e, "read the replication of the core topics");
         }
+        new AutoCreateCheck(admin, settings.getSendTimeout().toMilliseconds() * 2).warnIfOn();
         LOG.info("core topics ready under prefix '{}'", topics.prefix());
     }
 
