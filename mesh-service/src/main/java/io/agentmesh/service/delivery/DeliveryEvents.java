@@ -18,7 +18,7 @@ import java.util.List;
  * Records on {@code mesh.events} of what happened at the agent's end: {@code delivered} (via
  * long-poll, sse, grpc, push), {@code acked} (per message for Connect; by position, keyed by the
  * agent, for long-poll and gRPC Ack) and {@code dead_lettered} after push:
- * {@code {"event", "id", "agent", "via", "partition", "offset", "time"}}.
+ * {@code {"event", "id", "agent", "via", "to", "from", "type", "key", "bytes", "partition", "offset", "time"}}.
  * Best effort: an event that cannot be written is logged, never fails the delivery itself.
  * Messages an agent reads straight from Kafka have no delivered event.
  */
@@ -85,6 +85,12 @@ public final class DeliveryEvents {
         });
     }
 
+    private static void putIfSet(ObjectNode e, String field, String value) {
+        if (value != null) {
+            e.put(field, value);
+        }
+    }
+
     private void write(InboxRecord r, String event, String agentId, java.util.function.Consumer<ObjectNode> extra) {
         if (r.id() == null) {
             return;
@@ -95,6 +101,14 @@ public final class DeliveryEvents {
         e.put("id", r.id());
         e.put("agent", agentId);
         extra.accept(e);
+        // what the message is, so each event stands alone (analytics taps read them)
+        putIfSet(e, "to", r.to());
+        putIfSet(e, "from", r.from());
+        putIfSet(e, "type", r.type());
+        if (r.key() != null) {
+            e.put("key", new String(r.key(), StandardCharsets.UTF_8));
+        }
+        e.put("bytes", r.payload().length);
         e.put("partition", r.partition());
         e.put("offset", r.offset());
         e.put("time", Instant.ofEpochMilli(now).toString());

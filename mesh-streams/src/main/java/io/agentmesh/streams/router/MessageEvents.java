@@ -3,6 +3,7 @@ package io.agentmesh.streams.router;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.agentmesh.streams.envelope.DeadLetterReason;
+import io.agentmesh.streams.envelope.Envelope;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -13,7 +14,10 @@ import java.util.List;
 
 /**
  * The lifecycle records the router writes to {@code mesh.events}, keyed by message id: JSON with
- * {@code event} one of routed, deduplicated, retry_scheduled, dead_lettered.
+ * {@code event} one of routed, deduplicated, retry_scheduled, dead_lettered, and the message's
+ * {@code id, to, from, type, source, key} (its conversation key), {@code bytes} (payload size) and
+ * {@code accepted_at}, so that each record says what it is about without the message (analytics
+ * taps read them).
  */
 final class MessageEvents {
 
@@ -22,12 +26,9 @@ final class MessageEvents {
     private MessageEvents() {
     }
 
-    /** {@code from}: the sender, when the message names one (what the topology dashboard draws edges from). */
-    static byte[] routed(String id, String to, String from, List<String> agents, int attempt, long acceptedAt, long now) {
-        return write("routed", id, to, acceptedAt, now, g -> {
-            if (from != null) {
-                g.writeStringField("from", from);
-            }
+    /** {@code agents}: the agents the message went to (the topology dashboard draws edges from {@code from} to them). */
+    static byte[] routed(Envelope m, String key, List<String> agents, int attempt, long acceptedAt, long now) {
+        return write("routed", m, key, acceptedAt, now, g -> {
             g.writeArrayFieldStart("agents");
             for (String agent : agents) {
                 g.writeString(agent);
@@ -37,14 +38,18 @@ final class MessageEvents {
         });
     }
 
-    static byte[] deduplicated(String id, String to, long acceptedAt, long now) {
-        return write("deduplicated", id, to, acceptedAt, now, g -> {
+    static byte[] deduplicated(Envelope m, String key, long acceptedAt, long now) {
+        return write("deduplicated", m, key, acceptedAt, now, g -> {
         });
     }
 
-    static byte[] retryScheduled(String id, String to, int attempts, DeadLetterReason reason, String error,
+    /** {@code target}: the agent or target the message waits for. */
+    static byte[] retryScheduled(Envelope m, String key, String target, int attempts, DeadLetterReason reason, String error,
                                  long nextAt, long acceptedAt, long now) {
-        return write("retry_scheduled", id, to, acceptedAt, now, g -> {
+        return write("retry_scheduled", m, key, acceptedAt, now, g -> {
+            if (!target.equals(m.target().toString())) {
+                g.writeStringField("waits_for", target);
+            }
             g.writeNumberField("attempts", attempts);
             g.writeStringField("reason", reason.name());
             g.writeStringField("error", error);
@@ -52,9 +57,9 @@ final class MessageEvents {
         });
     }
 
-    static byte[] deadLettered(String id, String to, DeadLetterReason reason, String error, int attempts,
+    static byte[] deadLettered(Envelope m, String key, DeadLetterReason reason, String error, int attempts,
                                long acceptedAt, long now) {
-        return write("dead_lettered", id, to, acceptedAt, now, g -> {
+        return write("dead_lettered", m, key, acceptedAt, now, g -> {
             g.writeStringField("reason", reason.name());
             g.writeStringField("error", error);
             g.writeNumberField("attempts", attempts);
@@ -70,13 +75,20 @@ final class MessageEvents {
     }
 
     /** One event written straight to bytes (no tree of nodes: this runs for every message routed). */
-    private static byte[] write(String event, String id, String to, long acceptedAt, long now, Fields more) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+    private static byte[] write(String event, Envelope m, String key, long acceptedAt, long now, Fields more) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(320);
         try (JsonGenerator g = FACTORY.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField("event", event);
-            g.writeStringField("id", id);
-            g.writeStringField("to", to);
+            g.writeStringField("id", m.id());
+            g.writeStringField("to", m.target().toString());
+            if (m.from() != null) {
+                g.writeStringField("from", m.from());
+            }
+            g.writeStringField("type", m.type());
+            g.writeStringField("source", m.source());
+            g.writeStringField("key", key);
+            g.writeNumberField("bytes", m.payloadBytes());
             g.writeStringField("time", Instant.ofEpochMilli(now).toString());
             g.writeStringField("accepted_at", Instant.ofEpochMilli(acceptedAt).toString());
             more.write(g);

@@ -105,7 +105,7 @@ final class RouterProcessor implements Processor<byte[], byte[], byte[], byte[]>
         if (dedupe.seen(envelope.from(), dedupeId, record.timestamp())) {
             LOG.debug("duplicate message {} dropped", envelope.id());
             listener.onDuplicate(envelope.id());
-            event(envelope.id(), MessageEvents.deduplicated(envelope.id(), envelope.target().toString(), record.timestamp(), now), now);
+            event(envelope.id(), MessageEvents.deduplicated(envelope, routingKey(record.key(), envelope), record.timestamp(), now), now);
             return;
         }
         dedupe.remember(envelope.from(), dedupeId, record.timestamp());
@@ -152,7 +152,7 @@ final class RouterProcessor implements Processor<byte[], byte[], byte[], byte[]>
             context.forward(new Record<>(r.key(), r.value(), r.timestamp(), headers), RouterTopology.INBOX_SINK);
             listener.onRouted(envelope.id(), agent.id(), r.timestamp());
         }
-        event(envelope.id(), MessageEvents.routed(envelope.id(), envelope.target().toString(), envelope.from(),
+        event(envelope.id(), MessageEvents.routed(envelope, r.routingKey(),
                 agents.stream().map(RegistryEntry::id).toList(), attempt, r.timestamp(), now), now);
         LOG.debug("message {} routed to {} (attempt {})", envelope.id(), agents.size() == 1 ? agents.get(0).id() : agents.size() + " agents", attempt);
     }
@@ -172,8 +172,8 @@ final class RouterProcessor implements Processor<byte[], byte[], byte[], byte[]>
         RouterSpans.deadLetter(original, messageId, failure.reason().name(),
                 () -> context.forward(new Record<>(key, value, now, headers), RouterTopology.DLQ_SINK));
         listener.onDeadLetter(messageId, failure.reason());
-        if (messageId != null) {
-            event(messageId, MessageEvents.deadLettered(messageId, envelope == null ? null : envelope.target().toString(),
+        if (envelope != null) {
+            event(messageId, MessageEvents.deadLettered(envelope, routingKey(key, envelope),
                     failure.reason(), failure.error(), failure.attempts(), timestamp, now), now);
         }
         LOG.info("message {} dead-lettered: {} ({})", messageId, failure.reason(), failure.error());

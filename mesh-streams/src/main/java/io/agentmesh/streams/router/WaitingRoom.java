@@ -79,7 +79,7 @@ final class WaitingRoom {
         listener.onRetryScheduled(envelope.id(), 1);
         DeadLetterReason because = reasonOf(reason);
         RouterSpans.retryScheduled(envelope.id(), 1, because.name(), nextCheck);
-        outlet.event(envelope.id(), MessageEvents.retryScheduled(envelope.id(), target, 1, because,
+        outlet.event(envelope.id(), MessageEvents.retryScheduled(envelope, r.routingKey(), target, 1, because,
                 why != null ? error : "waits behind an earlier message with the same key: " + error, nextCheck,
                 r.timestamp(), now), now);
         LOG.debug("message {} waits for {} ({}); next check at {}, gives up at {}", envelope.id(), target, error,

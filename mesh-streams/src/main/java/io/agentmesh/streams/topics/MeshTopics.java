@@ -74,6 +74,24 @@ public final class MeshTopics {
         return prefix + "a2a.tasks";
     }
 
+    /**
+     * The analytics taps' definitions, compacted, keyed by tap name (a tombstone ends a tap): what
+     * the taps application runs. PostgreSQL holds the taps; the service writes them here.
+     */
+    public String tapDefinitions() {
+        return prefix + "taps";
+    }
+
+    /** The prefix of every tap's topic. */
+    public String tapPrefix() {
+        return prefix + "tap.";
+    }
+
+    /** The topic a tap writes its records to. */
+    public String tap(String name) {
+        return tapPrefix() + name;
+    }
+
     private String inboxPrefix() {
         return prefix + "agent.";
     }

@@ -262,8 +262,9 @@ class RouterTopologyTest {
         assertThat(events.readRecordsToList()).extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
                 .satisfiesExactly(
                         e -> assertThat(e).contains("\"event\":\"routed\"", "\"id\":\"m1\"", "\"agents\":[\"b\"]",
-                                "\"from\":\"a\""),
-                        e -> assertThat(e).contains("\"event\":\"deduplicated\"", "\"id\":\"m1\""),
-                        e -> assertThat(e).contains("\"event\":\"dead_lettered\"", "\"reason\":\"UNKNOWN_TARGET\""));
+                                "\"from\":\"a\"", "\"type\":\"mesh.message\"", "\"key\":\"m1\"", "\"bytes\":2"),
+                        e -> assertThat(e).contains("\"event\":\"deduplicated\"", "\"id\":\"m1\"", "\"from\":\"a\""),
+                        e -> assertThat(e).contains("\"event\":\"dead_lettered\"", "\"reason\":\"UNKNOWN_TARGET\"",
+                                "\"to\":\"agent:nobody\"", "\"key\":\"m2\""));
     }
 }
