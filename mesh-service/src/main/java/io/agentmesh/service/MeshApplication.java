@@ -38,6 +38,9 @@ public class MeshApplication extends Application<MeshConfiguration> {
     /** How often the leader fetches the cards of agents behind A2A servers again (which keeps them alive). */
     static final java.time.Duration A2A_CARD_REFRESH = java.time.Duration.ofSeconds(10);
 
+    /** How often the leader tells the taps application every tap again and deletes expired tap topics. */
+    static final java.time.Duration TAPS_RECONCILE = java.time.Duration.ofSeconds(15);
+
     public static void main(String[] args) throws Exception {
         new MeshApplication().run(args);
     }
@@ -76,7 +79,9 @@ public class MeshApplication extends Application<MeshConfiguration> {
         RegistryFeature registry = new RegistryFeature(platform, config.getRedis(), config.getMonitor(), routing.router(),
                 auth, limits, kafkaAccess.grants(), java.util.Set.of(config.getStreams().getApplicationId(),
                         config.getStreams().getApplicationId() + "-" + A2aFeature.SNAPSHOTS,
-                        config.getStreams().getApplicationId() + "-" + A2aFeature.PUSH_GROUP), a2aCards);
+                        config.getStreams().getApplicationId() + "-" + A2aFeature.PUSH_GROUP,
+                        config.getStreams().getApplicationId() + "-" + io.agentmesh.service.taps.TapsFeature.APPLICATION),
+                a2aCards);
         routing.register(registry.registry());
         ClusterFeature cluster = new ClusterFeature(platform, config.getZookeeper());
         HealthFeature health = new HealthFeature(platform, config.getMonitor(), registry.registry(),
@@ -98,6 +103,10 @@ public class MeshApplication extends Application<MeshConfiguration> {
                 routing.runsRouter() ? routing.siblingProperties(A2aFeature.SNAPSHOTS,
                         io.agentmesh.streams.a2a.TaskSnapshots.MAX_STATE_BYTES + (1 << 20)) : null);
         cluster.chore("a2a-cards", () -> A2A_CARD_REFRESH, a2a.cardRefresher());
+        io.agentmesh.service.taps.TapsFeature taps = new io.agentmesh.service.taps.TapsFeature(platform,
+                io.agentmesh.service.taps.TapAccess.NONE, routing.runsRouter()
+                        ? routing.siblingProperties(io.agentmesh.service.taps.TapsFeature.APPLICATION, 1 << 20) : null);
+        cluster.chore("taps", () -> TAPS_RECONCILE, taps.reconciler(platform.clock()));
         DeliveryFeature delivery = new DeliveryFeature(platform, config.getMessages(), config.getRouting(), config.getRedis(),
                 registry.registry(), registry.activity(), cluster.membership()::isLeader,
                 java.util.Map.of(io.agentmesh.service.registry.AgentRecord.A2A, a2a.outbound()));

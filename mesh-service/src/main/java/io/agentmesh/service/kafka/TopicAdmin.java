@@ -49,6 +49,7 @@ public final class TopicAdmin implements Managed {
                 new NewTopic(topics.events(), partitions, rf).configs(withMinInsync(Map.of())),
                 new NewTopic(topics.registry(), partitions, rf).configs(compacted),
                 new NewTopic(topics.health(), partitions, rf).configs(compacted),
+                new NewTopic(topics.tapDefinitions(), 1, rf).configs(compacted),
                 new NewTopic(topics.a2aTaskEvents(), partitions, rf).configs(withMinInsync(Map.of())),
                 new NewTopic(topics.a2aTasks(), partitions, rf).configs(withMinInsync(Map.of(
                         TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
@@ -136,7 +137,11 @@ public final class TopicAdmin implements Managed {
 
     /** Deletes the agent's inbox topic; true if it existed. */
     public boolean deleteInbox(String agentId) {
-        String name = topics.inbox(agentId);
+        return deleteTopic(topics.inbox(agentId));
+    }
+
+    /** Deletes a topic; true if it existed. */
+    public boolean deleteTopic(String name) {
         try {
             admin.deleteTopics(List.of(name)).all().get(settings.getSendTimeout().toMilliseconds() * 2, TimeUnit.MILLISECONDS);
             return true;
@@ -144,13 +149,38 @@ public final class TopicAdmin implements Managed {
             if (e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException) {
                 return false;
             }
-            throw KafkaFailures.translate(e, "delete inbox topic " + name);
+            throw KafkaFailures.translate(e, "delete topic " + name);
         } catch (java.util.concurrent.TimeoutException e) {
             throw KafkaFailures.translate(new org.apache.kafka.common.errors.TimeoutException(e.getMessage()),
-                    "delete inbox topic " + name);
+                    "delete topic " + name);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw KafkaFailures.translate(e, "delete inbox topic " + name);
+            throw KafkaFailures.translate(e, "delete topic " + name);
+        }
+    }
+
+    /** Creates a tap's topic if it does not exist yet, with its retention. */
+    public void ensureTap(String name, int partitions, long retentionMs) {
+        create(List.of(new NewTopic(name, partitions, settings.getReplicationFactor()).configs(withMinInsync(Map.of(
+                TopicConfig.RETENTION_MS_CONFIG, Long.toString(retentionMs))))), "create tap topic " + name);
+    }
+
+    /** Sets a topic's retention. */
+    public void retain(String name, long retentionMs) {
+        var resource = new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, name);
+        var op = new org.apache.kafka.clients.admin.AlterConfigOp(new org.apache.kafka.clients.admin.ConfigEntry(
+                TopicConfig.RETENTION_MS_CONFIG, Long.toString(retentionMs)), org.apache.kafka.clients.admin.AlterConfigOp.OpType.SET);
+        try {
+            admin.incrementalAlterConfigs(Map.of(resource, List.of(op))).all()
+                    .get(settings.getSendTimeout().toMilliseconds() * 2, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw KafkaFailures.translate(e, "set the retention of " + name);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw KafkaFailures.translate(new org.apache.kafka.common.errors.TimeoutException(e.getMessage()),
+                    "set the retention of " + name);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw KafkaFailures.translate(e, "set the retention of " + name);
         }
     }
 

@@ -212,8 +212,14 @@ class DashboardIT {
         open("agents");
         clickWhenThere(By.cssSelector("tr[data-id='" + ocr + "']"));
         waitUpTo(10).until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail-id"), ocr));
-        browser.findElement(By.id("override-reason")).sendKeys("disk full");
-        browser.findElement(By.id("mark-unhealthy")).click();
+        // typed and clicked again if the page redrew the detail in between (it does on every poll)
+        waitUpTo(15).ignoring(org.openqa.selenium.ElementNotInteractableException.class).until(d -> {
+            var reason = d.findElement(By.id("override-reason"));
+            reason.clear();
+            reason.sendKeys("disk full");
+            d.findElement(By.id("mark-unhealthy")).click();
+            return true;
+        });
         waitUpTo(5).until(ExpectedConditions.alertIsPresent()).accept();
         await().atMost(10, SECONDS).until(() -> "unhealthy".equals(
                 Http.get(MESH.url("/api/v1/agents/" + ocr + "/health")).json().path("status").asText()));

@@ -22,6 +22,8 @@ import java.util.TreeSet;
 public final class TapRecords {
 
     public static final String SCHEMA = "agentmesh.tap/v1";
+    /** The largest record a tap writes (under Kafka's default record limit); a larger one goes without its payload. */
+    public static final int MAX_RECORD_BYTES = 1_000_000;
 
     /** One record for one tap's topic. */
     public record Out(TapDefinition tap, byte[] key, byte[] value) {
@@ -59,8 +61,14 @@ public final class TapRecords {
                 tap.payload().apply(record, e.payload(), e.contentType(), tap.hmacKeyBytes(), mapper);
             }
             try {
-                out.add(new Out(tap, e.key() == null ? null : e.key().getBytes(StandardCharsets.UTF_8),
-                        mapper.writeValueAsBytes(record)));
+                byte[] value = mapper.writeValueAsBytes(record);
+                if (value.length > MAX_RECORD_BYTES) {
+                    record.remove(List.of("payload", "payload_base64"));
+                    record.put("payload_dropped", "the record would be " + value.length + " bytes, over the tap's limit of "
+                            + MAX_RECORD_BYTES);
+                    value = mapper.writeValueAsBytes(record);
+                }
+                out.add(new Out(tap, e.key() == null ? null : e.key().getBytes(StandardCharsets.UTF_8), value));
             } catch (JsonProcessingException ex) {
                 throw new IllegalStateException("a tap record is plain JSON", ex);
             }

@@ -108,8 +108,10 @@ public final class TapTopology {
 
         private void apply(String name, byte[] value) {
             if (value == null) {
-                catalog.remove(name);
-                LOG.info("tap {} ended", name);
+                if (catalog.get(name).isPresent()) {
+                    catalog.remove(name);
+                    LOG.info("tap {} ended", name);
+                }
                 return;
             }
             TapDefinition tap;
@@ -123,8 +125,10 @@ public final class TapTopology {
                 LOG.warn("tap definition {} is not one this version can run; the tap is stopped", name);
                 return;
             }
-            catalog.put(tap);
-            LOG.info("tap {} writes to {}", name, tap.topic());
+            if (!tap.equals(catalog.get(name).orElse(null))) {
+                catalog.put(tap);
+                LOG.info("tap {} writes to {}", name, tap.topic());
+            }
         }
     }
 

@@ -153,6 +153,15 @@ class TapTopologyTest {
     }
 
     @Test
+    void aPayloadTooLargeForTheTapIsLeftOutAndSaidSo() throws Exception {
+        tap("whole", "{}", "{\"mode\":\"include\"}");
+        ingress.pipeInput(message("a", "m1", "agent:b", "k", "\"" + "x".repeat(TapRecords.MAX_RECORD_BYTES) + "\""));
+        JsonNode r = read(out("whole")).get(0);
+        assertThat(r.has("payload")).isFalse();
+        assertThat(r.path("payload_dropped").asText()).contains("over the tap's limit");
+    }
+
+    @Test
     void redactionRemovesTheNamedFieldsOnly() throws Exception {
         tap("red", "{}", "{\"mode\":\"redact\",\"fields\":[\"user.email\",\"items.*.ssn\",\"absent.path\"]}");
         ingress.pipeInput(message("a", "m1", "agent:b", "k",

@@ -1,0 +1,65 @@
+package io.agentmesh.service.routing;
+
+import io.dropwizard.lifecycle.Managed;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Runs a Kafka Streams application beside the router on a router node (the A2A task snapshots, the
+ * analytics taps), as an application of its own: its failures and its writes stay out of the
+ * router's transactions. A failing stream thread is replaced.
+ */
+public final class SiblingStreams implements Managed {
+
+    private static final Logger LOG = LoggerFactory.getLogger("io.agentmesh.routing");
+
+    private final String label;
+    private final KafkaStreams streams;
+
+    public SiblingStreams(String label, Topology topology, Properties props) {
+        this.label = label;
+        this.streams = new KafkaStreams(topology, props);
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("{} stream thread failed; replacing it", label, e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    /** Records its consumers have yet to read, summed over their partitions (as the consumers last saw it). */
+    public long lag() {
+        long sum = 0;
+        for (Map.Entry<MetricName, ? extends Metric> e : streams.metrics().entrySet()) {
+            MetricName n = e.getKey();
+            if ("records-lag".equals(n.name()) && "consumer-fetch-manager-metrics".equals(n.group())
+                    && n.tags().containsKey("partition") && e.getValue().metricValue() instanceof Number v
+                    && !Double.isNaN(v.doubleValue())) {
+                sum += v.longValue();
+            }
+        }
+        return sum;
+    }
+
+    @Override
+    public void start() {
+        streams.start();
+        LOG.info("{} application started", label);
+    }
+
+    @Override
+    public void stop() {
+        streams.close(Duration.ofSeconds(30));
+    }
+}

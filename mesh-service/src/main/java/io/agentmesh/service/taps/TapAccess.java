@@ -1,0 +1,27 @@
+package io.agentmesh.service.taps;
+
+/**
+ * The Kafka rights of a tap's reader: its agent's Kafka login may read the tap's topic and use
+ * consumer groups named {@code tap.<name>...}. Does nothing where agents have no Kafka logins.
+ */
+public interface TapAccess {
+
+    TapAccess NONE = new TapAccess() {
+        @Override
+        public void grant(String reader, String topic, String groupPrefix) {
+        }
+
+        @Override
+        public void revoke(String reader, String topic, String groupPrefix) {
+        }
+    };
+
+    void grant(String reader, String topic, String groupPrefix);
+
+    void revoke(String reader, String topic, String groupPrefix);
+
+    /** The consumer groups a tap's reader may use start with this. */
+    static String groupPrefix(String tap) {
+        return "tap." + tap;
+    }
+}

@@ -1,0 +1,76 @@
+package io.agentmesh.service.taps;
+
+import io.agentmesh.service.platform.Platform;
+import io.agentmesh.service.routing.SiblingStreams;
+import io.agentmesh.streams.registry.RegistryIndex;
+import io.agentmesh.streams.taps.TapCatalog;
+import io.agentmesh.streams.taps.TapTopology;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Properties;
+
+/**
+ * Analytics taps: defined over REST and kept in PostgreSQL, run by an application of their own
+ * beside the router on router nodes ({@code <applicationId>-taps}), each writing its topic.
+ */
+public final class TapsFeature {
+
+    /** The taps application's id after the router's: {@code <applicationId>-taps}. */
+    public static final String APPLICATION = "taps";
+
+    private final TapService service;
+
+    /** {@code streamsProps}: the taps application's properties on a router node, else null. */
+    public TapsFeature(Platform p, TapAccess access, Properties streamsProps) {
+        this.service = new TapService(new TapDao(p.jdbi(), p.mapper()), p.topicAdmin(), p.publisher(), p.topics(),
+                p.mapper(), access);
+        TapCatalog catalog = null;
+        java.util.function.LongSupplier lag = null;
+        TapMetrics metrics;
+        if (streamsProps != null) {
+            catalog = new TapCatalog();
+            SiblingStreams[] app = new SiblingStreams[1];
+            lag = () -> app[0].lag();
+            metrics = new TapMetrics(p.metrics().prometheus(), lag);
+            app[0] = new SiblingStreams("taps", TapTopology.topology(p.topics().ingress(), p.topics().events(),
+                    p.topics().tapDefinitions(), p.topics().registry(), p.topics().health(), catalog, new RegistryIndex(),
+                    metrics), withAtLeastOnce(streamsProps));
+            p.env().lifecycle().manage(app[0]);
+        } else {
+            metrics = new TapMetrics(p.metrics().prometheus(), null);
+        }
+        p.api(new TapResource(service, new TapStatus(p.mapper(), catalog, metrics, lag), schema()));
+    }
+
+    /** The leader's round: definitions told again, topics of taps deleted longer than their retention ago removed. */
+    public Runnable reconciler(java.time.Clock clock) {
+        return () -> {
+            try {
+                service.reconcile(clock.instant());
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger("io.agentmesh.taps").warn("taps not reconciled this time: {}", e.toString());
+            }
+        };
+    }
+
+    /** Taps are analytics: at-least-once (each record's event_id lets a consumer drop a repeat). */
+    private static Properties withAtLeastOnce(Properties props) {
+        Properties p = new Properties();
+        p.putAll(props);
+        p.put(org.apache.kafka.streams.StreamsConfig.PROCESSING_GUARANTEE_CONFIG, org.apache.kafka.streams.StreamsConfig.AT_LEAST_ONCE);
+        return p;
+    }
+
+    static byte[] schema() {
+        try (InputStream in = TapsFeature.class.getResourceAsStream("tap-record.schema.json")) {
+            if (in == null) {
+                throw new IllegalStateException("tap-record.schema.json is missing from the jar");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
