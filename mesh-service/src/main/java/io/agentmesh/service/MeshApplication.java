@@ -104,7 +104,7 @@ public class MeshApplication extends Application<MeshConfiguration> {
                         io.agentmesh.streams.a2a.TaskSnapshots.MAX_STATE_BYTES + (1 << 20)) : null);
         cluster.chore("a2a-cards", () -> A2A_CARD_REFRESH, a2a.cardRefresher());
         io.agentmesh.service.taps.TapsFeature taps = new io.agentmesh.service.taps.TapsFeature(platform,
-                io.agentmesh.service.taps.TapAccess.NONE, routing.runsRouter()
+                registry.registry(), io.agentmesh.service.taps.TapAccess.NONE, routing.runsRouter()
                         ? routing.siblingProperties(io.agentmesh.service.taps.TapsFeature.APPLICATION, 1 << 20) : null);
         cluster.chore("taps", () -> TAPS_RECONCILE, taps.reconciler(platform.clock()));
         DeliveryFeature delivery = new DeliveryFeature(platform, config.getMessages(), config.getRouting(), config.getRedis(),

@@ -28,11 +28,13 @@ import java.util.Map;
 public final class TapResource {
 
     private final TapService taps;
+    private final TapBackfills backfills;
     private final TapStatus status;
     private final byte[] schema;
 
-    public TapResource(TapService taps, TapStatus status, byte[] schema) {
+    public TapResource(TapService taps, TapBackfills backfills, TapStatus status, byte[] schema) {
         this.taps = taps;
+        this.backfills = backfills;
         this.status = status;
         this.schema = schema;
     }
@@ -79,6 +81,21 @@ public final class TapResource {
     @Allow(Access.ADMIN)
     public Map<String, Object> delete(@PathParam("name") String name) {
         return status.describe(taps.delete(checked(name)));
+    }
+
+    @POST
+    @Path("{name}/backfill")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Allow(Access.ADMIN)
+    public Response backfill(@PathParam("name") String name, JsonNode body) {
+        return Response.accepted(backfills.start(checked(name), body)).build();
+    }
+
+    @GET
+    @Path("{name}/backfill")
+    @Allow(Access.VIEWER)
+    public Map<String, Object> backfillStatus(@PathParam("name") String name) {
+        return backfills.status(checked(name));
     }
 
     private static String checked(String name) {

@@ -23,7 +23,8 @@ public final class TapsFeature {
     private final TapService service;
 
     /** {@code streamsProps}: the taps application's properties on a router node, else null. */
-    public TapsFeature(Platform p, TapAccess access, Properties streamsProps) {
+    public TapsFeature(Platform p, io.agentmesh.service.registry.AgentRegistry registry, TapAccess access,
+                       Properties streamsProps) {
         this.service = new TapService(new TapDao(p.jdbi(), p.mapper()), p.topicAdmin(), p.publisher(), p.topics(),
                 p.mapper(), access);
         TapCatalog catalog = null;
@@ -41,7 +42,11 @@ public final class TapsFeature {
         } else {
             metrics = new TapMetrics(p.metrics().prometheus(), null);
         }
-        p.api(new TapResource(service, new TapStatus(p.mapper(), catalog, metrics, lag), schema()));
+        TapBackfills backfills = new TapBackfills(service, p.topics(), p.kafkaProps(), p.publisher(), p.mapper(),
+                () -> registry.listAll(null, null).stream().map(a -> new io.agentmesh.streams.registry.RegistryEntry(a.id(),
+                        a.name(), a.namespace(), a.capabilities(), a.endpoint(), a.status(), null)).toList(),
+                p.clock(), io.agentmesh.service.common.BoundedThreads.create("tap-backfill", 2));
+        p.api(new TapResource(service, backfills, new TapStatus(p.mapper(), catalog, metrics, lag), schema()));
     }
 
     /** The leader's round: definitions told again, topics of taps deleted longer than their retention ago removed. */
@@ -60,6 +65,9 @@ public final class TapsFeature {
         Properties p = new Properties();
         p.putAll(props);
         p.put(org.apache.kafka.streams.StreamsConfig.PROCESSING_GUARANTEE_CONFIG, org.apache.kafka.streams.StreamsConfig.AT_LEAST_ONCE);
+        // what the router committed only, as a backfill reads it (at-least-once would read aborted events too)
+        p.put(org.apache.kafka.streams.StreamsConfig.consumerPrefix(org.apache.kafka.clients.consumer.ConsumerConfig.ISOLATION_LEVEL_CONFIG),
+                "read_committed");
         return p;
     }
 

@@ -161,6 +161,44 @@ class TapsIT {
     }
 
     @Test
+    void aBackfillYieldsTheRecordsLiveTappingWrote() {
+        String ns = "back-" + RUN;
+        String a = "tap-e-" + RUN;
+        String b = "tap-f-" + RUN;
+        register(a, ns);
+        register(b, ns);
+        String filter = "\"filter\":{\"namespaces\":[\"" + ns + "\"]},\"payload\":{\"mode\":\"include\"}";
+        String live = tap("{\"name\":\"live-" + RUN + "\"," + filter + "}").path("topic").asText();
+        java.time.Instant start = java.time.Instant.now().minusSeconds(1);
+        List<String> ids = List.of(send(a, b, "{\"n\":1}"), send(b, a, "{\"n\":2}"), send(a, b, "\"three\""));
+        Predicate<List<JsonNode>> all = seen -> events(seen).containsAll(ids.stream()
+                .flatMap(id -> java.util.stream.Stream.of("accepted " + id, "routed " + id)).toList());
+        List<JsonNode> liveRecords = read(live, all);
+        assertThat(liveRecords).hasSize(6);
+
+        String late = "late-" + RUN;
+        String backfilled = tap("{\"name\":\"" + late + "\"," + filter + "}").path("topic").asText();
+        Http.Reply started = Http.post(MESH.url("/api/v1/taps/" + late + "/backfill"), "{\"from\":\"" + start + "\"}");
+        assertThat(started.status()).as(started.body()).isEqualTo(202);
+        await().atMost(60, SECONDS).until(() -> "done".equals(
+                Http.get(MESH.url("/api/v1/taps/" + late + "/backfill")).json().path("state").asText()));
+        JsonNode status = Http.get(MESH.url("/api/v1/taps/" + late + "/backfill")).json();
+        assertThat(status.path("records_written").asLong()).isEqualTo(6);
+        assertThat(status.path("records_read").asLong()).isGreaterThanOrEqualTo(6);
+
+        List<JsonNode> backRecords = read(backfilled, all);
+        java.util.function.Function<JsonNode, JsonNode> withoutTap = r -> ((com.fasterxml.jackson.databind.node.ObjectNode) r.deepCopy()).without("tap");
+        assertThat(backRecords.stream().map(withoutTap).toList())
+                .containsExactlyInAnyOrderElementsOf(liveRecords.stream().map(withoutTap).toList());
+
+        assertThat(Http.post(MESH.url("/api/v1/taps/" + late + "/backfill"), "{\"from\":\"yesterday\"}").status()).isEqualTo(400);
+        assertThat(Http.post(MESH.url("/api/v1/taps/" + late + "/backfill"), "{\"from\":\"" + start + "\",\"to\":\""
+                + start.minusSeconds(5) + "\"}").json().path("details").path("field").asText()).isEqualTo("to");
+        assertThat(Http.post(MESH.url("/api/v1/taps/absent-" + RUN + "/backfill"), "{\"from\":\"" + start + "\"}").status())
+                .isEqualTo(404);
+    }
+
+    @Test
     void badDefinitionsAreRefusedWithTheFieldAndNothingIsStored() {
         record Case(String body, String field) {
         }
