@@ -74,7 +74,9 @@ public class MeshApplication extends Application<MeshConfiguration> {
 
         RoutingFeature routing = new RoutingFeature(platform, config.getStreams(), config.getRouting(),
                 config.getMessages(), config.getMonitor());
-        KafkaAccessFeature kafkaAccess = new KafkaAccessFeature(platform, config.getKafka(), config.getStreams().getApplicationId());
+        io.agentmesh.service.taps.TapDao tapDao = new io.agentmesh.service.taps.TapDao(platform.jdbi(), platform.mapper());
+        KafkaAccessFeature kafkaAccess = new KafkaAccessFeature(platform, config.getKafka(),
+                config.getStreams().getApplicationId(), tapDao::reads);
         A2aCardFetcher a2aCards = new A2aCardFetcher(platform.outbound(), platform.mapper());
         RegistryFeature registry = new RegistryFeature(platform, config.getRedis(), config.getMonitor(), routing.router(),
                 auth, limits, kafkaAccess.grants(), java.util.Set.of(config.getStreams().getApplicationId(),
@@ -104,7 +106,7 @@ public class MeshApplication extends Application<MeshConfiguration> {
                         io.agentmesh.streams.a2a.TaskSnapshots.MAX_STATE_BYTES + (1 << 20)) : null);
         cluster.chore("a2a-cards", () -> A2A_CARD_REFRESH, a2a.cardRefresher());
         io.agentmesh.service.taps.TapsFeature taps = new io.agentmesh.service.taps.TapsFeature(platform,
-                registry.registry(), io.agentmesh.service.taps.TapAccess.NONE, routing.runsRouter()
+                tapDao, registry.registry(), kafkaAccess.tapAccess(), routing.runsRouter()
                         ? routing.siblingProperties(io.agentmesh.service.taps.TapsFeature.APPLICATION, 1 << 20) : null);
         cluster.chore("taps", () -> TAPS_RECONCILE, taps.reconciler(platform.clock()));
         DeliveryFeature delivery = new DeliveryFeature(platform, config.getMessages(), config.getRouting(), config.getRedis(),

@@ -59,6 +59,17 @@ final class AgentAcls {
                 new AclBinding(group, allow(principal, AclOperation.READ)));
     }
 
+    /** What a tap's reader may do besides: READ and DESCRIBE the tap's topic, READ groups under the tap's prefix. */
+    Set<AclBinding> reads(String agentId, String topic, String groupPrefix) {
+        String principal = principal(agentId);
+        ResourcePattern t = new ResourcePattern(ResourceType.TOPIC, topic, PatternType.LITERAL);
+        ResourcePattern groups = new ResourcePattern(ResourceType.GROUP, groupPrefix, PatternType.PREFIXED);
+        return Set.of(
+                new AclBinding(t, allow(principal, AclOperation.READ)),
+                new AclBinding(t, allow(principal, AclOperation.DESCRIBE)),
+                new AclBinding(groups, allow(principal, AclOperation.READ)));
+    }
+
     private static AccessControlEntry allow(String principal, AclOperation operation) {
         return new AccessControlEntry(principal, "*", operation, AclPermissionType.ALLOW);
     }

@@ -14,15 +14,21 @@ import java.time.Duration;
 public final class KafkaAccessFeature {
 
     private final AgentKafkaAccess grants;
+    private final io.agentmesh.service.taps.TapAccess tapAccess;
     private final Runnable reconciler;
     private final Duration interval;
 
-    /** {@code routerGroup}: the router's consumer group, which no agent's login may be granted. */
-    public KafkaAccessFeature(Platform p, KafkaSettings kafka, String routerGroup) {
+    /**
+     * {@code routerGroup}: the router's consumer group, which no agent's login may be granted;
+     * {@code tapReads}: the readers of live taps, whose logins may read those taps too.
+     */
+    public KafkaAccessFeature(Platform p, KafkaSettings kafka, String routerGroup,
+                              java.util.function.Supplier<java.util.List<io.agentmesh.service.taps.TapRead>> tapReads) {
         KafkaAgentAccess settings = kafka.getAgentAccess();
         this.interval = Duration.ofMillis(settings.getReconcileInterval().toMilliseconds());
         if (!settings.isEnabled()) {
             this.grants = AgentKafkaAccess.NONE;
+            this.tapAccess = io.agentmesh.service.taps.TapAccess.NONE;
             this.reconciler = () -> { };
             return;
         }
@@ -35,12 +41,18 @@ public final class KafkaAccessFeature {
                 settings.getSecurityProtocol().isEmpty() ? kafka.getSecurity().getProtocol() : settings.getSecurityProtocol(),
                 settings.getMechanism(), java.util.Set.of(routerGroup));
         this.reconciler = new KafkaAccessReconciler(dao, passwords, acls, admin,
-                p.env().metrics().counter("mesh.kafka.access.repairs"), java.util.Set.of(routerGroup));
+                p.env().metrics().counter("mesh.kafka.access.repairs"), java.util.Set.of(routerGroup), tapReads);
+        this.tapAccess = new TapReadGrants(acls, admin);
     }
 
     /** What the registry calls when it issues or revokes an agent's key. */
     public AgentKafkaAccess grants() {
         return grants;
+    }
+
+    /** What the taps call when a tap gets, changes or loses its reader. */
+    public io.agentmesh.service.taps.TapAccess tapAccess() {
+        return tapAccess;
     }
 
     /** The leader's chore. */

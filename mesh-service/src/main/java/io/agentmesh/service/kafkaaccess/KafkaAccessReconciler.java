@@ -30,8 +30,13 @@ final class KafkaAccessReconciler implements Runnable {
     private final Counter repairs;
     private final Set<String> reservedGroups;
 
+    private final java.util.function.Supplier<List<io.agentmesh.service.taps.TapRead>> tapReads;
+
+    /** {@code tapReads}: the readers of live taps, whose logins may read those taps too. */
     KafkaAccessReconciler(KafkaLoginDao dao, LoginPasswords passwords, AgentAcls acls, KafkaAccessAdmin kafka,
-                          Counter repairs, Set<String> reservedGroups) {
+                          Counter repairs, Set<String> reservedGroups,
+                          java.util.function.Supplier<List<io.agentmesh.service.taps.TapRead>> tapReads) {
+        this.tapReads = tapReads;
         this.reservedGroups = reservedGroups;
         this.dao = dao;
         this.passwords = passwords;
@@ -79,6 +84,10 @@ final class KafkaAccessReconciler implements Runnable {
             return false;
         });
 
+        Map<String, Set<AclBinding>> reads = new java.util.HashMap<>();
+        for (io.agentmesh.service.taps.TapRead r : tapReads.get()) {
+            reads.computeIfAbsent(r.reader(), k -> new HashSet<>()).addAll(acls.reads(r.reader(), r.topic(), r.groupPrefix()));
+        }
         int changes = 0;
         List<AclBinding> missing = new ArrayList<>();
         List<AclBinding> extra = new ArrayList<>();
@@ -90,7 +99,8 @@ final class KafkaAccessReconciler implements Runnable {
                 dao.applied(id, w.getValue().generation());
                 changes++;
             }
-            Set<AclBinding> should = acls.of(id);
+            Set<AclBinding> should = new HashSet<>(acls.of(id));
+            should.addAll(reads.getOrDefault(id, Set.of()));
             Collection<AclBinding> has = granted.getOrDefault(id, Set.of());
             should.stream().filter(b -> !has.contains(b)).forEach(missing::add);
             has.stream().filter(b -> !should.contains(b)).forEach(extra::add);

@@ -39,6 +39,13 @@ public final class TapDao {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM taps WHERE deleted_at IS NULL ORDER BY name").map(rows).list());
     }
 
+    /** The readers of live taps. */
+    public List<TapRead> reads() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT name, topic, reader FROM taps WHERE deleted_at IS NULL AND reader IS NOT NULL")
+                .map((rs, ctx) -> new TapRead(rs.getString("reader"), rs.getString("topic"),
+                        TapAccess.groupPrefix(rs.getString("name")))).list());
+    }
+
     /** Deleted taps whose topic's retention has passed. */
     public List<Tap> expired(Instant now) {
         return jdbi.withHandle(h -> h.createQuery("""

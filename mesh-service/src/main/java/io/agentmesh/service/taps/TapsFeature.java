@@ -23,9 +23,9 @@ public final class TapsFeature {
     private final TapService service;
 
     /** {@code streamsProps}: the taps application's properties on a router node, else null. */
-    public TapsFeature(Platform p, io.agentmesh.service.registry.AgentRegistry registry, TapAccess access,
+    public TapsFeature(Platform p, TapDao dao, io.agentmesh.service.registry.AgentRegistry registry, TapAccess access,
                        Properties streamsProps) {
-        this.service = new TapService(new TapDao(p.jdbi(), p.mapper()), p.topicAdmin(), p.publisher(), p.topics(),
+        this.service = new TapService(dao, p.topicAdmin(), p.publisher(), p.topics(),
                 p.mapper(), access);
         TapCatalog catalog = null;
         java.util.function.LongSupplier lag = null;

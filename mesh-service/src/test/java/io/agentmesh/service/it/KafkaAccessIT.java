@@ -165,6 +165,58 @@ class KafkaAccessIT {
     }
 
     @Test
+    void aTapsReaderReadsItsTapUnderItsGroupsAndIsDeniedAnotherTap() throws Exception {
+        JsonNode reader = Secured.register(MESH, Secured.ADMIN_TOKEN, "ka-tr-" + RUN);
+        JsonNode sender = Secured.register(MESH, Secured.ADMIN_TOKEN, "ka-ts-" + RUN);
+        JsonNode login = reader.path("kafka");
+        String own = "team-" + RUN;
+        String other = "others-" + RUN;
+        String filter = "\"filter\":{\"senders\":[\"ka-ts-" + RUN + "\"]},\"payload\":{\"mode\":\"drop\"}";
+        Http.Reply made = Secured.post(MESH.url("/api/v1/taps"), Secured.ADMIN_TOKEN,
+                "{\"name\":\"" + own + "\"," + filter + ",\"reader\":\"ka-tr-" + RUN + "\"}");
+        assertThat(made.status()).as(made.body()).isEqualTo(201);
+        assertThat(made.json().path("consumer_group_prefix").asText()).isEqualTo("tap." + own);
+        assertThat(Secured.post(MESH.url("/api/v1/taps"), Secured.ADMIN_TOKEN, "{\"name\":\"" + other + "\"," + filter + "}")
+                .status()).isEqualTo(201);
+        await().atMost(30, SECONDS).until(() -> Secured.get(MESH.url("/api/v1/taps/" + own), Secured.ADMIN_TOKEN).json()
+                .path("live").asBoolean());
+        // past a few reconciliation rounds (every second here): the grant is the mesh's, not a stray one
+        Thread.sleep(3_000);
+        String id = Secured.post(MESH.url("/api/v1/messages"), sender.path("api_key").asText(),
+                "{\"to\":\"agent:ka-tr-" + RUN + "\",\"payload\":{\"secret\":1}}").json().path("id").asText();
+
+        try (KafkaConsumer<byte[], byte[]> team = consumer(login, "tap." + own + ".rates")) {
+            team.subscribe(List.of(MESH.topic("tap." + own)));
+            List<String> seen = new ArrayList<>();
+            await().atMost(30, SECONDS).until(() -> {
+                for (ConsumerRecord<byte[], byte[]> r : team.poll(Duration.ofMillis(500))) {
+                    seen.add(new String(r.value(), StandardCharsets.UTF_8));
+                }
+                return seen.stream().anyMatch(v -> v.contains(id) && v.contains("\"accepted\""));
+            });
+            assertThat(seen).noneMatch(v -> v.contains("secret"));
+            team.commitSync();
+        }
+        try (KafkaConsumer<byte[], byte[]> probe = consumer(login, null)) {
+            probe.assign(List.of(new TopicPartition(MESH.topic("tap." + other), 0)));
+            probe.seekToBeginning(probe.assignment());
+            assertThat(catchThrowable(() -> probe.poll(Duration.ofSeconds(5)))).isInstanceOf(TopicAuthorizationException.class);
+        }
+        try (KafkaConsumer<byte[], byte[]> wrongGroup = consumer(login, "analytics")) {
+            wrongGroup.subscribe(List.of(MESH.topic("tap." + own)));
+            assertThat(catchThrowable(() -> wrongGroup.poll(Duration.ofSeconds(5)))).isInstanceOf(GroupAuthorizationException.class);
+        }
+
+        assertThat(Secured.delete(MESH.url("/api/v1/taps/" + own), Secured.ADMIN_TOKEN).status()).isEqualTo(200);
+        try (KafkaConsumer<byte[], byte[]> after = consumer(login, null)) {
+            after.assign(List.of(new TopicPartition(MESH.topic("tap." + own), 0)));
+            after.seekToBeginning(after.assignment());
+            await().atMost(15, SECONDS).until(() -> catchThrowable(() -> after.poll(Duration.ofSeconds(1)))
+                    instanceof TopicAuthorizationException);
+        }
+    }
+
+    @Test
     void clientsWithoutTheRightCredentialsAreRefused() {
         JsonNode c = Secured.register(MESH, Secured.ADMIN_TOKEN, "ka-c-" + RUN).path("kafka");
         // the right user, a wrong password
