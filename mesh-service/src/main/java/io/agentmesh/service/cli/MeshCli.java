@@ -18,7 +18,7 @@ import java.time.Duration;
         description = "Operate an Agent Mesh over its REST API.",
         subcommands = {AgentsCommand.class, DiscoverCommand.class, SendCommand.class, BroadcastCommand.class,
                 QueueCommand.class, DlqCommand.class, ReplayCommand.class, ExportCommand.class, ClusterCommand.class,
-                AuthCommand.class})
+                AuthCommand.class, TapsCommand.class})
 public final class MeshCli {
 
     @Option(names = "--url", scope = ScopeType.INHERIT, paramLabel = "URL",

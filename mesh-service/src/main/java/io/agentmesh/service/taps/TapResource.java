@@ -32,7 +32,13 @@ public final class TapResource {
     private final TapStatus status;
     private final byte[] schema;
 
-    public TapResource(TapService taps, TapBackfills backfills, TapStatus status, byte[] schema) {
+    private final TapTail tail;
+    private final io.agentmesh.service.common.LongWork tails;
+
+    public TapResource(TapService taps, TapBackfills backfills, TapTail tail, io.agentmesh.service.common.LongWork tails,
+                       TapStatus status, byte[] schema) {
+        this.tail = tail;
+        this.tails = tails;
         this.taps = taps;
         this.backfills = backfills;
         this.status = status;
@@ -96,6 +102,62 @@ public final class TapResource {
     @Allow(Access.VIEWER)
     public Map<String, Object> backfillStatus(@PathParam("name") String name) {
         return backfills.status(checked(name));
+    }
+
+    /**
+     * The tap's records as NDJSON (each line one record as on its topic), from its end or
+     * {@code from=beginning}, until {@code max} records (1-10000, default 100) or {@code wait}
+     * (1s-10m, default 30s) has passed.
+     */
+    @GET
+    @Path("{name}/records")
+    @Produces("application/x-ndjson")
+    @Allow(Access.OPERATOR)
+    public Response records(@PathParam("name") String name, @jakarta.ws.rs.QueryParam("from") String from,
+                            @jakarta.ws.rs.QueryParam("max") String max, @jakarta.ws.rs.QueryParam("wait") String wait) {
+        Tap tap = taps.get(checked(name));
+        if (from != null && !from.equals("beginning") && !from.equals("end")) {
+            throw MeshException.invalidField("from", "must be beginning or end");
+        }
+        int limit = io.agentmesh.service.web.Params.intParam("max", max, 100, 1, 10_000);
+        java.time.Duration until = waitParam(wait);
+        AutoCloseable permit = tails.start(java.util.UUID.randomUUID().toString());
+        jakarta.ws.rs.core.StreamingOutput body = out -> {
+            try {
+                tail.read(tap.topic(), "beginning".equals(from), limit, until, value -> {
+                    try {
+                        out.write(value);
+                        out.write('\n');
+                        out.flush();
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+            } finally {
+                try {
+                    permit.close();
+                } catch (Exception e) {
+                    // releasing a permit does not fail
+                }
+            }
+        };
+        return Response.ok(body, "application/x-ndjson").build();
+    }
+
+    private static java.time.Duration waitParam(String raw) {
+        if (raw == null) {
+            return java.time.Duration.ofSeconds(30);
+        }
+        long ms;
+        try {
+            ms = io.dropwizard.util.Duration.parse(raw.strip()).toMilliseconds();
+        } catch (IllegalArgumentException e) {
+            throw MeshException.invalidField("wait", "'" + raw + "' is not a duration like 5s or 2m");
+        }
+        if (ms < 1_000 || ms > 600_000) {
+            throw MeshException.invalidField("wait", "must be from 1s to 10m");
+        }
+        return java.time.Duration.ofMillis(ms);
     }
 
     private static String checked(String name) {

@@ -46,7 +46,9 @@ public final class TapsFeature {
                 () -> registry.listAll(null, null).stream().map(a -> new io.agentmesh.streams.registry.RegistryEntry(a.id(),
                         a.name(), a.namespace(), a.capabilities(), a.endpoint(), a.status(), null)).toList(),
                 p.clock(), io.agentmesh.service.common.BoundedThreads.create("tap-backfill", 2));
-        p.api(new TapResource(service, backfills, new TapStatus(p.mapper(), catalog, metrics, lag), schema()));
+        p.api(new TapResource(service, backfills, new TapTail(p.kafkaProps()),
+                new io.agentmesh.service.common.LongWork("tap_reads", "a read of a tap", 8, 5, p.env().metrics()),
+                new TapStatus(p.mapper(), catalog, metrics, lag), schema()));
     }
 
     /** The leader's round: definitions told again, topics of taps deleted longer than their retention ago removed. */

@@ -198,6 +198,43 @@ class TapsIT {
                 .isEqualTo(404);
     }
 
+    private static String[] cli(int expectedExit, String... args) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add("--url=" + MESH.url(""));
+        int exit = io.agentmesh.service.cli.MeshCli.run(new java.io.PrintStream(out, true, StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, StandardCharsets.UTF_8), all.toArray(new String[0]));
+        String[] printed = {out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)};
+        assertThat(exit).as(String.join(" ", args) + "\n" + printed[0] + printed[1]).isEqualTo(expectedExit);
+        return printed;
+    }
+
+    @Test
+    void theCliCreatesListsTailsBackfillsAndDeletesATap() {
+        String ns = "cli-" + RUN;
+        String a = "tap-h-" + RUN;
+        register(a, ns);
+        String name = "cli-" + RUN;
+        java.time.Instant start = java.time.Instant.now().minusSeconds(1);
+        assertThat(cli(0, "taps", "create", name, "--payload", "redact", "--redact", "secret", "--namespace", ns,
+                "--event", "accepted", "--retention", "2h")[0]).contains("tap " + name + " writes to " + MESH.topic("tap." + name));
+        assertThat(cli(0, "taps", "list")[0]).contains(name, "redact");
+        await().atMost(30, SECONDS).until(() -> cli(0, "taps", "describe", name)[0].contains("live: true"));
+        String id = send(a, a, "{\"secret\":\"s3\",\"kept\":1}");
+
+        String tailed = cli(0, "taps", "tail", name, "--from-beginning", "-n", "1", "--wait", "20s")[0];
+        assertThat(tailed.lines().toList()).hasSize(1);
+        JsonNode record = parse(tailed.strip().getBytes(StandardCharsets.UTF_8));
+        assertThat(record.path("id").asText()).isEqualTo(id);
+        assertThat(record.path("payload").toString()).isEqualTo("{\"kept\":1}");
+
+        assertThat(cli(0, "taps", "backfill", name, "--from", start.toString())[0]).contains("backfilled", "1 records written");
+        assertThat(cli(1, "taps", "create", "bad-" + RUN, "--payload", "peek")[1]).contains("payload.mode");
+        assertThat(cli(0, "taps", "delete", name)[0]).contains("tap " + name + " ended");
+        assertThat(cli(1, "taps", "describe", name)[1]).contains("no tap");
+    }
+
     @Test
     void badDefinitionsAreRefusedWithTheFieldAndNothingIsStored() {
         record Case(String body, String field) {
