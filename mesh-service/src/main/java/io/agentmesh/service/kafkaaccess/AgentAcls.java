@@ -59,15 +59,26 @@ final class AgentAcls {
                 new AclBinding(group, allow(principal, AclOperation.READ)));
     }
 
-    /** What a tap's reader may do besides: READ and DESCRIBE the tap's topic, READ groups under the tap's prefix. */
-    Set<AclBinding> reads(String agentId, String topic, String groupPrefix) {
+    /**
+     * What a tap's reader may do besides: READ and DESCRIBE the tap's topic, READ groups under the tap's
+     * prefix, and keep topics of its own under that prefix (a Kafka Streams application's internal
+     * topics and outputs).
+     */
+    Set<AclBinding> reads(String agentId, String topic, String prefix) {
         String principal = principal(agentId);
         ResourcePattern t = new ResourcePattern(ResourceType.TOPIC, topic, PatternType.LITERAL);
-        ResourcePattern groups = new ResourcePattern(ResourceType.GROUP, groupPrefix, PatternType.PREFIXED);
+        ResourcePattern groups = new ResourcePattern(ResourceType.GROUP, prefix, PatternType.PREFIXED);
+        ResourcePattern own = new ResourcePattern(ResourceType.TOPIC, prefix, PatternType.PREFIXED);
         return Set.of(
                 new AclBinding(t, allow(principal, AclOperation.READ)),
                 new AclBinding(t, allow(principal, AclOperation.DESCRIBE)),
-                new AclBinding(groups, allow(principal, AclOperation.READ)));
+                new AclBinding(groups, allow(principal, AclOperation.READ)),
+                new AclBinding(own, allow(principal, AclOperation.CREATE)),
+                new AclBinding(own, allow(principal, AclOperation.READ)),
+                new AclBinding(own, allow(principal, AclOperation.WRITE)),
+                new AclBinding(own, allow(principal, AclOperation.DESCRIBE)),
+                new AclBinding(own, allow(principal, AclOperation.DESCRIBE_CONFIGS)),
+                new AclBinding(own, allow(principal, AclOperation.DELETE)));
     }
 
     private static AccessControlEntry allow(String principal, AclOperation operation) {

@@ -1,8 +1,10 @@
 package io.agentmesh.service.taps;
 
 /**
- * The Kafka rights of a tap's reader: its agent's Kafka login may read the tap's topic and use
- * consumer groups named {@code tap.<name>...}. Does nothing where agents have no Kafka logins.
+ * The Kafka rights of a tap's reader: its agent's Kafka login may read the tap's topic, use
+ * consumer groups named {@code tap.<name>.…} and create, read and write topics named
+ * {@code tap.<name>.…} (a Kafka Streams application with that id keeps its internal topics there).
+ * Does nothing where agents have no Kafka logins.
  */
 public interface TapAccess {
 
@@ -20,8 +22,8 @@ public interface TapAccess {
 
     void revoke(String reader, String topic, String groupPrefix);
 
-    /** The consumer groups a tap's reader may use start with this. */
+    /** The consumer groups (and topics of its own) a tap's reader may use start with this. */
     static String groupPrefix(String tap) {
-        return "tap." + tap;
+        return "tap." + tap + ".";
     }
 }
