@@ -32,7 +32,7 @@ import java.util.Properties;
  * and their p99 routing latency. The tap needs the {@code routed} events (a filter without
  * {@code events}, or one that lists {@code routed}); its payload policy does not matter.
  *
- * <pre>java -jar tap-rates.jar BOOTSTRAP TAP_TOPIC OUTPUT_TOPIC [APPLICATION_ID]</pre>
+ * <pre>TapRates BOOTSTRAP TAP_TOPIC OUTPUT_TOPIC [CLIENT_PROPERTIES]</pre>
  */
 public final class TapRates {
 
@@ -105,15 +105,22 @@ public final class TapRates {
         return Serdes.serdeFrom(ser, de);
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws IOException {
         if (args.length < 3) {
-            System.err.println("usage: tap-rates BOOTSTRAP TAP_TOPIC OUTPUT_TOPIC [APPLICATION_ID]");
+            System.err.println("usage: tap-rates BOOTSTRAP TAP_TOPIC OUTPUT_TOPIC [CLIENT_PROPERTIES]");
             System.exit(2);
         }
         Properties props = new Properties();
+        if (args.length > 3) {
+            // security.protocol, sasl.mechanism, sasl.jaas.config, ... as for any Kafka client
+            try (java.io.Reader in = java.nio.file.Files.newBufferedReader(java.nio.file.Path.of(args[3]))) {
+                props.load(in);
+            }
+        }
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, args[0]);
-        // a tap's reader may use consumer groups under tap.<name>: the application id is its group
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, args.length > 3 ? args[3] : "tap." + args[1].replaceFirst("^.*\\.tap\\.", "") + ".rates");
+        // a tap's reader may use groups and topics under tap.<name>.: the application id is its group
+        // and the prefix of its internal topics
+        props.putIfAbsent(StreamsConfig.APPLICATION_ID_CONFIG, "tap." + args[1].replaceFirst("^.*\\.tap\\.", "") + ".rates");
         KafkaStreams streams = new KafkaStreams(topology(args[1], args[2]), props);
         Runtime.getRuntime().addShutdownHook(new Thread(streams::close));
         streams.start();
