@@ -2,12 +2,12 @@ package io.agentmesh.service.taps;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agentmesh.service.kafka.KafkaClientProps;
-import io.agentmesh.service.kafka.MessagePublisher;
 import io.agentmesh.service.kafka.TopicScanner;
 import io.agentmesh.streams.taps.TapDefinition;
 import io.agentmesh.streams.taps.TapEvent;
 import io.agentmesh.streams.taps.TapRecords;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
@@ -38,7 +38,6 @@ final class TapBackfill implements Runnable {
     private final Instant to;
     private final List<String> sources;
     private final KafkaClientProps props;
-    private final MessagePublisher publisher;
     private final TapRecords records;
     private final ObjectMapper mapper;
     private final AtomicLong read = new AtomicLong();
@@ -49,13 +48,12 @@ final class TapBackfill implements Runnable {
     private volatile Instant endedAt;
 
     TapBackfill(TapDefinition tap, Instant from, Instant to, List<String> sources, KafkaClientProps props,
-                MessagePublisher publisher, TapRecords records, ObjectMapper mapper) {
+                TapRecords records, ObjectMapper mapper) {
         this.tap = tap;
         this.from = from;
         this.to = to;
         this.sources = sources;
         this.props = props;
-        this.publisher = publisher;
         this.records = records;
         this.mapper = mapper;
     }
@@ -88,7 +86,9 @@ final class TapBackfill implements Runnable {
     public void run() {
         state = "running";
         startedAt = Instant.now();
-        try (TopicScanner scanner = TopicScanner.open(props, 500)) {
+        // a producer of its own: a backfill's thousands of writes do not queue before agents' sends
+        try (TopicScanner scanner = TopicScanner.open(props, 500);
+             KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props.producer("tap-backfill"))) {
             List<CompletableFuture<?>> writes = new ArrayList<>();
             for (String topic : sources) {
                 boolean ingress = topic.equals(sources.get(0));
@@ -102,7 +102,7 @@ final class TapBackfill implements Runnable {
                         continue;
                     }
                     long end = Math.min(ends.get(tp), stops.getOrDefault(tp, ends.get(tp)));
-                    scanner.forEach(tp, start, end, r -> tapped(r, ingress, writes));
+                    scanner.forEach(tp, start, end, r -> tapped(producer, r, ingress, writes));
                 }
             }
             awaitAll(writes);
@@ -119,7 +119,8 @@ final class TapBackfill implements Runnable {
         }
     }
 
-    private void tapped(ConsumerRecord<byte[], byte[]> r, boolean ingress, List<CompletableFuture<?>> writes) {
+    private void tapped(KafkaProducer<byte[], byte[]> producer, ConsumerRecord<byte[], byte[]> r, boolean ingress,
+                        List<CompletableFuture<?>> writes) {
         read.incrementAndGet();
         if (r.timestamp() < from.toEpochMilli() || r.timestamp() >= to.toEpochMilli()) {
             return;
@@ -131,8 +132,16 @@ final class TapBackfill implements Runnable {
             return;
         }
         for (TapRecords.Out out : records.of(event, List.of(tap))) {
-            writes.add(publisher.publish(new ProducerRecord<>(tap.topic(), null, r.timestamp(), out.key(), out.value()),
-                    "backfill tap " + tap.name()).thenRun(written::incrementAndGet));
+            CompletableFuture<Void> write = new CompletableFuture<>();
+            producer.send(new ProducerRecord<>(tap.topic(), null, r.timestamp(), out.key(), out.value()), (meta, error) -> {
+                if (error == null) {
+                    written.incrementAndGet();
+                    write.complete(null);
+                } else {
+                    write.completeExceptionally(error);
+                }
+            });
+            writes.add(write);
         }
         if (writes.size() >= IN_FLIGHT) {
             awaitAll(writes);

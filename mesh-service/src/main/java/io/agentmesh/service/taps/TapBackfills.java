@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agentmesh.service.errors.ErrorCode;
 import io.agentmesh.service.errors.MeshException;
 import io.agentmesh.service.kafka.KafkaClientProps;
-import io.agentmesh.service.kafka.MessagePublisher;
 import io.agentmesh.streams.registry.RegistryEntry;
 import io.agentmesh.streams.registry.RegistryIndex;
 import io.agentmesh.streams.taps.AgentDirectory;
@@ -24,27 +23,24 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 
 /**
- * Backfills run on the node that was asked, one at a time per tap and at most two at once; the
- * last one of each tap can be looked at until the node restarts.
+ * Backfills run on the node that was asked, one at a time per tap on that node and at most two at
+ * once; the last one of each tap can be looked at there until the node restarts.
  */
 public final class TapBackfills {
 
     private final TapService taps;
     private final MeshTopics topics;
     private final KafkaClientProps props;
-    private final MessagePublisher publisher;
     private final ObjectMapper mapper;
     private final Supplier<Collection<RegistryEntry>> agents;
     private final Clock clock;
     private final ExecutorService runner;
     private final Map<String, TapBackfill> last = new ConcurrentHashMap<>();
 
-    public TapBackfills(TapService taps, MeshTopics topics, KafkaClientProps props, MessagePublisher publisher,
-                        ObjectMapper mapper, Supplier<Collection<RegistryEntry>> agents, Clock clock, ExecutorService runner) {
+    public TapBackfills(TapService taps, MeshTopics topics, KafkaClientProps props, ObjectMapper mapper, Supplier<Collection<RegistryEntry>> agents, Clock clock, ExecutorService runner) {
         this.taps = taps;
         this.topics = topics;
         this.props = props;
-        this.publisher = publisher;
         this.mapper = mapper;
         this.agents = agents;
         this.clock = clock;
@@ -65,6 +61,9 @@ public final class TapBackfills {
         Instant now = clock.instant();
         Instant from = time(body, "from", null);
         Instant to = time(body, "to", now);
+        if (!from.isBefore(now)) {
+            throw MeshException.invalidField("from", "must be in the past: a backfill writes what the mesh already holds");
+        }
         if (!from.isBefore(to)) {
             throw MeshException.invalidField("to", "must be after from");
         }
@@ -78,7 +77,7 @@ public final class TapBackfills {
         RegistryIndex index = new RegistryIndex();
         agents.get().forEach(index::upsert);
         TapBackfill job = new TapBackfill(tap.definition(), from, to, List.of(topics.ingress(), topics.events()), props,
-                publisher, new TapRecords(AgentDirectory.of(index), mapper), mapper);
+                new TapRecords(AgentDirectory.of(index), mapper), mapper);
         try {
             runner.execute(job);
         } catch (RejectedExecutionException e) {

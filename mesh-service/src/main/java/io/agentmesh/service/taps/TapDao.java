@@ -29,6 +29,19 @@ public final class TapDao {
                 instant(rs.getTimestamp("deleted_at")));
     }
 
+    /**
+     * Runs {@code work} holding the tap's lock (a PostgreSQL advisory lock, across nodes), so that
+     * what is written to the definitions topic follows the order of the changes: a republish never
+     * brings back a definition a later change replaced.
+     */
+    public <T> T locked(String name, java.util.function.Supplier<T> work) {
+        return jdbi.inTransaction(h -> {
+            h.createQuery("SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtext(:key))) AS locked")
+                    .bind("key", "agentmesh.tap:" + name).mapTo(Integer.class).one();
+            return work.get();
+        });
+    }
+
     public Optional<Tap> find(String name) {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM taps WHERE name = :name").bind("name", name)
                 .map(rows).findOne());
@@ -44,6 +57,11 @@ public final class TapDao {
         return jdbi.withHandle(h -> h.createQuery("SELECT name, topic, reader FROM taps WHERE deleted_at IS NULL AND reader IS NOT NULL")
                 .map((rs, ctx) -> new TapRead(rs.getString("reader"), rs.getString("topic"),
                         TapAccess.groupPrefix(rs.getString("name")))).list());
+    }
+
+    /** Every tap, deleted ones too. */
+    public List<Tap> all() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM taps ORDER BY name").map(rows).list());
     }
 
     /** Deleted taps whose topic's retention has passed. */

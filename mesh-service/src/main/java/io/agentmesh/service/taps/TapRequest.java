@@ -13,18 +13,26 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
  * A tap as a client writes it ({@code POST /api/v1/taps}, {@code PUT /api/v1/taps/{name}}), checked
- * field by field: {@code name}, {@code filter}, {@code payload} ({@code {"mode": "hash"}}; required),
- * {@code retention} (30m, 12h, 7d; 10s to 365d; default 7d), {@code partitions} (1-64; default 3, fixed at
- * creation), {@code reader} (the agent whose Kafka login may read the tap).
+ * field by field: {@code name}, {@code filter}, {@code payload} ({@code {"mode": "hash"}}; required
+ * to create), {@code retention} (30m, 12h, 7d; 10s to 365d; default 7d), {@code partitions} (1-64;
+ * default 3, fixed at creation), {@code reader} (the agent whose Kafka login may read the tap).
+ * {@code given}: the fields the body has (a PUT changes those and keeps the others).
  */
 public record TapRequest(String name, TapFilter filter, PayloadPolicy payload, long retentionMs, Integer partitions,
-                         String reader) {
+                         String reader, Set<String> given) {
+
+    /** The tap as this request changes {@code before} (a PUT): the fields it gives replace those of before. */
+    public Tap applyTo(Tap before) {
+        return new Tap(before.name(), before.topic(), given.contains("filter") ? filter : before.filter(),
+                given.contains("payload") ? payload : before.payload(), before.hmacKey(),
+                given.contains("retention") ? retentionMs : before.retentionMs(), before.partitions(),
+                given.contains("reader") ? reader : before.reader(), before.createdBy(), before.createdAt(), null, null);
+    }
 
     static final long DEFAULT_RETENTION_MS = Duration.ofDays(7).toMillis();
     static final long MIN_RETENTION_MS = Duration.ofSeconds(10).toMillis();
@@ -48,15 +56,17 @@ public record TapRequest(String name, TapFilter filter, PayloadPolicy payload, l
                 throw MeshException.invalidField(f, "unknown field; a tap has " + List.copyOf(new java.util.TreeSet<>(FIELDS)));
             }
         }
-        String name = pathName != null ? pathName : text(o, "name");
-        if (name == null || !TapDefinition.NAME.matcher(name).matches()) {
-            throw MeshException.invalidField("name", "'" + name + "' must be " + TapDefinition.NAME_RULE);
-        }
+        String name = name(pathName != null ? pathName : text(o, "name"));
         if (pathName != null && o.hasNonNull("name") && !pathName.equals(o.get("name").asText())) {
             throw MeshException.invalidField("name", "the body names '" + o.get("name").asText() + "', the path '" + pathName + "'");
         }
-        return new TapRequest(name, filter(o.get("filter")), payload(o.get("payload")), retention(o.get("retention")),
-                partitions(o.get("partitions")), reader(o.get("reader")));
+        Set<String> given = new java.util.HashSet<>();
+        o.fieldNames().forEachRemaining(given::add);
+        if (pathName == null && !given.contains("payload")) {
+            payload(null);
+        }
+        return new TapRequest(name, filter(o.get("filter")), given.contains("payload") ? payload(o.get("payload")) : null,
+                retention(o.get("retention")), partitions(o.get("partitions")), reader(o.get("reader")), Set.copyOf(given));
     }
 
     private static String text(ObjectNode o, String field) {
@@ -152,17 +162,28 @@ public record TapRequest(String name, TapFilter filter, PayloadPolicy payload, l
         if (node == null || node.isNull()) {
             return DEFAULT_RETENTION_MS;
         }
-        long ms;
-        try {
-            ms = io.dropwizard.util.Duration.parse(node.asText().strip()).toMilliseconds();
-        } catch (IllegalArgumentException e) {
-            throw MeshException.invalidField("retention", "'" + node.asText() + "' is not a duration like 30m, 12h or 7d");
-        }
+        long ms = millis("retention", node.asText());
         if (ms < MIN_RETENTION_MS || ms > MAX_RETENTION_MS) {
-            throw new MeshException(io.agentmesh.service.errors.ErrorCode.INVALID_REQUEST,
-                    "retention: must be from 10 seconds to 365 days", Map.of("field", "retention"));
+            throw MeshException.invalidField("retention", "must be from 10 seconds to 365 days");
         }
         return ms;
+    }
+
+    /** A duration as the API takes them (30s, 10m, 12h, 7d), in milliseconds. */
+    static long millis(String field, String raw) {
+        try {
+            return io.dropwizard.util.Duration.parse(raw.strip()).toMilliseconds();
+        } catch (IllegalArgumentException e) {
+            throw MeshException.invalidField(field, "'" + raw + "' is not a duration like 30s, 10m, 12h or 7d");
+        }
+    }
+
+    /** A tap name as given in a path or a body. */
+    static String name(String raw) {
+        if (raw == null || !TapDefinition.NAME.matcher(raw).matches()) {
+            throw MeshException.invalidField("name", "'" + raw + "' must be " + TapDefinition.NAME_RULE);
+        }
+        return raw;
     }
 
     private static Integer partitions(JsonNode node) {

@@ -5,7 +5,6 @@ import io.agentmesh.service.auth.Access;
 import io.agentmesh.service.auth.Allow;
 import io.agentmesh.service.auth.Callers;
 import io.agentmesh.service.errors.MeshException;
-import io.agentmesh.streams.taps.TapDefinition;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -148,12 +147,7 @@ public final class TapResource {
         if (raw == null) {
             return java.time.Duration.ofSeconds(30);
         }
-        long ms;
-        try {
-            ms = io.dropwizard.util.Duration.parse(raw.strip()).toMilliseconds();
-        } catch (IllegalArgumentException e) {
-            throw MeshException.invalidField("wait", "'" + raw + "' is not a duration like 5s or 2m");
-        }
+        long ms = TapRequest.millis("wait", raw);
         if (ms < 1_000 || ms > 600_000) {
             throw MeshException.invalidField("wait", "must be from 1s to 10m");
         }
@@ -161,9 +155,6 @@ public final class TapResource {
     }
 
     private static String checked(String name) {
-        if (name == null || !TapDefinition.NAME.matcher(name).matches()) {
-            throw MeshException.invalidField("name", "'" + name + "' must be " + TapDefinition.NAME_RULE);
-        }
-        return name;
+        return TapRequest.name(name);
     }
 }

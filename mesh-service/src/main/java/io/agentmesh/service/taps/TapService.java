@@ -18,11 +18,13 @@ import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Creates, changes and ends taps: PostgreSQL holds them; each has its topic (made before the tap
  * runs, deleted by the leader once a deleted tap's retention has passed); the definitions topic
- * tells the taps application what to run; the reader's Kafka rights follow the tap.
+ * tells the taps application what to run; the reader's Kafka rights follow the tap. Every change of
+ * one tap, and its republishing, holds that tap's lock, so the definitions topic has them in order.
  */
 public final class TapService {
 
@@ -34,16 +36,19 @@ public final class TapService {
     private final MeshTopics topics;
     private final ObjectMapper mapper;
     private final TapAccess access;
+    private final Predicate<String> agentExists;
     private final SecureRandom random = new SecureRandom();
 
+    /** {@code agentExists}: whether an agent is registered (a tap's reader must be). */
     public TapService(TapDao dao, TopicAdmin topicAdmin, MessagePublisher publisher, MeshTopics topics, ObjectMapper mapper,
-                      TapAccess access) {
+                      TapAccess access, Predicate<String> agentExists) {
         this.dao = dao;
         this.topicAdmin = topicAdmin;
         this.publisher = publisher;
         this.topics = topics;
         this.mapper = mapper;
         this.access = access;
+        this.agentExists = agentExists;
     }
 
     public List<Tap> list() {
@@ -55,74 +60,107 @@ public final class TapService {
     }
 
     public Tap create(TapRequest r, String by) {
-        dao.find(r.name()).ifPresent(existing -> {
-            throw taken(existing);
-        });
-        byte[] key = new byte[32];
-        random.nextBytes(key);
-        int partitions = r.partitions() == null ? TapRequest.DEFAULT_PARTITIONS : r.partitions();
-        Tap tap = new Tap(r.name(), topics.tap(r.name()), r.filter(), r.payload(), Base64.getEncoder().encodeToString(key),
-                r.retentionMs(), partitions, r.reader(), by, null, null, null);
-        // the topic exists before the tap runs: the application never writes to a topic that is not there
-        topicAdmin.ensureTap(tap.topic(), partitions, r.retentionMs());
-        if (!dao.insert(tap)) {
-            throw taken(dao.find(r.name()).orElse(tap));
-        }
-        if (tap.reader() != null) {
-            access.grant(tap.reader(), tap.topic(), TapAccess.groupPrefix(tap.name()));
-        }
-        publish(tap);
-        LOG.info("tap {} created by {}: {} ({})", tap.name(), by, tap.filter(), tap.payload().mode());
-        return get(tap.name());
-    }
-
-    public Tap update(TapRequest r) {
-        Tap before = get(r.name());
-        if (r.partitions() != null && r.partitions() != before.partitions()) {
-            throw MeshException.invalidField("partitions", "is fixed when the tap is created (" + before.partitions() + ")");
-        }
-        Tap after = new Tap(before.name(), before.topic(), r.filter(), r.payload(), before.hmacKey(), r.retentionMs(),
-                before.partitions(), r.reader(), before.createdBy(), before.createdAt(), null, null);
-        if (after.retentionMs() != before.retentionMs()) {
-            topicAdmin.retain(after.topic(), after.retentionMs());
-        }
-        if (!dao.update(after)) {
-            throw notFound(r.name());
-        }
-        if (before.reader() != null && !before.reader().equals(after.reader())) {
-            access.revoke(before.reader(), before.topic(), TapAccess.groupPrefix(before.name()));
-        }
-        if (after.reader() != null) {
-            access.grant(after.reader(), after.topic(), TapAccess.groupPrefix(after.name()));
-        }
-        publish(after);
-        return get(after.name());
-    }
-
-    /** Ends a tap at once; its topic stays readable for its retention, then the leader deletes it. */
-    public Tap delete(String name) {
-        Tap tap = get(name);
-        if (!dao.markDeleted(name)) {
-            throw notFound(name);
-        }
-        end(name);
-        if (tap.reader() != null) {
-            access.revoke(tap.reader(), tap.topic(), TapAccess.groupPrefix(tap.name()));
-        }
-        LOG.info("tap {} deleted; its topic {} goes in {} ms", name, tap.topic(), tap.retentionMs());
-        return dao.find(name).orElse(tap);
-    }
-
-    /** The leader's round: live taps told to the application again, expired topics deleted. */
-    public void reconcile(Instant now) {
-        for (Tap tap : dao.live()) {
+        requireReader(r.reader());
+        return dao.locked(r.name(), () -> {
+            dao.find(r.name()).ifPresent(existing -> {
+                throw taken(existing);
+            });
+            byte[] key = new byte[32];
+            random.nextBytes(key);
+            int partitions = r.partitions() == null ? TapRequest.DEFAULT_PARTITIONS : r.partitions();
+            Tap tap = new Tap(r.name(), topics.tap(r.name()), r.filter(), r.payload(), Base64.getEncoder().encodeToString(key),
+                    r.retentionMs(), partitions, r.reader(), by, null, null, null);
+            // the topic exists before the tap runs: the application never writes to a topic that is not there
+            topicAdmin.ensureTap(tap.topic(), partitions, r.retentionMs());
+            if (!dao.insert(tap)) {
+                throw taken(dao.find(r.name()).orElse(tap));
+            }
+            if (tap.reader() != null) {
+                access.grant(tap.reader(), tap.topic(), TapAccess.groupPrefix(tap.name()));
+            }
             publish(tap);
+            LOG.info("tap {} created by {}: {} ({})", tap.name(), by, tap.filter(), tap.payload().mode());
+            return get(tap.name());
+        });
+    }
+
+    /** Changes the fields the request gives; the others stay. */
+    public Tap update(TapRequest r) {
+        if (r.given().contains("reader")) {
+            requireReader(r.reader());
         }
-        for (Tap tap : dao.expired(now)) {
-            end(tap.name());
-            topicAdmin.deleteTopic(tap.topic());
-            dao.remove(tap.name());
-            LOG.info("tap {}: topic {} deleted, its retention after the tap's end has passed", tap.name(), tap.topic());
+        return dao.locked(r.name(), () -> {
+            Tap before = get(r.name());
+            if (r.partitions() != null && r.partitions() != before.partitions()) {
+                throw MeshException.invalidField("partitions", "is fixed when the tap is created (" + before.partitions() + ")");
+            }
+            Tap after = r.applyTo(before);
+            if (after.retentionMs() != before.retentionMs()) {
+                topicAdmin.retain(after.topic(), after.retentionMs());
+            }
+            if (!dao.update(after)) {
+                throw notFound(r.name());
+            }
+            if (before.reader() != null && !before.reader().equals(after.reader())) {
+                access.revoke(before.reader(), before.topic(), TapAccess.groupPrefix(before.name()));
+            }
+            if (after.reader() != null) {
+                access.grant(after.reader(), after.topic(), TapAccess.groupPrefix(after.name()));
+            }
+            publish(after);
+            return get(after.name());
+        });
+    }
+
+    /** Ends a tap at once; its reader loses its rights, and the leader deletes its topic after its retention. */
+    public Tap delete(String name) {
+        return dao.locked(name, () -> {
+            Tap tap = get(name);
+            if (!dao.markDeleted(name)) {
+                throw notFound(name);
+            }
+            if (tap.reader() != null) {
+                access.revoke(tap.reader(), tap.topic(), TapAccess.groupPrefix(tap.name()));
+            }
+            // if this write fails, the leader's next round writes it (the tap is deleted in PostgreSQL)
+            end(name);
+            LOG.info("tap {} deleted; its topic {} goes in {} ms", name, tap.topic(), tap.retentionMs());
+            return dao.find(name).orElse(tap);
+        });
+    }
+
+    /**
+     * The leader's round, tap by tap under its lock: a live tap's topic made again if it is missing
+     * and its definition written again; a deleted tap's end written again; once its retention has
+     * passed, its topic deleted and the tap forgotten.
+     */
+    public void reconcile(Instant now) {
+        for (Tap listed : dao.all()) {
+            dao.locked(listed.name(), () -> {
+                Tap tap = dao.find(listed.name()).orElse(null);
+                if (tap == null) {
+                    return null;
+                }
+                if (!tap.deleted()) {
+                    topicAdmin.ensureTap(tap.topic(), tap.partitions(), tap.retentionMs());
+                    publish(tap);
+                } else {
+                    end(tap.name());
+                    if (!tap.deletedAt().plusMillis(tap.retentionMs()).isAfter(now)) {
+                        topicAdmin.deleteTopic(tap.topic());
+                        dao.remove(tap.name());
+                        LOG.info("tap {}: topic {} deleted, its retention after the tap's end has passed", tap.name(), tap.topic());
+                    }
+                }
+                return null;
+            });
+        }
+    }
+
+    private void requireReader(String reader) {
+        if (reader != null && !agentExists.test(reader)) {
+            throw MeshException.invalidField("reader", "no agent '" + reader + "' is registered: register the team's agent "
+                    + "first (its Kafka login reads the tap)");
         }
     }
 

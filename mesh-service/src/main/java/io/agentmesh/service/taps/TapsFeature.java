@@ -26,7 +26,7 @@ public final class TapsFeature {
     public TapsFeature(Platform p, TapDao dao, io.agentmesh.service.registry.AgentRegistry registry, TapAccess access,
                        Properties streamsProps) {
         this.service = new TapService(dao, p.topicAdmin(), p.publisher(), p.topics(),
-                p.mapper(), access);
+                p.mapper(), access, registry::exists);
         TapCatalog catalog = null;
         java.util.function.LongSupplier lag = null;
         TapMetrics metrics;
@@ -42,7 +42,7 @@ public final class TapsFeature {
         } else {
             metrics = new TapMetrics(p.metrics().prometheus(), null);
         }
-        TapBackfills backfills = new TapBackfills(service, p.topics(), p.kafkaProps(), p.publisher(), p.mapper(),
+        TapBackfills backfills = new TapBackfills(service, p.topics(), p.kafkaProps(), p.mapper(),
                 () -> registry.listAll(null, null).stream().map(a -> new io.agentmesh.streams.registry.RegistryEntry(a.id(),
                         a.name(), a.namespace(), a.capabilities(), a.endpoint(), a.status(), null)).toList(),
                 p.clock(), io.agentmesh.service.common.BoundedThreads.create("tap-backfill", 2));
@@ -70,6 +70,10 @@ public final class TapsFeature {
         // what the router committed only, as a backfill reads it (at-least-once would read aborted events too)
         p.put(org.apache.kafka.streams.StreamsConfig.consumerPrefix(org.apache.kafka.clients.consumer.ConsumerConfig.ISOLATION_LEVEL_CONFIG),
                 "read_committed");
+        // a tap topic that went missing fails the write in seconds (the thread restarts and the leader
+        // makes the topic again), not after the producer's minute, past the consumer's poll interval
+        p.put(org.apache.kafka.streams.StreamsConfig.producerPrefix(org.apache.kafka.clients.producer.ProducerConfig.MAX_BLOCK_MS_CONFIG),
+                "10000");
         return p;
     }
 

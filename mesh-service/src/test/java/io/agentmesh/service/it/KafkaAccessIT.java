@@ -175,7 +175,7 @@ class KafkaAccessIT {
         Http.Reply made = Secured.post(MESH.url("/api/v1/taps"), Secured.ADMIN_TOKEN,
                 "{\"name\":\"" + own + "\"," + filter + ",\"reader\":\"ka-tr-" + RUN + "\"}");
         assertThat(made.status()).as(made.body()).isEqualTo(201);
-        assertThat(made.json().path("consumer_group_prefix").asText()).isEqualTo("tap." + own + ".");
+        assertThat(made.json().path("consumer_group_prefix").asText()).isEqualTo("_tap." + own + ".");
         assertThat(Secured.post(MESH.url("/api/v1/taps"), Secured.ADMIN_TOKEN, "{\"name\":\"" + other + "\"," + filter + "}")
                 .status()).isEqualTo(201);
         await().atMost(30, SECONDS).until(() -> Secured.get(MESH.url("/api/v1/taps/" + own), Secured.ADMIN_TOKEN).json()
@@ -185,7 +185,7 @@ class KafkaAccessIT {
         String id = Secured.post(MESH.url("/api/v1/messages"), sender.path("api_key").asText(),
                 "{\"to\":\"agent:ka-tr-" + RUN + "\",\"payload\":{\"secret\":1}}").json().path("id").asText();
 
-        try (KafkaConsumer<byte[], byte[]> team = consumer(login, "tap." + own + ".rates")) {
+        try (KafkaConsumer<byte[], byte[]> team = consumer(login, "_tap." + own + ".rates")) {
             team.subscribe(List.of(MESH.topic("tap." + own)));
             List<String> seen = new ArrayList<>();
             await().atMost(30, SECONDS).until(() -> {
@@ -202,16 +202,16 @@ class KafkaAccessIT {
             probe.seekToBeginning(probe.assignment());
             assertThat(catchThrowable(() -> probe.poll(Duration.ofSeconds(5)))).isInstanceOf(TopicAuthorizationException.class);
         }
-        try (KafkaConsumer<byte[], byte[]> wrongGroup = consumer(login, "tap." + own + "x.rates")) {
+        try (KafkaConsumer<byte[], byte[]> wrongGroup = consumer(login, "_tap." + own + "x.rates")) {
             wrongGroup.subscribe(List.of(MESH.topic("tap." + own)));
             assertThat(catchThrowable(() -> wrongGroup.poll(Duration.ofSeconds(5)))).isInstanceOf(GroupAuthorizationException.class);
         }
         // topics of its own under the tap's prefix (a Streams application's internal topics), none elsewhere
         try (Admin team = Admin.create(clientProps(login))) {
-            team.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("tap." + own + ".rates-out", 1, (short) 1)))
+            team.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("_tap." + own + ".rates-out", 1, (short) 1)))
                     .all().get(15, SECONDS);
             assertThat(catchThrowable(() -> team.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(
-                    "tap." + other + ".rates-out", 1, (short) 1))).all().get(15, SECONDS)))
+                    "_tap." + other + ".rates-out", 1, (short) 1))).all().get(15, SECONDS)))
                     .hasCauseInstanceOf(TopicAuthorizationException.class);
         }
 

@@ -196,6 +196,8 @@ class TapsIT {
                 + start.minusSeconds(5) + "\"}").json().path("details").path("field").asText()).isEqualTo("to");
         assertThat(Http.post(MESH.url("/api/v1/taps/absent-" + RUN + "/backfill"), "{\"from\":\"" + start + "\"}").status())
                 .isEqualTo(404);
+        assertThat(Http.post(MESH.url("/api/v1/taps/" + late + "/backfill"), "{\"from\":\""
+                + java.time.Instant.now().plusSeconds(60) + "\"}").json().path("details").path("field").asText()).isEqualTo("from");
     }
 
     private static String[] cli(int expectedExit, String... args) {
@@ -257,6 +259,18 @@ class TapsIT {
         assertThat(Http.get(MESH.url("/api/v1/taps")).json().path("taps").toString()).doesNotContain("bad-").doesNotContain("no-payload");
         String name = "twice-" + RUN;
         assertThat(Http.post(MESH.url("/api/v1/taps"), "{\"name\":\"" + name + "\",\"payload\":{\"mode\":\"drop\"}}").status()).isEqualTo(201);
+        // a PUT changes what it gives and keeps the rest
+        assertThat(Http.put(MESH.url("/api/v1/taps/" + name), "{\"filter\":{\"namespaces\":[\"x\"]},\"retention\":\"2h\"}")
+                .status()).isEqualTo(200);
+        JsonNode changed = Http.put(MESH.url("/api/v1/taps/" + name), "{\"payload\":{\"mode\":\"hash\"}}").json();
+        assertThat(changed.path("filter").toString()).isEqualTo("{\"namespaces\":[\"x\"]}");
+        assertThat(changed.path("retention_ms").asLong()).isEqualTo(7_200_000L);
+        assertThat(changed.path("payload").path("mode").asText()).isEqualTo("hash");
+        Http.Reply noReader = Http.put(MESH.url("/api/v1/taps/" + name), "{\"reader\":\"nobody-" + RUN + "\"}");
+        assertThat(noReader.status()).isEqualTo(400);
+        assertThat(noReader.json().path("details").path("field").asText()).isEqualTo("reader");
+        assertThat(Http.put(MESH.url("/api/v1/taps/" + name), "{\"partitions\":7}").json().path("details").path("field").asText())
+                .isEqualTo("partitions");
         Http.Reply again = Http.post(MESH.url("/api/v1/taps"), "{\"name\":\"" + name + "\",\"payload\":{\"mode\":\"drop\"}}");
         assertThat(again.status()).isEqualTo(409);
         assertThat(again.json().path("code").asText()).isEqualTo("CONFLICT");

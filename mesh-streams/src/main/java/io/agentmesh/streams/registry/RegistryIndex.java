@@ -124,6 +124,27 @@ public final class RegistryIndex {
         return eligibleOf(all);
     }
 
+    /** Active agents with the capability, healthy or not, in id order (who a capability names, not who may get it now). */
+    public synchronized List<RegistryEntry> activeWith(String capability) {
+        return activeOf(byCapability.getOrDefault(capability, emptySet()));
+    }
+
+    /** Every active agent, healthy or not, in id order. */
+    public synchronized List<RegistryEntry> active() {
+        return activeOf(all);
+    }
+
+    private List<RegistryEntry> activeOf(Collection<String> ids) {
+        List<RegistryEntry> out = new ArrayList<>();
+        for (String id : ids) {
+            RegistryEntry a = agents.get(id);
+            if (a != null && a.routable()) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
     public synchronized int size() {
         return agents.size();
     }

@@ -5,7 +5,10 @@ import io.agentmesh.streams.registry.RegistryIndex;
 
 import java.util.List;
 
-/** The agents a tap looks up namespaces and capabilities in. */
+/**
+ * The agents a tap looks up namespaces and capabilities in: the registry's active agents, healthy or
+ * not (health changes by the second; a backfill, which has no health, then finds the same agents).
+ */
 public interface AgentDirectory {
 
     /** The agent, or null when the registry does not know it. */
@@ -24,12 +27,12 @@ public interface AgentDirectory {
 
             @Override
             public List<RegistryEntry> withCapability(String capability) {
-                return index.withCapability(capability);
+                return index.activeWith(capability);
             }
 
             @Override
             public List<RegistryEntry> everyone() {
-                return index.everyone();
+                return index.active();
             }
         };
     }

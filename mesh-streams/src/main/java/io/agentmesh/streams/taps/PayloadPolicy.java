@@ -22,7 +22,8 @@ import java.util.List;
  * {@code payload_base64} otherwise), {@code hash} it ({@code payload_hmac_sha256}: HMAC-SHA256 under
  * the tap's own key, so equal payloads can be counted without being read or guessed), {@code drop}
  * it, or {@code redact} it (the JSON payload without the fields at {@code fields}: dotted paths where
- * {@code *} stands for any field or array element; a payload that is not JSON is dropped).
+ * {@code *} stands for any field or array element; a payload that is not JSON is dropped). A field
+ * whose own name holds a dot cannot be named by a path: redact its parent, or {@code *}.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
@@ -103,7 +104,8 @@ public record PayloadPolicy(@JsonProperty("mode") String mode, @JsonProperty("fi
             return null;
         }
         try {
-            return mapper.readTree(payload);
+            return mapper.reader().with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .readTree(payload);
         } catch (IOException e) {
             return null;
         }

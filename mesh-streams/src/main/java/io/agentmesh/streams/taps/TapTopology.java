@@ -23,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.List;
 
 /**
  * The taps' own Kafka Streams application, beside the router and off its path: reads
@@ -168,19 +169,22 @@ public final class TapTopology {
             RecordMetadata where = context.recordMetadata().orElse(null);
             int partition = where == null ? -1 : where.partition();
             long offset = where == null ? -1 : where.offset();
+            List<TapRecords.Out> outs;
             try {
                 TapEvent event = ingress
                         ? TapEvent.accepted(partition, offset, record.timestamp(), record.key(), record.headers(), record.value(), mapper)
                         : TapEvent.ofEvent(partition, offset, record.key(), record.value(), mapper);
-                if (event == null) {
-                    return;
-                }
-                for (TapRecords.Out out : records.of(event, taps)) {
-                    context.forward(new Record<>(out.key(), new TapOut(out.tap().topic(), out.value()), record.timestamp()));
-                    listener.onRecord(out.tap().name(), out.value().length);
-                }
+                outs = event == null ? List.of() : records.of(event, taps);
             } catch (RuntimeException e) {
+                // a record the taps cannot read is skipped; it never stops the application
                 LOG.warn("record {}-{} not tapped: {}", partition, offset, e.toString());
+                return;
+            }
+            // outside the try: a failed write (Kafka Streams raises it on a later send) must reach the
+            // thread's handler, so the application restarts from its last commit and loses nothing
+            for (TapRecords.Out out : outs) {
+                context.forward(new Record<>(out.key(), new TapOut(out.tap().topic(), out.value()), record.timestamp()));
+                listener.onRecord(out.tap().name(), out.value().length);
             }
         }
     }

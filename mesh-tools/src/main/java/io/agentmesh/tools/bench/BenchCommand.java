@@ -28,9 +28,10 @@ public final class BenchCommand implements Callable<Integer> {
     private static final String GUARANTEE = "streams.guarantee";
 
     @Option(names = "--parts", split = ",", description = "Which parts to run: raw, floors, throughput, wrk, latency, delivery, "
-            + "fanout, registry, shared, parked, routing, coldstart, auth, security (default: these), and connect-heap (only when named).")
+            + "fanout, registry, shared, parked, routing, coldstart, auth, security, taps (default: these), and connect-heap "
+            + "(only when named).")
     Set<String> parts = Set.of("raw", "floors", "throughput", "wrk", "latency", "delivery", "fanout", "registry", "shared", "parked",
-            "routing", "coldstart", "auth", "security");
+            "routing", "coldstart", "auth", "security", "taps");
 
     @Option(names = "--commit-interval", description = "The commit interval of the forwarder floors; keep it equal to the "
             + "router's commit.interval.ms (default 20, as config.yml). It does not change the mesh.")
@@ -177,7 +178,7 @@ public final class BenchCommand implements Callable<Integer> {
     private void validate(int n, long millis, List<Integer> sizes) {
         CommandLine cl = new CommandLine(this);
         Set<String> known = Set.of("raw", "floors", "throughput", "wrk", "latency", "delivery", "fanout", "registry", "shared", "parked",
-                "routing", "coldstart", "auth", "security", "connect-heap");
+                "routing", "coldstart", "auth", "security", "connect-heap", "taps");
         if (!known.containsAll(parts)) {
             throw new CommandLine.ParameterException(cl, "--parts: one or more of " + known);
         }
@@ -259,6 +260,23 @@ public final class BenchCommand implements Callable<Integer> {
                     stack.restartMesh(Map.of(GUARANTEE, "at_least_once"));
                     meshLatency(results, meter, target, "at_least_once", millis);
                     stack.restartMesh(Map.of(GUARANTEE, "exactly_once"));
+                }
+            }
+            if (parts.contains("taps")) {
+                double rate = quick ? 200 : 1000;
+                System.out.println("Routing latency with 0, then 5, then 0 analytics taps again (" + (int) rate + " msg/s; "
+                        + "the second 0 shows how far the machine drifted meanwhile):");
+                try (MeshBench mesh = new MeshBench(target, payloadBytes)) {
+                    warmUp(mesh, millis);
+                    measuredLatency(results, meter, () -> rename(mesh.latency("exactly_once", rate, millis), " [0 taps]"));
+                    List<String> taps = TapsBench.create(target.http(), 5);
+                    try {
+                        measuredLatency(results, meter, () -> rename(mesh.latency("exactly_once", rate, millis), " [5 taps]"));
+                    } finally {
+                        TapsBench.delete(target.http(), taps);
+                    }
+                    Thread.sleep(2_000);
+                    measuredLatency(results, meter, () -> rename(mesh.latency("exactly_once", rate, millis), " [0 taps, after]"));
                 }
             }
             if (parts.contains("delivery")) {

@@ -70,6 +70,10 @@ public final class MeshHttp {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(json)).build());
     }
 
+    public Reply delete(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(timeout).DELETE().build());
+    }
+
     private Reply send(HttpRequest request) throws IOException, InterruptedException {
         if (token != null) {
             request = HttpRequest.newBuilder(request, (name, value) -> true).header("Authorization", "Bearer " + token).build();

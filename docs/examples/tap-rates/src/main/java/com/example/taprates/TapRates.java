@@ -118,9 +118,9 @@ public final class TapRates {
             }
         }
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, args[0]);
-        // a tap's reader may use groups and topics under tap.<name>.: the application id is its group
+        // a tap's reader may use groups and topics under _tap.<name>.: the application id is its group
         // and the prefix of its internal topics
-        props.putIfAbsent(StreamsConfig.APPLICATION_ID_CONFIG, "tap." + args[1].replaceFirst("^.*\\.tap\\.", "") + ".rates");
+        props.putIfAbsent(StreamsConfig.APPLICATION_ID_CONFIG, "_tap." + args[1].replaceFirst("^.*\\.tap\\.", "") + ".rates");
         KafkaStreams streams = new KafkaStreams(topology(args[1], args[2]), props);
         Runtime.getRuntime().addShutdownHook(new Thread(streams::close));
         streams.start();
