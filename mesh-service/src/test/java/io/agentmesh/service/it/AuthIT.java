@@ -228,7 +228,8 @@ class AuthIT {
                 .replace("/api/v1/messages/{id}", "/api/v1/messages/no-such-message")
                 .replace("{id}", A).replace("{dlqId}", "no-such-dead-letter").replace("{credentialId}", "999999")
                 .replace("{namespace}", "matrix-" + RUN).replace("{file}", "dashboard.js")
-                .replace("{agentId}", A).replace("{taskId}", "no-such-task").replace("{configId}", "no-such-config");
+                .replace("{agentId}", A).replace("{taskId}", "no-such-task").replace("{configId}", "no-such-config")
+                .replace("{name}", "no-such-tap");
         String query = rule.method().equals("GET") ? "?wait=0&limit=1" : "";
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(MESH.url(path + query))).timeout(Duration.ofSeconds(20));
         b = switch (rule.method()) {

@@ -77,6 +77,12 @@ class CliAuthIT {
         calls.put("auth rotate", new String[]{"auth", "rotate", AGENT});
         calls.put("auth audit", new String[]{"auth", "audit", "--limit", "5"});
         calls.put("auth revoke", new String[]{"auth", "revoke", "REVOKE_ID"});
+        calls.put("taps create", new String[]{"taps", "create", "cli-" + RUN, "--payload", "drop", "--retention", "10s"});
+        calls.put("taps list", new String[]{"taps", "list"});
+        calls.put("taps describe", new String[]{"taps", "describe", "cli-" + RUN});
+        calls.put("taps tail", new String[]{"taps", "tail", "cli-" + RUN, "-n", "1", "--wait", "1s"});
+        calls.put("taps backfill", new String[]{"taps", "backfill", "cli-" + RUN, "--from", "2026-01-01T00:00:00Z"});
+        calls.put("taps delete", new String[]{"taps", "delete", "cli-" + RUN});
         calls.put("agents deregister", new String[]{"agents", "deregister", "--id", AGENT});
         return calls;
     }
