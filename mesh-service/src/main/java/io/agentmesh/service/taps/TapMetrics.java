@@ -24,9 +24,9 @@ public final class TapMetrics implements TapListener {
     private final Map<String, Rates> rates = new ConcurrentHashMap<>();
 
     public TapMetrics(PrometheusRegistry registry, LongSupplier lag) {
-        this.records = Counter.builder().name("mesh_tap_records_total").help("Records written to each tap's topic")
+        this.records = Counter.builder().name("mesh_tap_records_total").help("Records the taps application wrote live to each tap's topic (backfills not counted)")
                 .labelNames("tap").register(registry);
-        this.bytes = Counter.builder().name("mesh_tap_bytes_total").help("Bytes (record values) written to each tap's topic")
+        this.bytes = Counter.builder().name("mesh_tap_bytes_total").help("Bytes (record values) the taps application wrote live to each tap's topic (backfills not counted)")
                 .labelNames("tap").register(registry);
         if (lag != null) {
             GaugeWithCallback.builder().name("mesh_taps_lag_records")

@@ -147,7 +147,8 @@ public final class TapResource {
         if (raw == null) {
             return java.time.Duration.ofSeconds(30);
         }
-        long ms = TapRequest.millis("wait", raw);
+        // plain seconds, as the inbox long-poll takes them, or a duration such as 5s or 2m
+        long ms = raw.strip().matches("[0-9]{1,4}") ? Long.parseLong(raw.strip()) * 1000 : TapRequest.millis("wait", raw);
         if (ms < 1_000 || ms > 600_000) {
             throw MeshException.invalidField("wait", "must be from 1s to 10m");
         }

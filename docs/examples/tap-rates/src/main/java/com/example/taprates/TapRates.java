@@ -52,6 +52,7 @@ public final class TapRates {
                 .suppress(Suppressed.untilWindowCloses(Suppressed.BufferConfig.unbounded()))
                 .toStream()
                 .map((window, stats) -> KeyValue.pair(window.key(), minute(window.key(), window.window().startTime(), stats)))
+                .peek((agent, line) -> System.out.println(new String(line, java.nio.charset.StandardCharsets.UTF_8)))
                 .to(outputTopic, Produced.with(Serdes.String(), Serdes.ByteArray()));
         return builder.build();
     }
@@ -84,6 +85,27 @@ public final class TapRates {
             return JSON.writeValueAsBytes(out);
         } catch (IOException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Brokers do not create topics on request: the output topic is made here (a tap's reader may, under its prefix). */
+    private static void createOutput(Properties props, String topic) {
+        Properties admin = new Properties();
+        props.forEach((k, v) -> {
+            if (!k.toString().equals(StreamsConfig.APPLICATION_ID_CONFIG)) {
+                admin.put(k, v);
+            }
+        });
+        try (org.apache.kafka.clients.admin.Admin a = org.apache.kafka.clients.admin.Admin.create(admin)) {
+            a.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, java.util.Optional.empty(),
+                    java.util.Optional.empty()))).all().get(30, java.util.concurrent.TimeUnit.SECONDS);
+            System.err.println("created " + topic);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (!(e.getCause() instanceof org.apache.kafka.common.errors.TopicExistsException)) {
+                throw new IllegalStateException("cannot create " + topic + ": " + e.getCause().getMessage(), e);
+            }
+        } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("cannot create " + topic + ": " + e, e);
         }
     }
 
@@ -121,6 +143,7 @@ public final class TapRates {
         // a tap's reader may use groups and topics under _tap.<name>.: the application id is its group
         // and the prefix of its internal topics
         props.putIfAbsent(StreamsConfig.APPLICATION_ID_CONFIG, "_tap." + args[1].replaceFirst("^.*\\.tap\\.", "") + ".rates");
+        createOutput(props, args[2]);
         KafkaStreams streams = new KafkaStreams(topology(args[1], args[2]), props);
         Runtime.getRuntime().addShutdownHook(new Thread(streams::close));
         streams.start();
