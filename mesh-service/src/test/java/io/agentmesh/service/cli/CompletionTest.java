@@ -29,4 +29,15 @@ class CompletionTest {
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as(new String(p.getInputStream().readAllBytes())).isZero();
     }
+
+    @Test
+    void theLauncherHandsEveryCliCommandToTheCli() throws Exception {
+        String launcher = Files.readString(Path.of("../mesh"));
+        String cases = launcher.lines().filter(l -> l.strip().startsWith("agents|") && l.strip().endsWith(")"))
+                .findFirst().orElseThrow(() -> new AssertionError("./mesh has no case line for the CLI's commands"));
+        java.util.Set<String> handed = java.util.Set.of(cases.strip().replace(")", "").split("\\|"));
+        java.util.Set<String> cli = new picocli.CommandLine(new MeshCli()).getSubcommands().keySet();
+        assertThat(handed).as("the CLI's commands that ./mesh passes on").containsAll(
+                cli.stream().filter(c -> !c.equals("help") && !c.equals("completion")).toList());
+    }
 }
