@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agentmesh.service.errors.ErrorCode;
 import io.agentmesh.service.errors.MeshException;
 import io.dropwizard.lifecycle.Managed;
-import io.lettuce.core.KeyValue;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.SetArgs;
@@ -16,7 +15,6 @@ import io.lettuce.core.api.sync.RedisCommands;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -122,36 +120,6 @@ public final class AgentCache implements Managed {
             unindex(redis, agentId, redis.get(key(agentId)));
             redis.del(key(agentId));
             redis.srem(ALL, agentId);
-        } catch (RedisException e) {
-            throw unavailable(e);
-        }
-    }
-
-    /** Live agents matching the filters (null = any), from the index sets; expired entries are skipped. */
-    public List<Map<String, Object>> find(String capability, String namespace) {
-        try {
-            RedisCommands<String, String> redis = commands();
-            List<String> sets = new ArrayList<>();
-            if (capability != null) {
-                sets.add(capabilityKey(capability));
-            }
-            if (namespace != null) {
-                sets.add(namespaceKey(namespace));
-            }
-            Set<String> ids = sets.isEmpty() ? redis.smembers(ALL) : redis.sinter(sets.toArray(new String[0]));
-            List<Map<String, Object>> out = new ArrayList<>();
-            if (ids.isEmpty()) {
-                return out;
-            }
-            List<String> sorted = ids.stream().sorted().toList();
-            for (KeyValue<String, String> kv : redis.mget(sorted.stream().map(AgentCache::key).toArray(String[]::new))) {
-                if (kv.hasValue()) {
-                    out.add(mapper.readValue(kv.getValue(), MAP));
-                }
-            }
-            return out;
-        } catch (IOException e) {
-            throw new IllegalStateException("corrupt live entry in Redis", e);
         } catch (RedisException e) {
             throw unavailable(e);
         }

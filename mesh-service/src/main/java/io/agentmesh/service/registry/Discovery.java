@@ -1,6 +1,7 @@
 package io.agentmesh.service.registry;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.util.RawValue;
 import io.agentmesh.service.errors.MeshException;
 import io.dropwizard.lifecycle.Managed;
 import org.slf4j.Logger;
@@ -31,6 +32,7 @@ public final class Discovery implements Managed {
     private static final Set<String> STATUSES = Set.of("active", "expired", "deregistered");
 
     private final AgentCache cache;
+    private final LiveAgentsView live;
     private final AgentRegistry registry;
     private final ObjectMapper mapper;
     private final Duration watch;
@@ -42,14 +44,16 @@ public final class Discovery implements Managed {
     private final AtomicReference<Instant> lastRebuild = new AtomicReference<>();
     private ScheduledExecutorService timer;
 
-    public Discovery(AgentCache cache, AgentRegistry registry, ObjectMapper mapper, Duration watch) {
+    public Discovery(AgentCache cache, LiveAgentsView live, AgentRegistry registry, ObjectMapper mapper, Duration watch) {
         this.cache = cache;
+        this.live = live;
         this.registry = registry;
         this.mapper = mapper;
         this.watch = watch;
     }
 
-    public record Result(List<Map<String, Object>> agents, String source, boolean degraded) {
+    /** {@code agents}: each agent as JSON (Redis's entries, served as Redis holds them) or as a map (from Postgres). */
+    public record Result(List<?> agents, String source, boolean degraded) {
     }
 
     public Result discover(String capability, String namespace, String status) {
@@ -60,9 +64,9 @@ public final class Discovery implements Managed {
         }
         if ((status == null || status.equals("active")) && !needsRebuild.get()) {
             try {
-                List<Map<String, Object>> live = cache.find(capability, namespace);
+                List<RawValue> agents = live.find(capability, namespace).agents().stream().map(RawValue::new).toList();
                 redisAnswers.incrementAndGet();
-                return new Result(live, "redis", false);
+                return new Result(agents, "redis", false);
             } catch (MeshException e) {
                 markDown();
                 LOG.warn("discovery falls back to Postgres: {}", e.getMessage());
@@ -129,6 +133,7 @@ public final class Discovery implements Managed {
         out.put("hit_rate", answers + falls == 0 ? null : (double) answers / (answers + falls));
         out.put("last_rebuild", lastRebuild.get() == null ? null : lastRebuild.get().toString());
         out.put("rebuild_pending", needsRebuild.get());
+        out.put("local_copy", live.status());
         return out;
     }
 

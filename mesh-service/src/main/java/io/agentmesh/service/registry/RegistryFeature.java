@@ -17,6 +17,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RegistryFeature {
 
+    /** How many agents' live entries each node keeps a copy of for discovery (about 1 KiB each). */
+    private static final int LIVE_COPY_AGENTS = 100_000;
+
     private final AgentCache cache;
     private final AgentRegistry registry;
     private final AgentLiveness liveness;
@@ -41,7 +44,10 @@ public final class RegistryFeature {
                 p.topics(), p.outbound(), remoteCards);
         this.liveness = new AgentLiveness(dao, publisher, cache, p.topics());
         this.activity = new AgentActivity(liveness, Duration.ofSeconds(1));
-        this.discovery = new Discovery(cache, registry, p.mapper(), Duration.ofSeconds(2));
+        LiveAgentsView live = new LiveAgentsView(redis.getUri(), Duration.ofMillis(redis.getCommandTimeout().toMilliseconds()),
+                LIVE_COPY_AGENTS);
+        p.env().lifecycle().manage(live);
+        this.discovery = new Discovery(cache, live, registry, p.mapper(), Duration.ofSeconds(2));
         this.janitor = new RegistryJanitor(registry, liveness, new KafkaLiveness(p.admin()),
                 Duration.ofMillis(monitor.getDeregisteredInboxRetention().toMilliseconds()));
         p.env().lifecycle().manage(cache);

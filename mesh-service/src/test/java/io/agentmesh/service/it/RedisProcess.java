@@ -19,7 +19,7 @@ final class RedisProcess implements AutoCloseable {
 
     RedisProcess start() throws Exception {
         process = new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no").redirectErrorStream(true)
+                "--save", "", "--appendonly", "no", "--enable-debug-command", "local").redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> {
             RedisClient c = RedisClient.create(uri());

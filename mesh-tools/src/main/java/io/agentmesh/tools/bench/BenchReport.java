@@ -112,12 +112,13 @@ public final class BenchReport {
                     + " (Admin, 64 per request) at %,.0f/s: the floor of a registration.%n%n", r.registryClients,
                     r.bareTopicsPerSecond))
                     .append("| agents | registrations/s | mesh CPU ms per registration | broker CPU ms per registration"
-                    + " | discover p50 ms | discover p99 ms | matches per query"
+                    + " | discover p50 ms | discover p99 ms | matches per query | refused discover (400) p50 ms | p99 ms"
                     + " | broker RSS MiB | broker open files | broker memory maps | mesh heap after GC MiB | mesh RSS MiB | broker disk MiB |\n"
-                    + "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                    + "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             for (BenchResults.RegistryStep s : r.registry) {
-                b.append(String.format(Locale.ROOT, "| %,d | %,.0f | %.1f | %.1f | %.2f | %.2f | %d | %,d | %,d | %,d | %,d | %,d | %,d |%n",
+                b.append(String.format(Locale.ROOT, "| %,d | %,.0f | %.1f | %.1f | %.2f | %.2f | %d | %.2f | %.2f | %,d | %,d | %,d | %,d | %,d | %,d |%n",
                         s.agents(), s.registrationsPerSecond(), s.meshCpuMs(), s.brokerCpuMs(), s.discoverP50Ms(), s.discoverP99Ms(), s.discoverMatches(),
+                        s.refusedP50Ms(), s.refusedP99Ms(),
                         s.brokerRssBytes() >> 20, s.brokerOpenFiles(), s.brokerMemoryMaps(), s.meshHeapBytes() >> 20,
                         s.meshRssBytes() >> 20, s.kafkaDiskBytes() >> 20));
             }
@@ -276,7 +277,8 @@ public final class BenchReport {
         latencyTarget(b, r, "at_least_once", FloorBench.AT_LEAST_ONCE, 2.0);
         latencyTarget(b, r, "exactly_once", FloorBench.EXACTLY_ONCE, 1.3);
         r.registry.stream().filter(s -> s.agents() >= 10_000).findFirst().ifPresent(s -> row(b, "discovery p99 ≤ 2 ms at 10,000 agents",
-                String.format(Locale.ROOT, "%.2f ms", s.discoverP99Ms()), s.discoverP99Ms() <= 2));
+                String.format(Locale.ROOT, "%.2f ms (a refused discovery, 400, in the same loop: %.2f ms)", s.discoverP99Ms(),
+                        s.refusedP99Ms()), s.discoverP99Ms() <= 2));
         r.fanout.stream().findFirst().ifPresent(f -> row(b, "fan-out to " + f.agents() + " agents: all have it within 250 ms, "
                 + "first broadcast included", String.format(Locale.ROOT, "first %.0f ms, worst later round %.0f ms", f.firstMs(),
                 f.maxMs()), Math.max(f.firstMs(), f.maxMs()) <= 250));

@@ -69,11 +69,13 @@ public final class BenchResults {
 
     /**
      * {@code meshCpuMs}, {@code brokerCpuMs}: CPU per registration while growing (0 when the bench did
-     * not start the processes).
+     * not start the processes); {@code refusedP50Ms}, {@code refusedP99Ms}: a discovery the node refuses
+     * at once (400), timed in the same loop as the real ones: the floor of a request on this machine.
      */
     public record RegistryStep(int agents, double registrationsPerSecond, double meshCpuMs, double brokerCpuMs,
                                double discoverP50Ms,
-                               double discoverP99Ms, int discoverMatches, long brokerRssBytes, long meshHeapBytes,
+                               double discoverP99Ms, int discoverMatches, double refusedP50Ms, double refusedP99Ms,
+                               long brokerRssBytes, long meshHeapBytes,
                                long meshRssBytes, long kafkaDiskBytes, long brokerOpenFiles, long brokerMemoryMaps) {
     }
 
@@ -210,10 +212,10 @@ public final class BenchResults {
     void add(RegistryStep r) {
         registry.add(r);
         System.out.printf("  %,6d agents: %,7.0f registrations/s (CPU per registration: mesh %.1f ms, broker %.1f ms)"
-                        + "   discover p50 %.2f ms p99 %.2f ms (%d matches)"
+                        + "   discover p50 %.2f ms p99 %.2f ms (%d matches; refused: p50 %.2f ms p99 %.2f ms)"
                         + "   broker RSS %,d MiB, %,d open files, %,d memory maps   mesh heap %,d MiB%n",
                 r.agents(), r.registrationsPerSecond(), r.meshCpuMs(), r.brokerCpuMs(), r.discoverP50Ms(), r.discoverP99Ms(), r.discoverMatches(),
-                r.brokerRssBytes() >> 20, r.brokerOpenFiles(), r.brokerMemoryMaps(), r.meshHeapBytes() >> 20);
+                r.refusedP50Ms(), r.refusedP99Ms(), r.brokerRssBytes() >> 20, r.brokerOpenFiles(), r.brokerMemoryMaps(), r.meshHeapBytes() >> 20);
     }
 
     void add(Delivery d) {

@@ -70,6 +70,7 @@ public final class RegistryBench {
 
         MeshHttp http = target.http();
         Histogram micros = new Histogram(60_000_000L, 3);
+        Histogram refused = new Histogram(60_000_000L, 3);
         int matches = 0;
         for (int i = 0; i < discoveries + 200; i++) {
             long t0 = System.nanoTime();
@@ -78,8 +79,16 @@ public final class RegistryBench {
             if (r.status() != 200) {
                 throw new IllegalStateException("discover: " + r.status() + " " + r.body());
             }
+            // the same request refused by validation (400, no Redis), alternating: the floor at this moment
+            long t1 = System.nanoTime();
+            MeshHttp.Reply bad = http.get("/api/v1/discover?capability=C" + (i % GROUPS));
+            long badTook = (System.nanoTime() - t1) / 1000;
+            if (bad.status() != 400) {
+                throw new IllegalStateException("refused discover: " + bad.status() + " " + bad.body());
+            }
             if (i >= 200) {
                 micros.recordValue(took);
+                refused.recordValue(badTook);
                 matches = r.json().path("agents").size();
             }
         }
@@ -98,7 +107,8 @@ public final class RegistryBench {
             disk = diskUsage(stack.dir().resolve("kafka"));
         }
         return new BenchResults.RegistryStep(size, rate, meshMs, brokerMs, micros.getValueAtPercentile(50) / 1000.0,
-                micros.getValueAtPercentile(99) / 1000.0, matches, brokerRss, heap, meshRss, disk, files, maps);
+                micros.getValueAtPercentile(99) / 1000.0, matches, refused.getValueAtPercentile(50) / 1000.0,
+                refused.getValueAtPercentile(99) / 1000.0, brokerRss, heap, meshRss, disk, files, maps);
     }
 
     /**
