@@ -40,6 +40,8 @@ public final class A2aGateway {
     static final Duration READ_OWN_WRITE = Duration.ofSeconds(10);
     /** How long a task this node does not hold is waited for (another node may have just written it). */
     static final Duration LAG_GRACE = Duration.ofSeconds(1);
+    private static final java.util.regex.Pattern MESH_TASK_ID =
+            java.util.regex.Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
     private final TaskLog log;
     private final TaskView view;
@@ -397,12 +399,24 @@ public final class A2aGateway {
      * or this node may still be reading the log since it started.
      */
     CompletableFuture<ObjectNode> ownTask(MeshPrincipal caller, String agentId, String taskId) {
-        return view.when(taskId, t -> true, view.caughtUp() ? LAG_GRACE : READ_OWN_WRITE).thenApply(task -> {
+        return lookUp(view, taskId).thenApply(task -> {
             if (task == null || !agentId.equals(view.agentOf(taskId).orElse(null)) || !maySee(caller, agentId, task)) {
                 throw new JsonRpc.Failure(JsonRpc.TASK_NOT_FOUND, "no task " + taskId + " of agent " + agentId);
             }
             return task;
         });
+    }
+
+    /**
+     * The task as this node holds it, or null. One it does not hold yet is waited for a moment (another
+     * node may have just written it, or this node is still reading the log since it started); an id
+     * the mesh never makes (every task id it makes is a UUID) is no task, answered at once.
+     */
+    static CompletableFuture<ObjectNode> lookUp(TaskView view, String taskId) {
+        if (taskId == null || !MESH_TASK_ID.matcher(taskId).matches()) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return view.when(taskId, t -> true, view.caughtUp() ? LAG_GRACE : READ_OWN_WRITE);
     }
 
     static boolean maySee(MeshPrincipal caller, String agentId, JsonNode task) {

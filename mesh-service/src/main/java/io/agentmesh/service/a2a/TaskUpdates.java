@@ -137,8 +137,7 @@ public final class TaskUpdates {
 
     /** The task; one this node does not hold yet is waited for a moment (another node may have just written it). */
     private ObjectNode find(String taskId) {
-        ObjectNode task = view.when(taskId, t -> true, view.caughtUp() ? A2aGateway.LAG_GRACE : A2aGateway.READ_OWN_WRITE)
-                .join();
+        ObjectNode task = A2aGateway.lookUp(view, taskId).join();
         if (task == null) {
             throw notFound(taskId);
         }

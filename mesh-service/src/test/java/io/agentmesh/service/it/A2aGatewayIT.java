@@ -438,6 +438,63 @@ class A2aGatewayIT {
         }
     }
 
+    /**
+     * The same with the SDK client itself: its stream to node 1 runs through a proxy that cuts it
+     * mid-task; the client resubscribes through node 2, naming the last event it got in
+     * {@code Last-Event-ID} (a header of its call context: event ids are positions in the task, 0 = the
+     * task), and gets every later event once.
+     */
+    @Test
+    void theSdkClientCutOffMidStreamResubscribesThroughTheOtherNodeWithNothingLostOrRepeated() throws Exception {
+        String agent = register("sdk-resumer", "resuming");
+        List<ClientEvent> events = new CopyOnWriteArrayList<>();
+        List<Throwable> errors = new CopyOnWriteArrayList<>();
+        String taskId;
+        try (CuttableProxy proxy = new CuttableProxy(APP1.getLocalPort())) {
+            AgentCard viaProxy = new AgentCard.Builder(card(NODE1, agent))
+                    .url("http://127.0.0.1:" + proxy.port() + "/a2a/" + agent).build();
+            Client client = Client.builder(viaProxy)
+                    .clientConfig(new ClientConfig.Builder().setStreaming(true).build())
+                    .withTransport(JSONRPCTransport.class, new JSONRPCTransportConfig())
+                    .build();
+            client.sendMessage(A2A.toUserMessage("long job"), List.of((event, c) -> events.add(event)), errors::add, null);
+            taskId = takeOne(agent).path("correlation_id").asText();
+            assertThat(update(taskId, "status", "{\"state\":\"working\"}").status()).isEqualTo(202);
+            assertThat(update(taskId, "artifacts", "{\"artifact\":{\"artifactId\":\"a1\",\"parts\":[{\"kind\":\"text\","
+                    + "\"text\":\"1\"}]}}").status()).isEqualTo(202);
+            await().atMost(20, SECONDS).until(() -> events.size() == 3);
+            proxy.cut(); // the client's connection ends mid-task
+            await().atMost(20, SECONDS).until(() -> !errors.isEmpty());
+            client.close();
+        }
+        int before = events.size();
+        for (String a : List.of("a2", "a3")) {
+            assertThat(update(taskId, "artifacts", "{\"artifact\":{\"artifactId\":\"" + a + "\",\"parts\":[{\"kind\":"
+                    + "\"text\",\"text\":\"" + a + "\"}]}}").status()).isEqualTo(202);
+        }
+        assertThat(update(taskId, "status", "{\"state\":\"completed\"}").status()).isEqualTo(202);
+
+        Client again = Client.builder(card(NODE2, agent))
+                .clientConfig(new ClientConfig.Builder().setStreaming(true).build())
+                .withTransport(JSONRPCTransport.class, new JSONRPCTransportConfig())
+                .build();
+        again.resubscribe(new TaskIdParams(taskId), List.of((event, c) -> events.add(event)), errors::add,
+                new io.a2a.client.transport.spi.interceptors.ClientCallContext(java.util.Map.of(),
+                        java.util.Map.of("Last-Event-ID", Integer.toString(before - 1))));
+        await().atMost(20, SECONDS).until(() -> events.size() >= before + 3);
+        Thread.sleep(500); // nothing more may come
+        again.close();
+
+        assertThat(events.get(0)).isInstanceOf(TaskEvent.class);
+        List<String> seen = new ArrayList<>();
+        for (ClientEvent e : events.subList(1, events.size())) {
+            var u = ((TaskUpdateEvent) e).getUpdateEvent();
+            seen.add(u instanceof TaskStatusUpdateEvent s ? s.getStatus().state().asString()
+                    : ((TaskArtifactUpdateEvent) u).getArtifact().artifactId());
+        }
+        assertThat(seen).containsExactly("working", "a1", "a2", "a3", "completed");
+    }
+
     @Test
     void aTaskIsCanceledTheAgentIsToldAndAFinishedTaskTakesNothingMore() throws Exception {
         String agent = register("slow", "slow-work");
