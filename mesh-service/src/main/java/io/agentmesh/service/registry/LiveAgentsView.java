@@ -6,6 +6,8 @@ import io.agentmesh.service.errors.MeshException;
 import io.dropwizard.lifecycle.Managed;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisFuture;
@@ -44,10 +46,12 @@ import java.util.function.LongSupplier;
  * entry also keeps the expiry Redis gave it when it was read, and counts as missing from then on.
  * While the tracking connection is down, nothing is served from the copy: the query fails as a
  * Redis read would (the caller falls back to PostgreSQL) and the copy is rebuilt from empty once
- * tracking is on again.
+ * tracking is on again. Where Redis refuses {@code CLIENT TRACKING} (an ACL), every query reads Redis
+ * and nothing is copied. Needs Redis 6 or later (RESP3).
  */
 public final class LiveAgentsView implements Managed {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("io.agentmesh.discovery");
     private static final String[] PREFIXES = {AgentCache.KEY_PREFIX, "mesh:cap:", "mesh:ns:", AgentCache.ALL};
     /** How far back invalidations are remembered for reads in flight; older reads are not copied. */
     private static final int HISTORY = 65_536;
@@ -67,6 +71,11 @@ public final class LiveAgentsView implements Managed {
     private final ArrayDeque<Invalidation> history = new ArrayDeque<>();
     private long sequence;
     private boolean tracking;
+    /** Counts lost connections: tracking turned on counts only if none was lost meanwhile. */
+    private long drops;
+    /** Redis refused CLIENT TRACKING (an ACL, say): answers are then read from Redis each time. */
+    private volatile boolean trackingRefused;
+    private final java.util.concurrent.locks.ReentrantLock setup = new java.util.concurrent.locks.ReentrantLock();
     private StatefulRedisConnection<String, String> connection;
 
     private final AtomicLong servedFromCopy = new AtomicLong();
@@ -84,7 +93,7 @@ public final class LiveAgentsView implements Managed {
 
     /** {@code maxEntries}: how many agents' entries this node copies at most (beyond that, read from Redis each time). */
     public LiveAgentsView(String uri, Duration timeout, int maxEntries) {
-        this(RedisClients.create(uri, timeout), timeout, maxEntries, System::nanoTime);
+        this(resp3(RedisClients.create(uri, timeout)), timeout, maxEntries, System::nanoTime);
     }
 
     LiveAgentsView(RedisClient client, Duration timeout, int maxEntries, LongSupplier nanos) {
@@ -92,6 +101,12 @@ public final class LiveAgentsView implements Managed {
         this.timeout = timeout;
         this.maxEntries = maxEntries;
         this.nanos = nanos;
+    }
+
+    /** Invalidations arrive as RESP3 pushes: without them (RESP2, no REDIRECT) Redis would send none. */
+    private static RedisClient resp3(RedisClient client) {
+        client.setOptions(client.getOptions().mutate().protocolVersion(ProtocolVersion.RESP3).build());
+        return client;
     }
 
     /**
@@ -133,6 +148,7 @@ public final class LiveAgentsView implements Managed {
         Map<String, Object> out = new LinkedHashMap<>();
         synchronized (lock) {
             out.put("tracking", tracking);
+            out.put("tracking_refused", trackingRefused);
             out.put("agents", entries.size());
             out.put("index_sets", sets.size());
         }
@@ -146,16 +162,20 @@ public final class LiveAgentsView implements Managed {
         List<Set<String>> out = new ArrayList<>();
         Map<String, RedisFuture<Set<String>>> reads = new LinkedHashMap<>();
         long since;
+        List<String> missing = new ArrayList<>();
         synchronized (lock) {
             since = sequence;
             for (String k : keys) {
                 Set<String> copy = sets.get(k);
                 if (copy == null) {
-                    reads.put(k, redis.smembers(k));
+                    missing.add(k);
                 } else {
                     out.add(copy);
                 }
             }
+        }
+        for (String k : missing) {
+            reads.put(k, redis.smembers(k));
         }
         if (reads.isEmpty()) {
             return out;
@@ -170,7 +190,9 @@ public final class LiveAgentsView implements Managed {
             Set<String> changed = changedSince(since);
             if (changed != null) {
                 read.forEach((k, members) -> {
-                    if (!changed.contains(k) && members.size() <= maxEntries && (sets.size() < MAX_SETS || sets.containsKey(k))) {
+                    // an empty set is never written, so never invalidated: not copied (a query for a
+                    // capability nobody has would otherwise hold a place for good)
+                    if (!changed.contains(k) && !members.isEmpty() && members.size() <= maxEntries && (sets.size() < MAX_SETS || sets.containsKey(k))) {
                         sets.put(k, Set.copyOf(members));
                     }
                 });
@@ -185,6 +207,7 @@ public final class LiveAgentsView implements Managed {
         }
         Map<String, String> found = new HashMap<>();
         List<String> missing = new ArrayList<>();
+        int fromCopy = 0;
         long now = nanos.getAsLong();
         long since;
         synchronized (lock) {
@@ -194,15 +217,17 @@ public final class LiveAgentsView implements Managed {
                 if (e != null && (e.json() == null || e.expiresAtNanos() - now > 0)) {
                     if (e.json() != null) {
                         found.put(id, e.json());
+                        fromCopy++;
                     }
                 } else {
                     missing.add(id);
                 }
             }
         }
-        servedFromCopy.addAndGet(ids.size() - missing.size());
+        servedFromCopy.addAndGet(fromCopy);
         if (!missing.isEmpty()) {
             readFromRedis.addAndGet(missing.size());
+            long readAt = nanos.getAsLong(); // before the reads: a copy lapses no later than Redis's entry
             Map<String, RedisFuture<String>> values = new LinkedHashMap<>();
             Map<String, RedisFuture<Long>> ttls = new HashMap<>();
             for (String id : missing) {
@@ -210,7 +235,6 @@ public final class LiveAgentsView implements Managed {
                 ttls.put(id, redis.pttl(AgentCache.key(id)));
             }
             Map<String, Entry> read = new HashMap<>();
-            long readAt = nanos.getAsLong();
             for (String id : missing) {
                 String json = await(values.get(id));
                 long ttl = await(ttls.get(id));
@@ -300,18 +324,30 @@ public final class LiveAgentsView implements Managed {
     private void dropCopy() {
         synchronized (lock) {
             tracking = false;
+            drops++;
             clear();
         }
     }
 
-    /** The connection with tracking on, turned on first if needed (after a start or a lost connection). */
+    /**
+     * The connection with tracking on, turned on first if needed (after a start or a lost connection).
+     * One caller at a time sets it up; the others wait at most the command timeout.
+     */
     private StatefulRedisConnection<String, String> trackingConnection() {
         synchronized (lock) {
-            if (tracking && connection != null && connection.isOpen()) {
+            if ((tracking || trackingRefused) && connection != null && connection.isOpen()) {
                 return connection;
             }
         }
-        synchronized (this) {
+        try {
+            if (!setup.tryLock(timeout.toNanos(), TimeUnit.NANOSECONDS)) {
+                throw new RedisException("the connection to Redis is being set up");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RedisException("interrupted", e);
+        }
+        try {
             if (connection == null) {
                 StatefulRedisConnection<String, String> c = client.connect();
                 c.setTimeout(timeout);
@@ -324,24 +360,39 @@ public final class LiveAgentsView implements Managed {
                 });
                 connection = c;
             }
+            long dropsBefore;
             synchronized (lock) {
-                if (tracking) {
+                if (tracking || trackingRefused) {
                     return connection;
                 }
                 clear();
+                dropsBefore = drops;
             }
-            // off first: Redis refuses a prefix this connection already tracks
-            connection.sync().clientTracking(TrackingArgs.Builder.enabled(false));
-            String ok = connection.sync().clientTracking(TrackingArgs.Builder.enabled().bcast().prefixes(PREFIXES));
-            if (!"OK".equals(ok)) {
-                throw new RedisException("CLIENT TRACKING answered " + ok);
+            try {
+                // off first: Redis refuses a prefix this connection already tracks
+                connection.sync().clientTracking(TrackingArgs.Builder.enabled(false));
+                connection.sync().clientTracking(TrackingArgs.Builder.enabled().bcast().prefixes(PREFIXES));
+            } catch (RedisCommandExecutionException refused) {
+                refuseTracking("Redis refused CLIENT TRACKING (" + refused.getMessage() + ")");
+                return connection;
             }
             synchronized (lock) {
+                if (drops != dropsBefore) {
+                    // the connection was lost while tracking was turned on: the new one tracks nothing
+                    throw new RedisException("the connection to Redis was lost while tracking was turned on");
+                }
                 clear();
                 tracking = true;
             }
             return connection;
+        } finally {
+            setup.unlock();
         }
+    }
+
+    private void refuseTracking(String why) {
+        trackingRefused = true;
+        LOG.warn("{}: discovery reads Redis on every query, with no copy on this node", why);
     }
 
     private <T> T await(RedisFuture<T> future) {
@@ -351,6 +402,8 @@ public final class LiveAgentsView implements Managed {
             throw e.getCause() instanceof RedisException re ? re : new RedisException(e.getCause().toString(), e.getCause());
         } catch (TimeoutException e) {
             throw new RedisException("no answer from Redis within " + timeout.toMillis() + " ms", e);
+        } catch (java.util.concurrent.CancellationException e) {
+            throw new RedisException("the command was canceled (the node is stopping)", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RedisException("interrupted", e);
@@ -368,7 +421,7 @@ public final class LiveAgentsView implements Managed {
     }
 
     @Override
-    public synchronized void stop() {
+    public void stop() {
         if (connection != null) {
             connection.close();
         }

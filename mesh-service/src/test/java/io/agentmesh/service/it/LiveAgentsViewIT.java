@@ -80,6 +80,11 @@ class LiveAgentsViewIT {
                 new CommandArgs<>(StringCodec.UTF8).add("SET-ACTIVE-EXPIRE").add(on ? 1 : 0));
     }
 
+    private void acl(String rule) {
+        writer.dispatch(CommandType.ACL, new StatusOutput<>(StringCodec.UTF8),
+                new CommandArgs<>(StringCodec.UTF8).add("SETUSER").add("default").add(rule));
+    }
+
     private List<String> ids(String capability, String namespace) {
         return view.find(capability, namespace).agents().stream()
                 .map(json -> json.replaceAll("^\\{\"id\":\"([^\"]+)\".*$", "$1")).toList();
@@ -138,6 +143,48 @@ class LiveAgentsViewIT {
             assertThat(ids("x", null)).containsExactly("slow");
         } finally {
             activeExpire(true);
+        }
+    }
+
+    @Test
+    void aConnectionLostBetweenQueriesNeverLeavesAStaleAnswer() throws Exception {
+        put("k1", "ns", 60_000, "x");
+        assertThat(ids("x", null)).containsExactly("k1");
+        // the view's connection dropped (the writer's kept): its copy cannot follow writes until tracked again
+        writer.clientKill(io.lettuce.core.KillArgs.Builder.typeNormal().skipme());
+        put("k2", "ns", 60_000, "x");
+        // let Lettuce reconnect first, so the next query finds a live connection that tracks nothing
+        long me = writer.clientId();
+        await().atMost(Duration.ofSeconds(10)).until(() -> writer.clientList().lines()
+                .anyMatch(c -> !c.startsWith("id=" + me + " ")));
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (true) {
+            try {
+                assertThat(ids("x", null)).as("an answer after the drop").containsExactly("k1", "k2");
+                break;
+            } catch (MeshException whileReconnecting) {
+                assertThat(System.nanoTime()).as("answers again after the reconnect").isLessThan(deadline);
+                Thread.sleep(100);
+            }
+        }
+        assertThat(view.status().get("tracking")).isEqualTo(true);
+        writer.del("mesh:agent:k1");
+        assertThat(ids("x", null)).containsExactly("k2");
+    }
+
+    @Test
+    void whereRedisRefusesTrackingEveryQueryReadsRedis() {
+        acl("-client|tracking");
+        try {
+            put("r1", "ns", 60_000, "x");
+            assertThat(ids("x", null)).containsExactly("r1");
+            assertThat(view.status().get("tracking_refused")).isEqualTo(true);
+            put("r2", "ns", 60_000, "x");
+            writer.del("mesh:agent:r1");
+            assertThat(ids("x", null)).containsExactly("r2");
+            assertThat(view.status().get("agents")).isEqualTo(0);
+        } finally {
+            acl("+client|tracking");
         }
     }
 
