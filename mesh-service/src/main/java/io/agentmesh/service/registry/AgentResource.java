@@ -36,10 +36,13 @@ public final class AgentResource {
     private final Enrollment enrollment;
     private final AgentLiveness liveness;
     private final Discovery discovery;
+    private final BatchEnrollment batch;
 
-    public AgentResource(AgentRegistry registry, Enrollment enrollment, AgentLiveness liveness, Discovery discovery) {
+    public AgentResource(AgentRegistry registry, Enrollment enrollment, BatchEnrollment batch, AgentLiveness liveness,
+                         Discovery discovery) {
         this.registry = registry;
         this.enrollment = enrollment;
+        this.batch = batch;
         this.liveness = liveness;
         this.discovery = discovery;
     }
@@ -78,6 +81,18 @@ public final class AgentResource {
         return r.created()
                 ? Response.created(URI.create("/api/v1/agents/" + r.agent().id())).entity(body).build()
                 : Response.ok(body).build();
+    }
+
+    /**
+     * Up to 500 registrations in one call, each answered as the single call would (status, the agent,
+     * its key when issued, or the error): {@code {"registered", "failed", "results": [...]}}.
+     */
+    @POST
+    @Path("/batch")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Allow(Access.REGISTER)
+    public Map<String, Object> registerBatch(RegisterBatchRequest request, @Context SecurityContext caller) {
+        return batch.register(Callers.of(caller), request == null ? null : request.agents());
     }
 
     @GET

@@ -19,6 +19,8 @@ public final class RegistryFeature {
 
     /** How many agents' live entries each node keeps a copy of for discovery (about 1 KiB each). */
     private static final int LIVE_COPY_AGENTS = 100_000;
+    /** Registrations of a batch run this many at once on a node (their inbox topics are created together). */
+    private static final int BATCH_WORKERS = 128;
 
     private final AgentCache cache;
     private final AgentRegistry registry;
@@ -57,7 +59,9 @@ public final class RegistryFeature {
         p.env().healthChecks().register("redis", new RedisHealthCheck(cache));
         this.enrollment = new Enrollment(registry, auth.credentials(), auth.authenticator().enabled(), limits,
                 kafkaAccess);
-        p.api(new AgentResource(registry, enrollment, liveness, discovery));
+        java.util.concurrent.ExecutorService batchWorkers = p.env().lifecycle().executorService("batch-registration-%d")
+                .minThreads(BATCH_WORKERS).maxThreads(BATCH_WORKERS).build();
+        p.api(new AgentResource(registry, enrollment, new BatchEnrollment(enrollment, batchWorkers), liveness, discovery));
         p.api(new DiscoverResource(discovery, p.metrics()));
         p.api(new DiscoveryStatusResource(discovery));
         p.env().metrics().gauge("mesh.discovery.healthy", () -> () -> discovery.redisHealthy() ? 1 : 0);

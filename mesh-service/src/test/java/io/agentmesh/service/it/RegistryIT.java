@@ -1,5 +1,7 @@
 package io.agentmesh.service.it;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
 import io.agentmesh.service.MeshConfiguration;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
@@ -103,6 +105,57 @@ class RegistryIT {
         assertThat(Http.get(MESH.url("/api/v1/agents/" + id)).json().path("status").asText()).isEqualTo("deregistered");
         assertThat(Http.delete(MESH.url("/api/v1/agents/" + id)).status()).isEqualTo(404);
         assertThat(Http.get(MESH.url("/api/v1/agents?namespace=" + ns)).json().path("count").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void aBatchRegistersEachAgentAsOneCallWouldAndAnswersEachInOrder() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 6);
+        String a = "batch-a-" + run;
+        String b = "batch-b-" + run;
+        Http.Reply reply = Http.post(MESH.url("/api/v1/agents/batch"), "{\"agents\":["
+                + "{\"id\":\"" + a + "\",\"name\":\"A\",\"namespace\":\"batch-" + run + "\",\"capabilities\":[\"x\"]},"
+                + "{\"id\":\"Not Valid\",\"name\":\"bad\"},"
+                + "{\"id\":\"" + b + "\",\"name\":\"B\",\"namespace\":\"batch-" + run + "\",\"capabilities\":[\"x\"]}]}");
+        assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+        JsonNode body = reply.json();
+        assertThat(body.path("registered").asInt()).isEqualTo(2);
+        assertThat(body.path("failed").asInt()).isEqualTo(1);
+        JsonNode results = body.path("results");
+        assertThat(results.get(0).path("index").asInt()).isZero();
+        assertThat(results.get(0).path("status").asInt()).isEqualTo(201);
+        assertThat(results.get(0).path("agent").path("id").asText()).isEqualTo(a);
+        assertThat(results.get(1).path("status").asInt()).isEqualTo(400);
+        assertThat(results.get(1).path("error").path("code").asText()).isEqualTo("INVALID_REQUEST");
+        assertThat(results.get(1).path("error").path("details").path("field").asText()).isEqualTo("id");
+        assertThat(results.get(2).path("agent").path("id").asText()).isEqualTo(b);
+        // registered as one call registers: the inbox topics, the live entries, discovery
+        topics.awaitListed(MESH.topic("agent." + a), MESH.topic("agent." + b));
+        assertThat(redis.sync().exists("mesh:agent:" + a, "mesh:agent:" + b)).isEqualTo(2L);
+        JsonNode found = Http.get(MESH.url("/api/v1/discover?namespace=batch-" + run)).json();
+        assertThat(found.path("agents").findValuesAsText("id")).containsExactly(a, b);
+        // the same batch again updates (200 each)
+        Http.Reply again = Http.post(MESH.url("/api/v1/agents/batch"), "{\"agents\":[{\"id\":\"" + a
+                + "\",\"name\":\"A2\",\"namespace\":\"batch-" + run + "\"}]}");
+        assertThat(again.json().path("results").get(0).path("status").asInt()).as(again.body()).isEqualTo(200);
+
+        // malformed as a whole: 400 naming the field, nothing registered
+        String c = "batch-c-" + run;
+        Http.Reply twice = Http.post(MESH.url("/api/v1/agents/batch"), "{\"agents\":[{\"id\":\"" + c
+                + "\",\"name\":\"C\"},{\"id\":\"" + c + "\",\"name\":\"C\"}]}");
+        assertThat(twice.status()).isEqualTo(400);
+        assertThat(twice.json().path("details").path("field").asText()).isEqualTo("agents[1].id");
+        assertThat(Http.get(MESH.url("/api/v1/agents/" + c)).status()).isEqualTo(404);
+        assertThat(Http.post(MESH.url("/api/v1/agents/batch"), "{\"agents\":[]}").json().path("details").path("field")
+                .asText()).isEqualTo("agents");
+        StringBuilder many = new StringBuilder("{\"agents\":[");
+        for (int i = 0; i < 501; i++) {
+            many.append(i == 0 ? "" : ",").append("{\"id\":\"m-").append(i).append("\",\"name\":\"m\"}");
+        }
+        Http.Reply tooMany = Http.post(MESH.url("/api/v1/agents/batch"), many.append("]}").toString());
+        assertThat(tooMany.status()).isEqualTo(400);
+        assertThat(tooMany.json().path("message").asText()).contains("at most 500");
+        assertThat(Http.post(MESH.url("/api/v1/agents/batch"), "{\"agents\":[{\"id\":\"x\",\"nope\":1}]}").status())
+                .isEqualTo(400);
     }
 
     private static String key(ConsumerRecord<byte[], byte[]> r) {

@@ -79,6 +79,11 @@ public final class BenchResults {
                                long meshRssBytes, long kafkaDiskBytes, long brokerOpenFiles, long brokerMemoryMaps) {
     }
 
+    /** Registrations through {@code POST /api/v1/agents/batch}, {@code batchSize} per call from {@code clients} clients. */
+    public record RegistryBatch(int agents, int batchSize, int clients, double registrationsPerSecond, double meshCpuMs,
+                                double brokerCpuMs) {
+    }
+
     public record Fanout(int agents, int rounds, double firstMs, double p50Ms, double maxMs) {
     }
 
@@ -123,6 +128,7 @@ public final class BenchResults {
     final List<RegistryStep> registry = new ArrayList<>();
     /** The broker creating bare topics (Admin, 64 per request) after the registry part: the floor of a registration; NaN if not run. */
     double bareTopicsPerSecond = Double.NaN;
+    RegistryBatch registryBatch;
     /** How many clients registered at once in the registry part. */
     int registryClients;
     final List<Fanout> fanout = new ArrayList<>();
@@ -202,6 +208,13 @@ public final class BenchResults {
                 l.path(), l.guarantee(), l.offeredRate(), l.achievedRate(), BenchReport.ms(l.p50()), BenchReport.ms(l.p99()),
                 BenchReport.ms(l.p999()), l.max(),
                 l.received(), l.failed());
+    }
+
+    void batch(RegistryBatch b) {
+        registryBatch = b;
+        System.out.printf("  %,6d more agents in batches of %d (%d clients): %,7.0f registrations/s (CPU per registration: mesh"
+                + " %.1f ms, broker %.1f ms)%n", b.agents(), b.batchSize(), b.clients(), b.registrationsPerSecond(), b.meshCpuMs(),
+                b.brokerCpuMs());
     }
 
     void bareTopics(double perSecond) {

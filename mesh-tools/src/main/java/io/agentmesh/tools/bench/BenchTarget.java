@@ -14,6 +14,7 @@ import io.grpc.stub.StreamObserver;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -68,6 +69,21 @@ public final class BenchTarget implements AutoCloseable {
             throw new IllegalStateException("register " + id + ": " + r.status() + " " + r.body());
         }
         heartbeats.add(id);
+    }
+
+    /** Registers the agents in one batch call; fails unless each was registered. */
+    public void registerBatch(List<String> ids, String namespace, String capability) throws IOException, InterruptedException {
+        StringBuilder body = new StringBuilder("{\"agents\":[");
+        for (int i = 0; i < ids.size(); i++) {
+            body.append(i == 0 ? "" : ",").append("{\"id\":\"").append(ids.get(i)).append("\",\"name\":\"").append(ids.get(i))
+                    .append("\",\"namespace\":\"").append(namespace).append("\",\"capabilities\":[\"").append(capability)
+                    .append("\"]}");
+        }
+        MeshHttp.Reply r = http.post("/api/v1/agents/batch", body.append("]}").toString());
+        if (r.status() != 200 || r.json().path("registered").asInt() != ids.size()) {
+            throw new IllegalStateException("batch registration: " + r.status() + " " + r.body());
+        }
+        ids.forEach(heartbeats::add);
     }
 
     /** The asynchronous gRPC stub (streams: Connect, Subscribe). */

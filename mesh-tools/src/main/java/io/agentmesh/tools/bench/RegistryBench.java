@@ -111,6 +111,42 @@ public final class RegistryBench {
                 refused.getValueAtPercentile(99) / 1000.0, brokerRss, heap, meshRss, disk, files, maps);
     }
 
+    /** {@code count} more agents registered through the batch call, {@code batchSize} per call from {@code clients} clients. */
+    public BenchResults.RegistryBatch growInBatches(int count, int batchSize, int clients) throws Exception {
+        int from = registered;
+        int to = from + count;
+        AtomicInteger next = new AtomicInteger(from);
+        double meshCpu = stack == null ? 0 : stack.mesh().cpuSeconds();
+        double brokerCpu = stack == null ? 0 : stack.kafka().cpuSeconds();
+        long start = System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+            List<Future<Void>> done = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                done.add(pool.submit(() -> {
+                    for (int first = next.getAndAdd(batchSize); first < to; first = next.getAndAdd(batchSize)) {
+                        List<String> ids = new ArrayList<>();
+                        for (int i = first; i < Math.min(to, first + batchSize); i++) {
+                            ids.add(String.format("reg-%06d", i));
+                        }
+                        target.registerBatch(ids, "scale", "c" + (first / batchSize % GROUPS));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<Void> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        double rate = count / ((System.nanoTime() - start) / 1e9);
+        registered = to;
+        double meshMs = stack == null ? 0 : (stack.mesh().cpuSeconds() - meshCpu) * 1000 / count;
+        double brokerMs = stack == null ? 0 : (stack.kafka().cpuSeconds() - brokerCpu) * 1000 / count;
+        return new BenchResults.RegistryBatch(count, batchSize, clients, rate, meshMs, brokerMs);
+    }
+
     /**
      * The broker creating 1,024 bare topics of one partition (an inbox's shape), 64 per CreateTopics
      * request, one request at a time (as the mesh batches concurrent registrations): the floor of a
