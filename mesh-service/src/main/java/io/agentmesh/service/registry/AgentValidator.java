@@ -25,7 +25,7 @@ public final class AgentValidator {
     private static final int MAX_CARD_BYTES = 32 * 1024;
     private static final Pattern OWNER = Pattern.compile("[A-Za-z0-9._@:-]{1,128}");
     /** Ids the API's own paths under /api/v1/agents use; an agent by that name could never be read. */
-    public static final java.util.Set<String> RESERVED = java.util.Set.of("count", "reregister");
+    public static final java.util.Set<String> RESERVED = java.util.Set.of("count", "reregister", "batch", "heartbeats");
     public static final long MIN_TTL_MS = 1_000;
     public static final long MAX_TTL_MS = 86_400_000;
 

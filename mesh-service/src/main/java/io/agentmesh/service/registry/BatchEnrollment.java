@@ -41,6 +41,10 @@ public final class BatchEnrollment {
         if (agents.size() > MAX_AGENTS) {
             throw MeshException.invalidField("agents", agents.size() + " agents; at most " + MAX_AGENTS + " per call");
         }
+        if (caller.isAgent() && agents.size() > 1) {
+            // an agent registers only itself: more than one item would only repeat that registration
+            throw MeshException.invalidField("agents", "an agent's own key registers only that agent: one item per call");
+        }
         List<RegisterCommand> commands = new ArrayList<>(agents.size());
         Set<String> ids = new HashSet<>();
         for (int i = 0; i < agents.size(); i++) {
@@ -58,7 +62,16 @@ public final class BatchEnrollment {
         for (int i = 0; i < commands.size(); i++) {
             int index = i;
             RegisterCommand c = commands.get(i);
-            answers.add(CompletableFuture.supplyAsync(() -> one(caller, index, c), workers));
+            CompletableFuture<Map<String, Object>> answer;
+            try {
+                answer = CompletableFuture.supplyAsync(() -> one(caller, index, c), workers);
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("index", index);
+                failed(out, ErrorCode.DRAINING, "the node is stopping; register this agent again", Map.of());
+                answer = CompletableFuture.completedFuture(out);
+            }
+            answers.add(answer);
         }
         List<Map<String, Object>> results = new ArrayList<>(answers.size());
         int registered = 0;
@@ -83,7 +96,8 @@ public final class BatchEnrollment {
             out.put("agent", new RegisteredAgent(r.agent(), r.apiKey(), r.kafka()));
         } catch (MeshException e) {
             failed(out, e.code(), e.getMessage(), e.details());
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // answered like the others: the items already registered keep their answers (and keys)
             LOG.error("batch registration of item {} failed", index, e);
             failed(out, ErrorCode.INTERNAL, "internal error", Map.of());
         }
