@@ -46,23 +46,11 @@ public final class RegistryBench {
         double meshCpu = stack == null ? 0 : stack.mesh().cpuSeconds();
         double brokerCpu = stack == null ? 0 : stack.kafka().cpuSeconds();
         long start = System.nanoTime();
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        try {
-            List<Future<Void>> done = new ArrayList<>();
-            for (int c = 0; c < clients; c++) {
-                done.add(pool.submit(() -> {
-                    for (int i = next.getAndIncrement(); i < size; i = next.getAndIncrement()) {
-                        target.register(String.format("reg-%06d", i), "scale", "scale", "c" + (i % GROUPS));
-                    }
-                    return null;
-                }));
+        onClients(clients, () -> {
+            for (int i = next.getAndIncrement(); i < size; i = next.getAndIncrement()) {
+                target.register(String.format("reg-%06d", i), "scale", "scale", "c" + (i % GROUPS));
             }
-            for (Future<Void> f : done) {
-                f.get();
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        });
         double rate = (size - from) / ((System.nanoTime() - start) / 1e9);
         double meshMs = stack == null ? 0 : (stack.mesh().cpuSeconds() - meshCpu) * 1000 / (size - from);
         double brokerMs = stack == null ? 0 : (stack.kafka().cpuSeconds() - brokerCpu) * 1000 / (size - from);
@@ -119,27 +107,15 @@ public final class RegistryBench {
         double meshCpu = stack == null ? 0 : stack.mesh().cpuSeconds();
         double brokerCpu = stack == null ? 0 : stack.kafka().cpuSeconds();
         long start = System.nanoTime();
-        ExecutorService pool = Executors.newFixedThreadPool(clients);
-        try {
-            List<Future<Void>> done = new ArrayList<>();
-            for (int c = 0; c < clients; c++) {
-                done.add(pool.submit(() -> {
-                    for (int first = next.getAndAdd(batchSize); first < to; first = next.getAndAdd(batchSize)) {
-                        List<String> ids = new ArrayList<>();
-                        for (int i = first; i < Math.min(to, first + batchSize); i++) {
-                            ids.add(String.format("reg-%06d", i));
-                        }
-                        target.registerBatch(ids, "scale", "c" + (first / batchSize % GROUPS));
-                    }
-                    return null;
-                }));
+        onClients(clients, () -> {
+            for (int first = next.getAndAdd(batchSize); first < to; first = next.getAndAdd(batchSize)) {
+                List<String> ids = new ArrayList<>();
+                for (int i = first; i < Math.min(to, first + batchSize); i++) {
+                    ids.add(String.format("reg-%06d", i));
+                }
+                target.registerBatch(ids, "scale", "c" + (first / batchSize % GROUPS));
             }
-            for (Future<Void> f : done) {
-                f.get();
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        });
         double rate = count / ((System.nanoTime() - start) / 1e9);
         registered = to;
         double meshMs = stack == null ? 0 : (stack.mesh().cpuSeconds() - meshCpu) * 1000 / count;
@@ -174,6 +150,30 @@ public final class RegistryBench {
             admin.deleteTopics(names).all().get(120, TimeUnit.SECONDS);
             floors++;
             return rate;
+        }
+    }
+
+    /** A piece of work that may fail, run by each of the clients. */
+    private interface ClientWork {
+        void run() throws Exception;
+    }
+
+    /** Runs {@code work} on {@code clients} threads at once and waits for all of them (the first failure is thrown). */
+    private static void onClients(int clients, ClientWork work) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        try {
+            List<Future<Void>> done = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                done.add(pool.submit(() -> {
+                    work.run();
+                    return null;
+                }));
+            }
+            for (Future<Void> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
         }
     }
 
