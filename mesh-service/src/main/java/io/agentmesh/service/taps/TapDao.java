@@ -52,6 +52,12 @@ public final class TapDao {
         return jdbi.withHandle(h -> h.createQuery("SELECT * FROM taps WHERE deleted_at IS NULL ORDER BY name").map(rows).list());
     }
 
+    /** When the oldest tap not deleted was created; empty when there is none. */
+    public Optional<Instant> oldestLive() {
+        return Optional.ofNullable(jdbi.withHandle(h -> h.createQuery("SELECT min(created_at) AS at FROM taps WHERE deleted_at IS NULL")
+                .map((rs, ctx) -> instant(rs.getTimestamp("at"))).one()));
+    }
+
     /** The readers of live taps. */
     public List<TapRead> reads() {
         return jdbi.withHandle(h -> h.createQuery("SELECT name, topic, reader FROM taps WHERE deleted_at IS NULL AND reader IS NOT NULL")

@@ -5,10 +5,13 @@ import io.agentmesh.service.routing.SiblingStreams;
 import io.agentmesh.streams.registry.RegistryIndex;
 import io.agentmesh.streams.taps.TapCatalog;
 import io.agentmesh.streams.taps.TapTopology;
+import org.apache.kafka.streams.StreamsConfig;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 
 /**
@@ -19,6 +22,8 @@ public final class TapsFeature {
 
     /** The taps application's id after the router's: {@code <applicationId>-taps}. */
     public static final String APPLICATION = "taps";
+    /** How often a router node looks whether a tap exists (its taps application runs only then). */
+    static final Duration CHECK_INTERVAL = Duration.ofSeconds(2);
 
     private final TapService service;
 
@@ -31,13 +36,18 @@ public final class TapsFeature {
         java.util.function.LongSupplier lag = null;
         TapMetrics metrics;
         if (streamsProps != null) {
-            catalog = new TapCatalog();
-            SiblingStreams[] app = new SiblingStreams[1];
+            TapCatalog taps = new TapCatalog();
+            catalog = taps;
+            TapsApplication[] app = new TapsApplication[1];
             lag = () -> app[0].lag();
             metrics = new TapMetrics(p.metrics().prometheus(), lag);
-            app[0] = new SiblingStreams("taps", TapTopology.topology(p.topics().ingress(), p.topics().events(),
-                    p.topics().tapDefinitions(), p.topics().registry(), p.topics().health(), catalog, new RegistryIndex(),
-                    metrics), withAtLeastOnce(streamsProps));
+            TapMetrics listener = metrics;
+            Properties props = withAtLeastOnce(streamsProps);
+            app[0] = new TapsApplication(() -> new SiblingStreams("taps", TapTopology.topology(p.topics().ingress(),
+                    p.topics().events(), p.topics().tapDefinitions(), p.topics().registry(), p.topics().health(), taps,
+                    new RegistryIndex(), listener), props), dao::oldestLive,
+                    new TapPositions(p.admin(), props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG),
+                            List.of(p.topics().ingress(), p.topics().events())), taps, CHECK_INTERVAL);
             p.env().lifecycle().manage(app[0]);
         } else {
             metrics = new TapMetrics(p.metrics().prometheus(), null);

@@ -24,7 +24,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Analytics taps on the real broker: a namespace tap with hashed payloads gets exactly that
  * namespace's messages and their outcomes, drop and redact show what they promise, bad definitions
- * are refused, and a deleted tap stops at once and loses its topic after its retention.
+ * are refused, a deleted tap stops at once and loses its topic after its retention, and the taps
+ * application reads only while a tap exists and then nothing from before the oldest tap began.
  */
 @ExtendWith(DropwizardExtensionsSupport.class)
 class TapsIT {
@@ -311,5 +312,28 @@ class TapsIT {
 
         await().atMost(90, SECONDS).pollInterval(2, SECONDS).until(() -> !TOPICS.names(topic).contains(topic));
         assertThat(TOPICS.names(witnessTopic)).contains(witnessTopic);
+    }
+
+    @Test
+    void theApplicationReadsNothingWhileNoTapExistsAndStartsWhereTheOldestTapBegan() throws Exception {
+        String group = MESH.prefix() + "-router-taps";
+        String a = "tap-idle-" + RUN;
+        register(a, "idle-" + RUN);
+        // the application has run (and kept positions) before the last tap goes
+        tap("{\"name\":\"first-" + RUN + "\",\"payload\":{\"mode\":\"drop\"}}");
+        for (JsonNode t : Http.get(MESH.url("/api/v1/taps")).json().path("taps")) {
+            assertThat(Http.delete(MESH.url("/api/v1/taps/" + t.path("name").asText())).status()).isEqualTo(200);
+        }
+        await().atMost(30, SECONDS).until(() -> TOPICS.groupMembers(group) == 0);
+        String unseen = send(a, a, "1");
+        // sent and routed while no tap exists: its accepted and routed events lie before the next tap
+        Thread.sleep(500);
+        String topic = tap("{\"name\":\"later-" + RUN + "\",\"filter\":{\"senders\":[\"" + a + "\"]},"
+                + "\"payload\":{\"mode\":\"drop\"}}").path("topic").asText();
+        assertThat(TOPICS.groupMembers(group)).as("the application runs again").isPositive();
+        String seen = send(a, a, "2");
+        List<JsonNode> records = read(topic, r -> events(r).contains("routed " + seen));
+        assertThat(events(records)).as("nothing from before the tap began").doesNotContain("accepted " + unseen, "routed " + unseen)
+                .contains("accepted " + seen, "routed " + seen);
     }
 }

@@ -31,6 +31,11 @@ public final class Topics implements AutoCloseable {
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap));
     }
 
+    /** The members of a consumer group (a Streams application's running threads). */
+    public int groupMembers(String group) throws Exception {
+        return admin.describeConsumerGroups(List.of(group)).all().get().get(group).members().size();
+    }
+
     public Set<String> names(String prefix) throws Exception {
         return admin.listTopics().names().get(10, TimeUnit.SECONDS).stream()
                 .filter(t -> t.startsWith(prefix)).collect(Collectors.toSet());

@@ -26,6 +26,12 @@ public final class TapCatalog {
         snapshot = List.copyOf(taps.values());
     }
 
+    /** Forgets every tap (its application stopped; a new one reads them again). */
+    public void clear() {
+        taps.clear();
+        snapshot = List.of();
+    }
+
     /** Every tap, as one consistent list. */
     public Collection<TapDefinition> all() {
         return snapshot;
