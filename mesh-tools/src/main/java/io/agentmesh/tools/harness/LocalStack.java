@@ -250,8 +250,10 @@ public final class LocalStack implements AutoCloseable {
             // profile each start of the node (Java Flight Recorder), one file per start
             // deep stacks: Jersey's own frames take half of the default depth of 64
             options.add("-XX:FlightRecorderOptions=stackdepth=256");
-            options.add("-XX:StartFlightRecording=settings=profile,filename="
-                    + Path.of(jfr).toAbsolutePath().resolve("mesh-" + meshStarts + ".jfr"));
+            Path dir = Path.of(jfr).toAbsolutePath();
+            // the JVM will not make the directory; without it the node does not start at all
+            Files.createDirectories(dir);
+            options.add("-XX:StartFlightRecording=settings=profile,filename=" + dir.resolve("mesh-" + meshStarts + ".jfr"));
         }
         ChildProcess mesh = ChildProcess.java(n == 1 ? "mesh" : "mesh-" + n, settings.classpath(), options, List.of(MeshApplication.class.getName(), "server",
                 settings.config().toString()), Map.of("MESH_LOG_DIR", settings.dir().resolve(n == 1 ? "logs/mesh" : "logs/mesh-" + n).toString()),
