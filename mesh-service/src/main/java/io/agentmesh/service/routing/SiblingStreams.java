@@ -3,6 +3,7 @@ package io.agentmesh.service.routing;
 import io.dropwizard.lifecycle.Managed;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -61,5 +62,15 @@ public final class SiblingStreams implements Managed {
     @Override
     public void stop() {
         streams.close(Duration.ofSeconds(30));
+    }
+
+    /**
+     * Stops and leaves the consumer group at once, for an application stopped while its node goes on:
+     * otherwise the group keeps the stopped member until its session times out, and whoever starts the
+     * application next (this node or another) waits for that.
+     */
+    public void stopAndLeaveGroup() {
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(30)));
     }
 }
