@@ -41,6 +41,7 @@ public final class GrpcAccess implements ServerInterceptor {
             Map.entry(MeshServiceGrpc.getHeartbeatMethod().getFullMethodName(), Access.SELF_OR_OPERATOR),
             Map.entry(MeshServiceGrpc.getSendMethod().getFullMethodName(), Access.SEND),
             Map.entry(MeshServiceGrpc.getSendBatchMethod().getFullMethodName(), Access.SEND),
+            Map.entry(MeshServiceGrpc.getSendStreamMethod().getFullMethodName(), Access.SEND),
             Map.entry(MeshServiceGrpc.getRequestMethod().getFullMethodName(), Access.SEND),
             Map.entry(MeshServiceGrpc.getSubscribeMethod().getFullMethodName(), Access.SELF_OR_OPERATOR),
             Map.entry(MeshServiceGrpc.getAckMethod().getFullMethodName(), Access.SELF_OR_OPERATOR),

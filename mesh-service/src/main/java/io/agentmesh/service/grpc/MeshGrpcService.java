@@ -20,6 +20,7 @@ import io.agentmesh.proto.v1.SendBatchRequest;
 import io.agentmesh.proto.v1.SendBatchResponse;
 import io.agentmesh.proto.v1.SendRequest;
 import io.agentmesh.proto.v1.SendResponse;
+import io.agentmesh.proto.v1.SendResult;
 import io.agentmesh.proto.v1.SubscribeRequest;
 import io.agentmesh.service.registry.AgentLiveness;
 import io.agentmesh.service.registry.AgentRegistry;
@@ -185,6 +186,11 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
         } catch (RuntimeException e) {
             out.onError(GrpcErrors.toStatus(e));
         }
+    }
+
+    @Override
+    public StreamObserver<SendRequest> sendStream(StreamObserver<SendResult> out) {
+        return new SendStreamCall(GrpcAccess.caller(), (ServerCallStreamObserver<SendResult>) out, batches, metrics);
     }
 
     @Override

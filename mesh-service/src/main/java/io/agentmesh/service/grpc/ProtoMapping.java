@@ -52,23 +52,27 @@ final class ProtoMapping {
     static SendBatchResponse batch(BatchSendResult r) {
         SendBatchResponse.Builder b = SendBatchResponse.newBuilder().setAccepted(r.accepted()).setRejected(r.rejected());
         for (BatchItemResult item : r.results()) {
-            SendResult.Builder one = SendResult.newBuilder().setIndex(item.index());
-            if (item.id() != null) {
-                one.setId(item.id());
-            }
-            if (item.isAccepted()) {
-                one.setTopic(item.topic()).setPartition(item.partition()).setOffset(item.offset());
-            } else {
-                MeshError.Builder e = MeshError.newBuilder().setCode(item.error().code()).setMessage(item.error().message())
-                        .setHttpStatus(item.error().status());
-                if (item.error().details() != null) {
-                    item.error().details().forEach((k, v) -> e.putDetails(k, String.valueOf(v)));
-                }
-                one.setError(e);
-            }
-            b.addResults(one);
+            b.addResults(result(item));
         }
         return b.build();
+    }
+
+    static SendResult result(BatchItemResult item) {
+        SendResult.Builder one = SendResult.newBuilder().setIndex(item.index());
+        if (item.id() != null) {
+            one.setId(item.id());
+        }
+        if (item.isAccepted()) {
+            one.setTopic(item.topic()).setPartition(item.partition()).setOffset(item.offset());
+        } else {
+            MeshError.Builder e = MeshError.newBuilder().setCode(item.error().code()).setMessage(item.error().message())
+                    .setHttpStatus(item.error().status());
+            if (item.error().details() != null) {
+                item.error().details().forEach((k, v) -> e.putDetails(k, String.valueOf(v)));
+            }
+            one.setError(e);
+        }
+        return one.build();
     }
 
     static SendCommand command(SendRequest r) {

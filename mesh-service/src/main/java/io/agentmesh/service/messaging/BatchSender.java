@@ -54,6 +54,20 @@ public final class BatchSender {
                 .thenApply(done -> BatchSendResult.of(results.stream().map(CompletableFuture::join).toList()));
     }
 
+    /**
+     * One message of a stream of single sends, checked, limited and written as a single send; the
+     * future does not fail: its result says what became of the message.
+     */
+    public CompletableFuture<BatchItemResult> sendInStream(MeshPrincipal caller, int index, Supplier<SendCommand> command) {
+        try {
+            drain.requireOpen("new messages are");
+            limits.acquireSends(caller, 1);
+        } catch (MeshException e) {
+            return CompletableFuture.completedFuture(BatchItemResult.rejected(index, null, ErrorBody.of(e)));
+        }
+        return sendOne(caller, index, command);
+    }
+
     private CompletableFuture<BatchItemResult> sendOne(MeshPrincipal caller, int index, Supplier<SendCommand> command) {
         SendCommand c;
         boolean clientId;

@@ -309,6 +309,9 @@ class AuthIT {
                 case "Heartbeat" -> stub.heartbeat(HeartbeatRequest.newBuilder().setAgentId(A).build());
                 case "Send" -> stub.send(SendRequest.getDefaultInstance());
                 case "SendBatch" -> stub.sendBatch(SendBatchRequest.getDefaultInstance());
+                case "SendStream" -> {
+                    return sendStream(ch);
+                }
                 case "Request" -> stub.request(RequestRequest.getDefaultInstance());
                 case "Subscribe" -> MeshServiceGrpc.newBlockingStub(ch).withDeadlineAfter(2, SECONDS)
                         .subscribe(SubscribeRequest.newBuilder().setAgentId(A).build()).hasNext();
@@ -361,6 +364,15 @@ class AuthIT {
         Status.Code code = answer.code.completeOnTimeout(Status.Code.DEADLINE_EXCEEDED, 2, SECONDS).get();
         requests.onError(Status.CANCELLED.asRuntimeException());
         return code;
+    }
+
+    /** Sends one empty message on a SendStream: the status of its first answer (a result, or the call's end). */
+    private static Status.Code sendStream(Channel ch) throws Exception {
+        FirstAnswer<io.agentmesh.proto.v1.SendResult> answer = new FirstAnswer<>();
+        StreamObserver<SendRequest> requests = MeshServiceGrpc.newStub(ch).withDeadlineAfter(3, SECONDS).sendStream(answer);
+        requests.onNext(SendRequest.getDefaultInstance());
+        requests.onCompleted();
+        return answer.code.get(5, SECONDS);
     }
 
     private static Status.Code reflection(Channel ch) throws Exception {

@@ -334,6 +334,119 @@ class MessagingIT {
         assertThat(empty.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT);
     }
 
+    /** Collects a SendStream's results and how it ended. */
+    private static final class StreamResults implements io.grpc.stub.ClientResponseObserver<SendRequest, SendResult> {
+        final List<SendResult> results = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final java.util.concurrent.CompletableFuture<io.grpc.Status> end = new java.util.concurrent.CompletableFuture<>();
+        private final boolean reading;
+        io.grpc.stub.ClientCallStreamObserver<SendRequest> call;
+
+        StreamResults(boolean reading) {
+            this.reading = reading;
+        }
+
+        @Override
+        public void beforeStart(io.grpc.stub.ClientCallStreamObserver<SendRequest> call) {
+            this.call = call;
+            if (!reading) {
+                call.disableAutoRequestWithInitial(0);
+            }
+        }
+
+        @Override
+        public void onNext(SendResult r) {
+            results.add(r);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            end.complete(io.grpc.Status.fromThrowable(t));
+        }
+
+        @Override
+        public void onCompleted() {
+            end.complete(io.grpc.Status.OK);
+        }
+    }
+
+    @Test
+    void aGrpcSendStreamAnswersEveryMessageInOrderAndGoesOnPastRejectedOnes() throws Exception {
+        String a = register("a");
+        String b = register("b");
+        StreamResults answers = new StreamResults(true);
+        io.grpc.stub.StreamObserver<SendRequest> stream = io.agentmesh.proto.v1.MeshServiceGrpc.newStub(grpc.channel())
+                .withDeadlineAfter(60, SECONDS).sendStream(answers);
+        // more than a stream's window, without keys: Kafka answers across partitions in any order
+        int n = 3000;
+        for (int i = 0; i < n; i++) {
+            SendRequest.Builder m = SendRequest.newBuilder().setFrom(a).setTo("agent:" + b)
+                    .setPayload(ByteString.copyFromUtf8("{\"i\":" + i + "}"));
+            if (i == 10) {
+                m.setMaxAttempts(1000);
+            } else if (i == 1500) {
+                m.setTo("agent:nobody-" + b);
+            }
+            stream.onNext(m.build());
+        }
+        stream.onCompleted();
+        assertThat(answers.end.get(60, SECONDS).getCode()).isEqualTo(io.grpc.Status.Code.OK);
+
+        assertThat(answers.results).hasSize(n);
+        List<String> accepted = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            SendResult r = answers.results.get(i);
+            assertThat(r.getIndex()).as("results come in the order sent").isEqualTo(i);
+            if (i == 10) {
+                assertThat(r.getError().getHttpStatus()).isEqualTo(400);
+                assertThat(r.getError().getDetailsMap()).containsKey("field");
+            } else if (i == 1500) {
+                assertThat(r.getError().getCode()).isEqualTo("UNKNOWN_TARGET");
+            } else {
+                assertThat(r.hasError()).as(r.toString()).isFalse();
+                assertThat(r.getTopic()).isEqualTo(MESH.topic("ingress"));
+                accepted.add(r.getId());
+            }
+        }
+        assertThat(inboxIds(b, accepted)).containsExactlyInAnyOrderElementsOf(accepted);
+    }
+
+    @Test
+    void aGrpcSendStreamWhoseClientReadsNoResultsIsHeldBackNotBuffered() throws Exception {
+        String a = register("a");
+        String b = register("b");
+        // a small HTTP/2 window, so results the client does not read soon fill it
+        io.grpc.ManagedChannel narrow = io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder
+                .forAddress("127.0.0.1", MESH.grpcPort()).usePlaintext().flowControlWindow(65_535).build();
+        try {
+            StreamResults answers = new StreamResults(false);
+            io.grpc.stub.StreamObserver<SendRequest> stream = io.agentmesh.proto.v1.MeshServiceGrpc.newStub(narrow)
+                    .withDeadlineAfter(120, SECONDS).sendStream(answers);
+            int n = 8000;
+            for (int i = 0; i < n; i++) {
+                stream.onNext(SendRequest.newBuilder().setFrom(a).setTo("agent:" + b).setId("held-" + b + "-" + i)
+                        .setPayload(ByteString.copyFromUtf8("{}")).build());
+            }
+            stream.onCompleted();
+            String topic = MESH.topic("agent." + b);
+            // the node takes what its window and the unread results allow, then stops reading requests
+            long[] taken = new long[1];
+            await().atMost(30, SECONDS).pollDelay(2, SECONDS).until(() -> {
+                long before = taken[0];
+                taken[0] = topics.readUntil(topic, rs -> false, Duration.ofSeconds(1)).size();
+                return taken[0] > 0 && taken[0] == before;
+            });
+            assertThat(taken[0]).as("accepted while the client read no result").isLessThan(n / 2);
+            assertThat(answers.results).isEmpty();
+
+            answers.call.request(Integer.MAX_VALUE);
+            assertThat(answers.end.get(60, SECONDS).getCode()).isEqualTo(io.grpc.Status.Code.OK);
+            assertThat(answers.results).hasSize(n).allMatch(r -> !r.hasError());
+            assertThat(topics.readUntil(topic, rs -> rs.size() >= n, Duration.ofSeconds(30))).hasSize(n);
+        } finally {
+            narrow.shutdownNow();
+        }
+    }
+
     @Test
     void undecodableRecordsOnIngressAreDeadLetteredAndRoutingGoesOn() throws Exception {
         String a = register("a");

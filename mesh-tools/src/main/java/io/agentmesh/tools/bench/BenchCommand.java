@@ -226,6 +226,7 @@ public final class BenchCommand implements Callable<Integer> {
                 try (MeshBench mesh = new MeshBench(target, payloadBytes)) {
                     mesh.grpc(Math.min(n, 5000), 256);
                     measured(results, meter, () -> mesh.grpc(n, 1024));
+                    measured(results, meter, () -> mesh.grpcStream(n, 1024));
                     measured(results, meter, () -> mesh.rest(n / 2, 16));
                     measured(results, meter, () -> mesh.batch(n * 2, 500, 4));
                     measured(results, meter, () -> mesh.grpcBatch(n * 2, 500, 4));

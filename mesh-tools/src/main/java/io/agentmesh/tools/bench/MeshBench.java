@@ -3,8 +3,10 @@ package io.agentmesh.tools.bench;
 import com.google.protobuf.ByteString;
 import io.agentmesh.proto.v1.SendBatchRequest;
 import io.agentmesh.proto.v1.SendRequest;
+import io.agentmesh.proto.v1.SendResult;
 import io.agentmesh.tools.harness.InboxWatcher;
 import io.agentmesh.tools.harness.MeshHttp;
+import io.grpc.stub.StreamObserver;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,11 +18,13 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Agents exchanging 1 KiB messages through the mesh: one sender, receivers that read their inbox
- * topics straight from Kafka (read_committed). Throughput over gRPC (pipelined unary sends), REST
+ * topics straight from Kafka (read_committed). Throughput over gRPC (pipelined unary sends, and the
+ * same on one SendStream), REST
  * (keep-alive clients, one message per request) and REST batches; open-loop latency over gRPC.
  */
 public final class MeshBench implements AutoCloseable {
@@ -68,6 +72,45 @@ public final class MeshBench implements AutoCloseable {
         }
         CompletableFuture.allOf(sends).exceptionally(e -> null).join();
         return finish("mesh gRPC (" + inFlight + " in flight)", messages, failed.get(), start);
+    }
+
+    /**
+     * Single sends on one gRPC SendStream with up to {@code inFlight} unanswered: the same messages as
+     * {@link #grpc}, one result each, but one HTTP/2 stream for all of them instead of one per send.
+     */
+    public BenchResults.Throughput grpcStream(int messages, int inFlight) throws Exception {
+        arrivals.reset();
+        Semaphore window = new Semaphore(inFlight);
+        AtomicLong failed = new AtomicLong();
+        CompletableFuture<Void> ended = new CompletableFuture<>();
+        long start = System.nanoTime();
+        StreamObserver<SendRequest> stream = target.async().sendStream(new StreamObserver<>() {
+            @Override
+            public void onNext(SendResult result) {
+                window.release();
+                if (result.hasError()) {
+                    failed.incrementAndGet();
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                ended.completeExceptionally(t);
+            }
+
+            @Override
+            public void onCompleted() {
+                ended.complete(null);
+            }
+        });
+        for (int i = 0; i < messages; i++) {
+            window.acquire();
+            stream.onNext(SendRequest.newBuilder().setFrom(SENDER).setTo(to(i))
+                    .setPayload(ByteString.copyFrom(Payloads.of(System.nanoTime(), i, payloadBytes))).build());
+        }
+        stream.onCompleted();
+        ended.get(120, TimeUnit.SECONDS);
+        return finish("mesh gRPC SendStream (" + inFlight + " in flight)", messages, failed.get(), start);
     }
 
     public BenchResults.Throughput rest(int messages, int clients) throws Exception {
