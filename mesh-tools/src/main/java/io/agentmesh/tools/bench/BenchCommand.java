@@ -39,8 +39,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--compare", paramLabel = "KEY=VALUE[;KEY=VALUE]",
             description = "Runs the compare part once per occurrence: the bench's node restarted with these settings "
-                    + "(Dropwizard keys, e.g. streams.properties.producer\\.linger\\.ms=100), then gRPC single sends and "
-                    + "latency at each of --rates, so settings are compared within one run. Own stack only.")
+                    + "(Dropwizard keys, e.g. streams.properties.producer\\.linger\\.ms=100), then gRPC single sends (unary and on "
+                    + "a SendStream), SendBatch and latency at each of --rates, so settings are compared within one run. Own stack only.")
     List<String> compare = List.of();
 
     @Option(names = "--linger", description = "The forwarder floors' producer linger.ms; keep it equal to the router's "
@@ -224,7 +224,13 @@ public final class BenchCommand implements Callable<Integer> {
             if (parts.contains("throughput")) {
                 System.out.println("Mesh throughput:");
                 try (MeshBench mesh = new MeshBench(target, payloadBytes)) {
-                    mesh.grpc(Math.min(n, 5000), 256);
+                    // as warm as raw Kafka's client is: every path measured below compiled by the JIT
+                    // first (a fresh node's compiler threads would otherwise count in its CPU per message)
+                    warmUp(mesh, millis);
+                    mesh.grpcStream(quick ? 2000 : 20_000, 1024);
+                    mesh.batch(quick ? 2000 : 20_000, 500, 4);
+                    mesh.grpcBatch(quick ? 2000 : 20_000, 500, 4);
+                    mesh.rest(quick ? 500 : 4000, 16);
                     measured(results, meter, () -> mesh.grpc(n, 1024));
                     measured(results, meter, () -> mesh.grpcStream(n, 1024));
                     measured(results, meter, () -> mesh.rest(n / 2, 16));
@@ -307,6 +313,8 @@ public final class BenchCommand implements Callable<Integer> {
                             warmUp(mesh, millis);
                             String label = " [" + setting + "]";
                             measured(results, meter, () -> rename(mesh.grpc(n, 1024), label));
+                            measured(results, meter, () -> rename(mesh.grpcStream(n, 1024), label));
+                            measured(results, meter, () -> rename(mesh.grpcBatch(n * 2, 500, 4), label));
                             for (double rate : rates) {
                                 measuredLatency(results, meter, () -> rename(mesh.latency("compare", rate, millis), label));
                             }
