@@ -113,9 +113,12 @@ public class MeshApplication extends Application<MeshConfiguration> {
                 registry.registry(), registry.activity(), cluster.membership()::isLeader,
                 java.util.Map.of(io.agentmesh.service.registry.AgentRecord.A2A, a2a.outbound()));
         delivery.countConnections("pending_requests", messaging::pendingRequests);
-        auth.onAgentRevoked(delivery::endStreamsOf);
-        new GrpcFeature(platform, config.getGrpc(), config.getMessages(), registry, messaging, delivery, auth, tls,
-                a2a.taskUpdates());
+        GrpcFeature grpc = new GrpcFeature(platform, config.getGrpc(), config.getMessages(), registry, messaging, delivery, auth,
+                tls, a2a.taskUpdates());
+        auth.onAgentRevoked(agentId -> {
+            delivery.endStreamsOf(agentId);
+            grpc.endStreamsOf(agentId);
+        });
 
         LoggerFactory.getLogger(MeshApplication.class).info("node {} runs roles {}", platform.nodeId(), platform.roles());
     }

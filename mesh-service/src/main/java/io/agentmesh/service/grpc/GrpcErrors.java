@@ -40,14 +40,7 @@ public final class GrpcErrors {
         if (cause instanceof StatusRuntimeException s) {
             return s;
         }
-        MeshException e;
-        if (cause instanceof MeshException m) {
-            e = m;
-        } else {
-            String errorId = UUID.randomUUID().toString();
-            LOG.error("unexpected gRPC error {}", errorId, cause);
-            e = new MeshException(ErrorCode.INTERNAL, "internal error; quote error id " + errorId);
-        }
+        MeshException e = meshError(cause);
         Metadata trailers = new Metadata();
         trailers.put(ERROR_CODE, e.code().name());
         if (e.retryAfterSeconds() > 0) {
@@ -64,6 +57,17 @@ public final class GrpcErrors {
             trailers.put(MESSAGE_ID, id);
         }
         return StatusProto.toStatusRuntimeException(richStatus(e), trailers);
+    }
+
+    /** The mesh's own error for {@code t}; anything unexpected is logged under an error id the answer quotes. */
+    static MeshException meshError(Throwable t) {
+        Throwable cause = KafkaFailures.unwrap(t);
+        if (cause instanceof MeshException m) {
+            return m;
+        }
+        String errorId = UUID.randomUUID().toString();
+        LOG.error("unexpected gRPC error {}", errorId, cause);
+        return new MeshException(ErrorCode.INTERNAL, "internal error; quote error id " + errorId);
     }
 
     /** The domain of every {@code ErrorInfo} the mesh sends. */

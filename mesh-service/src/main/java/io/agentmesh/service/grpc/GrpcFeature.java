@@ -16,20 +16,33 @@ import java.util.List;
  */
 public final class GrpcFeature {
 
+    private final SendStreams sendStreams;
+
     public GrpcFeature(Platform p, GrpcSettings settings, MessagesSettings messages, RegistryFeature registry,
                        MessagingFeature messaging, DeliveryFeature delivery, AuthFeature auth,
                        io.agentmesh.service.tls.TlsMaterial tls, io.agentmesh.service.a2a.TaskUpdates a2aTasks) {
         GrpcAccess access = new GrpcAccess(auth.authenticator(), auth.audit(), auth.metrics());
-        MeshGrpcService service = new MeshGrpcService(access, registry.enrollment(), registry.registry(), registry.liveness(), messaging.messages(), messaging.batches(),
+        this.sendStreams = new SendStreams(p.drain(), messaging.batches(), p.metrics());
+        MeshGrpcService service = new MeshGrpcService(access, registry.enrollment(), registry.registry(), registry.liveness(), messaging.messages(), messaging.batches(), sendStreams,
                 messaging.requests(), delivery.subscriptions(), delivery.longPoll(), delivery.sessions(),
                 delivery.events(), p.metrics(), messages.getMaxCreditPerStream(), a2aTasks, p.mapper());
         // one gRPC message is a single send or a whole SendBatch
         int maxMessage = (int) Math.max(messages.maxMessageBytes(), messages.getMaxBatchBytes());
         GrpcServer server = new GrpcServer(settings, maxMessage, List.of(service), delivery.streamThreads(), access,
                 new GrpcCallMetrics(p.metrics().prometheus()), tls);
-        delivery.onServing(server::setServing);
+        delivery.onServing(serving -> {
+            server.setServing(serving);
+            if (!serving) {
+                sendStreams.endAll();
+            }
+        });
         if (p.roles().grpc()) {
             p.env().lifecycle().manage(server);
         }
+    }
+
+    /** Ends an agent's open SendStream calls on this node (its credential was revoked); answers how many. */
+    public int endStreamsOf(String agentId) {
+        return sendStreams.endAgent(agentId);
     }
 }

@@ -50,6 +50,7 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
     private final AgentLiveness liveness;
     private final MessageService messages;
     private final BatchSender batches;
+    private final SendStreams sendStreams;
     private final MeshMetrics metrics;
     private final RequestReply requests;
     private final DeliveryEvents deliveries;
@@ -62,7 +63,7 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
     private final TaskUpdates a2aTasks;
     private final com.fasterxml.jackson.databind.ObjectMapper mapper;
 
-    public MeshGrpcService(GrpcAccess access, Enrollment enrollment, AgentRegistry registry, AgentLiveness liveness, MessageService messages, BatchSender batches, RequestReply requests,
+    public MeshGrpcService(GrpcAccess access, Enrollment enrollment, AgentRegistry registry, AgentLiveness liveness, MessageService messages, BatchSender batches, SendStreams sendStreams, RequestReply requests,
                            Subscriptions subscriptions, LongPoll longPoll, InboxSessions sessions,
                            DeliveryEvents deliveries, MeshMetrics metrics, int maxCredit, TaskUpdates a2aTasks,
                            com.fasterxml.jackson.databind.ObjectMapper mapper) {
@@ -74,6 +75,7 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
         this.liveness = liveness;
         this.messages = messages;
         this.batches = batches;
+        this.sendStreams = sendStreams;
         this.requests = requests;
         this.subscriptions = subscriptions;
         this.longPoll = longPoll;
@@ -190,7 +192,27 @@ public final class MeshGrpcService extends MeshServiceGrpc.MeshServiceImplBase {
 
     @Override
     public StreamObserver<SendRequest> sendStream(StreamObserver<SendResult> out) {
-        return new SendStreamCall(GrpcAccess.caller(), (ServerCallStreamObserver<SendResult>) out, batches, metrics);
+        try {
+            return sendStreams.open(GrpcAccess.caller(), (ServerCallStreamObserver<SendResult>) out);
+        } catch (RuntimeException e) {
+            out.onError(GrpcErrors.toStatus(e));
+            return new StreamObserver<>() {
+                @Override
+                public void onNext(SendRequest value) {
+                    // the call is already refused
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    // nothing to end
+                }
+
+                @Override
+                public void onCompleted() {
+                    // nothing to end
+                }
+            };
+        }
     }
 
     @Override

@@ -3,14 +3,18 @@ package io.agentmesh.service.grpc;
 import io.agentmesh.proto.v1.SendRequest;
 import io.agentmesh.proto.v1.SendResult;
 import io.agentmesh.service.auth.MeshPrincipal;
+import io.agentmesh.service.errors.ErrorBody;
 import io.agentmesh.service.messaging.BatchItemResult;
 import io.agentmesh.service.messaging.BatchSender;
 import io.agentmesh.service.platform.MeshMetrics;
+import io.grpc.Status;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One SendStream call: every request is sent as a single send and answered by one result, in the
@@ -18,48 +22,73 @@ import java.util.concurrent.CompletableFuture;
  * are in flight: the call asks gRPC for a further request only for a result that has gone out and
  * only while the client takes results, so a client sending faster than the mesh writes, or not
  * reading its results, is held back by HTTP/2 flow control instead of filling the node's memory.
+ * The node can end a call ({@link #end}): it reads no more requests, sends the results of what it
+ * has written, then closes with the given status.
  */
 final class SendStreamCall implements StreamObserver<SendRequest> {
 
     /** Messages of one stream read but not yet answered, at most. */
     static final int WINDOW = 1024;
+    /** How soon a call owing requests looks again whether the client takes results (a lost ready signal). */
+    private static final Executor RECHECK = CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS);
 
     private final MeshPrincipal caller;
     private final ServerCallStreamObserver<SendResult> out;
     private final BatchSender sender;
     private final MeshMetrics metrics;
+    private final Runnable onFinished;
     private final ArrayDeque<CompletableFuture<BatchItemResult>> pending = new ArrayDeque<>();
     private int next;
     /** Requests owed to the client for results that went out while it was not reading. */
     private int owed;
+    private boolean recheckScheduled;
     private boolean halfClosed;
+    /** Why the node ends the call, once it has decided to. */
+    private Status ending;
     private boolean finished;
 
     /** Must run inside the service method: it takes over gRPC's request flow control. */
-    SendStreamCall(MeshPrincipal caller, ServerCallStreamObserver<SendResult> out, BatchSender sender, MeshMetrics metrics) {
+    SendStreamCall(MeshPrincipal caller, ServerCallStreamObserver<SendResult> out, BatchSender sender, MeshMetrics metrics,
+                   Runnable onFinished) {
         this.caller = caller;
         this.out = out;
         this.sender = sender;
         this.metrics = metrics;
+        this.onFinished = onFinished;
         out.disableAutoRequest();
         out.setOnCancelHandler(this::cancelled);
         out.setOnReadyHandler(this::ready);
         out.request(WINDOW);
     }
 
+    MeshPrincipal caller() {
+        return caller;
+    }
+
     @Override
     public void onNext(SendRequest request) {
+        int index;
+        synchronized (this) {
+            if (finished || ending != null) {
+                // read after the node decided to end the call: not written, no result
+                return;
+            }
+            index = next++;
+        }
         CompletableFuture<BatchItemResult> result;
         try {
-            int index;
-            synchronized (this) {
-                index = next++;
-            }
             result = sender.sendInStream(caller, index, () -> ProtoMapping.command(request));
         } catch (RuntimeException e) {
-            fail(e);
-            return;
+            result = CompletableFuture.completedFuture(BatchItemResult.rejected(index, null, ErrorBody.of(GrpcErrors.meshError(e))));
         }
+        result.thenAccept(r -> {
+            // counted whether or not the client is still there to read it: the message was written, or not
+            if (r.isAccepted()) {
+                metrics.accepted();
+            } else {
+                metrics.rejected();
+            }
+        });
         synchronized (this) {
             pending.add(result);
         }
@@ -79,47 +108,72 @@ final class SendStreamCall implements StreamObserver<SendRequest> {
         drain();
     }
 
-    /** Sends every result whose turn has come, in order; ends the call once the client is done and all are out. */
-    private synchronized void drain() {
-        while (!finished && !pending.isEmpty() && pending.peek().isDone()) {
-            BatchItemResult item = pending.poll().join();
-            if (item.isAccepted()) {
-                metrics.accepted();
-            } else {
-                metrics.rejected();
+    /** Reads no more requests; once every result of what was written is out, closes with {@code status}. */
+    void end(Status status) {
+        synchronized (this) {
+            if (finished || ending != null) {
+                return;
             }
-            out.onNext(ProtoMapping.result(item));
-            owed++;
+            ending = status;
         }
-        if (finished) {
-            return;
+        drain();
+    }
+
+    /** Sends every result whose turn has come, in order; ends the call once the client or the node is done and all are out. */
+    private void drain() {
+        boolean done = false;
+        synchronized (this) {
+            while (!finished && !pending.isEmpty() && pending.peek().isDone()) {
+                out.onNext(ProtoMapping.result(pending.poll().join()));
+                owed++;
+            }
+            if (!finished && pending.isEmpty() && (halfClosed || ending != null)) {
+                finished = true;
+                done = true;
+                if (ending == null) {
+                    out.onCompleted();
+                } else {
+                    out.onError(ending.asRuntimeException());
+                }
+            }
         }
-        if (halfClosed && pending.isEmpty()) {
-            finished = true;
-            out.onCompleted();
-            return;
+        if (done) {
+            onFinished.run();
+        } else {
+            ready();
         }
-        ready();
     }
 
     private synchronized void ready() {
-        if (!finished && owed > 0 && out.isReady()) {
+        if (finished || ending != null || owed == 0) {
+            return;
+        }
+        if (out.isReady()) {
             out.request(owed);
             owed = 0;
-        }
-    }
-
-    private synchronized void fail(RuntimeException e) {
-        if (!finished) {
-            finished = true;
-            pending.clear();
-            out.onError(GrpcErrors.toStatus(e));
+        } else if (!recheckScheduled) {
+            // the ready signal normally comes through setOnReadyHandler; should it be lost (its
+            // executor full), this keeps the call from waiting for it for ever
+            recheckScheduled = true;
+            RECHECK.execute(() -> {
+                synchronized (this) {
+                    recheckScheduled = false;
+                }
+                ready();
+            });
         }
     }
 
     /** The client went away: results still to come have no one to go to (what was written stays written). */
-    private synchronized void cancelled() {
-        finished = true;
-        pending.clear();
+    private void cancelled() {
+        boolean wasFinished;
+        synchronized (this) {
+            wasFinished = finished;
+            finished = true;
+            pending.clear();
+        }
+        if (!wasFinished) {
+            onFinished.run();
+        }
     }
 }

@@ -13,6 +13,7 @@ import io.agentmesh.proto.v1.SendBatchRequest;
 import io.agentmesh.proto.v1.SendBatchResponse;
 import io.agentmesh.proto.v1.SendRequest;
 import io.agentmesh.proto.v1.SendResponse;
+import io.agentmesh.proto.v1.SendResult;
 import io.agentmesh.proto.v1.SubscribeRequest;
 import io.agentmesh.service.common.DrainControl;
 import io.agentmesh.service.kafka.MessagePublisher;
@@ -64,6 +65,7 @@ class MeshGrpcServiceTest {
     private Server server;
     private ManagedChannel channel;
     private MeshServiceGrpc.MeshServiceBlockingStub stub;
+    private SendStreams sendStreams;
 
     @BeforeEach
     void start() throws Exception {
@@ -76,9 +78,12 @@ class MeshGrpcServiceTest {
                         new MetricRegistry()));
         // open mode: every caller may call; the access rules themselves are tested against a real node (AuthIT)
         GrpcAccess access = new GrpcAccess(new Authenticator(false, null, null), null, null);
-        MeshGrpcService service = new MeshGrpcService(access, null, null, null, messages,
-                new BatchSender(messages, drain, 10, new RateLimits(new LimitsSettings(), id -> java.util.Optional.empty(), new MetricRegistry())), null, null, null, null, null, new MeshMetrics(new MetricRegistry()), 100, null,
-                new com.fasterxml.jackson.databind.ObjectMapper());
+        BatchSender batches = new BatchSender(messages, drain, 10,
+                new RateLimits(new LimitsSettings(), id -> java.util.Optional.empty(), new MetricRegistry()));
+        MeshMetrics metrics = new MeshMetrics(new MetricRegistry());
+        sendStreams = new SendStreams(drain, batches, metrics);
+        MeshGrpcService service = new MeshGrpcService(access, null, null, null, messages, batches, sendStreams,
+                null, null, null, null, null, metrics, 100, null, new com.fasterxml.jackson.databind.ObjectMapper());
         String name = InProcessServerBuilder.generateName();
         server = InProcessServerBuilder.forName(name).directExecutor()
                 .addService(ServerInterceptors.intercept(service, access)).build().start();
@@ -184,6 +189,86 @@ class MeshGrpcServiceTest {
         assertThat(r.getResults(0).getId()).isEqualTo("ok-1");
         assertThat(r.getResults(1).getError().getHttpStatus()).isEqualTo(400);
         assertThat(r.getResults(1).getError().getCode()).isNotBlank();
+    }
+
+    /** A SendStream's results as they come and how it ended. */
+    private static final class StreamAnswers implements StreamObserver<SendResult> {
+        final java.util.List<SendResult> results = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final CompletableFuture<Status> end = new CompletableFuture<>();
+
+        @Override
+        public void onNext(SendResult r) {
+            results.add(r);
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            end.complete(Status.fromThrowable(t));
+        }
+
+        @Override
+        public void onCompleted() {
+            end.complete(Status.OK);
+        }
+    }
+
+    private static void awaitWritten(MockProducer<?, ?> producer, int n) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (producer.history().size() < n && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(producer.history()).hasSize(n);
+    }
+
+    @Test
+    void aSendStreamAnswersInTheOrderSentEvenWhenALaterMessageIsDecidedFirst() throws Exception {
+        StreamAnswers answers = new StreamAnswers();
+        StreamObserver<SendRequest> stream = MeshServiceGrpc.newStub(channel).sendStream(answers);
+        stream.onNext(send().setId("s-1").build());
+        awaitWritten(producer, 1);
+        // refused by validation at once, while the first still waits for Kafka
+        stream.onNext(send().setTo("bad target").build());
+        stream.onCompleted();
+        Thread.sleep(200);
+        assertThat(answers.results).as("nothing before the first message's answer").isEmpty();
+
+        producer.completeNext();
+
+        assertThat(answers.end.get(5, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.OK);
+        assertThat(answers.results).hasSize(2);
+        assertThat(answers.results.get(0).getIndex()).isZero();
+        assertThat(answers.results.get(0).getId()).isEqualTo("s-1");
+        assertThat(answers.results.get(0).hasError()).isFalse();
+        assertThat(answers.results.get(1).getIndex()).isEqualTo(1);
+        assertThat(answers.results.get(1).getError().getHttpStatus()).isEqualTo(400);
+        assertThat(producer.history()).hasSize(1);
+    }
+
+    @Test
+    void aDrainEndsOpenSendStreamsAfterTheirResultsAndRefusesNewOnes() throws Exception {
+        StreamAnswers answers = new StreamAnswers();
+        StreamObserver<SendRequest> stream = MeshServiceGrpc.newStub(channel).sendStream(answers);
+        stream.onNext(send().setId("d-1").build());
+        awaitWritten(producer, 1);
+
+        drain.start();
+        sendStreams.endAll();
+        stream.onNext(send().setId("d-2").build());
+        Thread.sleep(200);
+        assertThat(producer.history()).as("nothing read after the end was decided is written").hasSize(1);
+        assertThat(answers.end).isNotDone();
+
+        producer.completeNext();
+
+        assertThat(answers.end.get(5, TimeUnit.SECONDS).getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(answers.results).extracting(SendResult::getId).containsExactly("d-1");
+
+        StreamAnswers refused = new StreamAnswers();
+        MeshServiceGrpc.newStub(channel).sendStream(refused).onNext(send().build());
+        Status status = refused.end.get(5, TimeUnit.SECONDS);
+        assertThat(status.getCode()).isEqualTo(Status.Code.UNAVAILABLE);
+        assertThat(refused.results).isEmpty();
+        assertThat(producer.history()).hasSize(1);
     }
 
     @Test

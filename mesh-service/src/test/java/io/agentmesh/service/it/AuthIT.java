@@ -587,11 +587,35 @@ class AuthIT {
         await().atMost(10, SECONDS).until(() -> streamEnd.isDone() || Secured.get(NODE2.url("/api/v1/connections/active"),
                 Secured.ADMIN_TOKEN).json().findValues("grpc_subscribe_streams").stream().anyMatch(n -> n.asInt() >= 1));
         assertThat(streamEnd).as("the stream is open").isNotDone();
+        // and a SendStream, open once its first message is answered
+        CompletableFuture<io.agentmesh.proto.v1.SendResult> firstResult = new CompletableFuture<>();
+        CompletableFuture<Status> sendEnd = new CompletableFuture<>();
+        StreamObserver<SendRequest> sends = MeshServiceGrpc.newStub(ClientInterceptors.intercept(node2.channel(),
+                MetadataUtils.newAttachHeadersInterceptor(md))).sendStream(new StreamObserver<>() {
+                    @Override
+                    public void onNext(io.agentmesh.proto.v1.SendResult value) {
+                        firstResult.complete(value);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        sendEnd.complete(Status.fromThrowable(t));
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        sendEnd.complete(Status.OK);
+                    }
+                });
+        sends.onNext(SendRequest.newBuilder().setFrom(id).setTo("agent:" + id)
+                .setPayload(com.google.protobuf.ByteString.copyFromUtf8("{}")).build());
+        assertThat(firstResult.get(10, SECONDS).hasError()).as(firstResult.get().toString()).isFalse();
 
         Http.Reply rotated = Secured.post(MESH.url("/api/v1/agents/" + id + "/credentials/rotate"), old, "");
         assertThat(rotated.status()).as(rotated.body()).isEqualTo(200);
         // the open stream ends on the other node too: a stolen key keeps nothing it had opened
         assertThat(streamEnd.get(5, SECONDS)).isNotNull();
+        assertThat(sendEnd.get(5, SECONDS).getCode()).as("the SendStream ends too").isEqualTo(Status.Code.UNAUTHENTICATED);
         node2.close();
         String fresh = rotated.json().path("api_key").asText();
         assertThat(Secured.get(MESH.url(inbox), old).status()).isEqualTo(401);
