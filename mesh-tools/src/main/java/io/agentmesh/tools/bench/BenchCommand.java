@@ -226,7 +226,9 @@ public final class BenchCommand implements Callable<Integer> {
                 try (MeshBench mesh = new MeshBench(target, payloadBytes)) {
                     // as warm as raw Kafka's client is: every path measured below compiled by the JIT
                     // first (a fresh node's compiler threads would otherwise count in its CPU per message)
-                    warmUp(mesh, millis);
+                    if (!quick) {
+                        warmUp(mesh, millis);
+                    }
                     mesh.grpcStream(quick ? 2000 : 20_000, 1024);
                     mesh.batch(quick ? 2000 : 20_000, 500, 4);
                     mesh.grpcBatch(quick ? 2000 : 20_000, 500, 4);
