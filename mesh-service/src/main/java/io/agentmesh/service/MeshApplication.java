@@ -120,6 +120,8 @@ public class MeshApplication extends Application<MeshConfiguration> {
             grpc.endStreamsOf(agentId);
         });
 
+        // managed last, so stopped first: every Streams application starts closing at once
+        env.lifecycle().manage(platform.streamsShutdown());
         LoggerFactory.getLogger(MeshApplication.class).info("node {} runs roles {}", platform.nodeId(), platform.roles());
     }
 }

@@ -40,8 +40,11 @@ public final class A2aFeature {
         this.view = new TaskView(p.topics().a2aTaskEvents(), p.topics().a2aTasks(), groupPrefix + "-" + SNAPSHOTS,
                 p.kafkaProps(), p.mapper());
         if (snapshotProps != null) {
-            p.env().lifecycle().manage(new io.agentmesh.service.routing.SiblingStreams("A2A task snapshot", TaskSnapshots.topology(p.topics().a2aTaskEvents(),
-                    p.topics().a2aTasks(), p.kafkaProps().maxRecordBytes()), snapshotProps));
+            var snapshots = new io.agentmesh.service.routing.SiblingStreams("A2A task snapshot",
+                    TaskSnapshots.topology(p.topics().a2aTaskEvents(), p.topics().a2aTasks(), p.kafkaProps().maxRecordBytes()),
+                    snapshotProps, p.streamsShutdown());
+            p.env().lifecycle().manage(snapshots);
+            p.streamsShutdown().add(snapshots::beginClose);
         }
         this.outbound = new A2aOutbound(p.outbound(), messages, p.mapper(), log, view, callTimeout);
         if (p.roles().api() || p.roles().monitor()) {

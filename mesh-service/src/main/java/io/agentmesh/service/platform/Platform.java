@@ -27,12 +27,14 @@ import java.time.Clock;
 /**
  * What every feature of a node stands on: its identity and roles, the clients of PostgreSQL,
  * Kafka and ZooKeeper (built once, managed by Dropwizard), the topic catalogue, metrics, the drain
- * flag, the guard on outbound connections, and where REST resources go (those of the api role only on api nodes).
+ * flag, the guard on outbound connections, the node's Kafka Streams applications' common stop
+ * ({@link StreamsShutdown}, managed last by the application), and where REST resources go (those of the api role only on api nodes).
  */
 public record Platform(Environment env, String nodeId, Roles roles, Clock clock, ObjectMapper mapper, MeshTopics topics,
                        MeshMetrics metrics, Jdbi jdbi, KafkaSettings kafka, KafkaClientProps kafkaProps, Admin admin,
                        TopicAdmin topicAdmin, MessagePublisher publisher, CuratorFramework curator,
-                       String zookeeperBase, DrainControl drain, OutboundGuard outbound) {
+                       String zookeeperBase, DrainControl drain, OutboundGuard outbound,
+                       StreamsShutdown streamsShutdown) {
 
     /** Migrates the database, then builds and manages the shared clients. */
     public static Platform start(Environment env, String nodeId, Roles roles, KafkaSettings kafka,
@@ -48,7 +50,7 @@ public record Platform(Environment env, String nodeId, Roles roles, Clock clock,
                 props, admin, new TopicAdmin(admin, topics, kafka, maxRecordBytes),
                 new MessagePublisher(new KafkaProducer<>(props.producer("publisher")),
                         java.time.Duration.ofMillis(kafka.getSendTimeout().toMilliseconds())), zookeeper.curator(),
-                zookeeper.getBasePath(), new DrainControl(), new OutboundGuard(outbound));
+                zookeeper.getBasePath(), new DrainControl(), new OutboundGuard(outbound), new StreamsShutdown());
         // the ZooKeeper client starts before (and closes after) every feature that uses it
         env.lifecycle().manage(new io.dropwizard.lifecycle.Managed() {
             @Override

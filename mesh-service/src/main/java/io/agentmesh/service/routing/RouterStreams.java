@@ -1,5 +1,6 @@
 package io.agentmesh.service.routing;
 
+import io.agentmesh.service.platform.StreamsShutdown;
 import io.agentmesh.service.registry.RouterView;
 import io.agentmesh.streams.registry.RegistryEntry;
 import io.agentmesh.streams.registry.RegistryTable;
@@ -30,12 +31,14 @@ public final class RouterStreams implements Managed, RouterView {
 
     private final KafkaStreams streams;
     private final InboxMetadataWarmer warmer;
+    private final StreamsShutdown shutdown;
     private final io.agentmesh.streams.registry.RegistryIndex index;
 
     private RouterStreams() {
         this.streams = null;
         this.warmer = null;
         this.index = null;
+        this.shutdown = null;
     }
 
     /** A node without the router role: nothing runs, every view is empty, the state is NOT_RUNNING. */
@@ -53,7 +56,8 @@ public final class RouterStreams implements Managed, RouterView {
      * {@link #find} once loaded.
      */
     public RouterStreams(Topology topology, Properties props, InboxMetadataWarmer warmer,
-                         io.agentmesh.streams.registry.RegistryIndex index) {
+                         io.agentmesh.streams.registry.RegistryIndex index, StreamsShutdown shutdown) {
+        this.shutdown = shutdown;
         this.streams = new KafkaStreams(topology, props, warmer.clientSupplier());
         this.warmer = warmer;
         this.index = index;
@@ -74,8 +78,15 @@ public final class RouterStreams implements Managed, RouterView {
     @Override
     public void stop() {
         if (streams != null) {
-            streams.close(Duration.ofSeconds(30));
+            streams.close(shutdown.closeTimeout());
             warmer.close();
+        }
+    }
+
+    /** Starts closing the router without waiting ({@code stop} then waits for it). */
+    public void beginClose() {
+        if (streams != null) {
+            streams.close(Duration.ZERO);
         }
     }
 

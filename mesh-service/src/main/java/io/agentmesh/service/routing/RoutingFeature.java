@@ -41,9 +41,10 @@ public final class RoutingFeature {
                 RouterTopology.build(platform.topics(), policy, new RoutingListeners(List.of(
                         new MetricsRoutingListener(platform.metrics(), platform.clock()), new RoutingLog())), lag, warmer,
                         index),
-                routerProperties, warmer, index);
+                routerProperties, warmer, index, platform.streamsShutdown());
         platform.env().lifecycle().manage(lag);
         platform.env().lifecycle().manage(router);
+        platform.streamsShutdown().add(router::beginClose);
         if (platform.roles().router()) {
             platform.env().healthChecks().register("streams", new StreamsHealthCheck(router));
         }

@@ -1,5 +1,6 @@
 package io.agentmesh.service.routing;
 
+import io.agentmesh.service.platform.StreamsShutdown;
 import io.dropwizard.lifecycle.Managed;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
@@ -25,9 +26,12 @@ public final class SiblingStreams implements Managed {
 
     private final String label;
     private final KafkaStreams streams;
+    private final StreamsShutdown shutdown;
 
-    public SiblingStreams(String label, Topology topology, Properties props) {
+    /** {@code shutdown}: how long a close may wait (the node's stop gives all its applications one deadline). */
+    public SiblingStreams(String label, Topology topology, Properties props, StreamsShutdown shutdown) {
         this.label = label;
+        this.shutdown = shutdown;
         this.streams = new KafkaStreams(topology, props);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("{} stream thread failed; replacing it", label, e);
@@ -61,7 +65,12 @@ public final class SiblingStreams implements Managed {
 
     @Override
     public void stop() {
-        streams.close(Duration.ofSeconds(30));
+        streams.close(shutdown.closeTimeout());
+    }
+
+    /** Starts closing the application without waiting ({@code stop} then waits for it). */
+    public void beginClose() {
+        streams.close(Duration.ZERO);
     }
 
     /**
@@ -71,6 +80,6 @@ public final class SiblingStreams implements Managed {
      */
     public void stopAndLeaveGroup() {
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                .withTimeout(Duration.ofSeconds(30)));
+                .withTimeout(shutdown.closeTimeout()));
     }
 }

@@ -128,6 +128,17 @@ public final class TapsApplication implements Managed {
         return running == null ? 0 : running.lag();
     }
 
+    /** Stops checking and starts closing the application without waiting ({@code stop} then waits for it). */
+    public void beginClose() {
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+        SiblingStreams running = app;
+        if (running != null) {
+            running.beginClose();
+        }
+    }
+
     @Override
     public void stop() throws InterruptedException {
         if (timer != null) {

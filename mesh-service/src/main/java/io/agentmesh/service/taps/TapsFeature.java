@@ -45,10 +45,11 @@ public final class TapsFeature {
             Properties props = withAtLeastOnce(streamsProps);
             app[0] = new TapsApplication(() -> new SiblingStreams("taps", TapTopology.topology(p.topics().ingress(),
                     p.topics().events(), p.topics().tapDefinitions(), p.topics().registry(), p.topics().health(), taps,
-                    new RegistryIndex(), listener), props), dao::oldestLive,
+                    new RegistryIndex(), listener), props, p.streamsShutdown()), dao::oldestLive,
                     new TapPositions(p.admin(), props.getProperty(StreamsConfig.APPLICATION_ID_CONFIG),
                             List.of(p.topics().ingress(), p.topics().events())), taps, CHECK_INTERVAL);
             p.env().lifecycle().manage(app[0]);
+            p.streamsShutdown().add(app[0]::beginClose);
         } else {
             metrics = new TapMetrics(p.metrics().prometheus(), null);
         }

@@ -91,5 +91,15 @@ class KafkaDownIT {
         await().atMost(90, SECONDS).pollInterval(Duration.ofSeconds(1)).until(() ->
                 Http.post(MESH.url("/api/v1/messages"), "{\"to\":\"down-b\",\"payload\":4}").status() == 202);
         await().atMost(60, SECONDS).until(() -> Http.get(MESH.url("/health")).status() == 200);
+
+        // a node stopped while Kafka is out of reach still stops within its deployment's termination
+        // grace (60 s in k8s/): its Streams applications close together, each waiting at most 30 s
+        // for a last transaction that cannot commit (one after another they took about 90 s)
+        broker.close();
+        long stopping = System.nanoTime();
+        APP.after();
+        Duration stopped = Duration.ofNanos(System.nanoTime() - stopping);
+        System.out.printf("node stopped %d ms after it was asked to, Kafka down%n", stopped.toMillis());
+        assertThat(stopped).isLessThan(Duration.ofSeconds(60));
     }
 }
