@@ -46,6 +46,7 @@ record NodeProcess(String id, int rest, int grpc, Process process, Path log) {
                 "-Ddw.database.url=" + infra.databaseUrl(),
                 "-Ddw.redis.uri=" + TestInfra.REDIS_URI,
                 "-Ddw.redis.heartbeatTtl=30m"));
+        cmd.addAll(TestInfra.CHILD_JVM_FLAGS);
         cmd.addAll(jvmArgs);
         cmd.addAll(List.of("-jar", JAR, "server", CONFIG));
         Path log = dir.resolve(name + ".log");

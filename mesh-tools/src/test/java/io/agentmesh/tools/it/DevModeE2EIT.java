@@ -65,6 +65,7 @@ class DevModeE2EIT {
     private static Process startOn(String database, int run, String dataDir, String... devOptions) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m"));
+        cmd.addAll(TestInfra.CHILD_JVM_FLAGS);
         cmd.addAll(ports(KAFKA));
         cmd.addAll(List.of(
                 "-Ddw.dev.dataDir=" + dir.resolve(dataDir),
@@ -115,6 +116,7 @@ class DevModeE2EIT {
                     "-Ddw.database.url=" + TestInfra.PG_BASE + "mesh",
                     "-Ddw.database.user=nobody_" + UUID.randomUUID().toString().substring(0, 6),
                     "-Ddw.redis.uri=" + TestInfra.REDIS_URI, "-Ddw.dev.dataDir=" + dir.resolve("unused")));
+            cmd.addAll(TestInfra.CHILD_JVM_FLAGS);
             cmd.addAll(ports(taken.getLocalPort()));
             cmd.addAll(List.of("-jar", JAR, "dev", CONFIG));
             Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
@@ -139,6 +141,7 @@ class DevModeE2EIT {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
                 "-Ddw.database.url=jdbc:postgresql://127.0.0.1:" + pg + "/mesh",
                 "-Ddw.redis.uri=redis://127.0.0.1:" + redis + "/0", "-Ddw.dev.dataDir=" + data));
+        cmd.addAll(TestInfra.CHILD_JVM_FLAGS);
         cmd.addAll(ports(KAFKA));
         cmd.addAll(List.of("-jar", JAR, "dev", CONFIG));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("mesh-run-private.log").toFile()).start();
