@@ -30,11 +30,14 @@ class LaunchOptionsIT {
     private static final String PREFIX = "lo" + UUID.randomUUID().toString().substring(0, 6);
     private static final List<NodeProcess> NODES = new ArrayList<>();
     private static Path dir;
+    private static Path logs;
+    private static NodeProcess node;
 
     @BeforeAll
     static void prepare() throws Exception {
         assertThat(NodeProcess.JAR).as("system property mesh.jar").isNotNull();
         dir = Files.createTempDirectory("mesh-launch-");
+        logs = dir.resolve("logs");
     }
 
     @AfterAll
@@ -44,18 +47,31 @@ class LaunchOptionsIT {
         }
     }
 
+    /**
+     * One node with both options (a node start is most of each check's time): {@code --otel} with
+     * the logging exporter, and {@code --log-format json}.
+     */
+    private static synchronized NodeProcess node() throws Exception {
+        if (node == null) {
+            String agentJar = System.getProperty("mesh.otel.agent");
+            assertThat(agentJar).as("system property mesh.otel.agent").isNotNull();
+            assertThat(Path.of(agentJar)).exists();
+            // a prefix of its own: no other node's (uninstrumented) router may take the messages
+            node = NodeProcess.start(PREFIX, "otel-json", dir, List.of("-javaagent:" + agentJar,
+                    "-Dotel.service.name=agent-mesh-it", "-Dotel.traces.exporter=logging", "-Dotel.metrics.exporter=none",
+                    "-Dotel.logs.exporter=none", "-Dotel.bsp.schedule.delay=200",
+                    "-Ddw.logging.appenders[0].layout.type=json", "-Ddw.logging.appenders[1].layout.type=json"),
+                    Map.of("MESH_LOG_DIR", logs.toString()));
+            NODES.add(node);
+            node.awaitUp();
+        }
+        return node;
+    }
+
     @Test
     void oneTraceSpansSendRouteAndDeliver() throws Exception {
-        String agentJar = System.getProperty("mesh.otel.agent");
-        assertThat(agentJar).as("system property mesh.otel.agent").isNotNull();
-        assertThat(Path.of(agentJar)).exists();
-        // a prefix of its own: no other node's (uninstrumented) router may take the messages
-        String prefix = PREFIX + "o";
-        NodeProcess node = NodeProcess.start(prefix, "otel", dir, List.of("-javaagent:" + agentJar,
-                "-Dotel.service.name=agent-mesh-it", "-Dotel.traces.exporter=logging", "-Dotel.metrics.exporter=none",
-                "-Dotel.logs.exporter=none", "-Dotel.bsp.schedule.delay=200"), Map.of());
-        NODES.add(node);
-        node.awaitUp();
+        NodeProcess node = node();
+        String prefix = PREFIX;
         String agent = "traced-" + UUID.randomUUID().toString().substring(0, 8);
         assertThat(Http.post(node.url("/api/v1/agents"), "{\"id\":\"" + agent + "\",\"name\":\"T\"}").status())
                 .isEqualTo(201);
@@ -113,12 +129,7 @@ class LaunchOptionsIT {
 
     @Test
     void jsonLogFormatWritesOneJsonObjectPerLine() throws Exception {
-        Path logs = dir.resolve("json-logs");
-        NodeProcess node = NodeProcess.start(PREFIX + "j", "json", dir, List.of(
-                        "-Ddw.logging.appenders[0].layout.type=json", "-Ddw.logging.appenders[1].layout.type=json"),
-                Map.of("MESH_LOG_DIR", logs.toString()));
-        NODES.add(node);
-        node.awaitUp();
+        NodeProcess node = node();
         String agent = "jsonlog-" + UUID.randomUUID().toString().substring(0, 8);
         assertThat(Http.post(node.url("/api/v1/agents"), "{\"id\":\"" + agent + "\",\"name\":\"J\"}").status()).isEqualTo(201);
 

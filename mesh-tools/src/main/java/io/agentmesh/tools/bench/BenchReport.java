@@ -69,6 +69,11 @@ public final class BenchReport {
         b.append("- Java ").append(System.getProperty("java.version")).append(" (").append(System.getProperty("java.vm.name"))
                 .append("), Kafka clients and broker ").append(AppInfoParser.getVersion()).append('\n');
         b.append(settings).append('\n');
+        List<String> extra = io.agentmesh.tools.harness.ChildProcess.extraJvmOptions();
+        if (!extra.isEmpty()) {
+            b.append("- **Every process the bench started ran with `").append(String.join(" ", extra))
+                    .append("` (`MESH_HARNESS_JVM_OPTS`): these figures compare only with a run made the same way.**\n");
+        }
         targets(b, r);
         if (!r.throughput.isEmpty()) {
             b.append("\n## Throughput\n\nRaw Kafka after 20,000 messages; the mesh after the same warm-up as after a restart "
@@ -247,6 +252,7 @@ public final class BenchReport {
         b.append("\n## Reproduce\n\n```bash\n").append(command).append("\n```\n\n")
                 .append("`./mesh bench --help` lists the options (sizes, rates, durations, which parts to run,"
                         + " `--url`/`--grpc`/`--bootstrap` to measure a mesh that is already running)."
+                        + " `MESH_HARNESS_JVM_OPTS` adds JVM options to every Java process the bench starts (the report says so)."
                         + " `MESH_HARNESS_JFR=<dir>` records each start of the bench's own node with Java Flight Recorder"
                         + " into `<dir>/mesh-<n>.jfr`.\n\n");
         GeneratedDoc.write(dir.resolve("BENCHMARKS.md"), b.toString());

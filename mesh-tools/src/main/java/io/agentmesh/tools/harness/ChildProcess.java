@@ -29,12 +29,23 @@ public final class ChildProcess {
         this.log = log;
     }
 
+    /**
+     * JVM options for every Java process a harness starts, from {@code MESH_HARNESS_JVM_OPTS}
+     * (space-separated, after the harness's own, so they win); empty when it is not set. The test
+     * suite's smoke runs set {@code -XX:TieredStopAtLevel=1}: start-up is most of their time.
+     */
+    public static List<String> extraJvmOptions() {
+        String opts = System.getenv("MESH_HARNESS_JVM_OPTS");
+        return opts == null || opts.isBlank() ? List.of() : List.of(opts.trim().split("\\s+"));
+    }
+
     /** A JVM running {@code mainAndArgs} on this classpath (normally the packaged mesh jar). */
     public static ChildProcess java(String name, String classpath, List<String> jvmOptions, List<String> mainAndArgs,
                                     Map<String, String> environment, Path log) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmOptions);
+        cmd.addAll(extraJvmOptions());
         cmd.add("-cp");
         cmd.add(classpath);
         cmd.addAll(mainAndArgs);
