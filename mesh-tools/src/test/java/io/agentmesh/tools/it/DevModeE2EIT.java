@@ -30,8 +30,6 @@ class DevModeE2EIT {
     private static final String JAR = System.getProperty("mesh.jar");
     private static final String CONFIG = System.getProperty("mesh.config", "../config.yml");
     private static final String DB = "mesh_e2e_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
-    /** The TLS run's own database: its --auth must not leave an admin behind for the other test's secured run. */
-    private static final String TLS_DB = DB + "_tls";
 
     private static Path dir;
     private static final int REST = Ports.free();
@@ -51,7 +49,6 @@ class DevModeE2EIT {
     @AfterAll
     static void dropDatabase() throws Exception {
         DatabaseBootstrap.dropDatabase(TestInfra.database(DB));
-        DatabaseBootstrap.dropDatabase(TestInfra.database(TLS_DB));
     }
 
     private static Process start(int run) throws Exception {
@@ -130,11 +127,16 @@ class DevModeE2EIT {
         }
     }
 
+    /**
+     * {@code ./mesh dev --tls --auth} where no PostgreSQL or Redis answers (one start for both: a
+     * start is most of the time): it starts private ones (stopped with it), serves REST and gRPC over
+     * TLS with a throwaway CA, and its broker speaks SASL_SSL to agents.
+     */
     @Test
-    void startsPrivatePostgresAndRedisWhenNoneRuns() throws Exception {
+    void startsPrivateStoresAndServesTlsWithAThrowawayCa() throws Exception {
         int pg = Ports.free();
         int redis = Ports.free();
-        Path data = dir.resolve("private-stores");
+        Path data = dir.resolve("private-tls");
         Files.createDirectories(data);
         // a checkout as the machine's users see it (the temp dir is the test's own, mode 700)
         Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
@@ -143,64 +145,28 @@ class DevModeE2EIT {
                 "-Ddw.redis.uri=redis://127.0.0.1:" + redis + "/0", "-Ddw.dev.dataDir=" + data));
         cmd.addAll(TestInfra.CHILD_JVM_FLAGS);
         cmd.addAll(ports(KAFKA));
-        cmd.addAll(List.of("-jar", JAR, "dev", CONFIG));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("mesh-run-private.log").toFile()).start();
+        cmd.addAll(List.of("-jar", JAR, "dev", CONFIG, "--tls", "--auth"));
+        Path log = dir.resolve("mesh-run-private-tls.log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
+            Path ca = data.resolve("tls/ca.pem");
             await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(500)).until(() -> {
                 if (!p.isAlive()) {
-                    throw new AssertionError("mesh exited with " + p.exitValue() + ":\n"
-                            + Files.readString(dir.resolve("mesh-run-private.log")));
-                }
-                try {
-                    return Http.get(url("/health")).status() == 200;
-                } catch (Exception e) {
-                    return false;
-                }
-            });
-            String log = Files.readString(dir.resolve("mesh-run-private.log"));
-            assertThat(log).contains("PostgreSQL does not answer on 127.0.0.1:" + pg + ": starting a private one",
-                    "Redis does not answer on 127.0.0.1:" + redis + ": starting a private redis-server", "(private");
-            assertThat(Files.exists(data.resolve("postgres/data/PG_VERSION"))).isTrue();
-            assertThat(Http.post(url("/api/v1/agents"), "{\"id\":\"private-stores\",\"name\":\"P\"}").status())
-                    .isEqualTo(201);
-        } finally {
-            stop(p);
-        }
-        // stopped with the mesh
-        for (int port : new int[]{pg, redis}) {
-            assertThat(canConnect(port)).as("port " + port + " closed after the mesh stopped").isFalse();
-        }
-    }
-
-    private static boolean canConnect(int port) {
-        try (java.net.Socket s = new java.net.Socket()) {
-            s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
-            return true;
-        } catch (java.io.IOException e) {
-            return false;
-        }
-    }
-
-    @Test
-    void tlsServesRestAndGrpcWithAThrowawayCa() throws Exception {
-        Process p = startOn(TLS_DB, 4, "tls-data", "--tls", "--auth");
-        try {
-            Path ca = dir.resolve("tls-data/tls/ca.pem");
-            await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofMillis(500)).until(() -> {
-                if (!p.isAlive()) {
-                    throw new AssertionError("mesh exited with " + p.exitValue() + ":\n"
-                            + Files.readString(dir.resolve("mesh-run-4.log")));
+                    throw new AssertionError("mesh exited with " + p.exitValue() + ":\n" + Files.readString(log));
                 }
                 return Files.exists(ca) && run("curl", "-sS", "--cacert", ca.toString(),
                         "https://127.0.0.1:" + REST + "/health").contains("\"status\"");
             });
-            assertThat(Files.readString(dir.resolve("mesh-run-4.log"))).contains("https://127.0.0.1:" + REST)
-                    .contains("TLS         ON: CA " + ca);
+            String output = Files.readString(log);
+            assertThat(output).contains("PostgreSQL does not answer on 127.0.0.1:" + pg + ": starting a private one",
+                    "Redis does not answer on 127.0.0.1:" + redis + ": starting a private redis-server", "(private");
+            assertThat(Files.exists(data.resolve("postgres/data/PG_VERSION"))).isTrue();
+            assertThat(output).contains("https://127.0.0.1:" + REST).contains("TLS         ON: CA " + ca);
             String grpc = run("openssl", "s_client", "-connect", "127.0.0.1:" + GRPC, "-showcerts", "-CAfile", ca.toString());
             assertThat(grpc).as(grpc).contains("Verify return code: 0 (ok)", "CN = Agent Mesh dev CA");
 
             // with --auth the broker speaks SASL_SSL: an agent's login works over TLS with the dev CA
-            String token = Files.readString(dir.resolve("tls-data/credentials/admin.token")).strip();
+            String token = Files.readString(data.resolve("credentials/admin.token")).strip();
             String registered = run("curl", "-sS", "--cacert", ca.toString(), "-H", "Authorization: Bearer " + token,
                     "-H", "Content-Type: application/json", "-d", "{\"id\":\"e2e-tls\",\"name\":\"T\"}",
                     "https://127.0.0.1:" + REST + "/api/v1/agents");
@@ -215,6 +181,19 @@ class DevModeE2EIT {
             assertThat(kafkaTls).as(kafkaTls).contains("Verify return code: 0 (ok)");
         } finally {
             stop(p);
+        }
+        // the private PostgreSQL and Redis stopped with the mesh
+        for (int port : new int[]{pg, redis}) {
+            assertThat(canConnect(port)).as("port " + port + " closed after the mesh stopped").isFalse();
+        }
+    }
+
+    private static boolean canConnect(int port) {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", port), 1000);
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
         }
     }
 
