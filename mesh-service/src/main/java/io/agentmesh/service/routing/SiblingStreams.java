@@ -74,6 +74,15 @@ public final class SiblingStreams implements Managed {
     }
 
     /**
+     * Starts closing the application and leaving its group, without waiting. The first close says
+     * how the application closes: a later {@link #stopAndLeaveGroup()} only waits for it.
+     */
+    public void beginCloseAndLeaveGroup() {
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ZERO));
+    }
+
+    /**
      * Stops and leaves the consumer group at once, for an application stopped while its node goes on:
      * otherwise the group keeps the stopped member until its session times out, and whoever starts the
      * application next (this node or another) waits for that.

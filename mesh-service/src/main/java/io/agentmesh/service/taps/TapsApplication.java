@@ -135,7 +135,8 @@ public final class TapsApplication implements Managed {
         }
         SiblingStreams running = app;
         if (running != null) {
-            running.beginClose();
+            // leaving the group, as halt() does: another node's taps application takes over at once
+            running.beginCloseAndLeaveGroup();
         }
     }
 

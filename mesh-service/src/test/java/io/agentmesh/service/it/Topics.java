@@ -61,13 +61,15 @@ public final class Topics implements AutoCloseable {
     }
 
     /**
-     * Sum of end offsets per topic (committed and uncommitted records alike), the taps topic left
-     * out: a tap another test class left in this JVM's shared database makes every node of the JVM
-     * run the taps application, which writes there whenever it starts, whatever the test does.
+     * Sum of end offsets per topic (committed and uncommitted records alike), the taps' topics left
+     * out (their definitions, {@code <prefix>taps}, and each tap's {@code <prefix>tap.<name>}): a tap
+     * another test class left in this JVM's shared database has every node of the JVM write them,
+     * whatever the test does.
      */
     public Map<String, Long> endOffsets(String prefix) throws Exception {
         Set<String> names = new java.util.HashSet<>(names(prefix));
         names.remove(prefix + "taps");
+        names.removeIf(n -> n.startsWith(prefix + "tap."));
         Map<String, Long> out = new TreeMap<>();
         if (names.isEmpty()) {
             return out;

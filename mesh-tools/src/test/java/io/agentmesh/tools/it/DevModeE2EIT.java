@@ -154,8 +154,9 @@ class DevModeE2EIT {
                 if (!p.isAlive()) {
                     throw new AssertionError("mesh exited with " + p.exitValue() + ":\n" + Files.readString(log));
                 }
-                return Files.exists(ca) && run("curl", "-sS", "--cacert", ca.toString(),
-                        "https://127.0.0.1:" + REST + "/health").contains("\"status\"");
+                // healthy: every component up, the private PostgreSQL and Redis included
+                return Files.exists(ca) && run("curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "--cacert",
+                        ca.toString(), "https://127.0.0.1:" + REST + "/health").equals("200");
             });
             String output = Files.readString(log);
             assertThat(output).contains("PostgreSQL does not answer on 127.0.0.1:" + pg + ": starting a private one",
