@@ -109,14 +109,21 @@ public final class TopicAdmin implements Managed {
 
     /** Creates the agent's inbox topic if it does not exist yet; returns its name. */
     public String ensureInbox(String agentId) {
+        return KafkaFailures.await(createInbox(agentId), "create inbox topic " + topics.inbox(agentId));
+    }
+
+    /**
+     * Starts creating the agent's inbox topic unless it exists (completes with its name; a failure is
+     * Kafka's, for {@link KafkaFailures#translate}); inboxes asked for together go out in one request.
+     */
+    public java.util.concurrent.CompletableFuture<String> createInbox(String agentId) {
         String name = topics.inbox(agentId);
         NewTopic inbox = new NewTopic(name, settings.getInboxPartitions(), settings.getReplicationFactor())
                 .configs(withMinInsync(Map.of(TopicConfig.RETENTION_MS_CONFIG,
                         Long.toString(settings.getInboxRetention().toMilliseconds()),
                         TopicConfig.MAX_MESSAGE_BYTES_CONFIG, maxMessageBytes)));
-        KafkaFailures.await(inboxes.create(inbox).orTimeout(settings.getSendTimeout().toMilliseconds() * 2,
-                TimeUnit.MILLISECONDS), "create inbox topic " + name);
-        return name;
+        return inboxes.create(inbox).orTimeout(settings.getSendTimeout().toMilliseconds() * 2, TimeUnit.MILLISECONDS)
+                .thenApply(v -> name);
     }
 
     /** The Kafka topic id of {@code topic}: it changes when the topic is created again (or on another cluster). */

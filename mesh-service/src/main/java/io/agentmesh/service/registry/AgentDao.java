@@ -46,6 +46,27 @@ public final class AgentDao {
                 .map((rs, ctx) -> Optional.ofNullable(rs.getString("owner"))).findOne();
     }
 
+    /** The owner of an id, unlocked (empty inside when it has none); empty when the id is new. */
+    public Optional<Optional<String>> owner(String id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT owner FROM agents WHERE id = :id").bind("id", id)
+                .map((rs, ctx) -> Optional.ofNullable(rs.getString("owner"))).findOne());
+    }
+
+    /**
+     * The owners of those ids that are stored (empty inside: no owner), locked until the transaction
+     * ends; rows are locked in id order, so two transactions locking overlapping ids do not deadlock.
+     */
+    public Map<String, Optional<String>> lockOwners(Handle handle, Collection<String> ids) {
+        Map<String, Optional<String>> owners = new java.util.HashMap<>();
+        for (Map.Entry<String, Optional<String>> row : handle.createQuery(
+                        "SELECT id, owner FROM agents WHERE id = ANY(:ids) ORDER BY id FOR UPDATE")
+                .bindArray("ids", String.class, ids)
+                .map((rs, ctx) -> Map.entry(rs.getString("id"), Optional.ofNullable(rs.getString("owner")))).list()) {
+            owners.put(row.getKey(), row.getValue());
+        }
+        return owners;
+    }
+
     /** Inserts or re-activates an agent (heartbeat now); {@code inserted} tells which. */
     public Upsert upsert(Handle handle, RegisterCommand c) {
         return handle.createQuery("""
@@ -139,6 +160,12 @@ public final class AgentDao {
             }
             return q.map(rowMapper).list();
         });
+    }
+
+    /** The ids of the agents that are not deregistered, in id order. */
+    public List<String> presentIds() {
+        return jdbi.withHandle(h -> h.createQuery("SELECT id FROM agents WHERE status <> 'deregistered' ORDER BY id")
+                .mapTo(String.class).list());
     }
 
     /** Every agent ever registered, deregistered ones included, in id order. */

@@ -66,6 +66,33 @@ public final class AgentRegistry {
     }
 
     Registration register(RegisterCommand raw, Ownership ownership) {
+        return register(check(raw, ownership));
+    }
+
+    /** Registers a checked registration: its inbox, its record and registry record, the router's view. */
+    Registration register(Checked c) {
+        // the inbox first, outside the transaction (it does not hold a connection while Kafka's
+        // controller works); a registration refused afterwards (a race with another owner) leaves an
+        // empty topic, which the id's next registration reuses
+        topicAdmin.ensureInbox(c.id());
+        Registration r = store(c);
+        awaitRouter(List.of(c.id()));
+        return r;
+    }
+
+    /** A registration that passed every check made before anything is written: ready to store. */
+    record Checked(RegisterCommand command, Ownership ownership) {
+        String id() {
+            return command.id();
+        }
+    }
+
+    /** One registration of several: what it registered, or why it was refused (a MeshException or not). */
+    record Outcome(Registration registration, RuntimeException refused) {
+    }
+
+    /** Validates a registration and checks who may make it; nothing is written. */
+    Checked check(RegisterCommand raw, Ownership ownership) {
         RegisterCommand c = validator.validate(withRemoteCard(raw));
         // what the mesh itself will connect to must not point into its own network
         if (AgentRecord.pushed(c.delivery()) && c.endpoint() != null) {
@@ -75,32 +102,111 @@ public final class AgentRegistry {
             outbound.requireAllowed("health_url", java.net.URI.create(c.healthUrl()));
         }
         // an id another owner holds is refused before anything is made for it (checked again, locked,
-        // in the transaction below)
+        // when it is stored)
         if (!ownership.override()) {
-            Optional<AgentRecord> known = postgres(() -> dao.find(c.id()));
+            Optional<Optional<String>> known = postgres(() -> dao.owner(c.id()));
             if (known.isPresent()) {
-                requireSameOwner(c.id(), ownership.owner(), known.get().owner(), ownership.strict());
+                requireSameOwner(c.id(), ownership.owner(), known.get().orElse(null), ownership.strict());
             }
         }
-        // the inbox first, outside the transaction (it does not hold a connection while Kafka's
-        // controller works); a registration refused afterwards (a race with another owner) leaves an
-        // empty topic, which the id's next registration reuses
-        topicAdmin.ensureInbox(c.id());
+        return new Checked(c, ownership);
+    }
+
+    /**
+     * Registers checked registrations together, answering each in the order given: their inboxes
+     * are created in one request, their records stored in one transaction (owners locked in id
+     * order) with their registry records awaited once, and the router awaited once for all. When
+     * that transaction fails as a whole (a Kafka write, a deadlock, one row Postgres refuses), each is
+     * stored again on its own, as a single registration is, so one bad item fails alone.
+     */
+    List<Outcome> registerAll(List<Checked> checked) {
+        Outcome[] out = new Outcome[checked.size()];
+        List<java.util.concurrent.CompletableFuture<String>> inboxes = new java.util.ArrayList<>(checked.size());
+        for (Checked c : checked) {
+            inboxes.add(topicAdmin.createInbox(c.id()));
+        }
+        List<Integer> ready = new java.util.ArrayList<>();
+        for (int i = 0; i < checked.size(); i++) {
+            try {
+                KafkaFailures.await(inboxes.get(i), "create inbox topic " + topics.inbox(checked.get(i).id()));
+                ready.add(i);
+            } catch (RuntimeException e) {
+                out[i] = new Outcome(null, e);
+            }
+        }
+        ready.sort(java.util.Comparator.comparing(i -> checked.get(i).id()));
+        Map<Integer, RuntimeException> refused = new java.util.HashMap<>();
+        Map<Integer, AgentDao.Upsert> stored;
+        try {
+            stored = postgres(() -> dao.jdbi().inTransaction(h -> {
+                refused.clear();
+                Map<String, Optional<String>> owners = dao.lockOwners(h, ready.stream().map(i -> checked.get(i).id()).toList());
+                Map<Integer, AgentDao.Upsert> done = new java.util.LinkedHashMap<>();
+                List<java.util.concurrent.CompletableFuture<?>> writes = new java.util.ArrayList<>();
+                for (int i : ready) {
+                    Checked c = checked.get(i);
+                    Optional<Optional<String>> existing = Optional.ofNullable(owners.get(c.id()));
+                    try {
+                        requireMayStore(c, existing);
+                    } catch (MeshException e) {
+                        refused.put(i, e);
+                        continue;
+                    }
+                    AgentDao.Upsert u = dao.upsert(h, c.command().withOwner(resolveOwner(c, existing)));
+                    done.put(i, u);
+                    writes.add(registryPublisher.publish(u.agent().toRegistryEntry()));
+                }
+                KafkaFailures.awaitAll(writes, "registry");
+                return done;
+            }));
+        } catch (RuntimeException whole) {
+            LOG.warn("{} registrations stored one by one: storing them together failed ({})", ready.size(),
+                    whole.toString());
+            for (int i : ready) {
+                try {
+                    out[i] = new Outcome(store(checked.get(i)), null);
+                } catch (RuntimeException e) {
+                    out[i] = new Outcome(null, e);
+                }
+            }
+            awaitRouter(ready.stream().filter(i -> out[i].registration() != null).map(i -> checked.get(i).id()).toList());
+            return List.of(out);
+        }
+        refused.forEach((i, e) -> out[i] = new Outcome(null, e));
+        stored.forEach((i, u) -> out[i] = new Outcome(finish(u), null));
+        awaitRouter(stored.keySet().stream().map(i -> checked.get(i).id()).toList());
+        return List.of(out);
+    }
+
+    /** Stores one checked registration in its own transaction (its inbox exists). */
+    private Registration store(Checked c) {
         AgentDao.Upsert upsert = postgres(() -> dao.jdbi().inTransaction(h -> {
             Optional<Optional<String>> existing = dao.lockOwner(h, c.id());
-            String registered = existing.flatMap(o -> o).orElse(null);
-            if (existing.isPresent() && !ownership.override()) {
-                requireSameOwner(c.id(), ownership.owner(), registered, ownership.strict());
-            }
-            AgentDao.Upsert u = dao.upsert(h, c.withOwner(ownership.resolve(existing.isPresent(), registered)));
+            requireMayStore(c, existing);
+            AgentDao.Upsert u = dao.upsert(h, c.command().withOwner(resolveOwner(c, existing)));
             KafkaFailures.await(registryPublisher.publish(u.agent().toRegistryEntry()), "registry");
             return u;
         }));
+        return finish(upsert);
+    }
+
+    /** {@code existing}: the stored record's owner, locked (empty inside: it has none); empty: the id is new. */
+    private static void requireMayStore(Checked c, Optional<Optional<String>> existing) {
+        if (existing.isPresent() && !c.ownership().override()) {
+            requireSameOwner(c.id(), c.ownership().owner(), existing.get().orElse(null), c.ownership().strict());
+        }
+    }
+
+    private static String resolveOwner(Checked c, Optional<Optional<String>> existing) {
+        return c.ownership().resolve(existing.isPresent(), existing.flatMap(o -> o).orElse(null));
+    }
+
+    /** What is done once a registration is stored: its live entry, the log line, the answer. */
+    private Registration finish(AgentDao.Upsert upsert) {
         AgentView view = view(upsert.agent());
         cacheQuietly(view);
-        awaitRouter(c.id());
-        LOG.info("agent {} {} (namespace {}, capabilities {})", c.id(),
-                upsert.inserted() ? "registered" : "re-registered", c.namespace(), c.capabilities());
+        LOG.info("agent {} {} (namespace {}, capabilities {})", view.id(),
+                upsert.inserted() ? "registered" : "re-registered", view.namespace(), view.capabilities());
         return new Registration(view, upsert.inserted());
     }
 
@@ -162,6 +268,11 @@ public final class AgentRegistry {
     /** Registered agents behind A2A servers (active or expired), as stored, cards included. */
     public List<AgentRecord> listRemoteA2a() {
         return postgres(dao::remoteA2a);
+    }
+
+    /** The ids of every agent that is not deregistered (active or expired), from Postgres. */
+    public List<String> presentIds() {
+        return postgres(dao::presentIds);
     }
 
     /** Every agent (any status) matching the filters, from Postgres. */
@@ -360,8 +471,7 @@ public final class AgentRegistry {
     /** The owner an agent has, empty when it has none; 404 when there is no such agent. */
     Optional<String> ownerOf(String id) {
         requireValidId(id);
-        AgentRecord r = postgres(() -> dao.find(id)).orElseThrow(() -> notFound(id));
-        return Optional.ofNullable(r.owner());
+        return postgres(() -> dao.owner(id)).orElseThrow(() -> notFound(id));
     }
 
     private void cacheQuietly(AgentView view) {
@@ -372,15 +482,20 @@ public final class AgentRegistry {
         }
     }
 
-    /** Waits (bounded) until the local router sees the agent, so a send right after registration routes. */
-    private void awaitRouter(String id) {
-        if (!router.available()) {
+    /** Waits (bounded, once for all) until the local router sees these agents, so a send right after registration routes. */
+    private void awaitRouter(List<String> ids) {
+        if (!router.available() || ids.isEmpty()) {
             return;
         }
+        java.util.Set<String> unseen = new java.util.LinkedHashSet<>(ids);
         long deadline = System.nanoTime() + ROUTER_WAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (router.find(id).map(e -> e.routable()).orElse(false)) {
+        while (true) {
+            unseen.removeIf(id -> router.find(id).map(e -> e.routable()).orElse(false));
+            if (unseen.isEmpty()) {
                 return;
+            }
+            if (System.nanoTime() >= deadline) {
+                break;
             }
             try {
                 Thread.sleep(5);
@@ -389,7 +504,8 @@ public final class AgentRegistry {
                 return;
             }
         }
-        LOG.warn("router did not see agent {} within {}", id, ROUTER_WAIT);
+        LOG.warn("router did not see {} agent(s) within {}: {}", unseen.size(), ROUTER_WAIT,
+                unseen.stream().limit(10).toList());
     }
 
     private static void requireValidId(String id) {

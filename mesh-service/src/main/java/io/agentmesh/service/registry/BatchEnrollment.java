@@ -16,9 +16,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 
 /**
- * Many registrations of one caller in one call: each is the registration a single call makes (the
- * same checks, limits and answer), run a few at once so their inbox topics are created together,
- * and answered one by one in the order given: one that fails does not stop the others.
+ * Many registrations of one caller in one call: each gets the checks, limits and answer of the
+ * registration a single call makes (checked a few at once), those that pass are stored together
+ * (their inbox topics in one request, their records in one transaction), and each is answered in
+ * the order given: one that fails does not stop the others.
  */
 public final class BatchEnrollment {
 
@@ -58,27 +59,49 @@ public final class BatchEnrollment {
             }
             commands.add(c);
         }
-        List<CompletableFuture<Map<String, Object>>> answers = new ArrayList<>(commands.size());
-        for (int i = 0; i < commands.size(); i++) {
-            int index = i;
-            RegisterCommand c = commands.get(i);
-            CompletableFuture<Map<String, Object>> answer;
+        // each checked as a single call checks it (a few at once: an A2A agent's card is fetched), then
+        // those that pass are stored together
+        List<CompletableFuture<AgentRegistry.Checked>> checks = new ArrayList<>(commands.size());
+        for (RegisterCommand c : commands) {
             try {
-                answer = CompletableFuture.supplyAsync(() -> one(caller, index, c), workers);
+                checks.add(CompletableFuture.supplyAsync(() -> enrollment.check(caller, c), workers));
             } catch (java.util.concurrent.RejectedExecutionException stopping) {
-                Map<String, Object> out = new LinkedHashMap<>();
-                out.put("index", index);
-                failed(out, ErrorCode.DRAINING, "the node is stopping; register this agent again", Map.of());
-                answer = CompletableFuture.completedFuture(out);
+                checks.add(CompletableFuture.failedFuture(new MeshException(ErrorCode.DRAINING,
+                        "the node is stopping; register this agent again", Map.of())));
             }
-            answers.add(answer);
         }
-        List<Map<String, Object>> results = new ArrayList<>(answers.size());
+        List<Map<String, Object>> results = new ArrayList<>(commands.size());
+        List<AgentRegistry.Checked> passed = new ArrayList<>();
+        List<Integer> passedAt = new ArrayList<>();
+        for (int i = 0; i < checks.size(); i++) {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("index", i);
+            results.add(out);
+            try {
+                passed.add(checks.get(i).join());
+                passedAt.add(i);
+            } catch (java.util.concurrent.CompletionException e) {
+                refused(out, i, e.getCause());
+            }
+        }
+        if (!passed.isEmpty()) {
+            List<Enrollment.Answer> answers = enrollment.registerAll(caller, passed);
+            for (int k = 0; k < answers.size(); k++) {
+                int index = passedAt.get(k);
+                Enrollment.Answer a = answers.get(k);
+                Map<String, Object> out = results.get(index);
+                if (a.refused() != null) {
+                    refused(out, index, a.refused());
+                } else {
+                    Enrollment.Registered r = a.registered();
+                    out.put("status", r.created() ? 201 : 200);
+                    out.put("agent", new RegisteredAgent(r.agent(), r.apiKey(), r.kafka()));
+                }
+            }
+        }
         int registered = 0;
-        for (CompletableFuture<Map<String, Object>> a : answers) {
-            Map<String, Object> r = a.join();
+        for (Map<String, Object> r : results) {
             registered += (int) r.get("status") < 300 ? 1 : 0;
-            results.add(r);
         }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("registered", registered);
@@ -87,21 +110,15 @@ public final class BatchEnrollment {
         return out;
     }
 
-    private Map<String, Object> one(MeshPrincipal caller, int index, RegisterCommand command) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("index", index);
-        try {
-            Enrollment.Registered r = enrollment.register(caller, command);
-            out.put("status", r.created() ? 201 : 200);
-            out.put("agent", new RegisteredAgent(r.agent(), r.apiKey(), r.kafka()));
-        } catch (MeshException e) {
+    /** The item's error as a single call would answer it; anything but a MeshException is logged and internal. */
+    private static void refused(Map<String, Object> out, int index, Throwable cause) {
+        if (cause instanceof MeshException e) {
             failed(out, e.code(), e.getMessage(), e.details());
-        } catch (RuntimeException | Error e) {
+        } else {
             // answered like the others: the items already registered keep their answers (and keys)
-            LOG.error("batch registration of item {} failed", index, e);
+            LOG.error("batch registration of item {} failed", index, cause);
             failed(out, ErrorCode.INTERNAL, "internal error", Map.of());
         }
-        return out;
     }
 
     private static void failed(Map<String, Object> out, ErrorCode code, String message, Map<String, Object> details) {

@@ -10,6 +10,7 @@ import io.agentmesh.service.limits.RateLimits;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -42,13 +43,46 @@ public final class Enrollment {
     }
 
     public Registered register(MeshPrincipal caller, RegisterCommand command) {
+        return answer(caller, registry.register(check(caller, command)));
+    }
+
+    /**
+     * What {@link #register} checks before anything is written (the caller's rate limit and rights,
+     * the registration itself); {@link #registerAll} then stores several at once.
+     */
+    AgentRegistry.Checked check(MeshPrincipal caller, RegisterCommand command) {
         limits.acquireRegistration(caller);
         if (caller.isAgent() && command.id() != null && !command.id().isEmpty() && !command.id().equals(caller.name())) {
             throw Callers.forbidden(caller, "register agent '" + command.id() + "' (an agent registers only itself)");
         }
         RegisterCommand c = caller.isAgent() ? agentsOwn(caller, command.id() == null || command.id().isEmpty()
                 ? command.withId(caller.name()) : command) : command;
-        AgentRegistry.Registration r = registry.register(c, Ownership.of(caller, c.owner()));
+        return registry.check(c, Ownership.of(caller, c.owner()));
+    }
+
+    /** A registration of several: its answer, or why it was refused. */
+    record Answer(Registered registered, RuntimeException refused) {
+    }
+
+    /** Stores checked registrations of one caller together; one answer each, in order. */
+    List<Answer> registerAll(MeshPrincipal caller, List<AgentRegistry.Checked> checked) {
+        List<Answer> answers = new java.util.ArrayList<>(checked.size());
+        for (AgentRegistry.Outcome o : registry.registerAll(checked)) {
+            if (o.refused() != null) {
+                answers.add(new Answer(null, o.refused()));
+                continue;
+            }
+            try {
+                answers.add(new Answer(answer(caller, o.registration()), null));
+            } catch (RuntimeException e) {
+                answers.add(new Answer(null, e));
+            }
+        }
+        return answers;
+    }
+
+    /** The answer to a stored registration: with the agent's API key (and Kafka login) when it gets one now. */
+    private Registered answer(MeshPrincipal caller, AgentRegistry.Registration r) {
         String key = null;
         AgentKafkaAccess.Login login = null;
         if (issueKeys && !caller.isAgent() && !credentials.agentHasKey(r.agent().id())) {

@@ -31,8 +31,7 @@ public final class RegistryJanitor implements Runnable {
     @Override
     public void run() {
         try {
-            List<String> present = registry.listAll(null, null).stream()
-                    .filter(a -> !AgentRecord.DEREGISTERED.equals(a.status())).map(AgentView::id).toList();
+            List<String> present = registry.presentIds();
             Set<String> alive = kafka.alive(present);
             liveness.seen(alive, AgentLiveness.KAFKA);
         } catch (Exception e) {

@@ -137,6 +137,25 @@ class RegistryIT {
         Http.Reply again = Http.post(MESH.url("/api/v1/agents/batch"), "{\"agents\":[{\"id\":\"" + a
                 + "\",\"name\":\"A2\",\"namespace\":\"batch-" + run + "\"}]}");
         assertThat(again.json().path("results").get(0).path("status").asInt()).as(again.body()).isEqualTo(200);
+        // the router knows every agent of the batch when the call answers: a send to each is accepted
+        for (String id : List.of(a, b)) {
+            assertThat(Http.post(MESH.url("/api/v1/messages"), "{\"to\":\"" + id + "\",\"payload\":1}").status())
+                    .isEqualTo(202);
+        }
+        // an id another owner holds is refused alone; the rest of the batch is stored
+        String owned = "batch-o-" + run;
+        String d = "batch-d-" + run;
+        assertThat(Http.post(MESH.url("/api/v1/agents"), "{\"id\":\"" + owned + "\",\"name\":\"O\",\"owner\":\"alice\"}")
+                .status()).isEqualTo(201);
+        Http.Reply mixed = Http.post(MESH.url("/api/v1/agents/batch"), "{\"agents\":["
+                + "{\"id\":\"" + d + "\",\"name\":\"D\",\"owner\":\"bob\"},"
+                + "{\"id\":\"" + owned + "\",\"name\":\"O2\",\"owner\":\"bob\"}]}");
+        assertThat(mixed.json().path("registered").asInt()).as(mixed.body()).isEqualTo(1);
+        assertThat(mixed.json().path("results").get(0).path("status").asInt()).isEqualTo(201);
+        assertThat(mixed.json().path("results").get(1).path("status").asInt()).isEqualTo(409);
+        assertThat(mixed.json().path("results").get(1).path("error").path("code").asText()).isEqualTo("AGENT_ID_TAKEN");
+        assertThat(Http.get(MESH.url("/api/v1/agents/" + owned)).json().path("name").asText()).isEqualTo("O");
+        assertThat(Http.get(MESH.url("/api/v1/agents/" + d)).json().path("owner").asText()).isEqualTo("bob");
 
         // malformed as a whole: 400 naming the field, nothing registered
         String c = "batch-c-" + run;
