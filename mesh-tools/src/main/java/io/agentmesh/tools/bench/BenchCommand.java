@@ -345,7 +345,7 @@ public final class BenchCommand implements Callable<Integer> {
                 for (int size : sizes) {
                     results.add(registry.growTo(size, quick ? 500 : 2000));
                 }
-                results.batch(registry.growInBatches(quick ? 200 : 5_000, 100, 8));
+                results.batch(registry.growInBatches(quick ? 200 : 5_000, 100, 8, quick ? 100 : 1_000));
                 results.bareTopics(registry.bareTopicsPerSecond());
             }
             if (parts.contains("shared")) {

@@ -79,9 +79,13 @@ public final class BenchResults {
                                long meshRssBytes, long kafkaDiskBytes, long brokerOpenFiles, long brokerMemoryMaps) {
     }
 
-    /** Registrations through {@code POST /api/v1/agents/batch}, {@code batchSize} per call from {@code clients} clients. */
+    /**
+     * Registrations through {@code POST /api/v1/agents/batch}, {@code batchSize} per call from
+     * {@code clients} clients, measured from {@code from} registered agents after {@code warmUp}
+     * more registered the same way and not counted.
+     */
     public record RegistryBatch(int agents, int batchSize, int clients, double registrationsPerSecond, double meshCpuMs,
-                                double brokerCpuMs) {
+                                double brokerCpuMs, int warmUp, int from) {
     }
 
     public record Fanout(int agents, int rounds, double firstMs, double p50Ms, double maxMs) {
@@ -212,9 +216,9 @@ public final class BenchResults {
 
     void batch(RegistryBatch b) {
         registryBatch = b;
-        System.out.printf("  %,6d more agents in batches of %d (%d clients): %,7.0f registrations/s (CPU per registration: mesh"
-                + " %.1f ms, broker %.1f ms)%n", b.agents(), b.batchSize(), b.clients(), b.registrationsPerSecond(), b.meshCpuMs(),
-                b.brokerCpuMs());
+        System.out.printf("  %,6d more agents in batches of %d (%d clients, after %,d as a warm-up): %,7.0f registrations/s"
+                + " (CPU per registration: mesh %.1f ms, broker %.1f ms)%n", b.agents(), b.batchSize(), b.clients(), b.warmUp(),
+                b.registrationsPerSecond(), b.meshCpuMs(), b.brokerCpuMs());
     }
 
     void bareTopics(double perSecond) {
