@@ -134,6 +134,9 @@ public final class BenchCommand implements Callable<Integer> {
             String grpcHost;
             int grpcPort;
             if (own) {
+                results.mappedPageFirstWriteMs = MappedPageProbe.firstWriteMillis(dir, 200);
+                System.out.printf("The bench's directory: a first write to a fresh page of a memory-mapped sparse file takes"
+                        + " %.2f ms%n", results.mappedPageFirstWriteMs);
                 System.out.println("Starting a broker, ZooKeeper and a mesh node under " + dir + " ...");
                 stack = new LocalStack(new LocalStack.Settings(System.getProperty("java.class.path"), dir,
                         config.toAbsolutePath(), "jdbc:postgresql://127.0.0.1:5432/", "postgres", "127.0.0.1", 6379,

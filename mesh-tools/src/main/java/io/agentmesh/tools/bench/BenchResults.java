@@ -132,6 +132,8 @@ public final class BenchResults {
     final List<RegistryStep> registry = new ArrayList<>();
     /** The broker creating bare topics (Admin, 64 per request) after the registry part: the floor of a registration; NaN if not run. */
     double bareTopicsPerSecond = Double.NaN;
+    /** A first write to a fresh page of a memory-mapped sparse file in the bench's directory, ms ({@link MappedPageProbe}). */
+    double mappedPageFirstWriteMs = Double.NaN;
     RegistryBatch registryBatch;
     /** How many clients registered at once in the registry part. */
     int registryClients;
