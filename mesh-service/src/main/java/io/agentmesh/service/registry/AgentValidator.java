@@ -67,6 +67,7 @@ public final class AgentValidator {
                 : c.metadata() != null && c.metadata().get("health_url") instanceof String legacy ? legacy : null);
         Map<String, Object> metadata = c.metadata() == null ? Map.of() : c.metadata();
         checkSize("metadata", metadata, MAX_METADATA_BYTES);
+        io.agentmesh.service.common.StorableJson.require("metadata", metadata);
         if (c.owner() != null && !OWNER.matcher(c.owner()).matches()) {
             throw MeshException.invalidField("owner", "'" + c.owner() + "' must be 1-128 characters of [A-Za-z0-9._@:-]");
         }
@@ -96,6 +97,7 @@ public final class AgentValidator {
         }
         AgentCards.check(c.card());
         checkSize("card", c.card(), MAX_CARD_BYTES);
+        io.agentmesh.service.common.StorableJson.require("card", c.card());
         String name = c.name() == null || c.name().isBlank() ? (String) c.card().get("name") : c.name();
         String endpoint = c.endpoint() == null || c.endpoint().isEmpty() ? (String) c.card().get("url") : c.endpoint();
         LinkedHashSet<String> caps = new LinkedHashSet<>(c.capabilities() == null ? List.of() : c.capabilities());

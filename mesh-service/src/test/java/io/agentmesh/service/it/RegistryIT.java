@@ -156,6 +156,16 @@ class RegistryIT {
         assertThat(mixed.json().path("results").get(1).path("error").path("code").asText()).isEqualTo("AGENT_ID_TAKEN");
         assertThat(Http.get(MESH.url("/api/v1/agents/" + owned)).json().path("name").asText()).isEqualTo("O");
         assertThat(Http.get(MESH.url("/api/v1/agents/" + d)).json().path("owner").asText()).isEqualTo("bob");
+        // a NUL in metadata (Postgres's jsonb cannot hold it) is the caller's 400, alone or in a batch; nothing is stored
+        String nul = "batch-nul-" + run;
+        Http.Reply single = Http.post(MESH.url("/api/v1/agents"), "{\"id\":\"" + nul + "\",\"name\":\"N\","
+                + "\"metadata\":{\"note\":\"a\\u0000b\"}}");
+        assertThat(single.status()).as(single.body()).isEqualTo(400);
+        assertThat(single.json().path("details").path("field").asText()).isEqualTo("metadata");
+        Http.Reply inBatch = Http.post(MESH.url("/api/v1/agents/batch"), "{\"agents\":[{\"id\":\"" + nul
+                + "\",\"name\":\"N\",\"metadata\":{\"k\\u0000\":1}}]}");
+        assertThat(inBatch.json().path("results").get(0).path("status").asInt()).as(inBatch.body()).isEqualTo(400);
+        assertThat(Http.get(MESH.url("/api/v1/agents/" + nul)).status()).isEqualTo(404);
 
         // malformed as a whole: 400 naming the field, nothing registered
         String c = "batch-c-" + run;

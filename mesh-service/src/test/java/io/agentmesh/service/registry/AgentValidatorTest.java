@@ -37,6 +37,11 @@ class AgentValidatorTest {
         expectField(named("ok", null), "name");
         expectField(named("ok", " "), "name");
         expectField(named("ok", "bell\u0007"), "name");
+        // Postgres's jsonb cannot hold NUL: refused as the caller's, in a value, a key or a list
+        expectField(new RegisterCommand("ok", "x", null, null, null, Map.of("note", "a\u0000b")), "metadata");
+        expectField(new RegisterCommand("ok", "x", null, null, null, Map.of("k\u0000", 1)), "metadata");
+        expectField(new RegisterCommand("ok", "x", null, null, null, Map.of("tags", List.of("x", Map.of("y", "\u0000")))),
+                "metadata");
         expectField(new RegisterCommand("ok", "x", "Prod", null, null, null), "namespace");
         // ids the API's own paths use could never be read back
         expectField(new RegisterCommand("count", "x", null, null, null, null), "id");

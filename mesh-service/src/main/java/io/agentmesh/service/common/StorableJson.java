@@ -1,0 +1,46 @@
+package io.agentmesh.service.common;
+
+import io.agentmesh.service.errors.MeshException;
+
+import java.util.Collection;
+import java.util.Map;
+
+/**
+ * JSON a caller gives the mesh to keep in Postgres ({@code jsonb}): Postgres refuses a string
+ * holding a NUL character ({@code \u0000}) anywhere in it, keys included, so such a value is refused
+ * as the caller's mistake (400 naming the field) before anything is written, not as a 500 after.
+ */
+public final class StorableJson {
+
+    private StorableJson() {
+    }
+
+    /** Refuses {@code value} (a map, list, string or scalar as Jackson reads JSON) when a string in it holds NUL. */
+    public static void require(String field, Object value) {
+        if (holdsNul(value)) {
+            throw MeshException.invalidField(field, "holds a NUL character (\\u0000) in a string, which cannot be stored");
+        }
+    }
+
+    private static boolean holdsNul(Object value) {
+        if (value instanceof String s) {
+            return s.indexOf('\0') >= 0;
+        }
+        if (value instanceof Map<?, ?> m) {
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                if (holdsNul(e.getKey()) || holdsNul(e.getValue())) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        if (value instanceof Collection<?> c) {
+            for (Object o : c) {
+                if (holdsNul(o)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}
