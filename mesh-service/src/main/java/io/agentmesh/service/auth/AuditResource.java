@@ -27,7 +27,7 @@ public final class AuditResource {
     public Map<String, Object> find(@QueryParam("actor") String actor, @QueryParam("action") String action,
                                     @QueryParam("since") String since, @QueryParam("limit") String limit) {
         Instant from = since == null || since.isEmpty() ? null : Params.time("since", since);
-        List<Map<String, Object>> rows = audit.find(Params.optional(actor), Params.optional(action), from,
+        List<Map<String, Object>> rows = audit.find(Params.text("actor", actor), Params.text("action", action), from,
                 Params.intParam("limit", limit, 100, 1, 1000));
         return Map.of("entries", rows, "count", rows.size());
     }

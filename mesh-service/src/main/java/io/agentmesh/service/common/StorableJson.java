@@ -22,6 +22,26 @@ public final class StorableJson {
         }
     }
 
+    /**
+     * A copy of {@code value} (maps, lists, strings, scalars) that Postgres can store: every NUL in a
+     * string, keys included, written as the six characters {@code \u0000}. For records of what a
+     * caller sent (an audit), where refusing the request is not wanted.
+     */
+    public static Object escaped(Object value) {
+        if (value instanceof String s) {
+            return s.indexOf('\0') < 0 ? s : s.replace("\0", "\\u0000");
+        }
+        if (value instanceof Map<?, ?> m) {
+            Map<Object, Object> out = new java.util.LinkedHashMap<>();
+            m.forEach((k, v) -> out.put(escaped(k), escaped(v)));
+            return out;
+        }
+        if (value instanceof Collection<?> c) {
+            return c.stream().map(StorableJson::escaped).toList();
+        }
+        return value;
+    }
+
     private static boolean holdsNul(Object value) {
         if (value instanceof String s) {
             return s.indexOf('\0') >= 0;

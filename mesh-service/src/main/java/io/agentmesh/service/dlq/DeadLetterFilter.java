@@ -34,6 +34,9 @@ public record DeadLetterFilter(@JsonProperty("reason") String reason,
                 throw MeshException.invalidField("target", e.getMessage());
             }
         }
+        if (from != null && from.chars().anyMatch(Character::isISOControl)) {
+            throw MeshException.invalidField("from", "may not hold control characters (no sender has them)");
+        }
         Instant s = time("since", since);
         Instant u = time("until", until);
         if (s != null && u != null && !s.isBefore(u)) {

@@ -292,7 +292,9 @@ public final class DlqReplayer {
     private String json(ReplayRequest request) {
         try {
             Map<String, Object> copy = new LinkedHashMap<>(mapper.convertValue(request, Map.class));
-            return mapper.writeValueAsString(copy);
+            // a payload edit may hold NUL (a message payload may); Postgres's jsonb cannot, so the audit
+            // copy writes it as the six characters \u0000
+            return mapper.writeValueAsString(io.agentmesh.service.common.StorableJson.escaped(copy));
         } catch (JsonProcessingException | IllegalArgumentException e) {
             return "{}";
         }

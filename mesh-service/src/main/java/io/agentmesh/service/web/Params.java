@@ -41,6 +41,15 @@ public final class Params {
         }
     }
 
+    /** {@link #optional}, refusing control characters (400 naming {@code name}): free text matched against stored text. */
+    public static String text(String name, String raw) {
+        String value = optional(raw);
+        if (value != null && value.chars().anyMatch(Character::isISOControl)) {
+            throw MeshException.invalidField(name, "may not hold control characters");
+        }
+        return value;
+    }
+
     public static String optional(String raw) {
         return raw == null || raw.isEmpty() ? null : raw;
     }

@@ -51,7 +51,8 @@ public record PayloadPolicy(@JsonProperty("mode") String mode, @JsonProperty("fi
             return "fields are only for mode redact";
         }
         for (String f : fields) {
-            if (f == null || f.isBlank() || f.startsWith(".") || f.endsWith(".") || f.contains("..") || f.length() > 200) {
+            if (f == null || f.isBlank() || f.startsWith(".") || f.endsWith(".") || f.contains("..") || f.length() > 200
+                    || f.chars().anyMatch(Character::isISOControl)) {
                 return "field path '" + f + "' is not a dotted path (a.b, items.*.ssn)";
             }
         }
