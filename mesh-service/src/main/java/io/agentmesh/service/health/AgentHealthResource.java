@@ -80,8 +80,8 @@ public final class AgentHealthResource {
         if (reason.length() > MAX_REASON) {
             throw MeshException.invalidField("reason", "at most " + MAX_REASON + " characters");
         }
-        if (reason.chars().anyMatch(ch -> Character.isISOControl(ch) && ch != '\n' && ch != '\t')) {
-            throw MeshException.invalidField("reason", "may not hold control characters other than newline and tab");
+        if (reason.chars().anyMatch(ch -> Character.isISOControl(ch) && ch != '\n' && ch != '\r' && ch != '\t')) {
+            throw MeshException.invalidField("reason", "may not hold control characters other than line breaks and tab");
         }
         HealthState s = health.override(id, body.status(), reason, until(body));
         return HealthViews.of(agent, s);

@@ -59,7 +59,7 @@ public final class AgentDao {
     public Map<String, Optional<String>> lockOwners(Handle handle, Collection<String> ids) {
         Map<String, Optional<String>> owners = new java.util.HashMap<>();
         for (Map.Entry<String, Optional<String>> row : handle.createQuery(
-                        "SELECT id, owner FROM agents WHERE id = ANY(:ids) ORDER BY id FOR UPDATE")
+                        "SELECT id, owner FROM agents WHERE id = ANY(:ids) ORDER BY id COLLATE \"C\" FOR UPDATE")
                 .bindArray("ids", String.class, ids)
                 .map((rs, ctx) -> Map.entry(rs.getString("id"), Optional.ofNullable(rs.getString("owner")))).list()) {
             owners.put(row.getKey(), row.getValue());
@@ -67,8 +67,13 @@ public final class AgentDao {
         return owners;
     }
 
-    /** Inserts or re-activates an agent (heartbeat now); {@code inserted} tells which. */
-    public Upsert upsert(Handle handle, RegisterCommand c) {
+    /**
+     * Inserts or re-activates an agent (heartbeat now); {@code inserted} tells which. An existing row
+     * is changed only if the caller may ({@code override}, or the row's owner is {@code owner}, or it
+     * has none and the caller is not {@code strict}); empty when it may not, as when another owner
+     * inserted the id after the caller looked.
+     */
+    public Optional<Upsert> upsert(Handle handle, RegisterCommand c, boolean override, String owner, boolean strict) {
         return handle.createQuery("""
                         INSERT INTO agents (id, name, namespace, capabilities, endpoint, metadata, status, owner,
                                             heartbeat_ttl_ms, card, delivery, health_url, seen_via)
@@ -80,7 +85,11 @@ public final class AgentDao {
                             owner = COALESCE(excluded.owner, agents.owner), heartbeat_ttl_ms = excluded.heartbeat_ttl_ms,
                             card = excluded.card, delivery = excluded.delivery, health_url = excluded.health_url,
                             last_heartbeat = now(), seen_via = 'registration', deregistered_at = NULL, inbox_deleted_at = NULL
+                        WHERE :override OR agents.owner = :caller OR (agents.owner IS NULL AND NOT :strict)
                         RETURNING """ + " " + COLUMNS + ", (xmax = 0) AS inserted")
+                .bind("override", override)
+                .bind("caller", owner)
+                .bind("strict", strict)
                 .bind("id", c.id())
                 .bind("name", c.name())
                 .bind("namespace", c.namespace())
@@ -93,7 +102,7 @@ public final class AgentDao {
                 .bind("delivery", c.delivery())
                 .bind("healthUrl", c.healthUrl())
                 .map((rs, ctx) -> new Upsert(map(rs, ctx), rs.getBoolean("inserted")))
-                .one();
+                .findOne();
     }
 
     /** Records that active agents were seen alive (a heartbeat) and how; returns those that were active. */

@@ -134,60 +134,116 @@ public final class AgentRegistry {
                 out[i] = new Outcome(null, e);
             }
         }
+        // ids are [a-z0-9._-]: Java's order is Postgres's "C" order, the order rows are locked in
         ready.sort(java.util.Comparator.comparing(i -> checked.get(i).id()));
         Map<Integer, RuntimeException> refused = new java.util.HashMap<>();
+        java.util.concurrent.atomic.AtomicBoolean published = new java.util.concurrent.atomic.AtomicBoolean();
         Map<Integer, AgentDao.Upsert> stored;
         try {
             stored = postgres(() -> dao.jdbi().inTransaction(h -> {
                 refused.clear();
                 Map<String, Optional<String>> owners = dao.lockOwners(h, ready.stream().map(i -> checked.get(i).id()).toList());
                 Map<Integer, AgentDao.Upsert> done = new java.util.LinkedHashMap<>();
-                List<java.util.concurrent.CompletableFuture<?>> writes = new java.util.ArrayList<>();
                 for (int i : ready) {
                     Checked c = checked.get(i);
-                    Optional<Optional<String>> existing = Optional.ofNullable(owners.get(c.id()));
                     try {
-                        requireMayStore(c, existing);
+                        done.put(i, upsert(h, c, Optional.ofNullable(owners.get(c.id()))));
                     } catch (MeshException e) {
                         refused.put(i, e);
-                        continue;
                     }
-                    AgentDao.Upsert u = dao.upsert(h, c.command().withOwner(resolveOwner(c, existing)));
-                    done.put(i, u);
+                }
+                // registry records only once every row is written: a failed row rolls back before any is out
+                List<java.util.concurrent.CompletableFuture<?>> writes = new java.util.ArrayList<>();
+                published.set(true);
+                for (AgentDao.Upsert u : done.values()) {
                     writes.add(registryPublisher.publish(u.agent().toRegistryEntry()));
                 }
                 KafkaFailures.awaitAll(writes, "registry");
                 return done;
             }));
         } catch (RuntimeException whole) {
-            LOG.warn("{} registrations stored one by one: storing them together failed ({})", ready.size(),
-                    whole.toString());
-            for (int i : ready) {
-                try {
-                    out[i] = new Outcome(store(checked.get(i)), null);
-                } catch (RuntimeException e) {
-                    out[i] = new Outcome(null, e);
+            List<Integer> failed = ready.stream().filter(i -> !refused.containsKey(i)).toList();
+            refused.forEach((i, e) -> out[i] = new Outcome(null, e));
+            if (whole instanceof MeshException m && (m.code() == ErrorCode.KAFKA_UNAVAILABLE
+                    || m.code() == ErrorCode.DEPENDENCY_UNAVAILABLE)) {
+                // a dependency is down: each would wait out the same timeout again; each is told to retry
+                LOG.warn("{} registrations not stored: {}", failed.size(), m.getMessage());
+                failed.forEach(i -> out[i] = new Outcome(null, m));
+            } else {
+                LOG.warn("{} registrations stored one by one: storing them together failed ({})", failed.size(),
+                        whole.toString());
+                for (int i : failed) {
+                    try {
+                        out[i] = new Outcome(store(checked.get(i)), null);
+                    } catch (RuntimeException e) {
+                        out[i] = new Outcome(null, e);
+                    }
                 }
             }
-            awaitRouter(ready.stream().filter(i -> out[i].registration() != null).map(i -> checked.get(i).id()).toList());
+            if (published.get()) {
+                // some registry records may be out for rows that were rolled back: write what Postgres holds
+                correctRegistry(failed.stream().filter(i -> out[i].registration() == null).map(i -> checked.get(i).id())
+                        .toList());
+            }
+            awaitRouter(failed.stream().filter(i -> out[i].registration() != null).map(i -> checked.get(i).id()).toList());
             return List.of(out);
         }
         refused.forEach((i, e) -> out[i] = new Outcome(null, e));
-        stored.forEach((i, u) -> out[i] = new Outcome(finish(u), null));
+        stored.forEach((i, u) -> {
+            try {
+                out[i] = new Outcome(finish(u), null);
+            } catch (RuntimeException e) {
+                LOG.error("agent {} stored, but its answer could not be made", u.agent().id(), e);
+                out[i] = new Outcome(null, e);
+            }
+        });
         awaitRouter(stored.keySet().stream().map(i -> checked.get(i).id()).toList());
         return List.of(out);
+    }
+
+    /**
+     * Best effort, after a batch's transaction rolled back with some of its registry records
+     * written: each id's record as Postgres holds it, a tombstone where it holds none. What cannot be
+     * written now is logged (the registry topic is rebuilt from Postgres by {@code republishAll}).
+     */
+    private void correctRegistry(List<String> ids) {
+        if (ids.isEmpty()) {
+            return;
+        }
+        try {
+            List<java.util.concurrent.CompletableFuture<?>> writes = new java.util.ArrayList<>();
+            for (String id : ids) {
+                Optional<AgentRecord> row = postgres(() -> dao.find(id));
+                writes.add(row.isPresent() ? registryPublisher.publish(row.get().toRegistryEntry())
+                        : registryPublisher.tombstone(id));
+            }
+            KafkaFailures.awaitAll(writes, "registry");
+        } catch (RuntimeException e) {
+            LOG.error("registry records of {} agent(s) may not match Postgres until the registry is republished: {}",
+                    ids.size(), e.toString());
+        }
     }
 
     /** Stores one checked registration in its own transaction (its inbox exists). */
     private Registration store(Checked c) {
         AgentDao.Upsert upsert = postgres(() -> dao.jdbi().inTransaction(h -> {
-            Optional<Optional<String>> existing = dao.lockOwner(h, c.id());
-            requireMayStore(c, existing);
-            AgentDao.Upsert u = dao.upsert(h, c.command().withOwner(resolveOwner(c, existing)));
+            AgentDao.Upsert u = upsert(h, c, dao.lockOwner(h, c.id()));
             KafkaFailures.await(registryPublisher.publish(u.agent().toRegistryEntry()), "registry");
             return u;
         }));
         return finish(upsert);
+    }
+
+    /**
+     * Writes the record if this caller may: checked against the locked owner, and again by the
+     * upsert itself against a row another transaction inserted meanwhile (a new id is not locked).
+     */
+    private AgentDao.Upsert upsert(org.jdbi.v3.core.Handle h, Checked c, Optional<Optional<String>> existing) {
+        requireMayStore(c, existing);
+        Ownership o = c.ownership();
+        return dao.upsert(h, c.command().withOwner(resolveOwner(c, existing)), o.override(), o.owner(), o.strict())
+                .orElseThrow(() -> new MeshException(ErrorCode.AGENT_ID_TAKEN, "agent id '" + c.id()
+                        + "' is registered by another owner", Map.of("id", c.id())));
     }
 
     /** {@code existing}: the stored record's owner, locked (empty inside: it has none); empty: the id is new. */

@@ -85,7 +85,13 @@ public final class BatchEnrollment {
             }
         }
         if (!passed.isEmpty()) {
-            List<Enrollment.Answer> answers = enrollment.registerAll(caller, passed);
+            List<Enrollment.Answer> answers;
+            try {
+                answers = enrollment.registerAll(caller, passed);
+            } catch (RuntimeException e) {
+                // not one item's: each that passed its checks gets it as its answer
+                answers = passed.stream().map(c -> new Enrollment.Answer(null, e)).toList();
+            }
             for (int k = 0; k < answers.size(); k++) {
                 int index = passedAt.get(k);
                 Enrollment.Answer a = answers.get(k);

@@ -3,6 +3,8 @@ package io.agentmesh.service.it;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import io.agentmesh.service.MeshConfiguration;
+import io.agentmesh.service.registry.AgentDao;
+import io.agentmesh.service.registry.RegisterCommand;
 import io.dropwizard.testing.junit5.DropwizardAppExtension;
 import io.dropwizard.testing.junit5.DropwizardExtensionsSupport;
 import io.lettuce.core.RedisClient;
@@ -185,6 +187,34 @@ class RegistryIT {
         assertThat(tooMany.json().path("message").asText()).contains("at most 500");
         assertThat(Http.post(MESH.url("/api/v1/agents/batch"), "{\"agents\":[{\"id\":\"x\",\"nope\":1}]}").status())
                 .isEqualTo(400);
+    }
+
+    @Test
+    void anIdAnotherOwnerInsertsMeanwhileIsNotTakenOver() throws Exception {
+        // the owner checks lock an existing row; a new id has none to lock, so the upsert checks again
+        String id = "race-" + UUID.randomUUID().toString().substring(0, 8);
+        org.jdbi.v3.core.Jdbi jdbi = org.jdbi.v3.core.Jdbi.create(TestInfra.get().databaseUrl(), TestInfra.PG_USER, "");
+        AgentDao dao = new AgentDao(jdbi, new com.fasterxml.jackson.databind.ObjectMapper());
+        RegisterCommand alices = new RegisterCommand(id, "A", "default", List.of(), null, java.util.Map.of(), "alice",
+                null, null, "pull", null);
+        try (org.jdbi.v3.core.Handle alice = jdbi.open()) {
+            alice.begin();
+            assertThat(dao.upsert(alice, alices, false, "alice", true)).isPresent();
+            java.util.concurrent.CompletableFuture<java.util.Optional<AgentDao.Upsert>> bob =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> jdbi.inTransaction(h ->
+                            dao.upsert(h, alices.withOwner("bob"), false, "bob", true)));
+            Thread.sleep(500);
+            assertThat(bob).as("bob's upsert waits for alice's insert").isNotDone();
+            alice.commit();
+            assertThat(bob.get(10, java.util.concurrent.TimeUnit.SECONDS)).as("bob may not take alice's id").isEmpty();
+        }
+        assertThat(dao.find(id).orElseThrow().owner()).isEqualTo("alice");
+        // an operator (override) may; the owner itself may
+        java.util.Optional<AgentDao.Upsert> again = jdbi.inTransaction(h -> dao.upsert(h, alices, false, "alice", true));
+        assertThat(again).isPresent();
+        java.util.Optional<AgentDao.Upsert> operator = jdbi.inTransaction(h -> dao.upsert(h, alices.withOwner(null), true,
+                null, false));
+        assertThat(operator).isPresent();
     }
 
     private static String key(ConsumerRecord<byte[], byte[]> r) {
