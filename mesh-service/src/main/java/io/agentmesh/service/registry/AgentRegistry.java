@@ -242,8 +242,7 @@ public final class AgentRegistry {
         requireMayStore(c, existing);
         Ownership o = c.ownership();
         return dao.upsert(h, c.command().withOwner(resolveOwner(c, existing)), o.override(), o.owner(), o.strict())
-                .orElseThrow(() -> new MeshException(ErrorCode.AGENT_ID_TAKEN, "agent id '" + c.id()
-                        + "' is registered by another owner", Map.of("id", c.id())));
+                .orElseThrow(() -> idTaken(c.id()));
     }
 
     /** {@code existing}: the stored record's owner, locked (empty inside: it has none); empty: the id is new. */
@@ -513,9 +512,13 @@ public final class AgentRegistry {
     /** An id that has an owner belongs to it: registering it under another owner (or none) is refused. */
     private static void requireSameOwner(String id, String caller, String registered, boolean strict) {
         if (registered == null ? strict : !registered.equals(caller)) {
-            throw new MeshException(ErrorCode.AGENT_ID_TAKEN, "agent id '" + id + "' is registered by another owner",
-                    Map.of("id", id));
+            throw idTaken(id);
         }
+    }
+
+    private static MeshException idTaken(String id) {
+        return new MeshException(ErrorCode.AGENT_ID_TAKEN, "agent id '" + id + "' is registered by another owner",
+                Map.of("id", id));
     }
 
     /** The stored record of an agent, if there is one (any status). */
