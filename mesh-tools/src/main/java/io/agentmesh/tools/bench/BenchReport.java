@@ -121,7 +121,10 @@ public final class BenchReport {
             b.append(String.format(Locale.ROOT, "%n## Registry scale%n%nAgents register from %d clients, each agent then"
                     + " heartbeating every 10 s (500 per call, as a process hosting many agents does). Every registration creates"
                     + " its agent's inbox topic; after the last step the same broker created bare topics and nothing else"
-                    + " (Admin, 64 per request) at %,.0f/s: the floor of a registration.%n%n", r.registryClients,
+                    + " (Admin, 64 per request) at %,.0f/s: the floor of a registration. Discovery is timed at each size"
+                    + " from one warm keep-alive connection (a blocking HTTP/1.1 client, one query after the other, while"
+                    + " the agents heartbeat), alternating with the same query refused by validation (400): the round"
+                    + " trip's own floor at that moment.%n%n", r.registryClients,
                     r.bareTopicsPerSecond))
                     .append("| agents | registrations/s | mesh CPU ms per registration | broker CPU ms per registration"
                     + " | discover p50 ms | discover p99 ms | matches per query | refused discover (400) p50 ms | p99 ms"

@@ -1,5 +1,6 @@
 package io.agentmesh.tools.bench;
 
+import io.agentmesh.tools.harness.KeepAliveProbe;
 import io.agentmesh.tools.harness.LocalStack;
 import io.agentmesh.tools.harness.MeshHttp;
 import org.apache.kafka.clients.admin.Admin;
@@ -40,7 +41,7 @@ public final class RegistryBench {
         this.clients = clients;
     }
 
-    public BenchResults.RegistryStep growTo(int size, int discoveries) throws Exception {
+    public BenchResults.RegistryStep growTo(int size, int discoveries, int warmUp) throws Exception {
         int from = registered;
         AtomicInteger next = new AtomicInteger(from);
         double meshCpu = stack == null ? 0 : stack.mesh().cpuSeconds();
@@ -59,27 +60,30 @@ public final class RegistryBench {
         MeshHttp http = target.http();
         Histogram micros = new Histogram(60_000_000L, 3);
         Histogram refused = new Histogram(60_000_000L, 3);
-        int matches = 0;
-        for (int i = 0; i < discoveries + 200; i++) {
-            long t0 = System.nanoTime();
-            MeshHttp.Reply r = http.get("/api/v1/discover?capability=c" + (i % GROUPS));
-            long took = (System.nanoTime() - t0) / 1000;
-            if (r.status() != 200) {
-                throw new IllegalStateException("discover: " + r.status() + " " + r.body());
-            }
-            // the same request refused by validation (400, no Redis), alternating: the floor at this moment
-            long t1 = System.nanoTime();
-            MeshHttp.Reply bad = http.get("/api/v1/discover?capability=C" + (i % GROUPS));
-            long badTook = (System.nanoTime() - t1) / 1000;
-            if (bad.status() != 400) {
-                throw new IllegalStateException("refused discover: " + bad.status() + " " + bad.body());
-            }
-            if (i >= 200) {
-                micros.recordValue(took);
-                refused.recordValue(badTook);
-                matches = r.json().path("agents").size();
+        KeepAliveProbe.Reply last = null;
+        try (KeepAliveProbe probe = new KeepAliveProbe(http.baseUrl())) {
+            for (int i = 0; i < discoveries + warmUp; i++) {
+                long t0 = System.nanoTime();
+                KeepAliveProbe.Reply r = probe.get("/api/v1/discover?capability=c" + (i % GROUPS));
+                long took = (System.nanoTime() - t0) / 1000;
+                if (r.status() != 200) {
+                    throw new IllegalStateException("discover: " + r.status() + " " + r.text());
+                }
+                // the same request refused by validation (400, no registry), alternating: the floor at this moment
+                long t1 = System.nanoTime();
+                KeepAliveProbe.Reply bad = probe.get("/api/v1/discover?capability=C" + (i % GROUPS));
+                long badTook = (System.nanoTime() - t1) / 1000;
+                if (bad.status() != 400) {
+                    throw new IllegalStateException("refused discover: " + bad.status() + " " + bad.text());
+                }
+                if (i >= warmUp) {
+                    micros.recordValue(took);
+                    refused.recordValue(badTook);
+                    last = r;
+                }
             }
         }
+        int matches = last == null ? 0 : MeshHttp.mapper().readTree(last.body()).path("agents").size();
         long heap = 0;
         long meshRss = 0;
         long brokerRss = 0;
