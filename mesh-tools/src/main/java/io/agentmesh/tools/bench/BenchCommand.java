@@ -237,6 +237,19 @@ public final class BenchCommand implements Callable<Integer> {
                     mesh.grpcBatch(quick ? 2000 : 20_000, 500, 4);
                     mesh.rest(quick ? 500 : 4000, 16);
                     measured(results, meter, () -> mesh.grpc(n, 1024));
+                    if (H2loadRunner.available()) {
+                        // the same unary sends from a native client (the JVM's gRPC client costs the machine
+                        // as much CPU per call as the node's side of it): warmed up first, then measured
+                        H2loadRunner h2load = new H2loadRunner(dir);
+                        mesh.h2load(h2load, quick ? 2000 : 20_000, 1024);
+                        CpuMeter.Reading at = meter.start();
+                        MeshBench.NativeRun run = mesh.h2load(h2load, n, 1024);
+                        results.add(run.throughput());
+                        results.add(at.stop(run.throughput().path(), run.throughput().messages())
+                                .with("h2load", run.clientCpuSeconds()));
+                    } else {
+                        results.note("h2load is not installed (Debian package nghttp2-client): the native gRPC client's row was skipped");
+                    }
                     measured(results, meter, () -> mesh.grpcStream(n, 1024));
                     measured(results, meter, () -> mesh.rest(n / 2, 16));
                     measured(results, meter, () -> mesh.batch(n * 2, 500, 4));

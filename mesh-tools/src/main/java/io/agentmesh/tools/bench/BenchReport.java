@@ -292,7 +292,8 @@ public final class BenchReport {
                     String.format(Locale.ROOT, "%.0f µs vs %.0f µs = %.1f×", mesh, kafka, mesh / kafka), mesh <= 3 * kafka);
         }
         r.throughput.stream().filter(t -> t.path().startsWith("mesh gRPC (") || t.path().startsWith("mesh gRPC SendStream ("))
-                .forEach(t -> row(b, (t.path().startsWith("mesh gRPC (") ? "gRPC single sends" : "single sends on one gRPC SendStream")
+                .forEach(t -> row(b, (t.path().startsWith("mesh gRPC (h2load") ? "gRPC single sends from h2load (a native client)"
+                        : t.path().startsWith("mesh gRPC (") ? "gRPC single sends" : "single sends on one gRPC SendStream")
                         + " delivered ≥ 40% of raw Kafka", String.format(Locale.ROOT, "%,.0f/s = %.0f%% of %,.0f/s",
                         t.deliveredPerSecond(), 100 * t.deliveredPerSecond() / raw, raw), t.deliveredPerSecond() >= 0.4 * raw));
         r.throughput.stream().filter(t -> t.path().startsWith("mesh gRPC SendBatch") || t.path().startsWith("mesh REST batch"))

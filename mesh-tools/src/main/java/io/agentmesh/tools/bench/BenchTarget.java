@@ -27,9 +27,11 @@ public final class BenchTarget implements AutoCloseable {
     private final MeshServiceGrpc.MeshServiceStub grpc;
     private final String topicPrefix;
     private final Heartbeats heartbeats;
+    private final String grpcUrl;
 
     public BenchTarget(String bootstrapServers, String restUrl, String grpcHost, int grpcPort, String topicPrefix) {
         this.bootstrapServers = bootstrapServers;
+        this.grpcUrl = "http://" + (grpcHost.contains(":") ? "[" + grpcHost + "]" : grpcHost) + ":" + grpcPort;
         this.http = new MeshHttp(restUrl, Duration.ofSeconds(30));
         this.channel = ManagedChannelBuilder.forAddress(grpcHost, grpcPort).usePlaintext().build();
         this.grpc = MeshServiceGrpc.newStub(channel);
@@ -43,6 +45,11 @@ public final class BenchTarget implements AutoCloseable {
 
     public MeshHttp http() {
         return http;
+    }
+
+    /** The gRPC server as an h2c URL (for a native client). */
+    public String grpcUrl() {
+        return grpcUrl;
     }
 
     public String restUrl() {

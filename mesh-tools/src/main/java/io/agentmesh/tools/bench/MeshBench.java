@@ -214,6 +214,38 @@ public final class MeshBench implements AutoCloseable {
         return s;
     }
 
+    /** A native client's run: what was delivered, and the client's own CPU seconds. */
+    public record NativeRun(BenchResults.Throughput throughput, double clientCpuSeconds) {
+    }
+
+    /**
+     * The unary gRPC sends of {@link #grpc} from h2load instead of the JVM's gRPC client: one h2load
+     * process and connection per receiver, {@code inFlight} calls in flight over all of them.
+     */
+    public NativeRun h2load(H2loadRunner h2load, int messages, int inFlight) throws Exception {
+        List<byte[]> requests = new ArrayList<>();
+        for (int i = 0; i < RECEIVERS; i++) {
+            requests.add(SendRequest.newBuilder().setFrom(SENDER).setTo(to(i))
+                    .setPayload(ByteString.copyFrom(Payloads.of(0, i, payloadBytes))).build().toByteArray());
+        }
+        arrivals.reset();
+        long start = System.nanoTime();
+        H2loadRunner.Run run = h2load.unary(target.grpcUrl() + "/" + io.agentmesh.proto.v1.MeshServiceGrpc.getSendMethod()
+                .getFullMethodName(), requests, messages / RECEIVERS, inFlight / RECEIVERS);
+        long answered = run.requests() - run.failed();
+        String path = "mesh gRPC (h2load, " + RECEIVERS + " connections, " + inFlight + " in flight)";
+        // a gRPC error is an HTTP 200 to h2load: what arrived is what the mesh accepted
+        if (!arrivals.await(answered, 180_000)) {
+            System.out.println("  " + path + ": only " + arrivals.count() + " of " + answered + " answered calls arrived");
+        }
+        long delivered = arrivals.count();
+        if (run.failed() > 0) {
+            System.out.println("  " + path + ": " + run.failed() + " calls failed");
+        }
+        return new NativeRun(new BenchResults.Throughput(path, delivered, delivered / run.seconds(),
+                delivered / ((arrivals.lastNanos() - start) / 1e9)), run.cpuSeconds());
+    }
+
     /** The same sends, each refused by validation (an agent id that cannot be one): 400, no Kafka. */
     public BenchResults.Wrk wrkRefused(WrkRunner wrk, int connections, int seconds) throws Exception {
         List<byte[]> refused = new ArrayList<>();

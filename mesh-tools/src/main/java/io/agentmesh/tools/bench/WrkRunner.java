@@ -79,7 +79,7 @@ final class WrkRunner {
     }
 
     /** bash's {@code times} format: {@code 0m1.234s}. */
-    private static double seconds(String t) {
+    static double seconds(String t) {
         int m = t.indexOf('m');
         return Double.parseDouble(t.substring(0, m)) * 60 + Double.parseDouble(t.substring(m + 1, t.length() - 1));
     }

@@ -28,7 +28,8 @@ class BenchSmokeIT {
         String report = Files.readString(out.resolve("BENCHMARKS.md"));
         assertThat(report).contains("## Against the targets", "## CPU per delivered message",
                 "| raw Kafka (producer) |", "| Kafka forwarder (at_least_once) |", "| Kafka forwarder (exactly_once) |",
-                "| mesh gRPC (1024 in flight) |", "| mesh gRPC SendStream (1024 in flight) |", "| mesh REST batch (500 x 4) |", "| REST send | 16 |",
+                "| mesh gRPC (1024 in flight) |", "| mesh gRPC (h2load, 4 connections, 1024 in flight) |",
+                "| mesh gRPC SendStream (1024 in flight) |", "| mesh REST batch (500 x 4) |", "| REST send | 16 |",
                 "| REST refused (400) | 16 |", "| mesh gRPC | exactly_once | 500 |",
                 "## Delivery to the agent, by the way it reads", "| Connect (ack each) |", "| Subscribe |",
                 "| long-poll (ack each batch) |", "| SSE |", "## Shared inbox partitions (simulation)");
