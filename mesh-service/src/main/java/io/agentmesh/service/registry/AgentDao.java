@@ -112,6 +112,30 @@ public final class AgentDao {
                 .bind("via", via).bindArray("ids", String.class, ids).map(rowMapper).list());
     }
 
+    /** An agent a sign of life was recorded for: its id and its own heartbeat TTL (null: the mesh's default). */
+    public record Seen(String id, Long heartbeatTtlMs) {
+    }
+
+    /**
+     * As {@link #seen}, answering only what refreshing the live cache needs (a heartbeat of many
+     * agents would otherwise decode every row's metadata, card and timestamps only to count them).
+     */
+    public List<Seen> seenIds(Collection<String> ids, String via) {
+        return jdbi.withHandle(h -> h.createQuery("UPDATE agents SET last_heartbeat = now(), seen_via = :via "
+                        + "WHERE id = ANY(:ids) AND status = 'active' RETURNING id, heartbeat_ttl_ms")
+                .bind("via", via).bindArray("ids", String.class, ids)
+                .map((rs, ctx) -> {
+                    long ttl = rs.getLong(2);
+                    return new Seen(rs.getString(1), rs.wasNull() ? null : ttl);
+                }).list());
+    }
+
+    /** The active agents among {@code ids}. */
+    public List<AgentRecord> findActive(Collection<String> ids) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM agents WHERE id = ANY(:ids) AND status = 'active'")
+                .bindArray("ids", String.class, ids).map(rowMapper).list());
+    }
+
     /** Turns expired agents active again (being seen proves they are alive); returns those it revived. */
     public List<AgentRecord> revive(Handle handle, Collection<String> ids, String via) {
         return handle.createQuery("UPDATE agents SET status = 'active', last_heartbeat = now(), seen_via = :via, "

@@ -10,7 +10,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -62,8 +64,8 @@ public final class AgentLiveness {
         return new Heartbeat(seen.get(0), refresh(seen));
     }
 
-    /** Heartbeats of many agents at once: those recorded, the ids unknown or deregistered, and whether Redis was refreshed. */
-    public record Heartbeats(List<AgentView> seen, List<String> unknown, boolean cacheRefreshed) {
+    /** Heartbeats of many agents at once: the ids recorded, the ids unknown or deregistered, and whether Redis was refreshed. */
+    public record Heartbeats(List<String> seen, List<String> unknown, boolean cacheRefreshed) {
     }
 
     /**
@@ -77,49 +79,78 @@ public final class AgentLiveness {
                 throw MeshException.invalidField("ids", "'" + id + "' is not a valid agent id: " + AgentIds.RULE);
             }
         }
-        List<AgentView> seen = record(ids, via);
-        java.util.Set<String> found = new java.util.HashSet<>();
-        seen.forEach(a -> found.add(a.id()));
-        List<String> unknown = ids.stream().filter(id -> !found.contains(id)).toList();
-        return new Heartbeats(seen, unknown, seen.isEmpty() || refresh(seen));
+        Map<String, Duration> seen = recordIds(ids, via);
+        List<String> unknown = ids.stream().filter(id -> !seen.containsKey(id)).toList();
+        return new Heartbeats(List.copyOf(seen.keySet()), unknown, seen.isEmpty() || refresh(seen));
     }
 
     /** Agents seen alive ({@code via} says how); unknown and deregistered ids are passed over. */
     public void seen(Collection<String> ids, String via) {
         if (!ids.isEmpty()) {
-            refresh(record(ids, via));
+            refresh(recordIds(ids, via));
         }
     }
 
+    /** One agent seen: its whole record, for the answer. */
     private List<AgentView> record(Collection<String> ids, String via) {
         List<AgentRecord> active = PostgresFailures.call(() -> dao.seen(ids, via));
         List<AgentView> out = new ArrayList<>(active.stream().map(this::view).toList());
         if (active.size() < ids.size()) {
-            List<AgentRecord> revived = PostgresFailures.call(() -> dao.jdbi().inTransaction(h -> {
-                List<AgentRecord> rows = dao.revive(h, ids, via);
-                KafkaFailures.awaitAll(publish(rows), "registry");
-                return rows;
-            }));
-            revived.forEach(r -> LOG.info("agent {} was expired; seen via {}, it is active again", r.id(), via));
-            out.addAll(revived.stream().map(this::view).toList());
+            out.addAll(revive(ids, via).stream().map(this::view).toList());
         }
         return out;
     }
 
+    /** Many agents seen: the id and TTL of each recorded (the live entry's TTL is all a refresh needs). */
+    private Map<String, Duration> recordIds(Collection<String> ids, String via) {
+        Map<String, Duration> out = new LinkedHashMap<>();
+        for (AgentDao.Seen s : PostgresFailures.call(() -> dao.seenIds(ids, via))) {
+            out.put(s.id(), ttl(s.heartbeatTtlMs()));
+        }
+        if (out.size() < ids.size()) {
+            revive(ids, via).forEach(r -> out.put(r.id(), ttl(r.heartbeatTtlMs())));
+        }
+        return out;
+    }
+
+    /** Expired agents among {@code ids} turned active again, the router told. */
+    private List<AgentRecord> revive(Collection<String> ids, String via) {
+        List<AgentRecord> revived = PostgresFailures.call(() -> dao.jdbi().inTransaction(h -> {
+            List<AgentRecord> rows = dao.revive(h, ids, via);
+            KafkaFailures.awaitAll(publish(rows), "registry");
+            return rows;
+        }));
+        revived.forEach(r -> LOG.info("agent {} was expired; seen via {}, it is active again", r.id(), via));
+        return revived;
+    }
+
+    private Duration ttl(Long heartbeatTtlMs) {
+        return heartbeatTtlMs == null ? cache.ttl() : Duration.ofMillis(heartbeatTtlMs);
+    }
+
     /** Gives the live entries their TTL back; false when Redis could not be reached. */
     private boolean refresh(List<AgentView> agents) {
+        Map<String, Duration> ttls = new LinkedHashMap<>();
+        agents.forEach(a -> ttls.put(a.id(), a.heartbeatTtl()));
+        return refresh(ttls);
+    }
+
+    /**
+     * Gives the live entries their TTL back; an entry Redis no longer holds is written again from
+     * Postgres. False when Redis could not be reached.
+     */
+    private boolean refresh(Map<String, Duration> ttls) {
         try {
-            Map<String, java.time.Duration> ttls = new java.util.LinkedHashMap<>();
-            agents.forEach(a -> ttls.put(a.id(), a.heartbeatTtl()));
             java.util.Set<String> gone = cache.touchAll(ttls);
-            for (AgentView agent : agents) {
-                if (gone.contains(agent.id())) {
-                    cache.put(agent);
+            if (!gone.isEmpty()) {
+                for (AgentRecord r : PostgresFailures.call(() -> dao.findActive(gone))) {
+                    cache.put(view(r));
                 }
             }
             return true;
         } catch (MeshException e) {
-            LOG.warn("{} agents seen, but Redis was not refreshed: {}", agents.size(), e.getMessage());
+            // Redis down, or Postgres failing while lost entries were read back: the sign of life is recorded
+            LOG.warn("{} agents seen, but their live entries were not refreshed: {}", ttls.size(), e.getMessage());
             return false;
         }
     }

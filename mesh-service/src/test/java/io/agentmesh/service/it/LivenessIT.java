@@ -106,6 +106,21 @@ class LivenessIT {
         }
         assertThat(Http.get(MESH.url("/api/v1/discover?status=active")).body()).contains(a, b);
 
+        // a live entry Redis lost (evicted, flushed) is written again by the next batch, with the agent's own TTL
+        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(TestInfra.REDIS_URI);
+        try (var redis = client.connect()) {
+            assertThat(redis.sync().del("mesh:agent:" + a)).isEqualTo(1);
+            Http.Reply r = Http.post(MESH.url("/api/v1/agents/heartbeats"), "{\"ids\":[\"" + a + "\",\"" + b + "\"]}");
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            assertThat(r.json().path("live_cache").asText()).isEqualTo("refreshed");
+            assertThat(redis.sync().get("mesh:agent:" + a)).contains("\"id\":\"" + a + "\"");
+            assertThat(redis.sync().pttl("mesh:agent:" + a)).isBetween(1L, 2000L);
+            assertThat(redis.sync().pttl("mesh:agent:" + b)).isBetween(1L, 2000L);
+        } finally {
+            client.shutdown();
+        }
+        assertThat(Http.get(MESH.url("/api/v1/discover?status=active")).body()).contains(a, b);
+
         // bad bodies are refused with the field named, nothing recorded
         for (String bad : List.of("{}", "{\"ids\":[]}", "{\"ids\":[\"Not An Id\"]}", "{\"ids\":[null]}",
                 "{\"ids\":[" + String.join(",", java.util.stream.IntStream.range(0, 1001)
