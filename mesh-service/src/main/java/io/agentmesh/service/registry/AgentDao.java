@@ -125,8 +125,10 @@ public final class AgentDao {
                         + "WHERE id = ANY(:ids) AND status = 'active' RETURNING id, heartbeat_ttl_ms")
                 .bind("via", via).bindArray("ids", String.class, ids)
                 .map((rs, ctx) -> {
+                    String id = rs.getString(1);
                     long ttl = rs.getLong(2);
-                    return new Seen(rs.getString(1), rs.wasNull() ? null : ttl);
+                    // wasNull speaks of the column read last: the TTL
+                    return new Seen(id, rs.wasNull() ? null : ttl);
                 }).list());
     }
 

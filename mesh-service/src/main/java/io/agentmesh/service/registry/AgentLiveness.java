@@ -128,29 +128,56 @@ public final class AgentLiveness {
         return heartbeatTtlMs == null ? cache.ttl() : Duration.ofMillis(heartbeatTtlMs);
     }
 
-    /** Gives the live entries their TTL back; false when Redis could not be reached. */
+    /** Gives the live entries their TTL back, rewriting those Redis lost; false when Redis could not be reached. */
     private boolean refresh(List<AgentView> agents) {
-        Map<String, Duration> ttls = new LinkedHashMap<>();
-        agents.forEach(a -> ttls.put(a.id(), a.heartbeatTtl()));
-        return refresh(ttls);
-    }
-
-    /**
-     * Gives the live entries their TTL back; an entry Redis no longer holds is written again from
-     * Postgres. False when Redis could not be reached.
-     */
-    private boolean refresh(Map<String, Duration> ttls) {
         try {
+            Map<String, Duration> ttls = new LinkedHashMap<>();
+            agents.forEach(a -> ttls.put(a.id(), a.heartbeatTtl()));
             java.util.Set<String> gone = cache.touchAll(ttls);
-            if (!gone.isEmpty()) {
-                for (AgentRecord r : PostgresFailures.call(() -> dao.findActive(gone))) {
-                    cache.put(view(r));
+            for (AgentView agent : agents) {
+                if (gone.contains(agent.id())) {
+                    cache.put(agent);
                 }
             }
             return true;
         } catch (MeshException e) {
-            // Redis down, or Postgres failing while lost entries were read back: the sign of life is recorded
-            LOG.warn("{} agents seen, but their live entries were not refreshed: {}", ttls.size(), e.getMessage());
+            LOG.warn("{} agents seen, but Redis was not refreshed: {}", agents.size(), e.getMessage());
+            return false;
+        }
+    }
+
+    /**
+     * Gives the live entries their TTL back; an entry Redis no longer holds is read back from
+     * Postgres and written again. False when Redis could not be reached; entries that could not be
+     * read back stay missing until the next sign of life (the heartbeat itself is recorded).
+     */
+    private boolean refresh(Map<String, Duration> ttls) {
+        java.util.Set<String> gone;
+        try {
+            gone = cache.touchAll(ttls);
+        } catch (MeshException e) {
+            LOG.warn("{} agents seen, but Redis was not refreshed: {}", ttls.size(), e.getMessage());
+            return false;
+        }
+        if (gone.isEmpty()) {
+            return true;
+        }
+        List<AgentRecord> lost;
+        try {
+            lost = PostgresFailures.call(() -> dao.findActive(gone));
+        } catch (RuntimeException e) {
+            // Redis has the rest; these come back with the next sign of life
+            LOG.warn("{} agents seen, but the live entries Redis had lost could not be read back from PostgreSQL: {}",
+                    gone.size(), e.toString());
+            return true;
+        }
+        try {
+            for (AgentRecord r : lost) {
+                cache.put(view(r));
+            }
+            return true;
+        } catch (MeshException e) {
+            LOG.warn("{} agents seen, but Redis was not refreshed: {}", ttls.size(), e.getMessage());
             return false;
         }
     }

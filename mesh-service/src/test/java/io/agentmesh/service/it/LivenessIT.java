@@ -121,6 +121,28 @@ class LivenessIT {
         }
         assertThat(Http.get(MESH.url("/api/v1/discover?status=active")).body()).contains(a, b);
 
+        // an agent without a TTL of its own gets the mesh's (30 min here); an expired one seen in a batch
+        // is active again, with its live entry back
+        String plain = id("hosted-plain");
+        String lapsed = id("hosted-lapsed");
+        register("{\"id\":\"" + plain + "\",\"name\":\"P\"}");
+        register("{\"id\":\"" + lapsed + "\",\"name\":\"L\",\"heartbeat_ttl_ms\":1000}");
+        await().atMost(15, SECONDS).until(() -> agent(lapsed).path("status").asText().equals("expired"));
+        client = io.lettuce.core.RedisClient.create(TestInfra.REDIS_URI);
+        try (var redis = client.connect()) {
+            assertThat(redis.sync().exists("mesh:agent:" + lapsed)).isZero();
+            Http.Reply r = Http.post(MESH.url("/api/v1/agents/heartbeats"), "{\"ids\":[\"" + plain + "\",\"" + lapsed + "\"]}");
+            assertThat(r.status()).as(r.body()).isEqualTo(200);
+            assertThat(r.json().path("seen").asInt()).isEqualTo(2);
+            assertThat(agent(lapsed).path("status").asText()).isEqualTo("active");
+            assertThat(redis.sync().get("mesh:agent:" + lapsed)).contains("\"status\":\"active\"");
+            assertThat(redis.sync().pttl("mesh:agent:" + lapsed)).isBetween(1L, 1000L);
+            assertThat(redis.sync().pttl("mesh:agent:" + plain)).isBetween(29 * 60_000L, 30 * 60_000L);
+        } finally {
+            client.shutdown();
+        }
+        assertThat(Http.get(MESH.url("/api/v1/discover?status=active")).body()).contains(lapsed);
+
         // bad bodies are refused with the field named, nothing recorded
         for (String bad : List.of("{}", "{\"ids\":[]}", "{\"ids\":[\"Not An Id\"]}", "{\"ids\":[null]}",
                 "{\"ids\":[" + String.join(",", java.util.stream.IntStream.range(0, 1001)

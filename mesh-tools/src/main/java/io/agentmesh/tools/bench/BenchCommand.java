@@ -244,9 +244,16 @@ public final class BenchCommand implements Callable<Integer> {
                         mesh.h2load(h2load, quick ? 2000 : 20_000, 1024);
                         CpuMeter.Reading at = meter.start();
                         MeshBench.NativeRun run = mesh.h2load(h2load, n, 1024);
-                        results.add(run.throughput());
-                        results.add(at.stop(run.throughput().path(), run.throughput().messages())
-                                .with("h2load", run.clientCpuSeconds()));
+                        if (run.lost() == 0) {
+                            results.add(run.throughput());
+                            results.add(at.stop(run.throughput().path(), run.throughput().messages())
+                                    .with("h2load", run.clientCpuSeconds()));
+                        } else {
+                            // not a figure: the rate of what got through would flatter the path
+                            results.note(String.format(java.util.Locale.ROOT, "%s: %,d of %,d calls' messages did not arrive"
+                                    + " (failed, or refused by the mesh with a gRPC error); the row and its target were left out",
+                                    run.throughput().path(), run.lost(), run.calls()));
+                        }
                     } else {
                         results.note("h2load is not installed (Debian package nghttp2-client): the native gRPC client's row was skipped");
                     }

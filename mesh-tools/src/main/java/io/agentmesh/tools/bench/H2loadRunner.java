@@ -2,7 +2,6 @@ package io.agentmesh.tools.bench;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,7 +24,7 @@ final class H2loadRunner {
     record Run(long requests, long failed, double seconds, double cpuSeconds) {
     }
 
-    private static final Pattern FINISHED = Pattern.compile("finished in ([0-9.]+)(ms|s),");
+    private static final Pattern FINISHED = Pattern.compile("finished in ([0-9.]+)(us|ms|s),");
     private static final Pattern REQUESTS = Pattern.compile(
             "requests: (\\d+) total, \\d+ started, (\\d+) done, (\\d+) succeeded, (\\d+) failed, (\\d+) errored");
 
@@ -59,21 +58,38 @@ final class H2loadRunner {
      */
     Run unary(String url, List<byte[]> messages, long each, int streams) throws IOException, InterruptedException {
         List<Path> outputs = new ArrayList<>();
+        List<String> args = new ArrayList<>();
         StringBuilder script = new StringBuilder();
         for (byte[] message : messages) {
             Path body = Files.createTempFile(dir, "h2load-", ".bin");
             Files.write(body, frame(message));
             Path out = Files.createTempFile(dir, "h2load-", ".out");
             outputs.add(out);
-            script.append("h2load -n ").append(each).append(" -c 1 -m ").append(streams).append(" -d '").append(body)
-                    .append("' -H 'content-type: application/grpc' -H 'te: trailers' '").append(url).append("' > '")
-                    .append(out).append("' 2>&1 &\n");
+            // paths and the URL as positional arguments: nothing of theirs is parsed by the shell
+            int a = args.size() + 1;
+            args.add(body.toString());
+            args.add(out.toString());
+            script.append("h2load -n ").append(each).append(" -c 1 -m ").append(streams)
+                    .append(" -N 30s -d \"$").append(a).append("\" -H 'content-type: application/grpc' -H 'te: trailers'")
+                    .append(" \"${URL}\" > \"$").append(a + 1).append("\" 2>&1 &\n");
         }
         script.append("wait\ntimes\n");
-        Process p = new ProcessBuilder("bash", "-c", script.toString()).redirectErrorStream(true).start();
-        String shell = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(600, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            throw new IOException("h2load failed: " + shell);
+        Path shell = Files.createTempFile(dir, "h2load-", ".times");
+        List<String> command = new ArrayList<>(List.of("bash", "-c", script.toString(), "h2load"));
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(shell.toFile());
+        builder.environment().put("URL", url);
+        // `times` prints seconds with the locale's decimal mark
+        builder.environment().put("LC_ALL", "C");
+        Process p = builder.start();
+        if (!p.waitFor(600, TimeUnit.SECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            throw new IOException("h2load did not finish within 600 s: " + Files.readString(shell));
+        }
+        String times = Files.readString(shell);
+        if (p.exitValue() != 0) {
+            throw new IOException("h2load failed: " + times);
         }
         long requests = 0;
         long failed = 0;
@@ -85,14 +101,18 @@ final class H2loadRunner {
             if (!f.find() || !r.find()) {
                 throw new IOException("h2load printed no summary: " + text);
             }
-            double s = Double.parseDouble(f.group(1)) / (f.group(2).equals("ms") ? 1000 : 1);
+            double s = Double.parseDouble(f.group(1)) / switch (f.group(2)) {
+                case "us" -> 1e6;
+                case "ms" -> 1e3;
+                default -> 1;
+            };
             seconds = Math.max(seconds, s);
             requests += Long.parseLong(r.group(1));
             failed += Long.parseLong(r.group(1)) - Long.parseLong(r.group(3));
         }
         // the last line of `times`: user and system time of the shell's children (the h2load processes)
-        List<String> lines = shell.lines().filter(l -> !l.isBlank()).toList();
-        String[] times = lines.get(lines.size() - 1).trim().split("\\s+");
-        return new Run(requests, failed, seconds, WrkRunner.seconds(times[0]) + WrkRunner.seconds(times[1]));
+        List<String> lines = times.lines().filter(l -> !l.isBlank()).toList();
+        String[] children = lines.get(lines.size() - 1).trim().split("\\s+");
+        return new Run(requests, failed, seconds, WrkRunner.seconds(children[0]) + WrkRunner.seconds(children[1]));
     }
 }

@@ -62,8 +62,11 @@ final class WrkRunner {
                 .append(" failed + e.connect + e.read + e.write + e.timeout, summary.duration,")
                 .append(" latency:percentile(50), latency:percentile(99)))\nend\n");
         Files.writeString(script, lua.toString());
-        Process p = new ProcessBuilder("bash", "-c", "wrk -t2 -c" + connections + " -d" + seconds + "s --timeout 10s -s '"
-                + script + "' '" + url + "'; times").redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder("bash", "-c", "wrk -t2 -c" + connections + " -d" + seconds
+                + "s --timeout 10s -s \"$1\" \"$2\"; times", "wrk", script.toString(), url).redirectErrorStream(true);
+        // `times` prints seconds with the locale's decimal mark
+        builder.environment().put("LC_ALL", "C");
+        Process p = builder.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(seconds + 60L, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IOException("wrk failed: " + out);

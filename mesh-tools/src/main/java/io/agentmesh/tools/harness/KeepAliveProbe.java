@@ -1,10 +1,13 @@
 package io.agentmesh.tools.harness;
 
 import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.impl.classic.HttpClients;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
 import org.apache.hc.core5.http.io.entity.EntityUtils;
+import org.apache.hc.core5.util.Timeout;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +34,12 @@ public final class KeepAliveProbe implements AutoCloseable {
         this.baseUrl = baseUrl.replaceAll("/+$", "");
         this.client = HttpClients.custom()
                 .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
-                        .setMaxConnTotal(1).setMaxConnPerRoute(1).build())
+                        .setMaxConnTotal(1).setMaxConnPerRoute(1)
+                        .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                .setConnectTimeout(Timeout.ofSeconds(2)).setSocketTimeout(Timeout.ofSeconds(30)).build())
+                        .build())
+                // a node that stops answering fails the probe instead of hanging it
+                .setDefaultRequestConfig(RequestConfig.custom().setResponseTimeout(Timeout.ofSeconds(30)).build())
                 .disableContentCompression()
                 .disableAutomaticRetries()
                 .disableRedirectHandling()
