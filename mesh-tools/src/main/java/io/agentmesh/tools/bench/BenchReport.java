@@ -119,7 +119,8 @@ public final class BenchReport {
         costs(b, r);
         if (!r.registry.isEmpty()) {
             b.append(String.format(Locale.ROOT, "%n## Registry scale%n%nAgents register from %d clients, each agent then"
-                    + " heartbeating every 10 s (500 per call, as a process hosting many agents does). Every registration creates"
+                    + " heartbeating every 10 s (500 per call, as a process hosting many agents does; the calls of each round spread over it)."
+                    + " Every registration creates"
                     + " its agent's inbox topic; after the last step the same broker created bare topics and nothing else"
                     + " (Admin, 64 per request) at %,.0f/s: the floor of a registration. Discovery is timed at each size"
                     + " from one warm keep-alive connection (a blocking HTTP/1.1 client, one query after the other, while"
