@@ -35,16 +35,7 @@ final class H2loadRunner {
     }
 
     static boolean available() {
-        try {
-            Process p = new ProcessBuilder("h2load", "--version").redirectErrorStream(true).start();
-            p.getInputStream().readAllBytes();
-            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return NativeTools.installed("h2load", "--version");
     }
 
     /** A gRPC message frame: not compressed, its length (4 bytes, big-endian), the message. */
